@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { hasRealData, loadRealColumns } from '../../../test/support/real-data.js';
+import type { CandleColumns } from '../candles/candle.js';
+import { catalogA } from './catalog-a.js';
+import { catalogB } from './catalog-b.js';
+import type { ContractCase } from './contract-case.js';
+
+const cases: ContractCase[] = [...catalogA, ...catalogB];
+
+function runStream(c: ContractCase, s: CandleColumns): { stable: boolean[]; values: (readonly number[] | null)[] } {
+  const stream = c.createStream();
+  const stable: boolean[] = [];
+  const values: (readonly number[] | null)[] = [];
+  for (let i = 0; i < s.length; i++) {
+    stream.push({
+      openTime: s.openTime[i],
+      open: s.open[i],
+      high: s.high[i],
+      low: s.low[i],
+      close: s.close[i],
+      volume: s.volume[i],
+    });
+    stable.push(stream.isStable());
+    const r = stream.read();
+    values.push(r ? [...r] : null);
+  }
+  return { stable, values };
+}
+
+function close(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  const d = Math.abs(a - b);
+  return d <= 1e-9 || d <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+describe.skipIf(!hasRealData)('indicator contract (every streaming indicator, real BTCUSDT 1h)', () => {
+  // 20,000 hourly candles keeps the run short while crossing real gaps and zero-volume rows.
+  const full = hasRealData ? loadRealColumns('binance_BTCUSDT_1h.csv.gz') : null;
+  const series: CandleColumns | null = full ? slice(full, 0, 20_000) : null;
+
+  it('has cases', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+
+  for (const c of cases) {
+    describe(c.name, () => {
+      it('gives no result before it is stable, and one from then on', () => {
+        if (!series) return;
+        const { stable, values } = runStream(c, series);
+        for (let i = 0; i < series.length; i++) {
+          expect(stable[i], `isStable at ${i}`).toBe(i >= c.lookback);
+          if (i < c.lookback) expect(values[i], `result at ${i}`).toBeNull();
+          else expect(values[i], `result at ${i}`).not.toBeNull();
+        }
+      });
+
+      it('streams the same numbers as its batch function', () => {
+        if (!series) return;
+        const { values } = runStream(c, series);
+        const batch = c.batch(series);
+        expect(batch.length).toBe(c.outputs.length);
+        for (let o = 0; o < c.outputs.length; o++) {
+          const col = batch[o];
+          expect(col.length).toBe(series.length);
+          for (let i = 0; i < series.length; i++) {
+            const v = values[i];
+            if (i < c.lookback) {
+              expect(Number.isNaN(col[i]), `${c.outputs[o]} batch at ${i} should be NaN`).toBe(true);
+            } else if (v && !close(v[o], col[i])) {
+              expect.fail(`${c.name}.${c.outputs[o]} at ${i}: stream ${v[o]} != batch ${col[i]}`);
+            }
+          }
+        }
+      });
+
+      it('gives identical numbers from a fresh instance on the same series', () => {
+        if (!series) return;
+        const a = runStream(c, series).values;
+        const b = runStream(c, series).values;
+        expect(b).toEqual(a);
+      });
+    });
+  }
+});
+
+function slice(s: CandleColumns, from: number, to: number): CandleColumns {
+  const end = Math.min(to, s.length);
+  return {
+    length: end - from,
+    openTime: s.openTime.subarray(from, end),
+    open: s.open.subarray(from, end),
+    high: s.high.subarray(from, end),
+    low: s.low.subarray(from, end),
+    close: s.close.subarray(from, end),
+    volume: s.volume.subarray(from, end),
+  };
+}
