@@ -10,7 +10,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * The real Binance candles live beside the project (GUIDE §6), never inside it. One setting
  * finds them: ALPHAPULSE_DATA_DIR, defaulting to ../shared/data/ohlcv.
  */
-export const REAL_DATA_DIR = resolve(process.env.ALPHAPULSE_DATA_DIR ?? join(repoRoot, '..', 'shared', 'data', 'ohlcv'));
+export const REAL_DATA_DIR = resolve(
+  process.env.ALPHAPULSE_DATA_DIR ?? join(repoRoot, '..', 'shared', 'data', 'ohlcv'),
+);
 
 export const hasRealData = existsSync(join(REAL_DATA_DIR, 'binance_BTCUSDT_1m.csv.gz'));
 

@@ -63,7 +63,13 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
  */
 export function checkCandle(c: Candle, tf: Timeframe, row?: RowRef): CandleProblem | null {
   if (!Number.isSafeInteger(c.openTime)) {
-    return problem('not_finite', 'open_time', c.openTime, `open_time ${c.openTime} is not an integer millisecond timestamp`, row);
+    return problem(
+      'not_finite',
+      'open_time',
+      c.openTime,
+      `open_time ${c.openTime} is not an integer millisecond timestamp`,
+      row,
+    );
   }
   if (!isAligned(tf, c.openTime)) {
     return problem(
@@ -82,7 +88,8 @@ export function checkCandle(c: Candle, tf: Timeframe, row?: RowRef): CandleProbl
   if (!Number.isFinite(c.volume)) {
     return problem('not_finite', 'volume', c.volume, `volume ${c.volume} is not a finite number`, row);
   }
-  if (c.volume < 0) return problem('negative_volume', 'volume', c.volume, `volume ${c.volume} is negative`, row);
+  if (c.volume < 0)
+    return problem('negative_volume', 'volume', c.volume, `volume ${c.volume} is negative`, row);
   const top = c.open > c.close ? c.open : c.close;
   const bottom = c.open < c.close ? c.open : c.close;
   if (c.high < top) {
@@ -176,7 +183,9 @@ export class SeriesChecker {
 }
 
 function sameValues(a: Candle, b: Candle): boolean {
-  return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
+  return (
+    a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume
+  );
 }
 
 /** Gaps in an ordered list of open times. */
