@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Candle } from '../../core/candles/candle.js';
+import type { SeriesKey } from './ports.js';
+import { SqliteCandleStore } from './sqlite-candle-store.js';
+import { openSqlite } from './sqlite-database.js';
+
+const key: SeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
+const M = 60_000;
+const T = Date.UTC(2025, 0, 1);
+
+function candles(n: number, from = 0, bump = 0): Candle[] {
+  return Array.from({ length: n }, (_, i) => ({
+    openTime: T + (from + i) * M,
+    open: 100 + i,
+    high: 102 + i + bump,
+    low: 99 + i,
+    close: 101 + i,
+    volume: 5 + i,
+  }));
+}
+
+const stores: SqliteCandleStore[] = [];
+function tempStore(): { store: SqliteCandleStore; path: string } {
+  const path = join(mkdtempSync(join(tmpdir(), 'ap-store-')), 'db', 'alphapulse.db');
+  const store = new SqliteCandleStore(path);
+  stores.push(store);
+  return { store, path };
+}
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+});
+
+describe('SqliteCandleStore', () => {
+  it('creates the database in WAL mode with its folder', () => {
+    const { store } = tempStore();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('upserts idempotently: a second identical write changes nothing; a changed row is an update', () => {
+    const { store } = tempStore();
+    expect(store.upsertCandles(key, candles(100))).toEqual({ inserted: 100, updated: 0, unchanged: 0 });
+    expect(store.upsertCandles(key, candles(100))).toEqual({ inserted: 0, updated: 0, unchanged: 100 });
+    expect(store.upsertCandles(key, [...candles(10, 95, 1)])).toEqual({ inserted: 5, updated: 5, unchanged: 0 });
+    expect(store.countCandles(key)).toBe(105);
+  });
+
+  it('answers range queries in time order and keeps series apart', () => {
+    const { store } = tempStore();
+    store.upsertCandles(key, candles(50));
+    store.upsertCandles({ ...key, symbol: 'ETHUSDT' }, candles(10));
+    const got = store.getCandles(key, { from: T + 10 * M, to: T + 20 * M });
+    expect(got.map((c) => (c.openTime - T) / M)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(got[0]).toEqual(candles(50)[10]);
+    expect(store.listSeries().map((s) => [s.symbol, s.count])).toEqual([
+      ['BTCUSDT', 50],
+      ['ETHUSDT', 10],
+    ]);
+    expect(store.getCandles({ ...key, symbol: 'NOPE' })).toEqual([]);
+  });
+
+  it('keeps quote volume and trade counts when given', () => {
+    const { store } = tempStore();
+    store.upsertCandles(key, [{ ...candles(1)[0], quoteVolume: 12.5, trades: 7 }]);
+    expect(store.getCandles(key)[0]).toMatchObject({ quoteVolume: 12.5, trades: 7 });
+  });
+
+  it('reports gaps', () => {
+    const { store } = tempStore();
+    store.upsertCandles(key, [...candles(5), ...candles(5, 8)]);
+    expect(store.gaps(key)).toEqual([{ after: T + 4 * M, before: T + 8 * M, missing: 3 }]);
+  });
+
+  it('atomically() rolls back everything written when the work fails', async () => {
+    const { store } = tempStore();
+    store.upsertCandles(key, candles(10));
+    await expect(
+      store.atomically(async () => {
+        store.upsertCandles(key, candles(10, 10));
+        store.upsertCandles({ ...key, symbol: 'ETHUSDT' }, candles(10));
+        throw new Error('bad row');
+      }),
+    ).rejects.toThrow('bad row');
+    expect(store.countCandles(key)).toBe(10);
+    expect(store.listSeries()).toHaveLength(1);
+    // the store stays usable, including for a series whose creation was rolled back
+    store.upsertCandles({ ...key, symbol: 'ETHUSDT' }, candles(3));
+    expect(store.countCandles({ ...key, symbol: 'ETHUSDT' })).toBe(3);
+  });
+
+  it('survives reopening: the data and schema version are kept', () => {
+    const { store, path } = tempStore();
+    store.upsertCandles(key, candles(7));
+    store.close();
+    const again = new SqliteCandleStore(path);
+    stores.push(again);
+    expect(again.countCandles(key)).toBe(7);
+    expect(again.db.prepare('SELECT MAX(version) v FROM schema_migrations').get()).toEqual({ v: 1 });
+  });
+
+  it('refuses a file that is not a database, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ap-store-'));
+    const path = join(dir, 'notdb.db');
+    writeFileSync(path, 'this is not sqlite, just some text that is long enough to be read as a header');
+    expect(() => openSqlite(path)).toThrow(/notdb\.db/);
+  });
+});

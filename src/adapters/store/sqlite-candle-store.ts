@@ -1,0 +1,179 @@
+import type { Statement } from 'better-sqlite3';
+import type { Candle } from '../../core/candles/candle.js';
+import { isTimeframe, type Timeframe } from '../../core/candles/timeframe.js';
+import { findGaps, type Gap } from '../../core/candles/validation.js';
+import type { CandleStore, SeriesInfo, SeriesKey, TimeRange, UpsertResult } from './ports.js';
+import { openSqlite, type SqliteDatabase, StoreError } from './sqlite-database.js';
+
+interface CandleRow {
+  open_time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  quote_volume: number | null;
+  trades: number | null;
+}
+
+const MAX_TIME = Number.MAX_SAFE_INTEGER;
+
+function toCandle(r: CandleRow): Candle {
+  const c: { -readonly [K in keyof Candle]: Candle[K] } = {
+    openTime: r.open_time,
+    open: r.open,
+    high: r.high,
+    low: r.low,
+    close: r.close,
+    volume: r.volume,
+  };
+  if (r.quote_volume !== null) c.quoteVolume = r.quote_volume;
+  if (r.trades !== null) c.trades = r.trades;
+  return c;
+}
+
+/**
+ * Candles in SQLite, one row per (series, open time). Upserts are idempotent: a row identical
+ * to the stored one changes nothing, a different one replaces it and is counted as updated.
+ */
+export class SqliteCandleStore implements CandleStore {
+  readonly db: SqliteDatabase;
+  private readonly seriesIds = new Map<string, number>();
+  private readonly upsert: Statement;
+  private readonly countStmt: Statement;
+  private readonly selectStmt: Statement;
+  private readonly timesStmt: Statement;
+  private inAtomic = false;
+
+  constructor(pathOrDb: string | SqliteDatabase) {
+    this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
+    this.upsert = this.db.prepare(`
+      INSERT INTO candles (series_id, open_time, open, high, low, close, volume, quote_volume, trades)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (series_id, open_time) DO UPDATE SET
+        open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+        volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades
+      WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low
+        OR close IS NOT excluded.close OR volume IS NOT excluded.volume
+        OR quote_volume IS NOT excluded.quote_volume OR trades IS NOT excluded.trades`);
+    this.countStmt = this.db.prepare(
+      'SELECT COUNT(*) AS n FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ?',
+    );
+    this.selectStmt = this.db.prepare(
+      'SELECT open_time, open, high, low, close, volume, quote_volume, trades FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time',
+    );
+    this.timesStmt = this.db
+      .prepare('SELECT open_time FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time')
+      .pluck();
+  }
+
+  private seriesId(key: SeriesKey, create: boolean): number | null {
+    const k = `${key.exchange}\u0000${key.symbol}\u0000${key.timeframe}`;
+    const hit = this.seriesIds.get(k);
+    if (hit !== undefined) return hit;
+    const row = this.db
+      .prepare('SELECT id FROM series WHERE exchange = ? AND symbol = ? AND timeframe = ?')
+      .get(key.exchange, key.symbol, key.timeframe) as { id: number } | undefined;
+    let id = row?.id ?? null;
+    if (id === null && create) {
+      id = Number(
+        this.db
+          .prepare('INSERT INTO series (exchange, symbol, timeframe) VALUES (?, ?, ?)')
+          .run(key.exchange, key.symbol, key.timeframe).lastInsertRowid,
+      );
+    }
+    if (id !== null) this.seriesIds.set(k, id);
+    return id;
+  }
+
+  upsertCandles(key: SeriesKey, candles: readonly Candle[]): UpsertResult {
+    if (candles.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const run = (): UpsertResult => {
+      const id = this.seriesId(key, true);
+      if (id === null) throw new StoreError(`could not create series ${key.exchange} ${key.symbol} ${key.timeframe}`);
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const c of candles) {
+        if (c.openTime < lo) lo = c.openTime;
+        if (c.openTime > hi) hi = c.openTime;
+      }
+      hi += 1;
+      const before = (this.countStmt.get(id, lo, hi) as { n: number }).n;
+      let changed = 0;
+      const stmt = this.upsert;
+      for (const c of candles) {
+        changed += stmt.run(id, c.openTime, c.open, c.high, c.low, c.close, c.volume, c.quoteVolume ?? null, c.trades ?? null)
+          .changes;
+      }
+      const after = (this.countStmt.get(id, lo, hi) as { n: number }).n;
+      const inserted = after - before;
+      return { inserted, updated: changed - inserted, unchanged: candles.length - changed };
+    };
+    // inside atomically() the outer transaction already holds; better-sqlite3 nests as savepoints
+    return this.db.transaction(run)();
+  }
+
+  async atomically<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inAtomic) throw new StoreError('atomically() cannot be nested');
+    this.inAtomic = true;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      // ids cached during the rolled-back transaction may no longer exist
+      this.seriesIds.clear();
+      throw e;
+    } finally {
+      this.inAtomic = false;
+    }
+  }
+
+  getCandles(key: SeriesKey, range: TimeRange = {}): Candle[] {
+    return [...this.iterateCandles(key, range)];
+  }
+
+  *iterateCandles(key: SeriesKey, range: TimeRange = {}): IterableIterator<Candle> {
+    const id = this.seriesId(key, false);
+    if (id === null) return;
+    for (const r of this.selectStmt.iterate(id, range.from ?? 0, range.to ?? MAX_TIME)) yield toCandle(r as CandleRow);
+  }
+
+  countCandles(key: SeriesKey, range: TimeRange = {}): number {
+    const id = this.seriesId(key, false);
+    if (id === null) return 0;
+    return (this.countStmt.get(id, range.from ?? 0, range.to ?? MAX_TIME) as { n: number }).n;
+  }
+
+  listSeries(): SeriesInfo[] {
+    return this.querySeries('', []);
+  }
+
+  findSeries(exchange: string, symbol: string): SeriesInfo[] {
+    return this.querySeries('WHERE s.exchange = ? AND s.symbol = ?', [exchange, symbol]);
+  }
+
+  private querySeries(where: string, params: unknown[]): SeriesInfo[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.exchange, s.symbol, s.timeframe, COUNT(c.open_time) AS count, MIN(c.open_time) AS first, MAX(c.open_time) AS last
+         FROM series s JOIN candles c ON c.series_id = s.id ${where}
+         GROUP BY s.id ORDER BY s.exchange, s.symbol, s.timeframe`,
+      )
+      .all(...params) as { exchange: string; symbol: string; timeframe: string; count: number; first: number; last: number }[];
+    return rows.flatMap((r) => (isTimeframe(r.timeframe) ? [{ ...r, timeframe: r.timeframe as Timeframe }] : []));
+  }
+
+  gaps(key: SeriesKey, range: TimeRange = {}): Gap[] {
+    const id = this.seriesId(key, false);
+    if (id === null) return [];
+    const times = this.timesStmt.all(id, range.from ?? 0, range.to ?? MAX_TIME) as number[];
+    return findGaps(times, key.timeframe);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

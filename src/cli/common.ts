@@ -1,0 +1,77 @@
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
+import { SqliteCandleStore } from '../adapters/store/sqlite-candle-store.js';
+
+/** An error meant for the person at the terminal: printed as one line, no stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface GlobalOptions {
+  config?: string;
+  verbose?: boolean;
+}
+
+/** Loads the configuration for a command, applying `--db` when the command has it. */
+export function configFor(cmd: Command, db?: string): LoadedConfig {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
+  return loadConfig({
+    file: globals.config ?? process.env.ALPHAPULSE_CONFIG,
+    overrides: db ? [[['store', 'path'], db]] : [],
+  });
+}
+
+export function openCandleStore(loaded: LoadedConfig): SqliteCandleStore {
+  return new SqliteCandleStore(loaded.dbPath);
+}
+
+/** Parses an ISO-8601 time (or epoch milliseconds) given to the option `name`. */
+export function parseTimeOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const asNumber = Number(value);
+  const t = /^\d+$/.test(value) ? asNumber : Date.parse(value);
+  if (!Number.isFinite(t)) {
+    throw new CliError(`${name} "${value}" is not a time; use ISO-8601 like 2025-05-20 or 2025-05-20T12:00:00Z`);
+  }
+  return t;
+}
+
+export function iso(t: number | null | undefined): string {
+  return t === null || t === undefined ? '-' : new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
+/** A progress bar on a terminal; silent when stdout is a pipe or a file. */
+export interface Progress {
+  update(value: number): void;
+  stop(): void;
+}
+
+export function progress(label: string, total?: number): Progress {
+  if (!process.stdout.isTTY) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: total
+        ? `${label} [{bar}] {percentage}% | {value}/{total}`
+        : `${label} {value} rows`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total ?? 0, 0);
+  return {
+    update: (v) => bar.update(v),
+    stop: () => bar.stop(),
+  };
+}
+
+export function formatInt(n: number): string {
+  return n.toLocaleString('en-US');
+}

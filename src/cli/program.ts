@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { registerCandles } from './commands/candles.js';
+import { registerConfig } from './commands/config.js';
+import { registerImport } from './commands/import.js';
+import { registerResample } from './commands/resample.js';
+import { registerServe } from './commands/serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('alphapulse')
+    .description('AlphaPulse: crypto trading signals from candles, with tracked outcomes')
+    .option('-c, --config <file>', 'YAML config file (default: ./alphapulse.config.yaml when present)')
+    .option('--verbose', 'print stack traces with errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerServe(program);
+  registerImport(program);
+  registerResample(program);
+  registerCandles(program);
+  registerConfig(program);
+  return program;
+}

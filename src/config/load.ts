@@ -1,0 +1,164 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { type Config, ConfigSchema } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'alphapulse.config.yaml';
+
+/** Env variables that are shorter to type than their generic ALPHAPULSE_A__B form. */
+const ENV_ALIASES: Record<string, string[]> = {
+  ALPHAPULSE_DB: ['store', 'path'],
+  ALPHAPULSE_DATA_DIR: ['dataDir'],
+  ALPHAPULSE_LOG_LEVEL: ['log', 'level'],
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadOptions {
+  /** Explicit config file; an error when missing. Default: ./alphapulse.config.yaml when present. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Last layer, e.g. CLI options, as paths into the config. */
+  overrides?: ReadonlyArray<readonly [string[], unknown]>;
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly file: string | null;
+  /** The database path after defaults are applied. */
+  readonly dbPath: string;
+}
+
+/** Loads defaults <- YAML file <- environment <- overrides, validates once, names any bad key. */
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  let file: string | null = null;
+  let raw: Record<string, unknown> = {};
+  if (opts.file) {
+    file = resolve(cwd, opts.file);
+    if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+  } else if (existsSync(join(cwd, DEFAULT_CONFIG_FILE))) {
+    file = join(cwd, DEFAULT_CONFIG_FILE);
+  }
+  if (file) raw = readYamlObject(file);
+  for (const [path, value] of envEntries(env)) setPath(raw, path, value);
+  for (const [path, value] of opts.overrides ?? []) if (value !== undefined) setPath(raw, path, value);
+  const config = validateConfig(raw, file ?? 'configuration');
+  const dbPath = resolve(cwd, config.store.path ?? join(config.dataDir, 'alphapulse.db'));
+  return { config, file, dbPath };
+}
+
+export function validateConfig(raw: unknown, where: string): Config {
+  const parsed = ConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(`invalid ${where}: ${formatIssues(parsed.error)}`);
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      if (i.code === 'unrecognized_keys') {
+        const prefix = i.path.length ? `${i.path.join('.')}.` : '';
+        return `unknown key ${i.keys.map((k) => `"${prefix}${k}"`).join(', ')}`;
+      }
+      return `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+function readYamlObject(file: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(`config file ${file} must hold a mapping of keys, not ${Array.isArray(doc) ? 'a list' : typeof doc}`);
+  }
+  return doc as Record<string, unknown>;
+}
+
+/**
+ * ALPHAPULSE_LOG__LEVEL=debug sets log.level; path segments are converted from SNAKE_CASE to
+ * camelCase (ALPHAPULSE_DATA_DIR -> dataDir). Values are read as YAML scalars so numbers and
+ * booleans keep their types.
+ */
+function* envEntries(env: NodeJS.ProcessEnv): Generator<[string[], unknown]> {
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || !key.startsWith('ALPHAPULSE_')) continue;
+    if (key === 'ALPHAPULSE_CONFIG') continue;
+    const alias = ENV_ALIASES[key];
+    const path = alias ?? key.slice('ALPHAPULSE_'.length).split('__').map(camel);
+    yield [path, alias && alias[alias.length - 1] === 'path' ? value : scalar(value)];
+  }
+}
+
+function camel(s: string): string {
+  return s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function scalar(v: string): unknown {
+  try {
+    const parsed: unknown = parseYaml(v);
+    return typeof parsed === 'object' && parsed !== null ? v : (parsed ?? v);
+  } catch {
+    return v;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const k = path[i];
+    const next = node[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+      const fresh: Record<string, unknown> = {};
+      node[k] = fresh;
+      node = fresh;
+    } else {
+      node = next as Record<string, unknown>;
+    }
+  }
+  node[path[path.length - 1]] = value;
+}
+
+/** Describes every field with its default, for `alphapulse config --print`. */
+export function describeConfig(): string {
+  const lines: string[] = [];
+  walk(ConfigSchema, [], lines);
+  return lines.join('\n');
+}
+
+function walk(schema: z.ZodType, path: string[], out: string[]): void {
+  const inner = unwrap(schema);
+  if (inner instanceof z.ZodObject) {
+    for (const [k, v] of Object.entries(inner.shape as Record<string, z.ZodType>)) walk(v, [...path, k], out);
+    return;
+  }
+  const def = defaultOf(schema);
+  const desc = schema.description ?? inner.description ?? '';
+  out.push(`${path.join('.')} = ${def === undefined ? '(unset)' : JSON.stringify(def)}${desc ? `  # ${desc}` : ''}`);
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  let cur: z.ZodType = s;
+  while (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional) {
+    cur = cur.unwrap() as z.ZodType;
+  }
+  return cur;
+}
+
+function defaultOf(s: z.ZodType): unknown {
+  const r = s.safeParse(undefined);
+  return r.success ? r.data : undefined;
+}

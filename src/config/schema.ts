@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema of AlphaPulse. Every field carries its default and a
+ * description; `alphapulse config --print` renders both. Unknown keys are errors, so a typo
+ * fails at start instead of being ignored.
+ */
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const StoreConfig = z
+  .object({
+    driver: z.enum(['sqlite']).default('sqlite').describe('Storage backend. sqlite is embedded and needs no service.'),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('SQLite database file. Default: <dataDir>/alphapulse.db. Env: ALPHAPULSE_DB; CLI: --db.'),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(8192)
+      .describe('Rows per insert batch when importing candles.'),
+  })
+  .strict();
+
+export const LogConfig = z
+  .object({
+    level: LogLevel.default('info').describe('Log level (pino). Env: ALPHAPULSE_LOG__LEVEL.'),
+    pretty: z.boolean().default(false).describe('Human-readable log lines instead of JSON.'),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./data').describe('Folder for the database and other files AlphaPulse writes.'),
+    exchange: z.string().min(1).default('binance').describe('Exchange name used when none is given (ccxt id).'),
+    store: StoreConfig.default(StoreConfig.parse({})),
+    log: LogConfig.default(LogConfig.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
