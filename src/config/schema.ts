@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EngineConfig } from './engine-schema.js';
 
 /**
  * The one configuration schema of AlphaPulse. Every field carries its default and a
@@ -36,6 +37,12 @@ export const ConfigSchema = z
   .object({
     dataDir: z.string().min(1).default('./data').describe('Folder for the database and other files AlphaPulse writes.'),
     exchange: z.string().min(1).default('binance').describe('Exchange name used when none is given (ccxt id).'),
+    symbols: z
+      .array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols are upper-case letters and digits, like BTCUSDT'))
+      .min(1)
+      .default(['BTCUSDT', 'ETHUSDT'])
+      .describe('Symbols the service watches.'),
+    engine: EngineConfig.default(EngineConfig.parse({})).describe('The signal engine: timeframes, strategies, scoring, risk.'),
     store: StoreConfig.default(StoreConfig.parse({})),
     log: LogConfig.default(LogConfig.parse({})),
   })

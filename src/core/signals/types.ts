@@ -1,0 +1,137 @@
+import type { Timeframe } from '../candles/timeframe.js';
+
+export type Direction = 'BUY' | 'SELL';
+export type StrategyName = 'momentum' | 'breakout' | 'mean_reversion' | 'scalping';
+export const STRATEGY_NAMES: readonly StrategyName[] = ['momentum', 'breakout', 'mean_reversion', 'scalping'];
+
+export type SignalStatus = 'PENDING' | 'ACTIVE' | 'CLOSED' | 'EXPIRED' | 'CANCELLED';
+export type EntryType = 'FIBONACCI_618' | 'EMA_PULLBACK' | 'SUPPORT_RETEST' | 'MARKET_ENTRY';
+export type Priority = 'HIGH' | 'MEDIUM' | 'LOW';
+export type VoterName = 'technical' | 'price_action' | 'regime' | 'volume';
+
+/** What a strategy proposes before scoring, risk and the signal rules. */
+export interface StrategyCandidate {
+  readonly strategy: StrategyName;
+  readonly direction: Direction;
+  /** The strategy's own strength of the setup, 0..1. */
+  readonly baseConfidence: number;
+  /** Why, written for a person, e.g. "Breakout BUY: close 3,247.50 broke resistance 3,240.00 (3 touches), volume 1.8x average". */
+  readonly reasons: readonly string[];
+  /** Candlestick patterns at a level that confirm the setup (e.g. "engulfing +100 at support 3,180.00"). */
+  readonly confirmations: readonly string[];
+  /** The level the setup broke or bounced from, if any (used for SUPPORT_RETEST entries). */
+  readonly level?: { readonly price: number; readonly touches: number; readonly kind: 'support' | 'resistance' };
+  /** Stop distance in ATRs this strategy wants at least (scalping wants tighter stops). */
+  readonly stopAtr?: number;
+}
+
+export interface Vote {
+  readonly voter: VoterName;
+  readonly weight: number;
+  /** Agreement with the candidate's direction, 0..1. */
+  readonly score: number;
+  readonly reason: string;
+}
+
+/** Where a higher timeframe stood when the signal was created (closed candles only). */
+export interface ContextView {
+  readonly timeframe: Timeframe;
+  /** Close time of the context candle the values come from; never after the signal's creation. */
+  readonly asOf: number;
+  readonly trend: -1 | 0 | 1;
+  readonly regime: 'trending' | 'ranging' | 'unknown';
+  readonly volatilityPercentile: number;
+  readonly momentum: -1 | 0 | 1;
+  /** Whether this timeframe agrees with the signal's direction. */
+  readonly agrees: boolean;
+  readonly weight: number;
+}
+
+export interface ConfidenceBreakdown {
+  readonly strategyBase: number;
+  readonly votes: readonly Vote[];
+  /** Σ weight × score over the votes: the base of the product below. */
+  readonly base: number;
+  readonly mtfBoost: number;
+  readonly alignmentFactor: number;
+  readonly volumeFactor: number;
+  /** base × (1 + mtfBoost) × alignmentFactor × volumeFactor, before clamping to [0, 1]. */
+  readonly product: number;
+  readonly context: readonly ContextView[];
+}
+
+export interface HealthBreakdown {
+  readonly dataQuality: number;
+  readonly technical: number;
+  readonly risk: number;
+  readonly regime: number;
+  readonly score: number;
+}
+
+export interface EntryOption {
+  readonly type: EntryType;
+  readonly price: number | null;
+  readonly valid: boolean;
+  readonly reason: string;
+}
+
+/** Every entry-refinement decision: what was considered, what was chosen, why. */
+export interface EntryAnalysis {
+  readonly entryTimeframe: Timeframe;
+  readonly entryCandles: number;
+  readonly marketPrice: number;
+  readonly considered: readonly EntryOption[];
+  readonly chosen: EntryType;
+  readonly why: string;
+}
+
+export interface Signal {
+  /** Derived from (symbol, signal timeframe, strategy, direction, candle time): reruns give the same id. */
+  readonly id: string;
+  readonly symbol: string;
+  readonly direction: Direction;
+  readonly timeframe: Timeframe;
+  readonly entryTimeframe: Timeframe;
+  readonly strategy: StrategyName;
+  readonly entryType: EntryType;
+  readonly entryPrice: number;
+  readonly stopLoss: number;
+  readonly takeProfits: readonly [number, number, number];
+  readonly rewardRisk: number;
+  readonly confidence: number;
+  readonly breakdown: ConfidenceBreakdown;
+  readonly health: HealthBreakdown;
+  readonly priority: Priority;
+  readonly reasons: readonly string[];
+  readonly entryAnalysis: EntryAnalysis;
+  /** Close time of the candle that produced the signal (ms). */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly status: SignalStatus;
+  /** When the status last changed (candle time), and why. */
+  readonly statusAt: number;
+  readonly statusReason: string;
+}
+
+export type RejectionReason =
+  | 'low_confidence'
+  | 'low_health'
+  | 'low_reward_risk'
+  | 'invalid_risk'
+  | 'duplicate'
+  | 'cooldown';
+
+/** A candidate the signal rules filtered out, kept so its would-be outcome can be tracked. */
+export interface RejectedCandidate {
+  /** The id the signal would have had. */
+  readonly id: string;
+  readonly reason: RejectionReason;
+  readonly detail: string;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly strategy: StrategyName;
+  readonly direction: Direction;
+  readonly createdAt: number;
+  /** The would-be signal when it got far enough to have prices, else null. */
+  readonly signal: Signal | null;
+}
