@@ -90,3 +90,37 @@ export class WindowExtreme {
     this.step = 0;
   }
 }
+
+/**
+ * TA-Lib's SMA arithmetic (running sum: add the newest, read, subtract the one leaving) as a
+ * building block for smoothing stages. Unlike the public `Sma` it accepts period 1, as
+ * TA-Lib's MA does inside STOCH and STOCHF (where it is the identity).
+ */
+export class RunningMean {
+  readonly period: number;
+  private readonly window: Float64Ring;
+  private sum = 0;
+  /** The latest mean; meaningful once `push` has returned true. */
+  value = Number.NaN;
+
+  constructor(period: number) {
+    this.period = period;
+    this.window = new Float64Ring(period);
+  }
+
+  /** Adds a value; true when a full window's mean is in `value`. */
+  push(x: number): boolean {
+    this.sum += x;
+    this.window.push(x);
+    if (!this.window.isFull()) return false;
+    this.value = this.sum / this.period;
+    this.sum -= this.window.oldest();
+    return true;
+  }
+
+  reset(): void {
+    this.window.reset();
+    this.sum = 0;
+    this.value = Number.NaN;
+  }
+}

@@ -1,6 +1,6 @@
 import type { ValueIndicator } from './indicator.js';
 import { nanArray, requirePeriod } from './params.js';
-import { Float64Ring } from './ring.js';
+import { RunningMean } from './ring.js';
 
 /**
  * Simple moving average, as TA-Lib's SMA: a running sum that adds the newest value and
@@ -10,23 +10,17 @@ import { Float64Ring } from './ring.js';
 export class Sma implements ValueIndicator {
   readonly period: number;
   readonly lookback: number;
-  private readonly window: Float64Ring;
-  /** Sum of the latest `period - 1` inputs (all inputs while filling). */
-  private sum = 0;
+  private readonly mean: RunningMean;
   private result: number | null = null;
 
   constructor(period: number) {
     this.period = requirePeriod('SMA', 'period', period, 2);
     this.lookback = period - 1;
-    this.window = new Float64Ring(period);
+    this.mean = new RunningMean(period);
   }
 
   update(value: number): number | null {
-    this.sum += value;
-    this.window.push(value);
-    if (!this.window.isFull()) return null;
-    this.result = this.sum / this.period;
-    this.sum -= this.window.oldest();
+    if (this.mean.push(value)) this.result = this.mean.value;
     return this.result;
   }
 
@@ -39,8 +33,7 @@ export class Sma implements ValueIndicator {
   }
 
   reset(): void {
-    this.window.reset();
-    this.sum = 0;
+    this.mean.reset();
     this.result = null;
   }
 }
@@ -48,15 +41,30 @@ export class Sma implements ValueIndicator {
 /** SMA over a whole series: same length, NaN for the first `period - 1` values. */
 export function sma(values: Float64Array, period: number): Float64Array {
   requirePeriod('SMA', 'period', period, 2);
-  const n = values.length;
-  const out = nanArray(n);
-  if (n < period) return out;
+  const out = nanArray(values.length);
+  smaInto(values, 0, values.length, period, out);
+  return out;
+}
+
+/**
+ * Writes the SMA of `values[from..to)` into `out` at the same indices, the first at
+ * `from + period - 1`; earlier indices are left untouched. Period 1 is the identity (as
+ * TA-Lib's MA), which STOCH's smoothing stages allow.
+ */
+export function smaInto(
+  values: Float64Array,
+  from: number,
+  to: number,
+  period: number,
+  out: Float64Array,
+): void {
+  if (to - from < period) return;
   let sum = 0;
-  for (let i = 0; i < period - 1; i++) sum += values[i];
-  for (let i = period - 1, trailing = 0; i < n; i++, trailing++) {
+  const first = from + period - 1;
+  for (let i = from; i < first; i++) sum += values[i];
+  for (let i = first, trailing = from; i < to; i++, trailing++) {
     sum += values[i];
     out[i] = sum / period;
     sum -= values[trailing];
   }
-  return out;
 }

@@ -1,0 +1,71 @@
+import { Ema } from './ema.js';
+import type { ValueIndicator } from './indicator.js';
+import { nanArray, requirePeriod } from './params.js';
+
+/**
+ * Double EMA, as TA-Lib's DEMA: `2 * ema1 - ema2`, where ema2 is the EMA of ema1 seeded with
+ * the SMA of ema1's first `period` values. Lookback `2 * (period - 1)`.
+ */
+export class Dema implements ValueIndicator {
+  readonly period: number;
+  readonly lookback: number;
+  private readonly first: Ema;
+  private readonly second: Ema;
+  private result: number | null = null;
+
+  constructor(period: number) {
+    this.period = requirePeriod('DEMA', 'period', period, 2);
+    this.lookback = 2 * (period - 1);
+    this.first = new Ema(period);
+    this.second = new Ema(period);
+  }
+
+  update(value: number): number | null {
+    const e1 = this.first.update(value);
+    if (e1 === null) return null;
+    const e2 = this.second.update(e1);
+    if (e2 === null) return null;
+    this.result = 2.0 * e1 - e2;
+    return this.result;
+  }
+
+  isStable(): boolean {
+    return this.result !== null;
+  }
+
+  getResult(): number | null {
+    return this.result;
+  }
+
+  reset(): void {
+    this.first.reset();
+    this.second.reset();
+    this.result = null;
+  }
+}
+
+/** DEMA over a whole series: same length, NaN for the first `2 * (period - 1)` values. */
+export function dema(values: Float64Array, period: number): Float64Array {
+  requirePeriod('DEMA', 'period', period, 2);
+  const n = values.length;
+  const out = nanArray(n);
+  const lookback = 2 * (period - 1);
+  if (n <= lookback) return out;
+  const k = 2 / (period + 1);
+  let e1 = 0;
+  for (let i = 0; i < period; i++) e1 += values[i];
+  e1 /= period;
+  let e2 = e1;
+  for (let i = period; i <= lookback; i++) {
+    e1 = (values[i] - e1) * k + e1;
+    e2 += e1;
+  }
+  e2 /= period;
+  out[lookback] = 2.0 * e1 - e2;
+  for (let i = lookback + 1; i < n; i++) {
+    e1 = (values[i] - e1) * k + e1;
+    e2 = (e1 - e2) * k + e2;
+    out[i] = 2.0 * e1 - e2;
+  }
+  return out;
+}

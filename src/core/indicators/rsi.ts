@@ -1,0 +1,108 @@
+import type { ValueIndicator } from './indicator.js';
+import { nanArray, requirePeriod } from './params.js';
+
+/** TA-Lib's TA_IS_ZERO threshold. */
+const EPSILON = 1e-14;
+
+/**
+ * Relative strength index with Wilder's smoothing, as TA-Lib's RSI: the first average gain
+ * and loss are plain means of the first `period` changes, then
+ * `avg = (avg * (period - 1) + change) / period`, written in TA-Lib's order. A flat window
+ * (no gain, no loss) gives 0, as TA-Lib. Lookback `period`.
+ */
+export class Rsi implements ValueIndicator {
+  readonly period: number;
+  readonly lookback: number;
+  private seen = 0;
+  private previous = 0;
+  private avgGain = 0;
+  private avgLoss = 0;
+  private result: number | null = null;
+
+  constructor(period: number) {
+    this.period = requirePeriod('RSI', 'period', period, 2);
+    this.lookback = period;
+  }
+
+  update(value: number): number | null {
+    const p = this.period;
+    const change = value - this.previous;
+    this.previous = value;
+    if (this.seen++ === 0) return null;
+    if (this.result === null) {
+      if (change < 0) this.avgLoss -= change;
+      else this.avgGain += change;
+      if (this.seen <= p) return null;
+      this.avgLoss /= p;
+      this.avgGain /= p;
+    } else {
+      this.avgLoss *= p - 1;
+      this.avgGain *= p - 1;
+      if (change < 0) this.avgLoss -= change;
+      else this.avgGain += change;
+      this.avgLoss /= p;
+      this.avgGain /= p;
+    }
+    const total = this.avgGain + this.avgLoss;
+    this.result = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (this.avgGain / total);
+    return this.result;
+  }
+
+  isStable(): boolean {
+    return this.result !== null;
+  }
+
+  getResult(): number | null {
+    return this.result;
+  }
+
+  reset(): void {
+    this.seen = 0;
+    this.previous = 0;
+    this.avgGain = 0;
+    this.avgLoss = 0;
+    this.result = null;
+  }
+}
+
+/** RSI over a whole series: same length, NaN for the first `period` values. */
+export function rsi(values: Float64Array, period: number): Float64Array {
+  requirePeriod('RSI', 'period', period, 2);
+  const out = nanArray(values.length);
+  rsiInto(values, period, out);
+  return out;
+}
+
+/** Writes the RSI of `values` into `out` from index `period` on (STOCHRSI reuses it). */
+export function rsiInto(values: Float64Array, period: number, out: Float64Array): void {
+  const n = values.length;
+  if (n <= period) return;
+  let gain = 0;
+  let loss = 0;
+  let prev = values[0];
+  for (let i = 1; i <= period; i++) {
+    const x = values[i];
+    const change = x - prev;
+    prev = x;
+    if (change < 0) loss -= change;
+    else gain += change;
+  }
+  loss /= period;
+  gain /= period;
+  let total = gain + loss;
+  out[period] = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (gain / total);
+  const keep = period - 1;
+  for (let i = period + 1; i < n; i++) {
+    const x = values[i];
+    const change = x - prev;
+    prev = x;
+    loss *= keep;
+    gain *= keep;
+    if (change < 0) loss -= change;
+    else gain += change;
+    loss /= period;
+    gain /= period;
+    total = gain + loss;
+    out[i] = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (gain / total);
+  }
+}

@@ -1,0 +1,162 @@
+import type { Bar } from '../candles/candle.js';
+import type { BarIndicator } from './indicator.js';
+import { nanArray, requirePeriod } from './params.js';
+import { RunningMean, WindowExtreme } from './ring.js';
+import { smaInto } from './sma.js';
+
+export interface StochResult {
+  readonly slowK: number;
+  readonly slowD: number;
+}
+
+/**
+ * Slow stochastic, as TA-Lib's STOCH with its default SMA smoothing: fast %K =
+ * `(close - lowest) / ((highest - lowest) / 100)` over `fastKPeriod` bars (0 on a flat range),
+ * slow %K its SMA over `slowKPeriod`, slow %D that SMA again over `slowDPeriod`. Both outputs
+ * start together, at lookback `(fastK - 1) + (slowK - 1) + (slowD - 1)`. Only SMA smoothing
+ * is offered: it is TA-Lib's default and what the strategies use.
+ */
+export class Stoch implements BarIndicator<StochResult> {
+  readonly fastKPeriod: number;
+  readonly slowKPeriod: number;
+  readonly slowDPeriod: number;
+  readonly lookback: number;
+  private readonly highest: WindowExtreme;
+  private readonly lowest: WindowExtreme;
+  private readonly slowKMean: RunningMean;
+  private readonly slowDMean: RunningMean;
+  private seen = 0;
+  private readonly out = { slowK: 0, slowD: 0 };
+  private result: StochResult | null = null;
+
+  constructor(fastKPeriod = 5, slowKPeriod = 3, slowDPeriod = 3) {
+    this.fastKPeriod = requirePeriod('STOCH', 'fastKPeriod', fastKPeriod, 1);
+    this.slowKPeriod = requirePeriod('STOCH', 'slowKPeriod', slowKPeriod, 1);
+    this.slowDPeriod = requirePeriod('STOCH', 'slowDPeriod', slowDPeriod, 1);
+    this.lookback = fastKPeriod - 1 + (slowKPeriod - 1) + (slowDPeriod - 1);
+    this.highest = new WindowExtreme(fastKPeriod, 'max');
+    this.lowest = new WindowExtreme(fastKPeriod, 'min');
+    this.slowKMean = new RunningMean(slowKPeriod);
+    this.slowDMean = new RunningMean(slowDPeriod);
+  }
+
+  update(bar: Bar): StochResult | null {
+    const high = this.highest.push(bar.high);
+    const low = this.lowest.push(bar.low);
+    if (this.seen < this.fastKPeriod - 1) {
+      this.seen++;
+      return null;
+    }
+    const diff = (high - low) / 100.0;
+    const fastK = diff !== 0.0 ? (bar.close - low) / diff : 0.0;
+    if (!this.slowKMean.push(fastK)) return null;
+    if (!this.slowDMean.push(this.slowKMean.value)) return null;
+    this.out.slowK = this.slowKMean.value;
+    this.out.slowD = this.slowDMean.value;
+    this.result = this.out;
+    return this.result;
+  }
+
+  isStable(): boolean {
+    return this.result !== null;
+  }
+
+  getResult(): StochResult | null {
+    return this.result;
+  }
+
+  reset(): void {
+    this.highest.reset();
+    this.lowest.reset();
+    this.slowKMean.reset();
+    this.slowDMean.reset();
+    this.seen = 0;
+    this.result = null;
+  }
+}
+
+export interface StochSeries {
+  readonly slowK: Float64Array;
+  readonly slowD: Float64Array;
+}
+
+/** STOCH over whole columns: two series of the input's length, NaN before the lookback. */
+export function stoch(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  fastKPeriod = 5,
+  slowKPeriod = 3,
+  slowDPeriod = 3,
+): StochSeries {
+  requirePeriod('STOCH', 'fastKPeriod', fastKPeriod, 1);
+  requirePeriod('STOCH', 'slowKPeriod', slowKPeriod, 1);
+  requirePeriod('STOCH', 'slowDPeriod', slowDPeriod, 1);
+  const n = close.length;
+  const slowK = nanArray(n);
+  const slowD = nanArray(n);
+  const lookback = fastKPeriod - 1 + (slowKPeriod - 1) + (slowDPeriod - 1);
+  if (n <= lookback) return { slowK, slowD };
+  const fastK = new Float64Array(n);
+  fastStochInto(high, low, close, 0, fastKPeriod, fastK);
+  const kStart = fastKPeriod - 1;
+  smaInto(fastK, kStart, n, slowKPeriod, slowK);
+  smaInto(slowK, kStart + slowKPeriod - 1, n, slowDPeriod, slowD);
+  // TA-Lib reports slow %K only where slow %D exists.
+  slowK.fill(Number.NaN, 0, lookback);
+  return { slowK, slowD };
+}
+
+/**
+ * Writes TA-Lib's fast %K of the bars from index `from` on into `out`, the first at
+ * `from + period - 1`. Extremes are tracked by index
+ * and rescanned only when the current one leaves the window, as TA-Lib does: cheap on real
+ * prices and faster than a deque in a tight loop. STOCHRSI calls it with one series as all
+ * three inputs.
+ */
+export function fastStochInto(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  from: number,
+  period: number,
+  out: Float64Array,
+): void {
+  const n = close.length;
+  let highestIdx = -1;
+  let lowestIdx = -1;
+  let highest = 0;
+  let lowest = 0;
+  for (let today = from + period - 1, trailing = from; today < n; today++, trailing++) {
+    const l = low[today];
+    if (lowestIdx < trailing) {
+      lowestIdx = trailing;
+      lowest = low[trailing];
+      for (let i = trailing + 1; i <= today; i++) {
+        if (low[i] < lowest) {
+          lowestIdx = i;
+          lowest = low[i];
+        }
+      }
+    } else if (l <= lowest) {
+      lowestIdx = today;
+      lowest = l;
+    }
+    const h = high[today];
+    if (highestIdx < trailing) {
+      highestIdx = trailing;
+      highest = high[trailing];
+      for (let i = trailing + 1; i <= today; i++) {
+        if (high[i] > highest) {
+          highestIdx = i;
+          highest = high[i];
+        }
+      }
+    } else if (h >= highest) {
+      highestIdx = today;
+      highest = h;
+    }
+    const diff = (highest - lowest) / 100.0;
+    out[today] = diff !== 0.0 ? (close[today] - lowest) / diff : 0.0;
+  }
+}

@@ -1,0 +1,105 @@
+import type { ValueIndicator } from './indicator.js';
+import { nanArray, requirePeriod } from './params.js';
+import { RunningMean, WindowExtreme } from './ring.js';
+import { Rsi, rsiInto } from './rsi.js';
+import { smaInto } from './sma.js';
+import { fastStochInto } from './stoch.js';
+
+export interface StochRsiResult {
+  readonly fastK: number;
+  readonly fastD: number;
+}
+
+/**
+ * Stochastic RSI, as TA-Lib's STOCHRSI: TA-Lib's fast stochastic (STOCHF, SMA %D) run over the
+ * RSI series, the RSI being high, low and close at once. Outputs fast %K and fast %D, starting
+ * together at lookback `period + (fastKPeriod - 1) + (fastDPeriod - 1)`.
+ */
+export class StochRsi implements ValueIndicator<StochRsiResult> {
+  readonly period: number;
+  readonly fastKPeriod: number;
+  readonly fastDPeriod: number;
+  readonly lookback: number;
+  private readonly rsi: Rsi;
+  private readonly highest: WindowExtreme;
+  private readonly lowest: WindowExtreme;
+  private readonly fastDMean: RunningMean;
+  private rsiSeen = 0;
+  private readonly out = { fastK: 0, fastD: 0 };
+  private result: StochRsiResult | null = null;
+
+  constructor(period = 14, fastKPeriod = 5, fastDPeriod = 3) {
+    this.period = requirePeriod('STOCHRSI', 'period', period, 2);
+    this.fastKPeriod = requirePeriod('STOCHRSI', 'fastKPeriod', fastKPeriod, 1);
+    this.fastDPeriod = requirePeriod('STOCHRSI', 'fastDPeriod', fastDPeriod, 1);
+    this.lookback = period + (fastKPeriod - 1) + (fastDPeriod - 1);
+    this.rsi = new Rsi(period);
+    this.highest = new WindowExtreme(fastKPeriod, 'max');
+    this.lowest = new WindowExtreme(fastKPeriod, 'min');
+    this.fastDMean = new RunningMean(fastDPeriod);
+  }
+
+  update(value: number): StochRsiResult | null {
+    const r = this.rsi.update(value);
+    if (r === null) return null;
+    const high = this.highest.push(r);
+    const low = this.lowest.push(r);
+    if (this.rsiSeen < this.fastKPeriod - 1) {
+      this.rsiSeen++;
+      return null;
+    }
+    const diff = (high - low) / 100.0;
+    const fastK = diff !== 0.0 ? (r - low) / diff : 0.0;
+    if (!this.fastDMean.push(fastK)) return null;
+    this.out.fastK = fastK;
+    this.out.fastD = this.fastDMean.value;
+    this.result = this.out;
+    return this.result;
+  }
+
+  isStable(): boolean {
+    return this.result !== null;
+  }
+
+  getResult(): StochRsiResult | null {
+    return this.result;
+  }
+
+  reset(): void {
+    this.rsi.reset();
+    this.highest.reset();
+    this.lowest.reset();
+    this.fastDMean.reset();
+    this.rsiSeen = 0;
+    this.result = null;
+  }
+}
+
+export interface StochRsiSeries {
+  readonly fastK: Float64Array;
+  readonly fastD: Float64Array;
+}
+
+/** STOCHRSI over a whole series: two series of the input's length, NaN before the lookback. */
+export function stochrsi(
+  values: Float64Array,
+  period = 14,
+  fastKPeriod = 5,
+  fastDPeriod = 3,
+): StochRsiSeries {
+  requirePeriod('STOCHRSI', 'period', period, 2);
+  requirePeriod('STOCHRSI', 'fastKPeriod', fastKPeriod, 1);
+  requirePeriod('STOCHRSI', 'fastDPeriod', fastDPeriod, 1);
+  const n = values.length;
+  const fastK = nanArray(n);
+  const fastD = nanArray(n);
+  const lookback = period + (fastKPeriod - 1) + (fastDPeriod - 1);
+  if (n <= lookback) return { fastK, fastD };
+  const r = new Float64Array(n);
+  rsiInto(values, period, r);
+  fastStochInto(r, r, r, period, fastKPeriod, fastK);
+  smaInto(fastK, period + fastKPeriod - 1, n, fastDPeriod, fastD);
+  // TA-Lib reports fast %K only where fast %D exists.
+  fastK.fill(Number.NaN, 0, lookback);
+  return { fastK, fastD };
+}
