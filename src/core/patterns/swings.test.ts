@@ -235,24 +235,29 @@ describe.skipIf(!hasRealData)('SwingDetector on real BTCUSDT 1h', () => {
     expect(swings.length).toBeGreaterThan(s.length / 20);
     let highs = 0;
     let prevConfirmed = -1;
+    // Plain checks collected, one expect at the end: an expect() per bar of the window is slow.
+    const problems: string[] = [];
     for (const sw of swings) {
       const i = sw.index;
-      expect(sw.confirmedIndex).toBe(i + right);
-      expect(sw.confirmedIndex).toBeGreaterThanOrEqual(prevConfirmed);
+      const at = `${sw.kind} at ${i}`;
+      if (sw.confirmedIndex !== i + right) problems.push(`${at}: confirmed at ${sw.confirmedIndex}`);
+      if (sw.confirmedIndex < prevConfirmed) problems.push(`${at}: out of order`);
       prevConfirmed = sw.confirmedIndex;
-      expect(sw.openTime).toBe(s.openTime[i]);
-      expect(sw.confirmedAt).toBe(s.openTime[i + right] + 3_600_000);
-      if (sw.kind === 'high') {
-        highs++;
-        expect(sw.price).toBe(s.high[i]);
-        for (let j = i - left; j <= i + right; j++) expect(sw.price).toBeGreaterThanOrEqual(s.high[j]);
-        for (let j = i - left; j < i; j++) expect(sw.price).toBeGreaterThan(s.high[j]);
-      } else {
-        expect(sw.price).toBe(s.low[i]);
-        for (let j = i - left; j <= i + right; j++) expect(sw.price).toBeLessThanOrEqual(s.low[j]);
-        for (let j = i - left; j < i; j++) expect(sw.price).toBeLessThan(s.low[j]);
+      if (sw.openTime !== s.openTime[i]) problems.push(`${at}: openTime`);
+      if (sw.confirmedAt !== s.openTime[i + right] + 3_600_000) problems.push(`${at}: confirmedAt`);
+      const own = sw.kind === 'high' ? s.high : s.low;
+      // Distance above the others: positive for a high, so one rule checks both kinds.
+      const sign = sw.kind === 'high' ? 1 : -1;
+      if (sw.kind === 'high') highs++;
+      if (sw.price !== own[i]) problems.push(`${at}: price is not the bar's ${sw.kind}`);
+      for (let j = i - left; j < i; j++) {
+        if (!(sign * (sw.price - own[j]) > 0)) problems.push(`${at}: not strictly beyond bar ${j}`);
+      }
+      for (let j = i + 1; j <= i + right; j++) {
+        if (!(sign * (sw.price - own[j]) >= 0)) problems.push(`${at}: beaten by bar ${j}`);
       }
     }
+    expect(problems).toEqual([]);
     expect(highs).toBeGreaterThan(0);
     expect(highs).toBeLessThan(swings.length);
   });

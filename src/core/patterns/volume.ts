@@ -21,7 +21,9 @@ export const DEFAULT_VOLUME_PERIOD = 20;
  * testing a floating sum.
  *
  * The running sum is recomputed from the window once every `period` bars, so rounding
- * cannot build up over a long stream (amortised O(1), no allocation per update).
+ * cannot build up over a long stream, and at once when a departing volume was larger than
+ * all that stayed, so a quiet window after a spike is not left with the spike's rounding
+ * (O(1) per bar except for those recomputations, O(period); no allocation per update).
  */
 export class VolumeRatio implements BarIndicator<number> {
   readonly period: number;
@@ -46,6 +48,9 @@ export class VolumeRatio implements BarIndicator<number> {
   /** The same step on a bare volume, for callers that hold volumes as columns. */
   push(volume: number): number | null {
     const window = this.window;
+    // A departing volume that outweighed what stayed (a spike leaving a quiet window) cancels
+    // most digits of the running sum; the survivor would be mostly rounding error.
+    let cancelled = false;
     if (window.isFull()) {
       this.stable = true;
       // Multiplying first keeps a tiny average from underflowing to 0 (0/0 would be NaN);
@@ -53,12 +58,13 @@ export class VolumeRatio implements BarIndicator<number> {
       this.result = this.nonZero === 0 || !(this.sum > 0) ? null : (volume * this.period) / this.sum;
       const leaving = window.oldest();
       this.sum -= leaving;
+      cancelled = leaving > this.sum;
       if (leaving !== 0) this.nonZero--;
     }
     window.push(volume);
     this.sum += volume;
     if (volume !== 0) this.nonZero++;
-    if (++this.sinceResum === this.period) this.resum();
+    if (++this.sinceResum === this.period || cancelled) this.resum();
     return this.result;
   }
 
