@@ -1,0 +1,239 @@
+import type { Candle } from '../candles/candle.js';
+import { type Timeframe, timeframeMs } from '../candles/timeframe.js';
+import { Adx } from '../indicators/adx.js';
+import { Atr } from '../indicators/atr.js';
+import { Bbands } from '../indicators/bbands.js';
+import { Ema } from '../indicators/ema.js';
+import { Macd } from '../indicators/macd.js';
+import { Float64Ring, WindowExtreme } from '../indicators/ring.js';
+import { Rsi } from '../indicators/rsi.js';
+import { Vwap } from '../indicators/vwap.js';
+import { LevelTracker } from '../patterns/levels.js';
+import { PatternScanner } from '../patterns/scanner.js';
+import { type Swing, SwingDetector } from '../patterns/swings.js';
+import { VolumeRatio } from '../patterns/volume.js';
+import type { TfSnapshot } from './snapshot.js';
+
+/**
+ * How much a timeframe must know: `full` for signal and context timeframes (every indicator,
+ * patterns, levels), `light` for timeframes used only to refine entries (EMA 21, ATR, swings).
+ * Light keeps the per-candle cost of fine entry timeframes (5m) small.
+ */
+export type FeatureLevel = 'full' | 'light';
+
+const VOLATILITY_WINDOW = 100;
+const SLOPE_BARS = 5;
+const DONCHIAN_PERIOD = 20;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function emptySnapshot(timeframe: Timeframe, levels: LevelTracker, patterns: Map<string, number>): Mutable<TfSnapshot> {
+  const n = Number.NaN;
+  return {
+    timeframe,
+    count: 0,
+    openTime: n,
+    closeTime: n,
+    open: n,
+    high: n,
+    low: n,
+    close: n,
+    volume: n,
+    complete: true,
+    defectsInWindow: 0,
+    prevClose: n,
+    prevHigh: n,
+    prevLow: n,
+    ema9: n,
+    ema21: n,
+    ema50: n,
+    ema200: n,
+    prevEma9: n,
+    prevEma21: n,
+    ema50Slope: n,
+    rsi: n,
+    prevRsi: n,
+    macd: n,
+    macdSignal: n,
+    macdHist: n,
+    prevMacdHist: n,
+    adx: n,
+    plusDi: n,
+    minusDi: n,
+    atr: n,
+    atrPct: n,
+    volatilityPercentile: n,
+    bbUpper: n,
+    bbMiddle: n,
+    bbLower: n,
+    prevBbUpper: n,
+    prevBbLower: n,
+    donchianHigh: n,
+    donchianLow: n,
+    vwap: n,
+    prevVwap: n,
+    volumeRatio: n,
+    lastSwingHigh: null,
+    lastSwingLow: null,
+    prevSwingHigh: null,
+    prevSwingLow: null,
+    levels,
+    patterns,
+  };
+}
+
+const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
+
+/**
+ * The streaming feature set of one (symbol, timeframe): feeds each closed candle of that
+ * timeframe to its indicators and structure detectors and updates one snapshot in place.
+ * O(1) per candle apart from the fixed-size volatility rank; nothing is allocated per candle
+ * except when a swing is confirmed.
+ */
+export class TimeframeFeatures {
+  readonly snapshot: TfSnapshot;
+  private readonly s: Mutable<TfSnapshot>;
+  private readonly step: number;
+  private readonly ema9 = new Ema(9);
+  private readonly ema21 = new Ema(21);
+  private readonly ema50 = new Ema(50);
+  private readonly ema200 = new Ema(200);
+  private readonly rsi = new Rsi(14);
+  private readonly macd = new Macd(12, 26, 9);
+  private readonly adx = new Adx(14);
+  private readonly atr = new Atr(14);
+  private readonly bb = new Bbands(20, 2, 2);
+  private readonly donHigh = new WindowExtreme(DONCHIAN_PERIOD, 'max');
+  private readonly donLow = new WindowExtreme(DONCHIAN_PERIOD, 'min');
+  private donHighValue = Number.NaN;
+  private donLowValue = Number.NaN;
+  private donPushes = 0;
+  private readonly vwap = new Vwap();
+  private readonly volume = new VolumeRatio(20);
+  private readonly swings: SwingDetector;
+  private readonly levels = new LevelTracker();
+  private readonly scanner: PatternScanner | null;
+  private readonly patternOut: Int32Array;
+  private readonly patternMap = new Map<string, number>();
+  private readonly ema50History = new Float64Ring(SLOPE_BARS + 1);
+  private readonly atrPctHistory = new Float64Ring(VOLATILITY_WINDOW);
+  /** Defects (missing candles before it + 1 if incomplete) of each of the last candles. */
+  private readonly defects: Float64Ring;
+  private defectSum = 0;
+
+  constructor(
+    readonly timeframe: Timeframe,
+    readonly level: FeatureLevel = 'full',
+    qualityWindow = 200,
+  ) {
+    this.step = timeframeMs(timeframe);
+    this.swings = new SwingDetector({ timeframe, left: 5, right: 5 });
+    this.scanner = level === 'full' ? new PatternScanner() : null;
+    this.patternOut = new Int32Array(this.scanner?.size ?? 0);
+    this.defects = new Float64Ring(qualityWindow);
+    this.s = emptySnapshot(timeframe, this.levels, this.patternMap);
+    this.snapshot = this.s;
+  }
+
+  update(c: Candle & { readonly complete?: boolean }): void {
+    const s = this.s;
+    const full = this.level === 'full';
+    const missing = s.count > 0 ? Math.max(0, Math.round((c.openTime - s.openTime) / this.step) - 1) : 0;
+    const defect = missing + (c.complete === false ? 1 : 0);
+    if (this.defects.isFull()) this.defectSum -= this.defects.oldest();
+    this.defects.push(defect);
+    this.defectSum += defect;
+
+    s.prevClose = s.close;
+    s.prevHigh = s.high;
+    s.prevLow = s.low;
+    s.prevEma9 = s.ema9;
+    s.prevEma21 = s.ema21;
+    s.prevRsi = s.rsi;
+    s.prevMacdHist = s.macdHist;
+    s.prevBbUpper = s.bbUpper;
+    s.prevBbLower = s.bbLower;
+    s.prevVwap = s.vwap;
+    // the Donchian channel of the candles BEFORE this one: read it before pushing this candle
+    if (full) {
+      s.donchianHigh = this.donPushes >= DONCHIAN_PERIOD ? this.donHighValue : Number.NaN;
+      s.donchianLow = this.donPushes >= DONCHIAN_PERIOD ? this.donLowValue : Number.NaN;
+    }
+
+    s.count++;
+    s.openTime = c.openTime;
+    s.closeTime = c.openTime + this.step;
+    s.open = c.open;
+    s.high = c.high;
+    s.low = c.low;
+    s.close = c.close;
+    s.volume = c.volume;
+    s.complete = c.complete !== false;
+    s.defectsInWindow = this.defectSum;
+
+    s.ema21 = orNaN(this.ema21.update(c.close));
+    s.atr = orNaN(this.atr.update(c));
+    s.atrPct = s.atr / c.close;
+
+    const confirmed = this.swings.update(c);
+    for (let i = 0; i < confirmed.length; i++) this.recordSwing(confirmed[i]);
+
+    if (!full) return;
+    s.ema9 = orNaN(this.ema9.update(c.close));
+    s.ema50 = orNaN(this.ema50.update(c.close));
+    s.ema200 = orNaN(this.ema200.update(c.close));
+    this.ema50History.push(s.ema50);
+    s.ema50Slope = this.ema50History.isFull() ? s.ema50 / this.ema50History.oldest() - 1 : Number.NaN;
+    s.rsi = orNaN(this.rsi.update(c.close));
+    const m = this.macd.update(c.close);
+    s.macd = m ? m.macd : Number.NaN;
+    s.macdSignal = m ? m.signal : Number.NaN;
+    s.macdHist = m ? m.histogram : Number.NaN;
+    const a = this.adx.update(c);
+    s.adx = a ? a.adx : Number.NaN;
+    s.plusDi = a ? a.plusDi : Number.NaN;
+    s.minusDi = a ? a.minusDi : Number.NaN;
+    const b = this.bb.update(c.close);
+    s.bbUpper = b ? b.upper : Number.NaN;
+    s.bbMiddle = b ? b.middle : Number.NaN;
+    s.bbLower = b ? b.lower : Number.NaN;
+    this.donHighValue = this.donHigh.push(c.high);
+    this.donLowValue = this.donLow.push(c.low);
+    this.donPushes++;
+    s.vwap = orNaN(this.vwap.update(c));
+    s.volumeRatio = orNaN(this.volume.update(c));
+    s.volatilityPercentile = this.rankVolatility(s.atrPct);
+    this.levels.update(c, confirmed);
+
+    const scanner = this.scanner;
+    if (scanner) {
+      scanner.update(c, this.patternOut);
+      this.patternMap.clear();
+      const names = scanner.names;
+      for (let k = 0; k < names.length; k++) if (this.patternOut[k] !== 0) this.patternMap.set(names[k], this.patternOut[k]);
+    }
+  }
+
+  private recordSwing(sw: Swing): void {
+    const s = this.s;
+    if (sw.kind === 'high') {
+      s.prevSwingHigh = s.lastSwingHigh;
+      s.lastSwingHigh = sw;
+    } else {
+      s.prevSwingLow = s.lastSwingLow;
+      s.lastSwingLow = sw;
+    }
+  }
+
+  /** Share of the last values strictly below `x` (0..1); NaN until the window is full. */
+  private rankVolatility(x: number): number {
+    if (Number.isNaN(x)) return Number.NaN;
+    const h = this.atrPctHistory;
+    h.push(x);
+    if (!h.isFull()) return Number.NaN;
+    let below = 0;
+    const n = h.length;
+    for (let i = 0; i < n; i++) if (h.ago(i) < x) below++;
+    return below / (n - 1);
+  }
+}
