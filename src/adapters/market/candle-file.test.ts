@@ -291,6 +291,39 @@ describe('readCandleRows: our CSV fixtures', () => {
     expect(bad.problem.message).toBe('high on line 2 is empty');
   });
 
+  it('reads numbers off the fast path exactly as Number() does', async () => {
+    const rows = [
+      ['60000', '1e3', ' 2 ', '+3', '0.12345678901234567890', '-0.5'],
+      [
+        '120000',
+        '9007199254740993',
+        '1.5E-3',
+        '12345678901234567890123',
+        '\t4',
+        '0.000000000000000000000001',
+      ],
+    ];
+    const path = fixture(
+      'shapes.csv',
+      `open_time,open,high,low,close,volume\n${rows.map((r) => r.join(',')).join('\n')}\n`,
+    );
+    const candles = await candlesOf(path);
+    expect(candles.map((c) => [c.openTime, c.open, c.high, c.low, c.close, c.volume])).toEqual(
+      rows.map((r) => r.map((f) => Number(f))),
+    );
+  });
+
+  it('reports rows with too many columns, a trailing comma included', async () => {
+    const path = fixture(
+      'wide.csv',
+      'open_time,open,high,low,close,volume\n60000,1,2,0.5,1.5,10,\n120000,1,2,0.5,1.5,10,1,2,3,4,5,6,7,8\n',
+    );
+    const bad = rejected((await readAll(path)).rows);
+    expect(bad).toHaveLength(2);
+    expect(bad[0].problem.message).toMatch(/^line 2 has 7 columns but our CSV rows have 6 /);
+    expect(bad[1].problem.message).toMatch(/^line 3 has 14 columns but our CSV rows have 6 /);
+  });
+
   it('leaves domain rules to the SeriesChecker: a negative price parses', async () => {
     const candles = await candlesOf(
       fixture('negative.csv', 'open_time,open,high,low,close,volume\n1000,-1,2,0.5,1.5,10\n'),
