@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import type { Bar } from '../candles/candle.js';
+import { CandleSettings, CandleWindow } from './candle-settings.js';
+import {
+  CandlePatternDetector,
+  candlePattern,
+  isPatternName,
+  PATTERN_LOOKBACKS,
+  PATTERN_NAMES,
+  type PatternName,
+  patternLookback,
+} from './candlesticks.js';
+import { PatternScanner, scanPatterns } from './scanner.js';
+
+const bar = (open: number, high: number, low: number, close: number): Bar => ({
+  open,
+  high,
+  low,
+  close,
+  volume: 1,
+});
+
+/** Ordinary white candles: body 1, range 2, so "long", "short", "doji" have clear meanings. */
+const background = (count: number): Bar[] => Array.from({ length: count }, () => bar(100, 101.5, 99.5, 101));
+
+function lastResult(name: string, bars: readonly Bar[], penetration?: number): number {
+  const detector = new CandlePatternDetector(name, penetration === undefined ? {} : { penetration });
+  let result = 0;
+  for (const b of bars) result = detector.update(b);
+  return result;
+}
+
+describe('candlestick patterns on hand-built candles', () => {
+  it('a clear bullish engulfing gives +100, a bearish one -100', () => {
+    const black = bar(101, 101.2, 99.8, 100);
+    expect(lastResult('engulfing', [...background(3), black, bar(99.5, 101.7, 99.4, 101.5)])).toBe(100);
+    const white = bar(100, 101.2, 99.8, 101);
+    expect(lastResult('engulfing', [...background(3), white, bar(101.5, 101.7, 99.4, 99.5)])).toBe(-100);
+  });
+
+  it('an engulfing that only matches one end of the prior body gives 80, as TA-Lib 0.6 does', () => {
+    const black = bar(101, 101.2, 99.8, 100);
+    expect(lastResult('engulfing', [...background(3), black, bar(100, 101.7, 99.9, 101.5)])).toBe(80);
+  });
+
+  it('a doji is found and an ordinary candle is not', () => {
+    expect(lastResult('doji', [...background(10), bar(100, 101, 99, 100.01)])).toBe(100);
+    expect(lastResult('doji', [...background(11)])).toBe(0);
+  });
+
+  it('a hammer after a fall gives +100', () => {
+    // Small body at the prior low, long lower shadow, almost no upper shadow.
+    expect(lastResult('hammer', [...background(11), bar(99.6, 99.82, 98.5, 99.8)])).toBe(100);
+  });
+
+  it('a morning star gives +100, and a deeper penetration requirement rejects it', () => {
+    const star = [bar(105, 105.2, 99.9, 100), bar(99.5, 99.6, 99.2, 99.3), bar(99.6, 103.1, 99.5, 103)];
+    expect(lastResult('morningstar', [...background(10), ...star])).toBe(100);
+    expect(lastResult('morningstar', [...background(10), ...star], 0.9)).toBe(0);
+  });
+
+  it('kicking: a black marubozu, a gap up, a white marubozu gives +100', () => {
+    const kick = [bar(102, 102, 100, 100), bar(103, 105, 103, 105)];
+    expect(lastResult('kicking', [...background(10), ...kick])).toBe(100);
+  });
+
+  it('hikkake reports the setup (+100), then +200 when a close confirms it', () => {
+    const wide = bar(100, 110, 90, 100);
+    const detector = new CandlePatternDetector('hikkake');
+    const results = [
+      wide,
+      wide,
+      wide,
+      wide,
+      bar(100, 105, 95, 100),
+      bar(98, 104, 93, 99),
+      bar(99, 107, 98, 106),
+    ].map((b) => detector.update(b));
+    expect(results).toEqual([0, 0, 0, 0, 0, 100, 200]);
+  });
+
+  it('no pattern gives 0 on ordinary candles', () => {
+    const quiet = background(20);
+    for (const name of ['engulfing', 'doji', 'hammer', 'morningstar', 'harami', 'kicking'] as const) {
+      expect(lastResult(name, quiet)).toBe(0);
+    }
+  });
+
+  it('returns 0 during the lookback and is stable after it', () => {
+    const detector = new CandlePatternDetector('doji');
+    expect(detector.lookback).toBe(10);
+    const flat = bar(100, 100, 100, 100);
+    for (let i = 0; i < 10; i++) {
+      expect(detector.update(flat)).toBe(0);
+      expect(detector.isStable()).toBe(false);
+    }
+    // A flat candle has a zero body, no larger than 10% of a zero average range: TA-Lib calls it a doji.
+    expect(detector.update(flat)).toBe(100);
+    expect(detector.isStable()).toBe(true);
+    detector.reset();
+    expect(detector.isStable()).toBe(false);
+    expect(detector.update(flat)).toBe(0);
+  });
+});
+
+describe('pattern names and lookbacks', () => {
+  it('has the 25 core patterns, lower case without CDL', () => {
+    const core = [
+      'engulfing',
+      'hammer',
+      'hangingman',
+      'invertedhammer',
+      'shootingstar',
+      'doji',
+      'dragonflydoji',
+      'gravestonedoji',
+      'morningstar',
+      'eveningstar',
+      'morningdojistar',
+      'eveningdojistar',
+      '3whitesoldiers',
+      '3blackcrows',
+      'harami',
+      'haramicross',
+      'piercing',
+      'darkcloudcover',
+      'marubozu',
+      'spinningtop',
+      '3inside',
+      '3outside',
+      'kicking',
+      'abandonedbaby',
+      'tristar',
+    ];
+    for (const name of core) expect(isPatternName(name)).toBe(true);
+    expect(PATTERN_NAMES).toHaveLength(61);
+    expect(new Set(PATTERN_NAMES).size).toBe(PATTERN_NAMES.length);
+  });
+
+  it('an unknown name throws an error that lists the valid names', () => {
+    expect(() => candlePattern('CDLENGULFING')).toThrow(
+      /unknown candlestick pattern "CDLENGULFING".*engulfing/,
+    );
+    expect(() => new PatternScanner(['doji', 'nope'])).toThrow(/valid names: .*3whitesoldiers/);
+  });
+
+  it('exports lookbacks from the candle settings', () => {
+    expect(PATTERN_LOOKBACKS.engulfing).toBe(2);
+    expect(PATTERN_LOOKBACKS.hammer).toBe(11);
+    expect(PATTERN_LOOKBACKS.morningstar).toBe(12);
+    expect(PATTERN_LOOKBACKS['3blackcrows']).toBe(13);
+    expect(patternLookback('tristar')).toBe(12);
+  });
+
+  it('rejects a negative or non-finite penetration', () => {
+    expect(() => new CandlePatternDetector('morningstar', { penetration: -0.1 })).toThrow(/penetration/);
+    expect(
+      () => new PatternScanner(['darkcloudcover'], { penetration: { darkcloudcover: Number.NaN } }),
+    ).toThrow(/penetration/);
+  });
+});
+
+describe('PatternScanner', () => {
+  const bars = [
+    ...background(10),
+    bar(105, 105.2, 99.9, 100),
+    bar(99.5, 99.6, 99.2, 99.3),
+    bar(99.6, 103.1, 99.5, 103),
+  ];
+
+  it('writes each pattern, in the order given, at the caller offset', () => {
+    const names: PatternName[] = ['doji', 'morningstar', 'engulfing'];
+    const scanner = new PatternScanner(names);
+    const out = new Float64Array(5).fill(-1);
+    for (const b of bars) scanner.update(b, out, 2);
+    expect(Array.from(out)).toEqual([-1, -1, 0, 100, 0]);
+  });
+
+  it('shares one window: totals kept identically by several patterns are kept once', () => {
+    const alone = ['morningstar', 'eveningstar'].map((n) => new PatternScanner([n]).totalsKept);
+    expect(alone).toEqual([3, 3]);
+    expect(new PatternScanner(['morningstar', 'eveningstar']).totalsKept).toBe(3);
+  });
+
+  it('batch equals streaming', () => {
+    const cols = {
+      length: bars.length,
+      openTime: Float64Array.from(bars, (_, i) => i * 60_000),
+      open: Float64Array.from(bars, (b) => b.open),
+      high: Float64Array.from(bars, (b) => b.high),
+      low: Float64Array.from(bars, (b) => b.low),
+      close: Float64Array.from(bars, (b) => b.close),
+      volume: Float64Array.from(bars, (b) => b.volume),
+    };
+    const batch = scanPatterns(cols);
+    for (const name of PATTERN_NAMES) {
+      const detector = new CandlePatternDetector(name);
+      expect(Array.from(batch.get(name) ?? []), name).toEqual(bars.map((b) => detector.update(b)));
+    }
+  });
+});
+
+describe('CandleWindow', () => {
+  it('averages a setting over the candles before the one it judges', () => {
+    const w = new CandleWindow();
+    const slot = w.addTotal(CandleSettings.BodyLong, 0, 10);
+    for (let i = 1; i <= 10; i++) w.push(100, 100 + i, 100, 100 + i);
+    w.push(100, 200, 100, 200);
+    // Bodies 1..10 average 5.5; the eleventh candle's own body is not in its average.
+    expect(w.avg(CandleSettings.BodyLong, slot, 0)).toBe(5.5);
+    expect(w.addTotal(CandleSettings.ShadowLong, 0, 10)).toBe(-1);
+  });
+});
