@@ -202,6 +202,16 @@ describe('readCandleRows: our CSV on real data', () => {
     expect(candles).toEqual(loadRealCandles('binance_BTCUSDT_1m_20240726-20240825.csv.gz'));
   });
 
+  it.skipIf(!hasRealData)('can be left early, and the file read again', async () => {
+    const path = realDataPath('binance_BTCUSDT_1m.csv.gz');
+    for await (const batch of readCandleRows(path, { batchSize: 100 })) {
+      expect(batch).toHaveLength(100);
+      break;
+    }
+    const { rows } = await readAll(path);
+    expect(rows).toHaveLength(130_708);
+  });
+
   it.skipIf(!hasRealData)('fails on a gzip cut short, naming the truncation', async () => {
     const gz = readFileSync(realDataPath('binance_BTCUSDT_1m.csv.gz'));
     const path = fixture('binance_BTCUSDT_1m-truncated.csv.gz', gz.subarray(0, Math.floor(gz.length / 2)));

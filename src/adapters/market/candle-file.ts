@@ -98,7 +98,9 @@ async function readHead(path: string, source: ByteSource): Promise<Buffer> {
     if (total >= HEAD_LIMIT) break;
     const joined = parts.length === 1 ? chunk : Buffer.concat(parts);
     const first = firstNonBlank(joined);
-    if (first >= 0 && joined.indexOf(LF, first) >= 0) break;
+    // JSON is told by its first byte, and freqtrade writes it all on one line.
+    if (first >= 0 && (joined[first] === 0x5b || joined[first] === 0x7b || joined.indexOf(LF, first) >= 0))
+      break;
   }
   let head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) head = head.subarray(3);
