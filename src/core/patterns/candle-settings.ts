@@ -72,10 +72,10 @@ const SPEC = 4;
  * (TA-Lib's `i` and `i-1`).
  */
 export class CandleWindow {
-  readonly open = new Float64Array(RING);
-  readonly high = new Float64Array(RING);
-  readonly low = new Float64Array(RING);
-  readonly close = new Float64Array(RING);
+  private readonly open = new Float64Array(RING);
+  private readonly high = new Float64Array(RING);
+  private readonly low = new Float64Array(RING);
+  private readonly close = new Float64Array(RING);
   /** Derived once per bar, since dozens of patterns read them: max/min(open, close), shadows, colour. */
   private readonly top = new Float64Array(RING);
   private readonly bottom = new Float64Array(RING);
@@ -86,11 +86,10 @@ export class CandleWindow {
   private readonly ranges = new Float64Array(3 * RING);
   /** Ring slot of the newest bar. */
   private head = MASK;
-  /** Bars pushed so far; the newest bar's index in the series is `count - 1`. */
-  count = 0;
+  private bars = 0;
 
-  /** Current value of each accumulator, indexed by the slot `addTotal` returned. */
-  totals = new Float64Array(INITIAL_TOTALS);
+  /** Current value of each total, indexed by the slot `addTotal` returned. */
+  private totals = new Float64Array(INITIAL_TOTALS);
   private totalCount = 0;
   /** Per total, SPEC ints: range offset, lag + 1 (distance to the bar entering), period, first bar summed. */
   private totalSpec = new Int32Array(INITIAL_TOTALS * SPEC);
@@ -98,7 +97,7 @@ export class CandleWindow {
   private steadyFrom = 0;
 
   /**
-   * Registers the rolling sum TA-Lib keeps for `setting` on the candle `lag` bars back, in a
+   * Registers the rolling sum TA-Lib keeps for `candleSetting` on the candle `lag` bars back, in a
    * pattern whose first evaluated bar is `firstBar` (its lookback, usually). From that bar on,
    * the total read at bar t covers bars [t - lag - period, t - lag), seeded exactly where TA-Lib
    * seeds it. Returns the slot to read, or -1 for a setting with period 0 (which needs no sum).
@@ -107,7 +106,7 @@ export class CandleWindow {
   addTotal(candleSetting: CandleSetting, lag: number, firstBar: number): number {
     const period = candleSetting.avgPeriod;
     if (period === 0) return -1;
-    if (this.count !== 0) throw new Error('CandleWindow: register totals before the first bar');
+    if (this.bars !== 0) throw new Error('CandleWindow: register totals before the first bar');
     const start = firstBar - lag - period;
     if (start < 0 || lag + 1 + period > RING) {
       throw new Error(`CandleWindow: total ${candleSetting.name} at lag ${lag} does not fit bar ${firstBar}`);
@@ -130,6 +129,11 @@ export class CandleWindow {
     // The first bar whose entering range is past the seeding: start + period + lag + 1.
     this.steadyFrom = Math.max(this.steadyFrom, start + period + lag + 1);
     return slot;
+  }
+
+  /** Bars pushed so far; the newest bar's index in the series is `count - 1`. */
+  get count(): number {
+    return this.bars;
   }
 
   /** Number of distinct rolling sums kept (what sharing one window across patterns saves). */
@@ -168,7 +172,7 @@ export class CandleWindow {
     ranges[RING + h] = high - low;
     ranges[2 * RING + h] = upper + lower;
 
-    const t = this.count++;
+    const t = this.bars++;
     const totals = this.totals;
     const spec = this.totalSpec;
     const n = this.totalCount;
@@ -198,14 +202,9 @@ export class CandleWindow {
   }
 
   reset(): void {
-    this.count = 0;
+    this.bars = 0;
     this.head = MASK;
     this.totals.fill(0);
-  }
-
-  /** Ring slot of the bar `age` bars back. */
-  slot(age: number): number {
-    return (this.head - age) & MASK;
   }
 
   o(age: number): number {

@@ -1,4 +1,4 @@
-import { CandleSettings } from './candle-settings.js';
+import { CandleSettings, type CandleWindow } from './candle-settings.js';
 import type { CandlePattern } from './candlesticks.js';
 
 /**
@@ -97,7 +97,7 @@ const darkCloudCover: CandlePattern = {
 };
 
 /** Both candles marubozu of opposite colours with a gap between them (kicking and kicking by length). */
-function isKick(w: Parameters<CandlePattern['detect']>[0], s: Int32Array): boolean {
+function isKick(w: CandleWindow, s: Int32Array): boolean {
   return (
     w.color(1) === -w.color(0) &&
     w.body(1) > w.avg(BodyLong, s[0], 1) &&

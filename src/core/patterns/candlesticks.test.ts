@@ -176,6 +176,11 @@ describe('PatternScanner', () => {
     expect(Array.from(out)).toEqual([-1, -1, 0, 100, 0]);
   });
 
+  it('refuses an output array too short for the set', () => {
+    const scanner = new PatternScanner(['doji', 'hammer']);
+    expect(() => scanner.update(bars[0], new Int32Array(2), 1)).toThrow(RangeError);
+  });
+
   it('shares one window: totals kept identically by several patterns are kept once', () => {
     const alone = ['morningstar', 'eveningstar'].map((n) => new PatternScanner([n]).totalsKept);
     expect(alone).toEqual([3, 3]);

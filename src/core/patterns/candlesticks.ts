@@ -1,6 +1,5 @@
 import type { Bar } from '../candles/candle.js';
-import type { CandleSetting, CandleWindow } from './candle-settings.js';
-import { CandleWindow as Window } from './candle-settings.js';
+import { type CandleSetting, CandleWindow } from './candle-settings.js';
 import { MANY_CANDLE_PATTERNS } from './candlesticks-many.js';
 import { ONE_CANDLE_PATTERNS } from './candlesticks-one.js';
 import { THREE_CANDLE_PATTERNS } from './candlesticks-three.js';
@@ -175,7 +174,7 @@ export class CandlePatternDetector {
   readonly name: PatternName;
   readonly lookback: number;
   private readonly pattern: CandlePattern;
-  private readonly window = new Window();
+  private readonly window = new CandleWindow();
   private readonly slots: Int32Array;
   private readonly state: Int32Array;
   private readonly firstBar: number;

@@ -85,10 +85,13 @@ export class PatternScanner {
     out: Int32Array | Float64Array,
     offset = 0,
   ): void {
+    const n = this.detects.length;
+    if (offset < 0 || out.length < offset + n) {
+      throw new RangeError(`PatternScanner: out needs ${n} slots from offset ${offset}, has ${out.length}`);
+    }
     const w = this.window;
     w.push(open, high, low, close);
     const t = w.count - 1;
-    const n = this.detects.length;
     const detects = this.detects;
     if (t >= this.lookback) {
       // Past every lookback: no warm-up checks left.
