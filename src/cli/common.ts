@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { type LoadedConfig, loadConfig } from '../config/load.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite-candle-store.js';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
 
 /** An error meant for the person at the terminal: printed as one line, no stack. */
 export class CliError extends Error {
@@ -38,7 +38,9 @@ export function parseTimeOption(value: string | undefined, name: string): number
   const asNumber = Number(value);
   const t = /^\d+$/.test(value) ? asNumber : Date.parse(value);
   if (!Number.isFinite(t)) {
-    throw new CliError(`${name} "${value}" is not a time; use ISO-8601 like 2025-05-20 or 2025-05-20T12:00:00Z`);
+    throw new CliError(
+      `${name} "${value}" is not a time; use ISO-8601 like 2025-05-20 or 2025-05-20T12:00:00Z`,
+    );
   }
   return t;
 }
@@ -57,9 +59,7 @@ export function progress(label: string, total?: number): Progress {
   if (!process.stdout.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
-      format: total
-        ? `${label} [{bar}] {percentage}% | {value}/{total}`
-        : `${label} {value} rows`,
+      format: total ? `${label} [{bar}] {percentage}% | {value}/{total}` : `${label} {value} rows`,
       hideCursor: true,
       clearOnComplete: true,
     },

@@ -4,6 +4,7 @@ import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
 import { registerResample } from './commands/resample.js';
 import { registerServe } from './commands/serve.js';
+import { registerSignals } from './commands/signals.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerResample(program);
   registerCandles(program);
+  registerSignals(program);
   registerConfig(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CandleStore, SeriesKey } from '../../adapters/store/ports.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import type { Candle } from '../../core/candles/candle.js';
 import {
@@ -9,7 +10,6 @@ import {
   type Timeframe,
   timeframeMs,
 } from '../../core/candles/timeframe.js';
-import type { CandleStore, SeriesKey } from '../../adapters/store/ports.js';
 import { CliError, configFor, openCandleStore, parseTimeOption } from '../common.js';
 import { CSV_HEADER, candleCsvLine } from './resample.js';
 
@@ -42,7 +42,8 @@ export function readStoredCandles(
   range: { from?: number; to?: number },
 ): CandleRead {
   const stored = store.findSeries(exchange, symbol);
-  if (stored.length === 0) throw new CliError(`no candles stored for ${exchange} ${symbol}; import some first`);
+  if (stored.length === 0)
+    throw new CliError(`no candles stored for ${exchange} ${symbol}; import some first`);
   if (stored.some((s) => s.timeframe === tf)) {
     return { candles: store.getCandles({ exchange, symbol, timeframe: tf }, range), source: tf };
   }
@@ -58,7 +59,10 @@ export function readStoredCandles(
   const from = range.from === undefined ? undefined : alignTime(tf, range.from);
   const out: CandleRead['candles'] = [];
   const agg = new Aggregator(finer.timeframe, [tf], (c) => {
-    if ((range.from === undefined || c.openTime >= range.from) && (range.to === undefined || c.openTime < range.to)) {
+    if (
+      (range.from === undefined || c.openTime >= range.from) &&
+      (range.to === undefined || c.openTime < range.to)
+    ) {
       out.push(c);
     }
   });
@@ -86,7 +90,8 @@ export function registerCandles(program: Command): void {
       }
       const from = parseTimeOption(opts.from, '--from');
       const to = parseTimeOption(opts.to, '--to');
-      if (from !== undefined && to !== undefined && to <= from) throw new CliError('--to must be after --from');
+      if (from !== undefined && to !== undefined && to <= from)
+        throw new CliError('--to must be after --from');
       const loaded = configFor(cmd, opts.db);
       const store = openCandleStore(loaded);
       try {

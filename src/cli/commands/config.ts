@@ -12,7 +12,9 @@ export function registerConfig(program: Command): void {
     .action((opts: { print?: boolean; effective?: boolean }, cmd: Command) => {
       if (opts.effective) {
         const loaded = configFor(cmd);
-        process.stdout.write(`# from ${loaded.file ?? 'defaults and environment'}; database: ${loaded.dbPath}\n`);
+        process.stdout.write(
+          `# from ${loaded.file ?? 'defaults and environment'}; database: ${loaded.dbPath}\n`,
+        );
         process.stdout.write(stringify(loaded.config));
         return;
       }

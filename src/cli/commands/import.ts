@@ -17,13 +17,25 @@ interface ImportCliOptions {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import a candle file (our CSV, Binance kline CSV/ZIP, freqtrade JSON; gzip ok) into the store')
+    .description(
+      'import a candle file (our CSV, Binance kline CSV/ZIP, freqtrade JSON; gzip ok) into the store',
+    )
     .requiredOption('-i, --input <file>', 'candle file to import')
     .option('-s, --symbol <symbol>', 'symbol, e.g. BTCUSDT (inferred from the file name when omitted)')
-    .option('-t, --timeframe <tf>', 'timeframe of the file, e.g. 1m (inferred from the file name when omitted)')
-    .option('-e, --exchange <name>', 'exchange the candles come from (default: from the name, else the config)')
+    .option(
+      '-t, --timeframe <tf>',
+      'timeframe of the file, e.g. 1m (inferred from the file name when omitted)',
+    )
+    .option(
+      '-e, --exchange <name>',
+      'exchange the candles come from (default: from the name, else the config)',
+    )
     .option('--format <format>', 'force the file format: csv, binance or freqtrade (detected when omitted)')
-    .option('--on-error <policy>', 'reject: first bad row aborts, nothing stored; skip: skip bad rows', 'reject')
+    .option(
+      '--on-error <policy>',
+      'reject: first bad row aborts, nothing stored; skip: skip bad rows',
+      'reject',
+    )
     .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
     .action(async (opts: ImportCliOptions, cmd: Command) => {
       const loaded = configFor(cmd, opts.db);
@@ -31,7 +43,8 @@ export function registerImport(program: Command): void {
       const symbol = (opts.symbol ?? inferred.symbol)?.toUpperCase();
       if (!symbol) throw new CliError(`cannot tell the symbol from the name "${opts.input}"; pass --symbol`);
       const tfName = opts.timeframe ?? inferred.timeframe;
-      if (!tfName) throw new CliError(`cannot tell the timeframe from the name "${opts.input}"; pass --timeframe`);
+      if (!tfName)
+        throw new CliError(`cannot tell the timeframe from the name "${opts.input}"; pass --timeframe`);
       const timeframe = parseTimeframe(tfName);
       if (opts.onError !== 'reject' && opts.onError !== 'skip') {
         throw new CliError(`--on-error "${opts.onError}" is not a policy; use reject or skip`);
@@ -62,15 +75,23 @@ export function registerImport(program: Command): void {
           `  updated            ${formatInt(r.updated)}`,
           `  unchanged          ${formatInt(r.unchanged)}`,
           `  duplicates merged  ${formatInt(r.duplicatesMerged)}`,
-          `  skipped            ${formatInt(skippedTotal)}${skippedTotal ? ` (${Object.entries(r.skipped).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
+          `  skipped            ${formatInt(skippedTotal)}${
+            skippedTotal
+              ? ` (${Object.entries(r.skipped)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(', ')})`
+              : ''
+          }`,
           `  zero-volume        ${formatInt(r.zeroVolume)}`,
           `  gaps               ${formatInt(r.gaps.length)} (${formatInt(missing)} missing candles)`,
           `  range              ${iso(r.first)} .. ${iso(r.last)}`,
           `  time               ${secs.toFixed(2)} s (${formatInt(Math.round(r.rowsRead / Math.max(secs, 1e-9)))} rows/s)`,
         ];
-        for (const g of r.gaps.slice(0, 10)) lines.push(`    gap after ${iso(g.after)}: ${g.missing} missing, next ${iso(g.before)}`);
+        for (const g of r.gaps.slice(0, 10))
+          lines.push(`    gap after ${iso(g.after)}: ${g.missing} missing, next ${iso(g.before)}`);
         if (r.gaps.length > 10) lines.push(`    ... and ${r.gaps.length - 10} more gaps`);
-        for (const p of r.skippedExamples) lines.push(`    skipped ${p.row?.source ?? ''}:${p.row?.line ?? '?'}: ${p.message}`);
+        for (const p of r.skippedExamples)
+          lines.push(`    skipped ${p.row?.source ?? ''}:${p.row?.line ?? '?'}: ${p.message}`);
         process.stdout.write(`${lines.join('\n')}\n`);
       } catch (e) {
         bar.stop();

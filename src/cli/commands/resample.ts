@@ -1,5 +1,5 @@
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import type { AggregatedCandle } from '../../core/candles/candle.js';
@@ -18,7 +18,14 @@ interface ResampleOptions {
 
 export const CSV_HEADER = 'open_time,open,high,low,close,volume';
 
-export function candleCsvLine(c: { openTime: number; open: number; high: number; low: number; close: number; volume: number }): string {
+export function candleCsvLine(c: {
+  openTime: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}): string {
   return `${c.openTime},${formatDecimal(c.open)},${formatDecimal(c.high)},${formatDecimal(c.low)},${formatDecimal(c.close)},${formatDecimal(c.volume)}`;
 }
 
@@ -33,7 +40,9 @@ export function registerResample(program: Command): void {
     .option('--include-incomplete', 'also write candles with missing constituents (gaps in the input)')
     .action(async (opts: ResampleOptions) => {
       const target = parseTimeframe(opts.timeframe);
-      const base = opts.sourceTimeframe ? parseTimeframe(opts.sourceTimeframe) : await detectTimeframe(opts.input);
+      const base = opts.sourceTimeframe
+        ? parseTimeframe(opts.sourceTimeframe)
+        : await detectTimeframe(opts.input);
       if (compareTimeframes(target, base) <= 0) {
         throw new CliError(`--timeframe ${target} must be higher than the input's timeframe ${base}`);
       }
@@ -75,7 +84,9 @@ export function registerResample(program: Command): void {
       }
       process.stdout.write(
         `wrote ${formatInt(written)} ${target} candles from ${formatInt(read)} ${base} candles to ${opts.out}` +
-          (incomplete ? ` (${formatInt(incomplete)} incomplete ${opts.includeIncomplete ? 'included' : 'left out'})` : '') +
+          (incomplete
+            ? ` (${formatInt(incomplete)} incomplete ${opts.includeIncomplete ? 'included' : 'left out'})`
+            : '') +
           '\n',
       );
     });

@@ -26,7 +26,8 @@ export function registerServe(program: Command): void {
             ? `stored series: ${series.length}`
             : 'the store is empty: import candles with `alphapulse import --input <file>`',
           ...series.map(
-            (s) => `  ${s.exchange} ${s.symbol} ${s.timeframe}: ${formatInt(s.count)} candles ${iso(s.first)} .. ${iso(s.last)}`,
+            (s) =>
+              `  ${s.exchange} ${s.symbol} ${s.timeframe}: ${formatInt(s.count)} candles ${iso(s.first)} .. ${iso(s.last)}`,
           ),
           'the live service (market feed, signal pipeline, REST/WebSocket API, dashboard) is not built yet; see README',
         ];

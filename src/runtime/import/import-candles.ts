@@ -1,4 +1,6 @@
 import { basename } from 'node:path';
+import { type CandleFileFormat, readCandleRows } from '../../adapters/market/candle-file.js';
+import type { CandleStore, SeriesKey } from '../../adapters/store/ports.js';
 import type { Candle } from '../../core/candles/candle.js';
 import {
   type CandleProblem,
@@ -6,8 +8,6 @@ import {
   type Gap,
   SeriesChecker,
 } from '../../core/candles/validation.js';
-import { type CandleFileFormat, readCandleRows } from '../../adapters/market/candle-file.js';
-import type { CandleStore, SeriesKey } from '../../adapters/store/ports.js';
 
 export type OnError = 'reject' | 'skip';
 
@@ -44,10 +44,14 @@ export interface ImportReport {
  * all inside one store transaction. With the strict default the first bad row aborts the
  * import and the transaction rolls back, so the database is exactly as it was before.
  */
-export async function importCandles(store: CandleStore, path: string, opts: ImportOptions): Promise<ImportReport> {
+export async function importCandles(
+  store: CandleStore,
+  path: string,
+  opts: ImportOptions,
+): Promise<ImportReport> {
   const onError = opts.onError ?? 'reject';
   const source = basename(path);
-  const checker = new SeriesChecker(opts.key.timeframe);
+  const checker = new SeriesChecker(opts.key.timeframe, source);
   const skipped: Record<string, number> = {};
   const skippedExamples: CandleProblem[] = [];
   let rowsRead = 0;
@@ -72,7 +76,7 @@ export async function importCandles(store: CandleStore, path: string, opts: Impo
           skipOrThrow({ ...row.problem, row: { source, line: row.line } });
           continue;
         }
-        const verdict = checker.check(row.candle, { source, line: row.line });
+        const verdict = checker.check(row.candle, row.line);
         if (verdict.kind === 'reject') skipOrThrow(verdict.problem);
         else if (verdict.kind === 'accept') {
           good.push(row.candle);

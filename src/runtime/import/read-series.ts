@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import type { Candle } from '../../core/candles/candle.js';
-import { isTimeframe, type Timeframe, TIMEFRAMES, timeframeMs } from '../../core/candles/timeframe.js';
-import { CandleValidationError, SeriesChecker } from '../../core/candles/validation.js';
 import { type CandleFileFormat, inferFromName, readCandleRows } from '../../adapters/market/candle-file.js';
+import type { Candle } from '../../core/candles/candle.js';
+import { isTimeframe, TIMEFRAMES, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import { CandleValidationError, SeriesChecker } from '../../core/candles/validation.js';
 
 /**
  * Reads a candle file as validated candles in order (strict: the first bad row throws a
@@ -14,12 +14,12 @@ export async function* readValidatedCandles(
   opts: { format?: CandleFileFormat } = {},
 ): AsyncGenerator<Candle[]> {
   const source = basename(path);
-  const checker = new SeriesChecker(timeframe);
+  const checker = new SeriesChecker(timeframe, source);
   for await (const batch of readCandleRows(path, opts)) {
     const out: Candle[] = [];
     for (const row of batch) {
       if (!row.ok) throw new CandleValidationError({ ...row.problem, row: { source, line: row.line } });
-      const v = checker.check(row.candle, { source, line: row.line });
+      const v = checker.check(row.candle, row.line);
       if (v.kind === 'reject') throw new CandleValidationError(v.problem);
       if (v.kind === 'accept') out.push(row.candle);
     }
@@ -47,7 +47,9 @@ export async function detectTimeframe(path: string, format?: CandleFileFormat): 
   }
   const tf = TIMEFRAMES.find((t) => timeframeMs(t) === step);
   if (!tf || !isTimeframe(tf)) {
-    throw new Error(`cannot tell the timeframe of ${path} from its name or its rows; pass the timeframe explicitly`);
+    throw new Error(
+      `cannot tell the timeframe of ${path} from its name or its rows; pass the timeframe explicitly`,
+    );
   }
   return tf;
 }

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCandleRows } from '../src/adapters/market/candle-file.js';
+import { EngineConfig } from '../src/config/engine-schema.js';
+import { Aggregator } from '../src/core/candles/aggregator.js';
+import type { Candle } from '../src/core/candles/candle.js';
+import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
+import { DATA_DIR, fmt, median, table, timeRuns, writeResults } from './lib.js';
+
+const FILES: Record<string, string> = { BTCUSDT: 'binance_BTCUSDT_1m.csv.gz', ETHUSDT: 'binance_ETHUSDT_1m.csv.gz' };
+
+async function load(file: string): Promise<Candle[]> {
+  const out: Candle[] = [];
+  for await (const batch of readCandleRows(join(DATA_DIR, file))) for (const r of batch) if (r.ok) out.push(r.candle);
+  return out;
+}
+
+/**
+ * The same 2 symbols x 13 weeks of 1m candles, interleaved in time order as a live feed
+ * delivers them, through (a) the aggregation the pipeline needs and nothing else and (b) the
+ * whole SignalPipeline with every strategy on 15m/1h/4h. File parsing is outside the timing.
+ */
+export async function runPipelineBench(): Promise<void> {
+  if (!Object.values(FILES).every((f) => existsSync(join(DATA_DIR, f)))) {
+    console.log('pipeline bench skipped: real 1m files not found (set ALPHAPULSE_DATA_DIR)');
+    return;
+  }
+  const symbols = Object.keys(FILES);
+  const series = await Promise.all(symbols.map((s) => load(FILES[s])));
+  const feedSymbols: string[] = [];
+  const feed: Candle[] = [];
+  const idx = symbols.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < symbols.length; k++) {
+      const c = series[k][idx[k]];
+      if (c && (best < 0 || c.openTime < series[best][idx[best]].openTime)) best = k;
+    }
+    if (best < 0) break;
+    feedSymbols.push(symbols[best]);
+    feed.push(series[best][idx[best]++]);
+  }
+  const engine = EngineConfig.parse({});
+  const targets = [...new SignalPipeline(engine).timeframes().keys()].filter((tf) => tf !== engine.baseTimeframe);
+
+  const aggMs = await timeRuns(
+    () => {
+      const aggs = new Map(symbols.map((s) => [s, new Aggregator(engine.baseTimeframe, targets, () => {})]));
+      for (let i = 0; i < feed.length; i++) aggs.get(feedSymbols[i])?.push(feed[i]);
+    },
+    7,
+    2,
+  );
+  let signals = 0;
+  const pipeMs = await timeRuns(
+    () => {
+      const p = new SignalPipeline(engine);
+      signals = 0;
+      const sink = (e: { type: string }) => {
+        if (e.type === 'signal.created') signals++;
+      };
+      for (let i = 0; i < feed.length; i++) p.process(feedSymbols[i], feed[i], sink);
+    },
+    5,
+    1,
+  );
+  const agg = (feed.length / median(aggMs)) * 1000;
+  const pipe = (feed.length / median(pipeMs)) * 1000;
+  console.log('\n## Signal pipeline (2 symbols x 13 weeks of 1m, strategies on 15m/1h/4h; medians)');
+  console.log(
+    table(
+      ['run', 'base candles/s', 'vs aggregation-only'],
+      [
+        [`aggregation only (${targets.join(', ')})`, fmt(agg), '1.00x'],
+        ['full SignalPipeline', fmt(pipe), `${(pipe / agg).toFixed(2)}x (goal >= 0.33x)`],
+      ],
+    ),
+  );
+  console.log(`(${fmt(feed.length)} candles, ${signals} signals per run)`);
+  writeResults('pipeline', {
+    candles: feed.length,
+    signals,
+    aggregation_only_candles_per_s: agg,
+    pipeline_candles_per_s: pipe,
+    ratio: pipe / agg,
+    aggregation_ms: aggMs,
+    pipeline_ms: pipeMs,
+  });
+}

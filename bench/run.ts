@@ -1,0 +1,20 @@
+import { runFoundation } from './foundation.js';
+import { machine } from './lib.js';
+import { runPipelineBench } from './pipeline.js';
+
+/** `npm run bench [-- name ...]`: runs the named benchmark groups, or all of them. */
+const groups: Record<string, () => Promise<void>> = {
+  foundation: runFoundation,
+  pipeline: runPipelineBench,
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !(a in groups));
+if (unknown.length) {
+  console.error(
+    `unknown benchmark group(s): ${unknown.join(', ')}; known: ${Object.keys(groups).join(', ')}`,
+  );
+  process.exit(2);
+}
+console.log(`# AlphaPulse benchmarks on ${machine()}`);
+for (const name of asked.length ? asked : Object.keys(groups)) await groups[name]();

@@ -1,0 +1,102 @@
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { describeInputs } from '../../runtime/replay/file-source.js';
+import { runPipelineOnFiles } from '../../runtime/backtest/run-signals.js';
+import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
+
+interface SignalsOptions {
+  input: string[];
+  symbol?: string;
+  from?: string;
+  to?: string;
+  out: string;
+  rejectedOut?: string;
+}
+
+/** A JSONL file written beside its target and renamed when complete. */
+class JsonlFile {
+  private readonly partial: string;
+  private readonly stream: WriteStream;
+  private pending: string[] = [];
+  lines = 0;
+
+  constructor(readonly path: string) {
+    this.partial = `${path}.partial`;
+    this.stream = createWriteStream(this.partial);
+  }
+
+  write(obj: unknown): void {
+    this.pending.push(JSON.stringify(obj));
+    this.lines++;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const ok = this.stream.write(`${this.pending.join('\n')}\n`);
+    this.pending = [];
+    if (!ok) await once(this.stream, 'drain');
+  }
+
+  async close(keep: boolean): Promise<void> {
+    if (keep) await this.flush();
+    this.stream.end();
+    await once(this.stream, 'close');
+    if (keep) renameSync(this.partial, this.path);
+    else rmSync(this.partial, { force: true });
+  }
+}
+
+export function registerSignals(program: Command): void {
+  program
+    .command('signals')
+    .description('run the signal pipeline over candle files and write every created signal as JSON lines')
+    .requiredOption('-i, --input <file...>', 'base-timeframe candle files, one per symbol (repeat --input)')
+    .requiredOption('-o, --out <file.jsonl>', 'where to write the created signals')
+    .option('--rejected-out <file.jsonl>', 'where to write the filtered candidates with their reasons')
+    .option('-s, --symbol <symbol>', 'symbol of a single input whose name does not tell it')
+    .option('--from <time>', 'report signals created at or after this time (earlier candles still warm up)')
+    .option('--to <time>', 'stop reading candles at this time')
+    .action(async (opts: SignalsOptions, cmd: Command) => {
+      const loaded = configFor(cmd);
+      const from = parseTimeOption(opts.from, '--from');
+      const to = parseTimeOption(opts.to, '--to');
+      if (from !== undefined && to !== undefined && to <= from) throw new CliError('--to must be after --from');
+      const inputs = await describeInputs(opts.input, opts.symbol);
+      const out = new JsonlFile(opts.out);
+      const rejected = opts.rejectedOut ? new JsonlFile(opts.rejectedOut) : null;
+      const counts = new Map<string, number>();
+      const bar = progress('signals');
+      let ok = false;
+      try {
+        const { candles } = await runPipelineOnFiles(
+          loaded.config.engine,
+          inputs,
+          { from, to },
+          (e) => {
+            if (e.type === 'signal.created') {
+              out.write(e.signal);
+              counts.set(e.signal.strategy, (counts.get(e.signal.strategy) ?? 0) + 1);
+            } else if (e.type === 'signal.rejected') rejected?.write(e.candidate);
+          },
+          (n) => bar.update(n),
+        );
+        bar.stop();
+        ok = true;
+        await out.close(true);
+        await rejected?.close(true);
+        const per = [...counts].map(([k, v]) => `${k} ${v}`).join(', ');
+        process.stdout.write(
+          `read ${formatInt(candles)} candles of ${inputs.map((i) => i.symbol).join(', ')}; wrote ${formatInt(out.lines)} signals to ${opts.out}${per ? ` (${per})` : ''}` +
+            (rejected ? `, ${formatInt(rejected.lines)} rejected candidates to ${rejected.path}` : '') +
+            '\n',
+        );
+      } finally {
+        bar.stop();
+        if (!ok) {
+          await out.close(false);
+          await rejected?.close(false);
+        }
+      }
+    });
+}

@@ -1,0 +1,275 @@
+import { Aggregator } from '../candles/aggregator.js';
+import type { AggregatedCandle, Candle } from '../candles/candle.js';
+import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timeframe.js';
+import { planRisk } from '../risk/risk-plan.js';
+import { signalId } from '../signals/id.js';
+import { SignalBook, type StatusChange } from '../signals/signal-book.js';
+import type { RejectedCandidate, RejectionReason, Signal, StrategyCandidate } from '../signals/types.js';
+import { healthScore, priorityOf, scoreConfidence } from '../strategies/ensemble.js';
+import type { TfSnapshot } from '../strategies/snapshot.js';
+import { createStrategies, type Strategy } from '../strategies/strategy.js';
+import { type FeatureLevel, TimeframeFeatures } from '../strategies/timeframe-features.js';
+import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-schema.js';
+import type { EventSink, PipelineEvent } from './events.js';
+
+interface SignalTf {
+  readonly cfg: SignalTimeframeConfig;
+  readonly strategies: readonly Strategy[];
+  readonly expiryMs: number;
+  readonly cooldownMs: number;
+  readonly isLowest: boolean;
+}
+
+/** Everything the pipeline keeps for one symbol; symbols share nothing. */
+class SymbolState {
+  readonly features = new Map<Timeframe, TimeframeFeatures>();
+  readonly aggregator: Aggregator | null;
+  readonly book: SignalBook;
+  /** Creation time of the last signal per cooldown key (timeframe|strategy|direction). */
+  readonly lastSignalAt = new Map<string, number>();
+  /** Signal timeframes whose candle closed during the current base candle. */
+  readonly closedNow: Timeframe[] = [];
+
+  constructor(
+    readonly symbol: string,
+    levels: ReadonlyMap<Timeframe, FeatureLevel>,
+    base: Timeframe,
+    qualityWindow: number,
+    dedup: EngineConfig['dedup'],
+    onClose: (state: SymbolState, c: AggregatedCandle) => void,
+  ) {
+    for (const [tf, level] of levels) this.features.set(tf, new TimeframeFeatures(tf, level, qualityWindow));
+    const higher = [...levels.keys()].filter((tf) => tf !== base);
+    this.aggregator = higher.length ? new Aggregator(base, higher, (c) => onClose(this, c)) : null;
+    this.book = new SignalBook(dedup);
+  }
+
+  snapshot(tf: Timeframe): TfSnapshot {
+    const f = this.features.get(tf);
+    if (!f) throw new Error(`no features for ${tf}`);
+    return f.snapshot;
+  }
+}
+
+const NO_EVENTS: readonly PipelineEvent[] = Object.freeze([]);
+
+/**
+ * The one signal pipeline of AlphaPulse: closed base candles in, events out. Backtest, replay
+ * and live all drive this object; only the candle source and the clock differ.
+ *
+ * Pure and synchronous: time comes from candles only. For each closed base candle of a symbol:
+ *  1. live signals of that symbol advance their lifecycle on the candle (fills, expiry, exits);
+ *  2. the candle is aggregated; every higher candle that closes updates its timeframe's
+ *     features and is announced as `candle.closed` (finer timeframes first);
+ *  3. every signal timeframe that closed runs its strategies; candidates are scored (ensemble,
+ *     multi-timeframe context from CLOSED higher candles only), given risk and entry, and
+ *     either become signals or are rejected with a reason.
+ * Per-symbol state is independent, so symbols can be spread over processes.
+ */
+export class SignalPipeline {
+  readonly config: EngineConfig;
+  private readonly symbols = new Map<string, SymbolState>();
+  private readonly levels = new Map<Timeframe, FeatureLevel>();
+  private readonly signalTfs = new Map<Timeframe, SignalTf>();
+  private readonly baseMs: number;
+  private sink: EventSink | null = null;
+  private readonly changes: StatusChange[] = [];
+
+  constructor(config: EngineConfig) {
+    this.config = config;
+    this.baseMs = timeframeMs(config.baseTimeframe);
+    const sorted = [...config.signalTimeframes].sort((a, b) => compareTimeframes(a.timeframe, b.timeframe));
+    const lowest = sorted[0]?.timeframe;
+    const all = createStrategies(config.strategies);
+    for (const s of sorted) {
+      this.levels.set(s.timeframe, 'full');
+      for (const c of s.context) this.levels.set(c, 'full');
+    }
+    for (const s of sorted) if (!this.levels.has(s.entry)) this.levels.set(s.entry, 'light');
+    for (const s of sorted) {
+      const tfMs = timeframeMs(s.timeframe);
+      this.signalTfs.set(s.timeframe, {
+        cfg: s,
+        strategies: all.filter((st) => st.timeframes === 'all' || s.timeframe === lowest),
+        expiryMs: s.expiryCandles * tfMs,
+        cooldownMs: config.cooldownCandles * tfMs,
+        isLowest: s.timeframe === lowest,
+      });
+    }
+  }
+
+  /** Timeframes the pipeline builds for each symbol, with how much it computes on each. */
+  timeframes(): ReadonlyMap<Timeframe, FeatureLevel> {
+    return this.levels;
+  }
+
+  /** Signals of `symbol` that are PENDING or ACTIVE now. */
+  liveSignals(symbol: string): readonly Signal[] {
+    return this.symbols.get(symbol)?.book.liveSignals() ?? [];
+  }
+
+  /** The feature snapshot of a symbol's timeframe (for inspection and tests). */
+  snapshot(symbol: string, tf: Timeframe): TfSnapshot | null {
+    return this.symbols.get(symbol)?.features.get(tf)?.snapshot ?? null;
+  }
+
+  /** Feeds one closed base candle of `symbol` and returns the events it caused. */
+  onCandle(symbol: string, candle: Candle & { readonly complete?: boolean }): readonly PipelineEvent[] {
+    let out: PipelineEvent[] | null = null;
+    this.process(symbol, candle, (e) => {
+      if (out === null) out = [];
+      out.push(e);
+    });
+    return out ?? NO_EVENTS;
+  }
+
+  /** Feeds one closed base candle, passing each event to `sink` as it happens. */
+  process(symbol: string, candle: Candle & { readonly complete?: boolean }, sink: EventSink): void {
+    this.sink = sink;
+    try {
+      const st = this.state(symbol);
+      const closeAt = candle.openTime + this.baseMs;
+      // 1. lifecycle on the finest data, before this candle can create anything
+      st.book.onCandle(candle, closeAt, this.changes);
+      this.flushChanges();
+      // 2. aggregation and features
+      st.closedNow.length = 0;
+      const baseFeatures = st.features.get(this.config.baseTimeframe);
+      if (baseFeatures) {
+        baseFeatures.update(candle);
+        if (this.signalTfs.has(this.config.baseTimeframe)) st.closedNow.push(this.config.baseTimeframe);
+      }
+      st.aggregator?.push(candle);
+      // 3. strategies on every signal timeframe that closed now, finest first
+      for (let i = 0; i < st.closedNow.length; i++) this.evaluate(st, st.closedNow[i]);
+    } finally {
+      this.sink = null;
+    }
+  }
+
+  private state(symbol: string): SymbolState {
+    let st = this.symbols.get(symbol);
+    if (!st) {
+      st = new SymbolState(
+        symbol,
+        this.levels,
+        this.config.baseTimeframe,
+        this.config.qualityWindow,
+        this.config.dedup,
+        (s, c) => this.onHigherClose(s, c),
+      );
+      this.symbols.set(symbol, st);
+    }
+    return st;
+  }
+
+  private emit(e: PipelineEvent): void {
+    this.sink?.(e);
+  }
+
+  private onHigherClose(st: SymbolState, c: AggregatedCandle): void {
+    st.features.get(c.timeframe)?.update(c);
+    this.emit({ type: 'candle.closed', symbol: st.symbol, timeframe: c.timeframe, candle: c });
+    if (this.signalTfs.has(c.timeframe)) st.closedNow.push(c.timeframe);
+  }
+
+  private flushChanges(): void {
+    const ch = this.changes;
+    for (let i = 0; i < ch.length; i++) this.emit({ type: 'signal.updated', signal: ch[i].signal, previous: ch[i].previous });
+    ch.length = 0;
+  }
+
+  private evaluate(st: SymbolState, tf: Timeframe): void {
+    const stf = this.signalTfs.get(tf);
+    if (!stf) return;
+    const signal = st.snapshot(tf);
+    const ctx = { symbol: st.symbol, signal, isLowestSignalTimeframe: stf.isLowest };
+    for (const strategy of stf.strategies) {
+      const cand = strategy.evaluate(ctx);
+      if (cand) this.consider(st, stf, strategy, cand, signal);
+    }
+  }
+
+  private consider(st: SymbolState, stf: SignalTf, strategy: Strategy, cand: StrategyCandidate, signal: TfSnapshot): void {
+    const cfg = this.config;
+    const tf = stf.cfg.timeframe;
+    const createdAt = signal.closeTime;
+    const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
+    const reject = (reason: RejectionReason, detail: string, would: Signal | null): void => {
+      const r: RejectedCandidate = {
+        id,
+        reason,
+        detail,
+        symbol: st.symbol,
+        timeframe: tf,
+        strategy: cand.strategy,
+        direction: cand.direction,
+        createdAt,
+        signal: would,
+      };
+      this.emit({ type: 'signal.rejected', candidate: r });
+    };
+
+    const contexts = stf.cfg.context.map((c) => st.snapshot(c));
+    const { confidence, breakdown } = scoreConfidence(cand, signal, contexts, cfg.ensemble);
+    const risk = planRisk(cand, signal, st.snapshot(stf.cfg.entry), cfg.risk, cfg.thresholds.minRewardRisk);
+    const plan = risk.plan;
+    const health = healthScore({
+      signal,
+      warmupComplete: signal.count >= strategy.warmup,
+      qualityWindow: cfg.qualityWindow,
+      rewardRisk: plan ? plan.rewardRisk : 0,
+      minRewardRisk: cfg.thresholds.minRewardRisk,
+      strategy: cand.strategy,
+    });
+    const would: Signal | null = plan
+      ? {
+          id,
+          symbol: st.symbol,
+          direction: cand.direction,
+          timeframe: tf,
+          entryTimeframe: stf.cfg.entry,
+          strategy: cand.strategy,
+          entryType: plan.entryType,
+          entryPrice: plan.entryPrice,
+          stopLoss: plan.stopLoss,
+          takeProfits: plan.takeProfits,
+          rewardRisk: plan.rewardRisk,
+          confidence,
+          breakdown,
+          health,
+          priority: priorityOf(confidence, cfg.thresholds.minConfidence) ?? 'LOW',
+          reasons: [...cand.reasons, ...cand.confirmations.map((c) => `Confirmation: ${c}`)],
+          entryAnalysis: plan.analysis,
+          createdAt,
+          expiresAt: createdAt + stf.expiryMs,
+          status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',
+          statusAt: createdAt,
+          statusReason: plan.entryType === 'MARKET_ENTRY' ? 'market entry' : `limit ${plan.entryType} at ${plan.entryPrice}`,
+        }
+      : null;
+
+    if (!risk.ok) return reject(risk.reason, risk.detail, would);
+    if (!would) return;
+    if (confidence < cfg.thresholds.minConfidence) {
+      return reject('low_confidence', `confidence ${confidence.toFixed(3)} < ${cfg.thresholds.minConfidence}`, would);
+    }
+    if (health.score < cfg.thresholds.minHealth) {
+      return reject('low_health', `health ${health.score.toFixed(3)} < ${cfg.thresholds.minHealth}`, would);
+    }
+    const dup = st.book.duplicateOf(cand.direction, cand.strategy);
+    if (dup) return reject('duplicate', `a live ${dup.direction} signal exists: ${dup.id}`, would);
+    const coolKey = `${tf}|${cand.strategy}|${cand.direction}`;
+    const last = st.lastSignalAt.get(coolKey);
+    if (last !== undefined && createdAt < last + stf.cooldownMs) {
+      return reject('cooldown', `last ${cand.direction} ${cand.strategy} signal on ${tf} at ${new Date(last).toISOString()}`, would);
+    }
+    if (cfg.cancelOnOpposite) {
+      st.book.cancelOpposite(cand.direction, createdAt, id, this.changes);
+      this.flushChanges();
+    }
+    st.book.add(would);
+    st.lastSignalAt.set(coolKey, createdAt);
+    this.emit({ type: 'signal.created', signal: would });
+  }
+}
