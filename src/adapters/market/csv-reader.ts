@@ -134,8 +134,9 @@ export class DelimitedRowParser extends RowBatcher {
     this.carry = carry;
   }
 
-  /** `buf[from, to)` holds whole lines, the last one ending in LF. */
   /**
+   * `buf[from, to)` holds whole lines, the last one ending in LF.
+   *
    * The common case, plain `[-]digits[.digits]` fields, is parsed inline in this one loop: a
    * short import spends most of its time before the JIT has optimised anything, and a call per
    * field is what costs most there. Any line that leaves the fast path (blank, header, exponent,
