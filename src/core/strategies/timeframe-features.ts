@@ -21,6 +21,39 @@ import type { TfSnapshot } from './snapshot.js';
  */
 export type FeatureLevel = 'full' | 'light';
 
+/**
+ * The candlestick patterns the strategies read as confirmations: the classic reversal and
+ * continuation set. Scanning all 61 TA-Lib patterns on every close would cost about four
+ * times as much for patterns no strategy reads.
+ */
+export const CONFIRMATION_PATTERNS = [
+  'engulfing',
+  'hammer',
+  'hangingman',
+  'invertedhammer',
+  'shootingstar',
+  'doji',
+  'dragonflydoji',
+  'gravestonedoji',
+  'morningstar',
+  'eveningstar',
+  'morningdojistar',
+  'eveningdojistar',
+  '3whitesoldiers',
+  '3blackcrows',
+  'harami',
+  'haramicross',
+  'piercing',
+  'darkcloudcover',
+  'marubozu',
+  'spinningtop',
+  '3inside',
+  '3outside',
+  'kicking',
+  'abandonedbaby',
+  'tristar',
+] as const;
+
 const VOLATILITY_WINDOW = 100;
 const SLOPE_BARS = 5;
 const DONCHIAN_PERIOD = 20;
@@ -128,7 +161,7 @@ export class TimeframeFeatures {
   ) {
     this.step = timeframeMs(timeframe);
     this.swings = new SwingDetector({ timeframe, left: 5, right: 5 });
-    this.scanner = level === 'full' ? new PatternScanner() : null;
+    this.scanner = level === 'full' ? new PatternScanner(CONFIRMATION_PATTERNS) : null;
     this.patternOut = new Int32Array(this.scanner?.size ?? 0);
     this.defects = new Float64Ring(qualityWindow);
     this.s = emptySnapshot(timeframe, this.levels, this.patternMap);
