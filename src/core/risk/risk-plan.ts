@@ -71,7 +71,11 @@ function invariantBreach(plan: RiskPlan, sign: number): string | null {
  *   risk.stopAtr, distance = max(entry − (swingLow − swingBufferAtr × ATR), k × ATR) when the
  *   signal timeframe's last confirmed swing low is strictly below the entry, else k × ATR.
  *   The swing keeps the stop beyond the structure that invalidates the setup; the ATR floor
- *   keeps it out of ordinary noise when the swing is close.
+ *   keeps it out of ordinary noise when the swing is close. The "structural stop" that limit
+ *   entries must stay inside is swingLow − buffer, taken only when the swing low is below the
+ *   market price. A limit inside the buffer (between swingLow − buffer and swingLow) is
+ *   allowed; the swing is then not below that entry, so its stop is k × ATR, which with the
+ *   usual k ≥ swingBufferAtr still lies beyond the structural stop.
  * - Targets: TPn = entry ± targets[n] × ATR ('atr' mode) or × the stop distance ('r' mode).
  * - rewardRisk = (TP2 − entry) / (entry − stop), mirrored for SELL, evaluated on the
  *   multiples (TP2 multiple × unit / stop distance) so that it is free of price rounding.
