@@ -1,0 +1,398 @@
+import { regimeOf, scoreContext, volumeFactor } from '../mtf/context.js';
+import { formatDecimal } from '../numbers.js';
+import type {
+  ConfidenceBreakdown,
+  Direction,
+  HealthBreakdown,
+  Priority,
+  StrategyCandidate,
+  StrategyName,
+  Vote,
+  VoterName,
+} from '../signals/types.js';
+import type { TfSnapshot } from './snapshot.js';
+
+/** One voter's opinion before the ensemble gives it its configured weight. */
+export type VoterOpinion = Omit<Vote, 'weight'>;
+export type Voter = (candidate: StrategyCandidate, signal: TfSnapshot) => VoterOpinion;
+export type EnsembleWeights = Readonly<Record<VoterName, number>>;
+
+const finite = Number.isFinite;
+const clamp01 = (x: number): number => (x > 1 ? 1 : x > 0 ? x : 0);
+const sideOf = (direction: Direction): number => (direction === 'BUY' ? 1 : -1);
+const price = (x: number): string => (finite(x) ? formatDecimal(Number(x.toPrecision(8))) : String(x));
+
+/** Strategies that trade with a trend and want one; mean reversion wants the market to range. */
+const TREND_FAMILIES: ReadonlySet<StrategyName> = new Set(['momentum', 'breakout', 'scalping']);
+
+interface Check {
+  readonly label: string;
+  /** Positive when the reading favours the direction; NaN when not known yet. */
+  readonly value: number;
+}
+
+/** Share of the known checks that favour the direction (0.5 when none is known). */
+function tally(checks: readonly Check[]): {
+  share: number;
+  known: number;
+  agreed: string[];
+  against: string[];
+} {
+  const agreed: string[] = [];
+  const against: string[] = [];
+  for (const c of checks) {
+    if (!finite(c.value)) continue;
+    if (c.value > 0) agreed.push(c.label);
+    else against.push(c.label);
+  }
+  const known = agreed.length + against.length;
+  return { share: known > 0 ? agreed.length / known : 0.5, known, agreed, against };
+}
+
+function indicatorChecks(strategy: StrategyName, s: TfSnapshot, d: number): Check[] {
+  if (strategy === 'mean_reversion') {
+    // a reversion wants the turn, not the side: RSI and MACD hooking back, price still on the
+    // stretched side of the Bollinger mean with room to revert
+    return [
+      { label: 'RSI turning', value: d * (s.rsi - s.prevRsi) },
+      { label: 'MACD histogram turning', value: d * (s.macdHist - s.prevMacdHist) },
+      { label: 'close turning', value: d * (s.close - s.prevClose) },
+      { label: 'room to the Bollinger mean', value: d * (s.bbMiddle - s.close) },
+    ];
+  }
+  return [
+    { label: `RSI ${d > 0 ? 'above' : 'below'} 50`, value: d * (s.rsi - 50) },
+    { label: `MACD histogram ${d > 0 ? 'positive' : 'negative'}`, value: d * s.macdHist },
+    { label: `close ${d > 0 ? 'above' : 'below'} EMA21`, value: d * (s.close - s.ema21) },
+    { label: `EMA9 ${d > 0 ? 'above' : 'below'} EMA21`, value: d * (s.ema9 - s.ema21) },
+  ];
+}
+
+/** Weight of the strategy's own verdict in the technical vote; the rest is indicator agreement. */
+const TECHNICAL_BASE_WEIGHT = 0.7;
+
+/**
+ * technical = 0.7 × baseConfidence + 0.3 × (share of the strategy family's indicator checks
+ * that favour the direction). Trend families check sides: RSI vs 50, MACD histogram sign,
+ * close vs EMA21, EMA9 vs EMA21. Mean reversion checks turns: RSI, MACD histogram and close
+ * moving the signal's way, and the close still short of the Bollinger middle.
+ */
+export const technicalVoter: Voter = (candidate, s) => {
+  const base = clamp01(candidate.baseConfidence);
+  const t = tally(indicatorChecks(candidate.strategy, s, sideOf(candidate.direction)));
+  const score = TECHNICAL_BASE_WEIGHT * base + (1 - TECHNICAL_BASE_WEIGHT) * t.share;
+  const detail =
+    t.known === 0
+      ? 'indicators not warm'
+      : `indicators agree ${t.agreed.length}/${t.known}` +
+        (t.agreed.length > 0 ? ` (${t.agreed.join(', ')})` : '') +
+        (t.against.length > 0 ? `, not: ${t.against.join(', ')}` : '');
+  return { voter: 'technical', score, reason: `strategy ${base.toFixed(2)}; ${detail}` };
+};
+
+/** Distance in ATRs within which a level counts as near. */
+const NEAR_ATR = 1;
+/** How far a level ahead can pull the location score down, and one behind push it up. */
+const CEILING_PENALTY = 0.4;
+const FLOOR_BONUS = 0.5;
+
+/**
+ * TA-Lib gives these a fixed sign whatever the market (doji, dragonfly and gravestone are
+ * always +100, spinning top follows the candle's colour): they mark indecision, not a side.
+ */
+const INDECISION_PATTERNS: ReadonlySet<string> = new Set([
+  'doji',
+  'dragonflydoji',
+  'gravestonedoji',
+  'spinningtop',
+]);
+
+interface Location {
+  readonly score: number;
+  readonly reason: string;
+}
+
+/**
+ * Where the close sits between the level behind it (support for a BUY) and the level ahead
+ * (resistance for a BUY), in ATRs:
+ *   location = 0.5 + 0.5 × floor − 0.4 × ceiling, clamped to [0, 1]
+ *   floor    = 1 when the level behind was broken by this very candle (previous close on or
+ *              beyond it), else max(0, 1 − cushion / 1 ATR)
+ *   ceiling  = max(0, 1 − room / 1 ATR)
+ * Levels behind come from the tracker, the candidate's own level and a broken Donchian bound
+ * (the best floor of them counts); the level ahead is the tracker's nearest.
+ */
+function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Location {
+  const atr = s.atr;
+  const close = s.close;
+  if (!(atr > 0) || !finite(close)) return { score: 0.5, reason: 'location unknown (no ATR yet)' };
+  const behindWord = d > 0 ? 'support' : 'resistance';
+  const aheadWord = d > 0 ? 'resistance' : 'support';
+
+  const behind: { price: number; what: string }[] = [];
+  const trackerBehind = d > 0 ? s.levels.nearestSupport(close) : s.levels.nearestResistance(close);
+  if (trackerBehind)
+    behind.push({ price: trackerBehind.price, what: `${behindWord} ${price(trackerBehind.price)}` });
+  const lvl = candidate.level;
+  if (lvl && d * (close - lvl.price) >= 0)
+    behind.push({ price: lvl.price, what: `${lvl.kind} ${price(lvl.price)}` });
+  const donchian = d > 0 ? s.donchianHigh : s.donchianLow;
+  if (finite(donchian) && d * (close - donchian) > 0) {
+    behind.push({ price: donchian, what: `20-candle ${d > 0 ? 'high' : 'low'} ${price(donchian)}` });
+  }
+
+  let floor = 0;
+  let floorWhy = `no ${behindWord} within ${NEAR_ATR} ATR`;
+  for (const b of behind) {
+    const fresh = finite(s.prevClose) && d * (s.prevClose - b.price) <= 0;
+    const cushion = (d * (close - b.price)) / atr;
+    const f = fresh ? 1 : Math.max(0, 1 - cushion / NEAR_ATR);
+    if (f > floor) {
+      floor = f;
+      floorWhy = fresh ? `broke ${b.what} this candle` : `${cushion.toFixed(2)} ATR from ${b.what}`;
+    }
+  }
+
+  const ahead = d > 0 ? s.levels.nearestResistance(close) : s.levels.nearestSupport(close);
+  let ceiling = 0;
+  let aheadWhy = `no ${aheadWord} within ${NEAR_ATR} ATR ahead`;
+  if (ahead) {
+    const room = (d * (ahead.price - close)) / atr;
+    ceiling = Math.max(0, 1 - room / NEAR_ATR);
+    aheadWhy = `${room.toFixed(2)} ATR to ${aheadWord} ${price(ahead.price)}`;
+  }
+  const score = clamp01(0.5 + FLOOR_BONUS * floor - CEILING_PENALTY * ceiling);
+  return { score, reason: `${floorWhy}, ${aheadWhy}` };
+}
+
+/** Higher highs and higher lows for a BUY (lower for a SELL): share of the two that hold. */
+function structure(s: TfSnapshot, d: number): { score: number; reason: string } {
+  const checks: Check[] = [];
+  const hi = s.lastSwingHigh;
+  const phi = s.prevSwingHigh;
+  const lo = s.lastSwingLow;
+  const plo = s.prevSwingLow;
+  const word = d > 0 ? 'higher' : 'lower';
+  if (hi && phi) checks.push({ label: `${word} high`, value: d * (hi.price - phi.price) });
+  if (lo && plo) checks.push({ label: `${word} low`, value: d * (lo.price - plo.price) });
+  const t = tally(checks);
+  if (t.known === 0) return { score: 0.5, reason: 'no swing structure yet' };
+  return {
+    score: t.share,
+    reason:
+      t.agreed.length > 0 ? `swings: ${t.agreed.join(', ')}` : `swings against (no ${word} high or low)`,
+  };
+}
+
+/**
+ * confirmation = 0.5 + 0.25 × max(candidate confirmations, candle patterns favouring the
+ * direction) − 0.25 × patterns against it, clamped: two confirmations make it 1, two opposing
+ * patterns 0. The max, because a strategy's confirmations are usually those very patterns.
+ */
+function confirmation(
+  candidate: StrategyCandidate,
+  s: TfSnapshot,
+  d: number,
+): { score: number; reason: string } {
+  let favour = 0;
+  let against = 0;
+  for (const [name, value] of s.patterns) {
+    if (INDECISION_PATTERNS.has(name)) continue;
+    if (d * value > 0) favour++;
+    else if (d * value < 0) against++;
+  }
+  const n = candidate.confirmations.length;
+  const score = clamp01(0.5 + 0.25 * Math.max(n, favour) - 0.25 * against);
+  return { score, reason: `${n} confirmation(s), ${favour} pattern(s) for, ${against} against` };
+}
+
+/**
+ * price_action = 0.4 × location + 0.3 × structure + 0.3 × confirmation for trend families;
+ * mean reversion trades against the latest swings by design, so for it swing structure is left
+ * out: 0.6 × location + 0.4 × confirmation.
+ */
+export const priceActionVoter: Voter = (candidate, s) => {
+  const d = sideOf(candidate.direction);
+  const loc = location(candidate, s, d);
+  const conf = confirmation(candidate, s, d);
+  if (candidate.strategy === 'mean_reversion') {
+    return {
+      voter: 'price_action',
+      score: 0.6 * loc.score + 0.4 * conf.score,
+      reason: `${loc.reason}; ${conf.reason}`,
+    };
+  }
+  const st = structure(s, d);
+  return {
+    voter: 'price_action',
+    score: 0.4 * loc.score + 0.3 * st.score + 0.3 * conf.score,
+    reason: `${loc.reason}; ${st.reason}; ${conf.reason}`,
+  };
+};
+
+/**
+ * How well the signal timeframe's ADX suits the strategy family, 0..1 (0.5 when ADX is not
+ * warm): trend families ramp from 0 at ADX 15 to 1 at ADX 25 (trending); mean reversion is 1
+ * up to ADX 20 (ranging) and ramps down to 0 at ADX 30. Linear ramps rather than steps, so a
+ * tick of ADX around a threshold does not flip the score.
+ */
+export function regimeFit(strategy: StrategyName, adx: number): number {
+  if (!finite(adx)) return 0.5;
+  return TREND_FAMILIES.has(strategy) ? clamp01((adx - 15) / 10) : clamp01((30 - adx) / 10);
+}
+
+export const regimeVoter: Voter = (candidate, s) => {
+  const score = regimeFit(candidate.strategy, s.adx);
+  const reason = finite(s.adx)
+    ? `ADX ${s.adx.toFixed(1)} (${regimeOf(s.adx)}) fits ${candidate.strategy} ${score.toFixed(2)}`
+    : 'regime unknown (ADX warming up)';
+  return { voter: 'regime', score, reason };
+};
+
+/** volume = min(1, ratio / 2): average volume scores 0.5, twice the average or more 1. */
+export const volumeVoter: Voter = (_candidate, s) => {
+  const r = s.volumeRatio;
+  if (!finite(r))
+    return { voter: 'volume', score: 0.5, reason: 'volume ratio unknown (no average volume yet)' };
+  return { voter: 'volume', score: clamp01(r / 2), reason: `volume ${r.toFixed(2)}x its 20-candle mean` };
+};
+
+/** The voters in the order their votes are listed in a breakdown. */
+export const VOTERS: Readonly<Record<VoterName, Voter>> = {
+  technical: technicalVoter,
+  price_action: priceActionVoter,
+  regime: regimeVoter,
+  volume: volumeVoter,
+};
+const VOTER_ORDER: readonly VoterName[] = ['technical', 'price_action', 'regime', 'volume'];
+
+/**
+ * confidence = clamp(base × (1 + mtfBoost) × alignmentFactor × volumeFactor, 0, 1) with
+ * base = Σ weight × score over the four votes (see `scoreContext` and `volumeFactor`).
+ * The product is evaluated left to right in exactly that order, so a reader of the breakdown
+ * can recompute it to the bit.
+ */
+export function scoreConfidence(
+  candidate: StrategyCandidate,
+  signal: TfSnapshot,
+  contexts: readonly TfSnapshot[],
+  weights: EnsembleWeights,
+): { confidence: number; breakdown: ConfidenceBreakdown } {
+  const votes: Vote[] = [];
+  let base = 0;
+  for (const name of VOTER_ORDER) {
+    const opinion = VOTERS[name](candidate, signal);
+    // a NaN score would poison the sum even at weight 0; voters never give one, but be sure
+    const score = clamp01(opinion.score);
+    const weight = weights[name];
+    votes.push({ voter: name, weight, score, reason: opinion.reason });
+    base += weight * score;
+  }
+  const ctx = scoreContext(contexts, candidate.direction);
+  const vf = volumeFactor(signal.volumeRatio);
+  const product = base * (1 + ctx.mtfBoost) * ctx.alignmentFactor * vf;
+  const confidence = Math.min(1, Math.max(0, product));
+  return {
+    confidence,
+    breakdown: {
+      strategyBase: candidate.baseConfidence,
+      votes,
+      base,
+      mtfBoost: ctx.mtfBoost,
+      alignmentFactor: ctx.alignmentFactor,
+      volumeFactor: vf,
+      product,
+      context: ctx.views,
+    },
+  };
+}
+
+export interface HealthInput {
+  readonly signal: TfSnapshot;
+  readonly warmupComplete: boolean;
+  readonly qualityWindow: number;
+  readonly rewardRisk: number;
+  readonly minRewardRisk: number;
+  readonly strategy: StrategyName;
+}
+
+export const HEALTH_WEIGHTS = { dataQuality: 0.3, technical: 0.3, risk: 0.2, regime: 0.2 } as const;
+
+/** Multiplier on data quality when the signal's own candle lacks some of its constituents. */
+const INCOMPLETE_CANDLE_PENALTY = 0.5;
+
+/**
+ * How far the signal can be trusted, apart from how strong it is:
+ *   dataQuality = 0 before warm-up; else (1 − min(1, defects / qualityWindow)), halved when
+ *                 the latest candle is incomplete (the signal rests on partial data)
+ *   technical   = warm share of EMA9/21/50/200, RSI, MACD hist, ADX, ATR, Bollinger, volume
+ *                 ratio × (0.5 + 0.5 × consistency) for trend families, where consistency =
+ *                 |bull − bear| / (bull + bear) over the signs of EMA9−EMA21, MACD hist,
+ *                 RSI−50, close−EMA50 (1 when all tell one story, 0 when split evenly);
+ *                 mean reversion thrives on split readings, so for it only the warm share
+ *   risk        = min(1, rewardRisk / (2 × minRewardRisk)): the minimum R:R scores 0.5
+ *   regime      = regimeFit(strategy, ADX)
+ *   score       = 0.3 dataQuality + 0.3 technical + 0.2 risk + 0.2 regime
+ */
+export function healthScore(input: HealthInput): HealthBreakdown {
+  const s = input.signal;
+
+  let dataQuality = 0;
+  if (input.warmupComplete) {
+    const window = input.qualityWindow > 0 ? input.qualityWindow : 1;
+    dataQuality = 1 - Math.min(1, Math.max(0, s.defectsInWindow) / window);
+    if (!s.complete) dataQuality *= INCOMPLETE_CANDLE_PENALTY;
+    dataQuality = clamp01(dataQuality);
+  }
+
+  const readings = [
+    s.ema9,
+    s.ema21,
+    s.ema50,
+    s.ema200,
+    s.rsi,
+    s.macdHist,
+    s.adx,
+    s.atr,
+    s.bbMiddle,
+    s.volumeRatio,
+  ];
+  let warmCount = 0;
+  for (const r of readings) if (finite(r)) warmCount++;
+  const warmShare = warmCount / readings.length;
+  let technical = warmShare;
+  if (input.strategy !== 'mean_reversion') {
+    let bull = 0;
+    let bear = 0;
+    for (const x of [s.ema9 - s.ema21, s.macdHist, s.rsi - 50, s.close - s.ema50]) {
+      if (x > 0) bull++;
+      else if (x < 0) bear++;
+    }
+    const consistency = bull + bear > 0 ? Math.abs(bull - bear) / (bull + bear) : 1;
+    technical = warmShare * (0.5 + 0.5 * consistency);
+  }
+
+  const rr = input.rewardRisk;
+  const minRr = input.minRewardRisk;
+  let risk = 0;
+  if (rr > 0) risk = minRr > 0 ? clamp01(rr / (2 * minRr)) : 1;
+
+  const regime = regimeFit(input.strategy, s.adx);
+  const score =
+    HEALTH_WEIGHTS.dataQuality * dataQuality +
+    HEALTH_WEIGHTS.technical * technical +
+    HEALTH_WEIGHTS.risk * risk +
+    HEALTH_WEIGHTS.regime * regime;
+  return { dataQuality, technical, risk, regime, score };
+}
+
+/**
+ * HIGH from 0.8, MEDIUM from 0.7, LOW from minConfidence; null below minConfidence (checked
+ * first, so a minimum above 0.7 or 0.8 is never undercut by a band) or for NaN.
+ */
+export function priorityOf(confidence: number, minConfidence: number): Priority | null {
+  if (!(confidence >= minConfidence)) return null;
+  if (confidence >= 0.8) return 'HIGH';
+  if (confidence >= 0.7) return 'MEDIUM';
+  return 'LOW';
+}
