@@ -116,8 +116,8 @@ interface Location {
  * Where the close sits between the level behind it (support for a BUY) and the level ahead
  * (resistance for a BUY), in ATRs:
  *   location = 0.5 + 0.5 × floor − 0.4 × ceiling, clamped to [0, 1]
- *   floor    = 1 when the level behind was broken by this very candle (previous close on or
- *              beyond it), else max(0, 1 − cushion / 1 ATR)
+ *   floor    = 1 when the level behind was broken by this very candle (previous close on
+ *              its far side), else max(0, 1 − cushion / 1 ATR)
  *   ceiling  = max(0, 1 − room / 1 ATR)
  * Levels behind come from the tracker, the candidate's own level and a broken Donchian bound
  * (the best floor of them counts); the level ahead is the tracker's nearest.
@@ -144,7 +144,7 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
   let floor = 0;
   let floorWhy = `no ${behindWord} within ${NEAR_ATR} ATR`;
   for (const b of behind) {
-    const fresh = finite(s.prevClose) && d * (s.prevClose - b.price) <= 0;
+    const fresh = finite(s.prevClose) && d * (s.prevClose - b.price) < 0;
     const cushion = (d * (close - b.price)) / atr;
     const f = fresh ? 1 : Math.max(0, 1 - cushion / NEAR_ATR);
     if (f > floor) {
