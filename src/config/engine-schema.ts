@@ -4,13 +4,23 @@ import { compareTimeframes, divides, TIMEFRAMES, type Timeframe } from '../core/
 const Tf = z.enum(TIMEFRAMES);
 
 const DEFAULT_ENTRY: Record<string, Timeframe> = { '15m': '5m', '1h': '15m', '4h': '1h', '1d': '4h' };
-const DEFAULT_CONTEXT: Record<string, Timeframe[]> = { '15m': ['1h', '4h'], '1h': ['4h', '1d'], '4h': ['1d'], '1d': ['1w'] };
+const DEFAULT_CONTEXT: Record<string, Timeframe[]> = {
+  '15m': ['1h', '4h'],
+  '1h': ['4h', '1d'],
+  '4h': ['1d'],
+  '1d': ['1w'],
+};
 
 export const SignalTimeframe = z
   .object({
     timeframe: Tf.describe('Timeframe whose closed candles produce signals.'),
-    entry: Tf.optional().describe('Finer timeframe on which the entry is refined (default 15m->5m, 1h->15m, 4h->1h, 1d->4h).'),
-    context: z.array(Tf).optional().describe('Higher timeframes that give context (default: the next higher ones).'),
+    entry: Tf.optional().describe(
+      'Finer timeframe on which the entry is refined (default 15m->5m, 1h->15m, 4h->1h, 1d->4h).',
+    ),
+    context: z
+      .array(Tf)
+      .optional()
+      .describe('Higher timeframes that give context (default: the next higher ones).'),
     expiryCandles: z
       .number()
       .int()
@@ -33,15 +43,33 @@ export const StrategiesConfig = z
     momentum: z
       .object({
         enabled: z.boolean().default(true).describe('Trend-following on RSI, MACD and EMA alignment.'),
-        rsiFloor: z.number().min(0).max(100).default(50).describe('BUY needs RSI above this (SELL below 100 - it).'),
-        rsiCeiling: z.number().min(0).max(100).default(72).describe('BUY is skipped above this RSI (overbought; mirrored for SELL).'),
-        minAdx: z.number().min(0).max(100).default(20).describe('Minimum ADX (trend strength) on the signal timeframe.'),
+        rsiFloor: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(50)
+          .describe('BUY needs RSI above this (SELL below 100 - it).'),
+        rsiCeiling: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(72)
+          .describe('BUY is skipped above this RSI (overbought; mirrored for SELL).'),
+        minAdx: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(20)
+          .describe('Minimum ADX (trend strength) on the signal timeframe.'),
       })
       .strict()
       .default({ enabled: true, rsiFloor: 50, rsiCeiling: 72, minAdx: 20 }),
     breakout: z
       .object({
-        enabled: z.boolean().default(true).describe('Close beyond a support/resistance level or the Donchian channel, with volume.'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Close beyond a support/resistance level or the Donchian channel, with volume.'),
         minVolumeRatio: positive('Volume must be at least this multiple of its 20-candle mean.').default(1.5),
         minTouches: z.number().int().min(1).default(2).describe('Touches a level needs to count as one.'),
       })
@@ -49,16 +77,32 @@ export const StrategiesConfig = z
       .default({ enabled: true, minVolumeRatio: 1.5, minTouches: 2 }),
     mean_reversion: z
       .object({
-        enabled: z.boolean().default(true).describe('RSI extremes and Bollinger re-entries, in a ranging regime only.'),
-        rsiOversold: z.number().min(0).max(100).default(30).describe('RSI at or below this is oversold (BUY side).'),
-        rsiOverbought: z.number().min(0).max(100).default(70).describe('RSI at or above this is overbought (SELL side).'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('RSI extremes and Bollinger re-entries, in a ranging regime only.'),
+        rsiOversold: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(30)
+          .describe('RSI at or below this is oversold (BUY side).'),
+        rsiOverbought: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(70)
+          .describe('RSI at or above this is overbought (SELL side).'),
         maxAdx: z.number().min(0).max(100).default(22).describe('Ranging regime: ADX below this.'),
       })
       .strict()
       .default({ enabled: true, rsiOversold: 30, rsiOverbought: 70, maxAdx: 22 }),
     scalping: z
       .object({
-        enabled: z.boolean().default(true).describe('Fast EMA 9/21 cross on the side of VWAP, lowest signal timeframe only.'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Fast EMA 9/21 cross on the side of VWAP, lowest signal timeframe only.'),
         stopAtr: positive('Stop distance in ATRs (tight).').default(1.0),
       })
       .strict()
@@ -72,7 +116,9 @@ export const EngineConfig = z
     signalTimeframes: z
       .array(SignalTimeframe)
       .min(1)
-      .default([{ timeframe: '15m' }, { timeframe: '1h' }, { timeframe: '4h' }].map((x) => SignalTimeframe.parse(x)))
+      .default(
+        [{ timeframe: '15m' }, { timeframe: '1h' }, { timeframe: '4h' }].map((x) => SignalTimeframe.parse(x)),
+      )
       .describe('Signal timeframes with their entry and context timeframes.'),
     strategies: StrategiesConfig.default(StrategiesConfig.parse({})),
     ensemble: z
@@ -98,9 +144,18 @@ export const EngineConfig = z
     risk: z
       .object({
         stopAtr: positive('The stop is at least this many ATRs from the entry.').default(1.5),
-        swingBufferAtr: z.number().min(0).default(0.2).describe('Stop goes this many ATRs beyond the recent swing.'),
-        maxStopAtr: positive('Candidates needing a stop further than this many ATRs are rejected.').default(4),
-        targetMode: z.enum(['atr', 'r']).default('atr').describe('Targets as ATR multiples from entry, or as R multiples.'),
+        swingBufferAtr: z
+          .number()
+          .min(0)
+          .default(0.2)
+          .describe('Stop goes this many ATRs beyond the recent swing.'),
+        maxStopAtr: positive('Candidates needing a stop further than this many ATRs are rejected.').default(
+          4,
+        ),
+        targetMode: z
+          .enum(['atr', 'r'])
+          .default('atr')
+          .describe('Targets as ATR multiples from entry, or as R multiples.'),
         targets: z
           .tuple([z.number().positive(), z.number().positive(), z.number().positive()])
           .default([1.5, 3, 4.5])
@@ -114,7 +169,14 @@ export const EngineConfig = z
           .describe('Entry timeframe candles needed before refining the entry (else MARKET_ENTRY).'),
       })
       .strict()
-      .default({ stopAtr: 1.5, swingBufferAtr: 0.2, maxStopAtr: 4, targetMode: 'atr', targets: [1.5, 3, 4.5], minEntryCandles: 200 }),
+      .default({
+        stopAtr: 1.5,
+        swingBufferAtr: 0.2,
+        maxStopAtr: 4,
+        targetMode: 'atr',
+        targets: [1.5, 3, 4.5],
+        minEntryCandles: 200,
+      }),
     cooldownCandles: z
       .number()
       .int()
@@ -125,15 +187,28 @@ export const EngineConfig = z
       .enum(['symbol_direction', 'symbol_direction_strategy'])
       .default('symbol_direction')
       .describe('At most one live signal per key: per (symbol, direction), or per strategy too.'),
-    cancelOnOpposite: z.boolean().default(false).describe('A new signal cancels live signals of the opposite direction.'),
-    qualityWindow: z.number().int().min(1).default(200).describe('Candles checked for gaps by the data-quality health score.'),
+    cancelOnOpposite: z
+      .boolean()
+      .default(false)
+      .describe('A new signal cancels live signals of the opposite direction.'),
+    qualityWindow: z
+      .number()
+      .int()
+      .min(1)
+      .default(200)
+      .describe('Candles checked for gaps by the data-quality health score.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
     cfg.signalTimeframes.forEach((s, i) => {
       const at = ['signalTimeframes', i];
-      if (seen.has(s.timeframe)) ctx.addIssue({ code: 'custom', path: [...at, 'timeframe'], message: `${s.timeframe} is listed twice` });
+      if (seen.has(s.timeframe))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'timeframe'],
+          message: `${s.timeframe} is listed twice`,
+        });
       seen.add(s.timeframe);
       if (!divides(cfg.baseTimeframe, s.timeframe)) {
         ctx.addIssue({

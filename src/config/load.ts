@@ -83,7 +83,9 @@ function readYamlObject(file: string): Record<string, unknown> {
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ConfigError(`config file ${file} must hold a mapping of keys, not ${Array.isArray(doc) ? 'a list' : typeof doc}`);
+    throw new ConfigError(
+      `config file ${file} must hold a mapping of keys, not ${Array.isArray(doc) ? 'a list' : typeof doc}`,
+    );
   }
   return doc as Record<string, unknown>;
 }
@@ -147,7 +149,9 @@ function walk(schema: z.ZodType, path: string[], out: string[]): void {
   }
   const def = defaultOf(schema);
   const desc = schema.description ?? inner.description ?? '';
-  out.push(`${path.join('.')} = ${def === undefined ? '(unset)' : JSON.stringify(def)}${desc ? `  # ${desc}` : ''}`);
+  out.push(
+    `${path.join('.')} = ${def === undefined ? '(unset)' : JSON.stringify(def)}${desc ? `  # ${desc}` : ''}`,
+  );
 }
 
 function unwrap(s: z.ZodType): z.ZodType {

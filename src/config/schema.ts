@@ -10,7 +10,10 @@ export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trac
 
 export const StoreConfig = z
   .object({
-    driver: z.enum(['sqlite']).default('sqlite').describe('Storage backend. sqlite is embedded and needs no service.'),
+    driver: z
+      .enum(['sqlite'])
+      .default('sqlite')
+      .describe('Storage backend. sqlite is embedded and needs no service.'),
     path: z
       .string()
       .min(1)
@@ -35,14 +38,24 @@ export const LogConfig = z
 
 export const ConfigSchema = z
   .object({
-    dataDir: z.string().min(1).default('./data').describe('Folder for the database and other files AlphaPulse writes.'),
-    exchange: z.string().min(1).default('binance').describe('Exchange name used when none is given (ccxt id).'),
+    dataDir: z
+      .string()
+      .min(1)
+      .default('./data')
+      .describe('Folder for the database and other files AlphaPulse writes.'),
+    exchange: z
+      .string()
+      .min(1)
+      .default('binance')
+      .describe('Exchange name used when none is given (ccxt id).'),
     symbols: z
       .array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols are upper-case letters and digits, like BTCUSDT'))
       .min(1)
       .default(['BTCUSDT', 'ETHUSDT'])
       .describe('Symbols the service watches.'),
-    engine: EngineConfig.default(EngineConfig.parse({})).describe('The signal engine: timeframes, strategies, scoring, risk.'),
+    engine: EngineConfig.default(EngineConfig.parse({})).describe(
+      'The signal engine: timeframes, strategies, scoring, risk.',
+    ),
     store: StoreConfig.default(StoreConfig.parse({})),
     log: LogConfig.default(LogConfig.parse({})),
   })

@@ -43,7 +43,11 @@ describe('SqliteCandleStore', () => {
     const { store } = tempStore();
     expect(store.upsertCandles(key, candles(100))).toEqual({ inserted: 100, updated: 0, unchanged: 0 });
     expect(store.upsertCandles(key, candles(100))).toEqual({ inserted: 0, updated: 0, unchanged: 100 });
-    expect(store.upsertCandles(key, [...candles(10, 95, 1)])).toEqual({ inserted: 5, updated: 5, unchanged: 0 });
+    expect(store.upsertCandles(key, [...candles(10, 95, 1)])).toEqual({
+      inserted: 5,
+      updated: 5,
+      unchanged: 0,
+    });
     expect(store.countCandles(key)).toBe(105);
   });
 

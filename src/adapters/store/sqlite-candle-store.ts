@@ -18,6 +18,22 @@ interface CandleRow {
 
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
+/** Rows per multi-row INSERT: binding once per 64 rows instead of per row roughly doubles import speed. */
+const CHUNK = 64;
+
+function upsertSql(rows: number): string {
+  const values = new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  // identical rows change nothing (so a re-import counts them unchanged); different ones replace
+  return `INSERT INTO candles (series_id, open_time, open, high, low, close, volume, quote_volume, trades)
+      VALUES ${values}
+      ON CONFLICT (series_id, open_time) DO UPDATE SET
+        open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+        volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades
+      WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low
+        OR close IS NOT excluded.close OR volume IS NOT excluded.volume
+        OR quote_volume IS NOT excluded.quote_volume OR trades IS NOT excluded.trades`;
+}
+
 function toCandle(r: CandleRow): Candle {
   const c: { -readonly [K in keyof Candle]: Candle[K] } = {
     openTime: r.open_time,
@@ -40,6 +56,8 @@ export class SqliteCandleStore implements CandleStore {
   readonly db: SqliteDatabase;
   private readonly seriesIds = new Map<string, number>();
   private readonly upsert: Statement;
+  private readonly upsertChunk: Statement;
+  private readonly chunkParams: (number | null)[] = new Array(CHUNK * 9).fill(null);
   private readonly countStmt: Statement;
   private readonly selectStmt: Statement;
   private readonly timesStmt: Statement;
@@ -47,15 +65,8 @@ export class SqliteCandleStore implements CandleStore {
 
   constructor(pathOrDb: string | SqliteDatabase) {
     this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
-    this.upsert = this.db.prepare(`
-      INSERT INTO candles (series_id, open_time, open, high, low, close, volume, quote_volume, trades)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (series_id, open_time) DO UPDATE SET
-        open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-        volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades
-      WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low
-        OR close IS NOT excluded.close OR volume IS NOT excluded.volume
-        OR quote_volume IS NOT excluded.quote_volume OR trades IS NOT excluded.trades`);
+    this.upsert = this.db.prepare(upsertSql(1));
+    this.upsertChunk = this.db.prepare(upsertSql(CHUNK));
     this.countStmt = this.db.prepare(
       'SELECT COUNT(*) AS n FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ?',
     );
@@ -63,7 +74,9 @@ export class SqliteCandleStore implements CandleStore {
       'SELECT open_time, open, high, low, close, volume, quote_volume, trades FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time',
     );
     this.timesStmt = this.db
-      .prepare('SELECT open_time FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time')
+      .prepare(
+        'SELECT open_time FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time',
+      )
       .pluck();
   }
 
@@ -90,7 +103,8 @@ export class SqliteCandleStore implements CandleStore {
     if (candles.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     const run = (): UpsertResult => {
       const id = this.seriesId(key, true);
-      if (id === null) throw new StoreError(`could not create series ${key.exchange} ${key.symbol} ${key.timeframe}`);
+      if (id === null)
+        throw new StoreError(`could not create series ${key.exchange} ${key.symbol} ${key.timeframe}`);
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
       for (const c of candles) {
@@ -100,10 +114,29 @@ export class SqliteCandleStore implements CandleStore {
       hi += 1;
       const before = (this.countStmt.get(id, lo, hi) as { n: number }).n;
       let changed = 0;
-      const stmt = this.upsert;
-      for (const c of candles) {
-        changed += stmt.run(id, c.openTime, c.open, c.high, c.low, c.close, c.volume, c.quoteVolume ?? null, c.trades ?? null)
-          .changes;
+      const n = candles.length;
+      const full = n - (n % CHUNK);
+      const p = this.chunkParams;
+      for (let i = 0; i < full; i += CHUNK) {
+        for (let j = 0; j < CHUNK; j++) {
+          const c = candles[i + j];
+          const o = j * 9;
+          p[o] = id;
+          p[o + 1] = c.openTime;
+          p[o + 2] = c.open;
+          p[o + 3] = c.high;
+          p[o + 4] = c.low;
+          p[o + 5] = c.close;
+          p[o + 6] = c.volume;
+          p[o + 7] = c.quoteVolume ?? null;
+          p[o + 8] = c.trades ?? null;
+        }
+        changed += this.upsertChunk.run(p).changes;
+      }
+      for (let i = full; i < n; i++) {
+        const c = candles[i];
+        const q = c.quoteVolume ?? null;
+        changed += this.upsert.run(id, c.openTime, c.open, c.high, c.low, c.close, c.volume, q, c.trades ?? null).changes;
       }
       const after = (this.countStmt.get(id, lo, hi) as { n: number }).n;
       const inserted = after - before;
@@ -138,7 +171,8 @@ export class SqliteCandleStore implements CandleStore {
   *iterateCandles(key: SeriesKey, range: TimeRange = {}): IterableIterator<Candle> {
     const id = this.seriesId(key, false);
     if (id === null) return;
-    for (const r of this.selectStmt.iterate(id, range.from ?? 0, range.to ?? MAX_TIME)) yield toCandle(r as CandleRow);
+    for (const r of this.selectStmt.iterate(id, range.from ?? 0, range.to ?? MAX_TIME))
+      yield toCandle(r as CandleRow);
   }
 
   countCandles(key: SeriesKey, range: TimeRange = {}): number {
@@ -162,8 +196,17 @@ export class SqliteCandleStore implements CandleStore {
          FROM series s JOIN candles c ON c.series_id = s.id ${where}
          GROUP BY s.id ORDER BY s.exchange, s.symbol, s.timeframe`,
       )
-      .all(...params) as { exchange: string; symbol: string; timeframe: string; count: number; first: number; last: number }[];
-    return rows.flatMap((r) => (isTimeframe(r.timeframe) ? [{ ...r, timeframe: r.timeframe as Timeframe }] : []));
+      .all(...params) as {
+      exchange: string;
+      symbol: string;
+      timeframe: string;
+      count: number;
+      first: number;
+      last: number;
+    }[];
+    return rows.flatMap((r) =>
+      isTimeframe(r.timeframe) ? [{ ...r, timeframe: r.timeframe as Timeframe }] : [],
+    );
   }
 
   gaps(key: SeriesKey, range: TimeRange = {}): Gap[] {

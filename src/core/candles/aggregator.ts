@@ -9,6 +9,8 @@ export type CandleSink = (candle: AggregatedCandle) => void;
 /** One forming higher-timeframe candle. Plain numeric fields keep the hot loop monomorphic. */
 class Bucket {
   start = 0;
+  /** start + ms: the open time of the next bucket. */
+  end = 0;
   open = 0;
   high = 0;
   low = 0;
@@ -100,15 +102,19 @@ export class Aggregator {
     const buckets = this.buckets;
     for (let i = 0; i < buckets.length; i++) {
       const b = buckets[i];
-      const r = (t - b.offset) % b.ms;
-      const start = t - (r < 0 ? r + b.ms : r);
-      if (b.count > 0 && start !== b.start) {
-        // A later candle proves the previous bucket closed with constituents missing.
-        this.sink(b.snapshot());
+      if (b.count > 0 && t < b.end) {
+        // same bucket as the previous candle (the common case): no division needed
+        if (c.high > b.high) b.high = c.high;
+        if (c.low < b.low) b.low = c.low;
+      } else {
+        if (b.count > 0) {
+          // a later candle proves the previous bucket closed with constituents missing
+          this.sink(b.snapshot());
+        }
+        const r = (t - b.offset) % b.ms;
+        b.start = t - (r < 0 ? r + b.ms : r);
+        b.end = b.start + b.ms;
         b.count = 0;
-      }
-      if (b.count === 0) {
-        b.start = start;
         b.open = c.open;
         b.high = c.high;
         b.low = c.low;
@@ -117,17 +123,16 @@ export class Aggregator {
         b.trades = 0;
         b.complete = true;
         b.extras = c.quoteVolume !== undefined;
-      } else {
-        if (c.high > b.high) b.high = c.high;
-        if (c.low < b.low) b.low = c.low;
       }
       b.close = c.close;
       b.volume += c.volume;
-      if (c.quoteVolume !== undefined) b.quoteVolume += c.quoteVolume;
-      if (c.trades !== undefined) b.trades += c.trades;
+      if (b.extras) {
+        b.quoteVolume += c.quoteVolume ?? 0;
+        b.trades += c.trades ?? 0;
+      }
       if (!whole) b.complete = false;
       b.count++;
-      if (end === start + b.ms) {
+      if (end === b.end) {
         this.sink(b.snapshot());
         b.count = 0;
       }

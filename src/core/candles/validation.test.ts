@@ -39,7 +39,7 @@ describe('SeriesChecker', () => {
     const s = new SeriesChecker('1m');
     expect(s.check(good)).toEqual({ kind: 'accept', zeroVolume: false });
     expect(s.check({ ...good })).toEqual({ kind: 'duplicate' });
-    const conflict = s.check({ ...good, close: 11.5 }, { line: 3 });
+    const conflict = s.check({ ...good, close: 11.5 }, 3);
     expect(conflict.kind === 'reject' && conflict.problem.message).toMatch(
       /appears twice with different values/,
     );

@@ -134,19 +134,24 @@ export class SeriesChecker {
   private last: Candle | null = null;
   private readonly step: number;
 
-  constructor(readonly timeframe: Timeframe) {
+  /** `source` (a file name) is put into the row reference of every rejection. */
+  constructor(
+    readonly timeframe: Timeframe,
+    readonly source?: string,
+  ) {
     this.step = timeframeMs(timeframe);
   }
 
-  check(c: Candle, row?: RowRef): SeriesVerdict {
-    const p = checkCandle(c, this.timeframe, row);
-    if (p) return { kind: 'reject', problem: p };
+  /** Checks the next candle; `line` is its line in the source, when there is one. */
+  check(c: Candle, line?: number): SeriesVerdict {
+    const p = checkCandle(c, this.timeframe);
+    if (p) return { kind: 'reject', problem: { ...p, row: this.rowRef(line) } };
     const last = this.last;
     if (last) {
       if (c.openTime === last.openTime) {
         if (sameValues(c, last)) {
           this.duplicates++;
-          return { kind: 'duplicate' };
+          return DUPLICATE;
         }
         return {
           kind: 'reject',
@@ -155,7 +160,7 @@ export class SeriesChecker {
             'open_time',
             c.openTime,
             `open_time ${c.openTime} (${isoOrRaw(c.openTime)}) appears twice with different values`,
-            row,
+            this.rowRef(line),
           ),
         };
       }
@@ -167,7 +172,7 @@ export class SeriesChecker {
             'open_time',
             c.openTime,
             `open_time ${c.openTime} (${isoOrRaw(c.openTime)}) comes after ${last.openTime} (${isoOrRaw(last.openTime)}): rows are out of order`,
-            row,
+            this.rowRef(line),
           ),
         };
       }
@@ -176,11 +181,23 @@ export class SeriesChecker {
     }
     this.last = c;
     this.accepted++;
-    const zero = c.volume === 0;
-    if (zero) this.zeroVolume++;
-    return { kind: 'accept', zeroVolume: zero };
+    if (c.volume === 0) {
+      this.zeroVolume++;
+      return ACCEPT_ZERO_VOLUME;
+    }
+    return ACCEPT;
+  }
+
+  private rowRef(line: number | undefined): RowRef | undefined {
+    if (this.source === undefined && line === undefined) return undefined;
+    return { source: this.source, line };
   }
 }
+
+// shared verdicts: the accept path allocates nothing
+const ACCEPT: SeriesVerdict = Object.freeze({ kind: 'accept', zeroVolume: false });
+const ACCEPT_ZERO_VOLUME: SeriesVerdict = Object.freeze({ kind: 'accept', zeroVolume: true });
+const DUPLICATE: SeriesVerdict = Object.freeze({ kind: 'duplicate' });
 
 function sameValues(a: Candle, b: Candle): boolean {
   return (
