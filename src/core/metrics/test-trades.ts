@@ -1,0 +1,29 @@
+import type { TradeRecord } from './types.js';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+/** 2024-01-01T00:00:00Z, a UTC midnight, so day boundaries in the tests are easy to read. */
+export const T0 = Date.UTC(2024, 0, 1);
+
+let counter = 0;
+
+/** A closed trade with harmless defaults; tests state only the fields they are about. */
+export function trade(
+  fields: Partial<TradeRecord> & Pick<TradeRecord, 'rMultiple' | 'returnPct'>,
+): TradeRecord {
+  counter++;
+  const closeTime = fields.closeTime ?? T0 + counter * HOUR;
+  return {
+    id: `t${String(counter).padStart(4, '0')}`,
+    strategy: 'momentum',
+    symbol: 'BTCUSDT',
+    timeframe: '1h',
+    direction: 'BUY',
+    priority: 'normal',
+    entryType: 'market',
+    confidence: 0.75,
+    openTime: closeTime - HOUR,
+    closeTime,
+    ...fields,
+  };
+}
