@@ -1,7 +1,8 @@
 import type { Bar } from '../candles/candle.js';
 import { moneyFlowVolume } from './ad.js';
 import type { BarIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod } from './params.js';
+import { warmupColumn } from './warmup.js';
 
 /**
  * TA-Lib ADOSC (Chaikin oscillator): EMA(fast) - EMA(slow) of the AD line. TA-Lib seeds both
@@ -77,9 +78,9 @@ export function adosc(
   requirePeriod('ADOSC', 'fastPeriod', fastPeriod, 2);
   requirePeriod('ADOSC', 'slowPeriod', slowPeriod, 2);
   const n = high.length;
-  const out = nanArray(n);
-  if (n === 0) return out;
   const lookback = Math.max(fastPeriod, slowPeriod) - 1;
+  const out = warmupColumn(n, lookback);
+  if (n === 0) return out;
   const fastK = 2 / (fastPeriod + 1);
   const slowK = 2 / (slowPeriod + 1);
   const fastKeep = 1 - fastK;

@@ -1,20 +1,27 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod } from './params.js';
 import { trueRange } from './trange.js';
+import { warmupColumn } from './warmup.js';
 
 /**
  * Wilder's directional movement system as TA-Lib computes it (ta_ADX.c, ta_PLUS_DI.c,
  * ta_MINUS_DI.c):
  * - one-bar +DM / -DM: the larger of today's upward and downward range extensions, the other
  *   set to 0; both 0 when they tie or neither is positive;
- * - bars 1..period-1 are summed, from bar `period` on every sum is smoothed as
- *   s - s / period + today (Wilder), for +DM, -DM and the true range alike;
+ * - bars 1..period-1 are summed, from bar `period` on every sum is Wilder-smoothed
+ *   (s * (period - 1) / period + today), for +DM, -DM and the true range alike;
  * - +DI = 100 * +DM / TR (0 when TR is zero by TA-Lib's 1e-14 test), so +DI/-DI first exist at
  *   bar `period` (TA-Lib PLUS_DI / MINUS_DI lookback = period);
  * - DX = 100 * |-DI - +DI| / (-DI + +DI), the first ADX is the mean of the DX of bars
  *   period..2*period-1 (lookback 2*period - 1), later ones Wilder-smoothed. A bar whose TR or
  *   DI sum is zero has no DX: it adds nothing to the first mean and leaves the ADX unchanged.
+ * Arithmetic differs from TA-Lib's only in rounding, kept well inside the 1e-9 parity
+ * tolerance (measured ~1e-14 relative), for speed: the smoothing multiplies by
+ * (period - 1) / period instead of subtracting s / period (a division on the loop-carried
+ * chain), DX is taken from the DMs directly (the TR cancels), and the +DM / -DM choice is
+ * arithmetic rather than a branch, which real prices mispredict about half the time. The
+ * streaming and batch faces share this arithmetic, so they agree bit for bit.
  * Periods start at 2 (TA-Lib allows 1 for PLUS_DI/MINUS_DI but then returns a bare ratio,
  * not a percentage, which no caller wants).
  */
@@ -25,9 +32,18 @@ function isZero(v: number): boolean {
   return v > -TA_EPSILON && v < TA_EPSILON;
 }
 
+/**
+ * TA-Lib's "DI sum is zero" test, 100 * (-DM / TR) + 100 * (+DM / TR) < 1e-14, without the
+ * divisions (TR > 0 here, both DMs >= 0).
+ */
+function hasDx(plusDm: number, minusDm: number, tr: number): boolean {
+  return !isZero(tr) && (plusDm + minusDm) * 100 >= TA_EPSILON * tr;
+}
+
 /** The smoothed +DM, -DM and TR shared by the three streaming faces. */
 class DirectionalMovement {
   readonly period: number;
+  private readonly decay: number;
   plusDm = 0;
   minusDm = 0;
   trueRange = 0;
@@ -39,38 +55,39 @@ class DirectionalMovement {
 
   constructor(period: number) {
     this.period = period;
+    this.decay = (period - 1) / period;
   }
 
   /** Takes one bar; true when the sums are Wilder-smoothed (bar index >= period). */
   push(high: number, low: number, close: number): boolean {
-    const p = this.period;
     const seen = this.seen;
     if (seen === 0) {
       this.seen = 1;
     } else {
       const diffP = high - this.prevHigh;
       const diffM = this.prevLow - low;
+      const up = (diffP + Math.abs(diffP)) * 0.5;
+      const down = (diffM + Math.abs(diffM)) * 0.5;
+      const plus = +(up > down) * up;
+      const minus = +(down > up) * down;
       const tr = trueRange(high, low, this.prevClose);
-      if (seen < p) {
-        if (diffM > 0 && diffP < diffM) this.minusDm += diffM;
-        else if (diffP > 0 && diffP > diffM) this.plusDm += diffP;
+      if (seen < this.period) {
+        this.plusDm += plus;
+        this.minusDm += minus;
         this.trueRange += tr;
         this.seen = seen + 1;
       } else {
-        let plus = this.plusDm - this.plusDm / p;
-        let minus = this.minusDm - this.minusDm / p;
-        if (diffM > 0 && diffP < diffM) minus += diffM;
-        else if (diffP > 0 && diffP > diffM) plus += diffP;
-        this.plusDm = plus;
-        this.minusDm = minus;
-        this.trueRange = this.trueRange - this.trueRange / p + tr;
-        if (seen === p) this.seen = p + 1;
+        const decay = this.decay;
+        this.plusDm = this.plusDm * decay + plus;
+        this.minusDm = this.minusDm * decay + minus;
+        this.trueRange = this.trueRange * decay + tr;
+        if (seen === this.period) this.seen = seen + 1;
       }
     }
     this.prevHigh = high;
     this.prevLow = low;
     this.prevClose = close;
-    return this.seen > p;
+    return this.seen > this.period;
   }
 
   plusDi(): number {
@@ -101,15 +118,17 @@ export interface AdxResult {
 /**
  * TA-Lib ADX (lookback 2 * period - 1) with the +DI and -DI of the same bar. The DIs are the
  * values TA-Lib PLUS_DI / MINUS_DI give on that bar; they are reported from ADX's lookback on
- * so the result is one object. For the DIs alone from bar `period` on use `PlusDi` / `MinusDi`.
- * The result object is reused: copy it to keep it across updates.
+ * so the result is one object (batch face: `adxWithDi`). For the DIs alone from bar `period` on
+ * use `PlusDi` / `MinusDi`. The result object is reused: copy it to keep it across updates.
  */
 export class Adx implements BarIndicator<AdxResult> {
   readonly lookback: number;
   readonly period: number;
   private readonly dm: DirectionalMovement;
+  private readonly keep: number;
+  private readonly weight: number;
   private readonly out: AdxResult = { adx: Number.NaN, plusDi: Number.NaN, minusDi: Number.NaN };
-  /** Bars that contributed a DX slot to the first mean (period of them, counted or not). */
+  /** Bars that had their chance to add a DX to the first mean (period of them). */
   private dxSlots = 0;
   private sumDx = 0;
   private adx = Number.NaN;
@@ -119,30 +138,23 @@ export class Adx implements BarIndicator<AdxResult> {
     this.period = requirePeriod('ADX', 'period', period, 2);
     this.lookback = 2 * period - 1;
     this.dm = new DirectionalMovement(period);
+    this.keep = (period - 1) / period;
+    this.weight = 100 / period;
   }
 
   update(bar: Bar): AdxResult | null {
-    if (!this.dm.push(bar.high, bar.low, bar.close)) return null;
-    const p = this.period;
     const dm = this.dm;
-    let dx = 0;
-    let hasDx = false;
-    if (!isZero(dm.trueRange)) {
-      const minusDi = 100 * (dm.minusDm / dm.trueRange);
-      const plusDi = 100 * (dm.plusDm / dm.trueRange);
-      const sum = minusDi + plusDi;
-      if (!isZero(sum)) {
-        dx = 100 * (Math.abs(minusDi - plusDi) / sum);
-        hasDx = true;
-      }
-    }
+    if (!dm.push(bar.high, bar.low, bar.close)) return null;
+    const plusDm = dm.plusDm;
+    const minusDm = dm.minusDm;
+    const counted = hasDx(plusDm, minusDm, dm.trueRange);
     if (this.stable) {
-      if (hasDx) this.adx = (this.adx * (p - 1) + dx) / p;
+      if (counted)
+        this.adx = this.adx * this.keep + this.weight * (Math.abs(plusDm - minusDm) / (plusDm + minusDm));
     } else {
-      if (hasDx) this.sumDx += dx;
-      this.dxSlots++;
-      if (this.dxSlots < p) return null;
-      this.adx = this.sumDx / p;
+      if (counted) this.sumDx += 100 * (Math.abs(plusDm - minusDm) / (plusDm + minusDm));
+      if (++this.dxSlots < this.period) return null;
+      this.adx = this.sumDx / this.period;
       this.stable = true;
     }
     this.out.adx = this.adx;
@@ -242,87 +254,210 @@ export interface AdxSeries {
 }
 
 /**
- * One pass of the directional movement system. `diFrom` is the first index the DI columns
- * are written at (period for PLUS_DI/MINUS_DI, 2 * period - 1 to mirror `Adx`).
+ * The batch passes below inline what `DirectionalMovement.push` does, bar for bar in the same
+ * operations (so stream and batch agree exactly); only the phases are split into separate
+ * loops so the long last one carries no phase tests.
  */
-function directionalPass(
+
+/** Bars 1..period-1: +DM, -DM and TR summed, as [plusDm, minusDm, tr]. */
+function seedSums(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+  let plusDm = 0;
+  let minusDm = 0;
+  let tr = 0;
+  for (let i = 1; i < period; i++) {
+    const h = high[i];
+    const l = low[i];
+    const diffP = h - high[i - 1];
+    const diffM = low[i - 1] - l;
+    const up = (diffP + Math.abs(diffP)) * 0.5;
+    const down = (diffM + Math.abs(diffM)) * 0.5;
+    plusDm += +(up > down) * up;
+    minusDm += +(down > up) * down;
+    tr += trueRange(h, l, close[i - 1]);
+  }
+  return Float64Array.of(plusDm, minusDm, tr);
+}
+
+/**
+ * ADX into `adxOut` from index 2 * period - 1 on, and with `adxWithDiInto` the DIs too: two
+ * copies of one loop, because one function serving both shapes runs either one at half speed.
+ */
+function adxInto(
   high: Float64Array,
   low: Float64Array,
   close: Float64Array,
   period: number,
-  diFrom: number,
-  plusOut: Float64Array | null,
-  minusOut: Float64Array | null,
-  adxOut: Float64Array | null,
+  adxOut: Float64Array,
 ): void {
   const n = high.length;
-  if (n <= period) return;
-  let plusDm = 0;
-  let minusDm = 0;
-  let tr = 0;
-  let prevHigh = high[0];
-  let prevLow = low[0];
-  for (let i = 1; i < period; i++) {
-    const h = high[i];
-    const l = low[i];
-    const diffP = h - prevHigh;
-    const diffM = prevLow - l;
-    if (diffM > 0 && diffP < diffM) minusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) plusDm += diffP;
-    tr += trueRange(h, l, close[i - 1]);
-    prevHigh = h;
-    prevLow = l;
-  }
   const firstAdx = 2 * period - 1;
-  const keep = period - 1;
+  if (n <= firstAdx) return;
+  const seed = seedSums(high, low, close, period);
+  let plusDm = seed[0];
+  let minusDm = seed[1];
+  let tr = seed[2];
+  const decay = (period - 1) / period;
+  const weight = 100 / period;
+  let prevHigh = high[period - 1];
+  let prevLow = low[period - 1];
+  let prevClose = close[period - 1];
   let sumDx = 0;
-  let adx = Number.NaN;
+  let adx = 0;
   for (let i = period; i < n; i++) {
     const h = high[i];
     const l = low[i];
     const diffP = h - prevHigh;
     const diffM = prevLow - l;
-    plusDm -= plusDm / period;
-    minusDm -= minusDm / period;
-    if (diffM > 0 && diffP < diffM) minusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) plusDm += diffP;
-    tr = tr - tr / period + trueRange(h, l, close[i - 1]);
+    const up = (diffP + Math.abs(diffP)) * 0.5;
+    const down = (diffM + Math.abs(diffM)) * 0.5;
+    let t = h - l;
+    const fromHigh = Math.abs(prevClose - h);
+    if (fromHigh > t) t = fromHigh;
+    const fromLow = Math.abs(prevClose - l);
+    if (fromLow > t) t = fromLow;
+    plusDm = plusDm * decay + +(up > down) * up;
+    minusDm = minusDm * decay + +(down > up) * down;
+    tr = tr * decay + t;
     prevHigh = h;
     prevLow = l;
-    const trZero = tr > -TA_EPSILON && tr < TA_EPSILON;
-    const plusDi = trZero ? 0 : 100 * (plusDm / tr);
-    const minusDi = trZero ? 0 : 100 * (minusDm / tr);
-    if (i >= diFrom) {
-      if (plusOut !== null) plusOut[i] = plusDi;
-      if (minusOut !== null) minusOut[i] = minusDi;
-    }
-    if (adxOut === null) continue;
-    const sum = minusDi + plusDi;
-    const hasDx = !trZero && !(sum > -TA_EPSILON && sum < TA_EPSILON);
-    if (i < firstAdx) {
-      if (hasDx) sumDx += 100 * (Math.abs(minusDi - plusDi) / sum);
-    } else if (i === firstAdx) {
-      if (hasDx) sumDx += 100 * (Math.abs(minusDi - plusDi) / sum);
-      adx = sumDx / period;
-      adxOut[i] = adx;
+    prevClose = close[i];
+    const counted = !(tr > -TA_EPSILON && tr < TA_EPSILON) && (plusDm + minusDm) * 100 >= TA_EPSILON * tr;
+    if (i > firstAdx) {
+      if (counted) adx = adx * decay + weight * (Math.abs(plusDm - minusDm) / (plusDm + minusDm));
     } else {
-      if (hasDx) adx = (adx * keep + 100 * (Math.abs(minusDi - plusDi) / sum)) / period;
-      adxOut[i] = adx;
+      if (counted) sumDx += 100 * (Math.abs(plusDm - minusDm) / (plusDm + minusDm));
+      if (i < firstAdx) continue;
+      adx = sumDx / period;
     }
+    adxOut[i] = adx;
   }
+}
+
+function adxWithDiInto(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  out: AdxSeries,
+): void {
+  const adxOut = out.adx;
+  const plusOut = out.plusDi;
+  const minusOut = out.minusDi;
+  const n = high.length;
+  const firstAdx = 2 * period - 1;
+  if (n <= firstAdx) return;
+  const seed = seedSums(high, low, close, period);
+  let plusDm = seed[0];
+  let minusDm = seed[1];
+  let tr = seed[2];
+  const decay = (period - 1) / period;
+  const weight = 100 / period;
+  let prevHigh = high[period - 1];
+  let prevLow = low[period - 1];
+  let prevClose = close[period - 1];
+  let sumDx = 0;
+  let adx = 0;
+  for (let i = period; i < n; i++) {
+    const h = high[i];
+    const l = low[i];
+    const diffP = h - prevHigh;
+    const diffM = prevLow - l;
+    const up = (diffP + Math.abs(diffP)) * 0.5;
+    const down = (diffM + Math.abs(diffM)) * 0.5;
+    let t = h - l;
+    const fromHigh = Math.abs(prevClose - h);
+    if (fromHigh > t) t = fromHigh;
+    const fromLow = Math.abs(prevClose - l);
+    if (fromLow > t) t = fromLow;
+    plusDm = plusDm * decay + +(up > down) * up;
+    minusDm = minusDm * decay + +(down > up) * down;
+    tr = tr * decay + t;
+    prevHigh = h;
+    prevLow = l;
+    prevClose = close[i];
+    const counted = !(tr > -TA_EPSILON && tr < TA_EPSILON) && (plusDm + minusDm) * 100 >= TA_EPSILON * tr;
+    if (i > firstAdx) {
+      if (counted) adx = adx * decay + weight * (Math.abs(plusDm - minusDm) / (plusDm + minusDm));
+    } else {
+      if (counted) sumDx += 100 * (Math.abs(plusDm - minusDm) / (plusDm + minusDm));
+      if (i < firstAdx) continue;
+      adx = sumDx / period;
+    }
+    adxOut[i] = adx;
+    const trZero = tr > -TA_EPSILON && tr < TA_EPSILON;
+    plusOut[i] = trZero ? 0 : 100 * (plusDm / tr);
+    minusOut[i] = trZero ? 0 : 100 * (minusDm / tr);
+  }
+}
+
+/** TA-Lib ADX over whole columns: NaN for the first 2 * period - 1 bars. */
+export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
+  requirePeriod('ADX', 'period', period, 2);
+  const out = warmupColumn(high.length, 2 * period - 1);
+  adxInto(high, low, close, period, out);
+  return out;
 }
 
 /**
  * TA-Lib ADX with the +DI / -DI of the same bars, all three NaN for the first 2 * period - 1
- * bars, exactly as the `Adx` stream reports them. For TA-Lib PLUS_DI / MINUS_DI from bar
- * `period` on use `plusDi` / `minusDi`.
+ * bars: the batch face of the `Adx` stream. For TA-Lib PLUS_DI / MINUS_DI from bar `period`
+ * on use `plusDi` / `minusDi`.
  */
-export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): AdxSeries {
+export function adxWithDi(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period = 14,
+): AdxSeries {
   requirePeriod('ADX', 'period', period, 2);
   const n = high.length;
-  const series = { adx: nanArray(n), plusDi: nanArray(n), minusDi: nanArray(n) };
-  directionalPass(high, low, close, period, 2 * period - 1, series.plusDi, series.minusDi, series.adx);
+  const lookback = 2 * period - 1;
+  const series = {
+    adx: warmupColumn(n, lookback),
+    plusDi: warmupColumn(n, lookback),
+    minusDi: warmupColumn(n, lookback),
+  };
+  adxWithDiInto(high, low, close, period, series);
   return series;
+}
+
+/** +DI (sign 1) or -DI (sign -1) from index `period` on: TA-Lib PLUS_DI / MINUS_DI. */
+function diInto(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  wantPlus: boolean,
+  out: Float64Array,
+): void {
+  const n = high.length;
+  if (n <= period) return;
+  const seed = seedSums(high, low, close, period);
+  let dm = wantPlus ? seed[0] : seed[1];
+  let tr = seed[2];
+  const decay = (period - 1) / period;
+  let prevHigh = high[period - 1];
+  let prevLow = low[period - 1];
+  let prevClose = close[period - 1];
+  for (let i = period; i < n; i++) {
+    const h = high[i];
+    const l = low[i];
+    const diffP = h - prevHigh;
+    const diffM = prevLow - l;
+    const up = (diffP + Math.abs(diffP)) * 0.5;
+    const down = (diffM + Math.abs(diffM)) * 0.5;
+    let t = h - l;
+    const fromHigh = Math.abs(prevClose - h);
+    if (fromHigh > t) t = fromHigh;
+    const fromLow = Math.abs(prevClose - l);
+    if (fromLow > t) t = fromLow;
+    dm = dm * decay + (wantPlus ? +(up > down) * up : +(down > up) * down);
+    tr = tr * decay + t;
+    prevHigh = h;
+    prevLow = l;
+    prevClose = close[i];
+    out[i] = tr > -TA_EPSILON && tr < TA_EPSILON ? 0 : 100 * (dm / tr);
+  }
 }
 
 /** TA-Lib PLUS_DI over whole columns: NaN for the first `period` bars. */
@@ -333,8 +468,8 @@ export function plusDi(
   period = 14,
 ): Float64Array {
   requirePeriod('PLUS_DI', 'period', period, 2);
-  const out = nanArray(high.length);
-  directionalPass(high, low, close, period, period, out, null, null);
+  const out = warmupColumn(high.length, period);
+  diInto(high, low, close, period, true, out);
   return out;
 }
 
@@ -346,7 +481,7 @@ export function minusDi(
   period = 14,
 ): Float64Array {
   requirePeriod('MINUS_DI', 'period', period, 2);
-  const out = nanArray(high.length);
-  directionalPass(high, low, close, period, period, null, out, null);
+  const out = warmupColumn(high.length, period);
+  diInto(high, low, close, period, false, out);
   return out;
 }

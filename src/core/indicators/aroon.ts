@@ -1,6 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod } from './params.js';
+import { warmupColumn } from './warmup.js';
 
 export interface AroonResult {
   aroonDown: number;
@@ -121,7 +122,7 @@ export interface AroonSeries {
 export function aroon(high: Float64Array, low: Float64Array, period = 14): AroonSeries {
   requirePeriod('AROON', 'period', period, 2);
   const n = high.length;
-  const series = { aroonDown: nanArray(n), aroonUp: nanArray(n) };
+  const series = { aroonDown: warmupColumn(n, period), aroonUp: warmupColumn(n, period) };
   const up = series.aroonUp;
   const down = series.aroonDown;
   const factor = 100 / period;

@@ -1,6 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod } from './params.js';
+import { warmupColumn } from './warmup.js';
 
 /**
  * TA-Lib MFI. Money flow = typical price (h + l + c) / 3 times volume, counted as positive
@@ -97,7 +98,7 @@ export function mfi(
 ): Float64Array {
   requirePeriod('MFI', 'period', period, 2);
   const n = high.length;
-  const out = nanArray(n);
+  const out = warmupColumn(n, period);
   if (n <= period) return out;
   const positive = new Float64Array(period);
   const negative = new Float64Array(period);
@@ -105,30 +106,36 @@ export function mfi(
   let negSum = 0;
   let prevTypical = (high[0] + low[0] + close[0]) / 3;
   let slot = 0;
-  for (let i = 1; i < n; i++) {
+  // Flows are sorted into the sums arithmetically (flow * (rose ? 1 : 0)) rather than with
+  // a branch on the sign of the change, which real prices mispredict about half the time.
+  // Adding the zero leaves a sum's bits unchanged, so this is TA-Lib's arithmetic.
+  for (let i = 1; i < period; i++) {
+    const typical = (high[i] + low[i] + close[i]) / 3;
+    const flow = typical * volume[i];
+    const pos = +(typical > prevTypical) * flow;
+    const neg = +(typical < prevTypical) * flow;
+    prevTypical = typical;
+    positive[slot] = pos;
+    negative[slot] = neg;
+    posSum += pos;
+    negSum += neg;
+    slot++;
+  }
+  for (let i = period; i < n; i++) {
     posSum -= positive[slot];
     negSum -= negative[slot];
     const typical = (high[i] + low[i] + close[i]) / 3;
-    const change = typical - prevTypical;
-    prevTypical = typical;
     const flow = typical * volume[i];
-    if (change < 0) {
-      negative[slot] = flow;
-      negSum += flow;
-      positive[slot] = 0;
-    } else if (change > 0) {
-      positive[slot] = flow;
-      posSum += flow;
-      negative[slot] = 0;
-    } else {
-      positive[slot] = 0;
-      negative[slot] = 0;
-    }
+    const pos = +(typical > prevTypical) * flow;
+    const neg = +(typical < prevTypical) * flow;
+    prevTypical = typical;
+    positive[slot] = pos;
+    negative[slot] = neg;
+    posSum += pos;
+    negSum += neg;
     if (++slot === period) slot = 0;
-    if (i >= period) {
-      const total = posSum + negSum;
-      out[i] = total < 1 ? 0 : 100 * (posSum / total);
-    }
+    const total = posSum + negSum;
+    out[i] = total < 1 ? 0 : 100 * (posSum / total);
   }
   return out;
 }

@@ -1,7 +1,9 @@
 import type { Bar } from '../candles/candle.js';
-import { Atr, atr } from './atr.js';
+import { Atr } from './atr.js';
 import type { BarIndicator } from './indicator.js';
 import { requirePeriod } from './params.js';
+import { trueRange } from './trange.js';
+import { warmupColumn } from './warmup.js';
 
 /** TA-Lib treats |x| < 1e-14 as zero (TA_IS_ZERO). */
 const TA_EPSILON = 1e-14;
@@ -45,12 +47,30 @@ export class Natr implements BarIndicator {
   }
 }
 
-/** TA-Lib NATR over whole columns: NaN for the first `period` bars. */
+/** TA-Lib NATR over whole columns: NaN for the first `period` bars. One pass: ATR and ratio fused. */
 export function natr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
-  const out = atr(high, low, close, requirePeriod('NATR', 'period', period, 1));
-  for (let i = period; i < out.length; i++) {
-    const c = close[i];
-    out[i] = c > -TA_EPSILON && c < TA_EPSILON ? 0 : (out[i] / c) * 100;
+  requirePeriod('NATR', 'period', period, 1);
+  const n = high.length;
+  const out = warmupColumn(n, period);
+  if (n <= period) return out;
+  let sum = 0;
+  for (let i = 1; i <= period; i++) sum += trueRange(high[i], low[i], close[i - 1]);
+  let value = sum / period;
+  let c = close[period];
+  out[period] = c > -TA_EPSILON && c < TA_EPSILON ? 0 : (value / c) * 100;
+  const keep = period - 1;
+  for (let i = period + 1; i < n; i++) {
+    const h = high[i];
+    const l = low[i];
+    const pc = c;
+    let tr = h - l;
+    const fromHigh = Math.abs(pc - h);
+    if (fromHigh > tr) tr = fromHigh;
+    const fromLow = Math.abs(pc - l);
+    if (fromLow > tr) tr = fromLow;
+    value = (value * keep + tr) / period;
+    c = close[i];
+    out[i] = c > -TA_EPSILON && c < TA_EPSILON ? 0 : (value / c) * 100;
   }
   return out;
 }

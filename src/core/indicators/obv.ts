@@ -48,10 +48,11 @@ export function obv(close: Float64Array, volume: Float64Array): Float64Array {
   let value = volume[0];
   let prev = close[0];
   out[0] = value;
+  // The sign is computed, not branched on: real closes go up and down unpredictably. Adding
+  // +v, -v or 0 gives the same bits as TA-Lib's add / subtract / skip.
   for (let i = 1; i < n; i++) {
     const c = close[i];
-    if (c > prev) value += volume[i];
-    else if (c < prev) value -= volume[i];
+    value += volume[i] * (+(c > prev) - +(c < prev));
     out[i] = value;
     prev = c;
   }

@@ -1,6 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { nanArray, requireFinite } from './params.js';
+import { requireFinite } from './params.js';
+import { warmupColumn } from './warmup.js';
 
 /**
  * TA-Lib SAR (Wilder's parabolic stop and reverse), bootstrapped as ta_SAR.c does:
@@ -145,11 +146,15 @@ export class Sar implements BarIndicator {
   }
 }
 
-/** TA-Lib SAR over whole columns: NaN at index 0. */
+/**
+ * TA-Lib SAR over whole columns: NaN at index 0. The clamps and the extreme-point update are
+ * written with Math.min / Math.max, which select the same values as TA-Lib's comparisons
+ * without branches the CPU would mispredict.
+ */
 export function sar(high: Float64Array, low: Float64Array, acceleration = 0.02, maximum = 0.2): Float64Array {
   checkParams(acceleration, maximum);
   const n = high.length;
-  const out = nanArray(n);
+  const out = warmupColumn(n, 1);
   if (n < 2) return out;
   const diffM = low[0] - low[1];
   const diffP = high[1] - high[0];
@@ -167,47 +172,29 @@ export function sar(high: Float64Array, low: Float64Array, acceleration = 0.02, 
     if (isLong) {
       if (newLow <= value) {
         isLong = false;
-        value = ep;
-        if (value < prevHigh) value = prevHigh;
-        if (value < newHigh) value = newHigh;
+        value = Math.max(ep, prevHigh, newHigh);
         out[i] = value;
         af = acceleration;
         ep = newLow;
-        value = value + af * (ep - value);
-        if (value < prevHigh) value = prevHigh;
-        if (value < newHigh) value = newHigh;
+        value = Math.max(value + af * (ep - value), prevHigh, newHigh);
       } else {
         out[i] = value;
-        if (newHigh > ep) {
-          ep = newHigh;
-          af += acceleration;
-          if (af > maximum) af = maximum;
-        }
-        value = value + af * (ep - value);
-        if (value > prevLow) value = prevLow;
-        if (value > newLow) value = newLow;
+        af = Math.min(af + acceleration * +(newHigh > ep), maximum);
+        ep = Math.max(ep, newHigh);
+        value = Math.min(value + af * (ep - value), prevLow, newLow);
       }
     } else if (newHigh >= value) {
       isLong = true;
-      value = ep;
-      if (value > prevLow) value = prevLow;
-      if (value > newLow) value = newLow;
+      value = Math.min(ep, prevLow, newLow);
       out[i] = value;
       af = acceleration;
       ep = newHigh;
-      value = value + af * (ep - value);
-      if (value > prevLow) value = prevLow;
-      if (value > newLow) value = newLow;
+      value = Math.min(value + af * (ep - value), prevLow, newLow);
     } else {
       out[i] = value;
-      if (newLow < ep) {
-        ep = newLow;
-        af += acceleration;
-        if (af > maximum) af = maximum;
-      }
-      value = value + af * (ep - value);
-      if (value < prevHigh) value = prevHigh;
-      if (value < newHigh) value = newHigh;
+      af = Math.min(af + acceleration * +(newLow < ep), maximum);
+      ep = Math.min(ep, newLow);
+      value = Math.max(value + af * (ep - value), prevHigh, newHigh);
     }
   }
   return out;
