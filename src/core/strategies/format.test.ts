@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { formatMultiple, formatPrice, formatReading, formatSigned, formatTouches } from './format.js';
+
+describe('formatPrice', () => {
+  it('two decimals with thousands separators from 10 up', () => {
+    expect(formatPrice(3247.5)).toBe('3,247.50');
+    expect(formatPrice(64123.456)).toBe('64,123.46');
+    expect(formatPrice(1234567.891)).toBe('1,234,567.89');
+    expect(formatPrice(10)).toBe('10.00');
+    expect(formatPrice(999.999)).toBe('1,000.00');
+  });
+
+  it('below 10: four decimals at least, four significant digits', () => {
+    expect(formatPrice(1.23456)).toBe('1.2346');
+    expect(formatPrice(9.5)).toBe('9.5000');
+    expect(formatPrice(0.05123)).toBe('0.05123');
+    expect(formatPrice(0.000012346)).toBe('0.00001235');
+    expect(formatPrice(0)).toBe('0.0000');
+  });
+
+  it('negative values (a MACD histogram) keep their sign; non-finite values are spelled out', () => {
+    expect(formatPrice(-12.4)).toBe('-12.40');
+    expect(formatPrice(-1234.5)).toBe('-1,234.50');
+    expect(formatPrice(-0.00001)).toBe('-0.00001000');
+    expect(formatPrice(-0.0000000000001)).toBe('0.000000000000');
+    expect(formatPrice(Number.NaN)).toBe('NaN');
+  });
+});
+
+describe('other formats', () => {
+  it('readings, multiples, signed pattern values, touches', () => {
+    expect(formatReading(58.349)).toBe('58.3');
+    expect(formatMultiple(1.83)).toBe('1.8x');
+    expect(formatSigned(100)).toBe('+100');
+    expect(formatSigned(-200)).toBe('-200');
+    expect(formatTouches(1)).toBe('1 touch');
+    expect(formatTouches(3)).toBe('3 touches');
+  });
+});
