@@ -3,21 +3,6 @@ import type { BarIndicator } from './indicator.js';
 import { requireFinite } from './params.js';
 import { warmupColumn } from './warmup.js';
 
-/**
- * TA-Lib SAR (Wilder's parabolic stop and reverse), bootstrapped as ta_SAR.c does:
- * - the first bar is consumed (lookback 1): the direction for the second bar is short when
- *   that bar's -DM (previous low - low) is positive and larger than its +DM, long otherwise
- *   (ties go long);
- * - the initial SAR is the first bar's low when long (its high when short) and the initial
- *   extreme point is the second bar's high when long (its low when short);
- * - the value reported on a bar is the SAR in force during that bar (computed from earlier
- *   bars), except on a reversal bar, where it is the old extreme point clamped into the
- *   previous and current bars' range;
- * - after each bar the next SAR moves by af * (ep - sar) and is kept outside the previous and
- *   current bars' ranges. On the second bar "previous" is the second bar itself.
- * Parameters must be finite and >= 0, with acceleration <= maximum (TA-Lib silently lowers
- * the acceleration to the maximum; a config with them swapped is rejected here instead).
- */
 function checkParams(acceleration: number, maximum: number): void {
   requireFinite('SAR', 'acceleration', acceleration);
   requireFinite('SAR', 'maximum', maximum);
@@ -27,6 +12,22 @@ function checkParams(acceleration: number, maximum: number): void {
   }
 }
 
+/**
+ * TA-Lib SAR (Wilder's parabolic stop and reverse), bootstrapped as ta_SAR.c does:
+ * - the first bar is consumed (lookback 1): the direction for the second bar is short when
+ *   that bar's -DM (previous low - low) is positive and larger than its +DM, long otherwise
+ *   (ties go long);
+ * - the initial SAR is the first bar's low when long (its high when short) and the initial
+ *   extreme point is the second bar's high when long (its low when short);
+ * - the value reported on a bar is the SAR in force during that bar (computed from earlier
+ *   bars), except on a reversal bar, where it is the old extreme point pushed beyond the
+ *   previous and current bars (at least their highs when turning short, at most their lows
+ *   when turning long);
+ * - after each bar the next SAR moves by af * (ep - sar) and is kept outside the previous and
+ *   current bars' ranges. On the second bar "previous" is the second bar itself.
+ * Parameters must be finite and >= 0, with acceleration <= maximum (TA-Lib silently lowers
+ * the acceleration to the maximum; a config with them swapped is rejected here instead).
+ */
 export class Sar implements BarIndicator {
   readonly lookback = 1;
   readonly acceleration: number;
