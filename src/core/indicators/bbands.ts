@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requireFinite, requirePeriod } from './params.js';
+import { requireFinite, requirePeriod, warmupArray } from './params.js';
 import { deviationOf, RollingVariance } from './stddev.js';
 
 export interface BbandsResult {
@@ -67,9 +67,9 @@ export function bbands(values: Float64Array, period = 5, nbDevUp = 2, nbDevDn = 
   requireFinite('BBANDS', 'nbDevUp', nbDevUp);
   requireFinite('BBANDS', 'nbDevDn', nbDevDn);
   const n = values.length;
-  const upper = nanArray(n);
-  const middle = nanArray(n);
-  const lower = nanArray(n);
+  const upper = warmupArray(n, period - 1);
+  const middle = warmupArray(n, period - 1);
+  const lower = warmupArray(n, period - 1);
   if (n < period) return { upper, middle, lower };
   let sum = 0;
   let sumSquares = 0;

@@ -1,6 +1,6 @@
 import { Ema } from './ema.js';
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 /**
  * Double EMA, as TA-Lib's DEMA: `2 * ema1 - ema2`, where ema2 is the EMA of ema1 seeded with
@@ -48,8 +48,8 @@ export class Dema implements ValueIndicator {
 export function dema(values: Float64Array, period: number): Float64Array {
   requirePeriod('DEMA', 'period', period, 2);
   const n = values.length;
-  const out = nanArray(n);
   const lookback = 2 * (period - 1);
+  const out = warmupArray(n, lookback);
   if (n <= lookback) return out;
   const k = 2 / (period + 1);
   let e1 = 0;

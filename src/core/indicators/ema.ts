@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 /**
  * Exponential moving average, as TA-Lib's EMA: seeded with the SMA of the first `period`
@@ -52,7 +52,7 @@ export class Ema implements ValueIndicator {
 /** EMA over a whole series: same length, NaN for the first `period - 1` values. */
 export function ema(values: Float64Array, period: number): Float64Array {
   requirePeriod('EMA', 'period', period, 2);
-  const out = nanArray(values.length);
+  const out = warmupArray(values.length, period - 1);
   emaInto(values, 0, values.length, period, out);
   return out;
 }

@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { Float64Ring } from './ring.js';
 
 /** TA-Lib's fixed KAMA smoothing bounds: the EMA constants of periods 30 (slow) and 2 (fast). */
@@ -89,7 +89,7 @@ export class Kama implements ValueIndicator {
 export function kama(values: Float64Array, period: number): Float64Array {
   requirePeriod('KAMA', 'period', period, 2);
   const n = values.length;
-  const out = nanArray(n);
+  const out = warmupArray(n, period);
   if (n <= period) return out;
   let path = 0;
   for (let i = 0; i < period; i++) path += Math.abs(values[i] - values[i + 1]);

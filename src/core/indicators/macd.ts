@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 export interface MacdResult {
   readonly macd: number;
@@ -104,11 +104,11 @@ export function macd(values: Float64Array, fastPeriod = 12, slowPeriod = 26, sig
   const fastP = Math.min(fastPeriod, slowPeriod);
   const slowP = Math.max(fastPeriod, slowPeriod);
   const n = values.length;
-  const line = nanArray(n);
-  const signal = nanArray(n);
-  const histogram = nanArray(n);
   const slowStart = slowP - 1;
   const lookback = slowStart + signalPeriod - 1;
+  const line = warmupArray(n, lookback);
+  const signal = warmupArray(n, lookback);
+  const histogram = warmupArray(n, lookback);
   if (n <= lookback) return { macd: line, signal, histogram };
   const kFast = 2 / (fastP + 1);
   const kSlow = 2 / (slowP + 1);

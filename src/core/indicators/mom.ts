@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { Float64Ring } from './ring.js';
 
 /** Momentum, as TA-Lib's MOM: `x - x[period ago]`. Lookback `period`. */
@@ -40,7 +40,7 @@ export class Mom implements ValueIndicator {
 export function mom(values: Float64Array, period = 10): Float64Array {
   requirePeriod('MOM', 'period', period, 1);
   const n = values.length;
-  const out = nanArray(n);
+  const out = warmupArray(n, period);
   for (let i = period; i < n; i++) out[i] = values[i] - values[i - period];
   return out;
 }

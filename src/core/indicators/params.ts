@@ -22,3 +22,14 @@ export function requireFinite(indicator: string, name: string, value: number): n
 export function nanArray(length: number): Float64Array {
   return new Float64Array(length).fill(Number.NaN);
 }
+
+/**
+ * A batch result whose first `lookback` values are NaN and the rest 0, for batch functions
+ * that then write every index from `lookback` on. Filling only the warm-up is much cheaper
+ * than `nanArray` on long series.
+ */
+export function warmupArray(length: number, lookback: number): Float64Array {
+  const out = new Float64Array(length);
+  out.fill(Number.NaN, 0, Math.min(lookback, length));
+  return out;
+}

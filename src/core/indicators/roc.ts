@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { Float64Ring } from './ring.js';
 
 /**
@@ -46,7 +46,7 @@ export class Roc implements ValueIndicator {
 export function roc(values: Float64Array, period = 10): Float64Array {
   requirePeriod('ROC', 'period', period, 1);
   const n = values.length;
-  const out = nanArray(n);
+  const out = warmupArray(n, period);
   for (let i = period; i < n; i++) {
     const old = values[i - period];
     out[i] = old !== 0.0 ? (values[i] / old - 1.0) * 100.0 : 0.0;

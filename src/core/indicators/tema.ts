@@ -1,6 +1,6 @@
 import { Ema } from './ema.js';
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 /**
  * Triple EMA, as TA-Lib's TEMA: `ema3 + (3 * ema1 - 3 * ema2)`, each EMA stage seeded with the
@@ -53,9 +53,9 @@ export class Tema implements ValueIndicator {
 export function tema(values: Float64Array, period: number): Float64Array {
   requirePeriod('TEMA', 'period', period, 2);
   const n = values.length;
-  const out = nanArray(n);
   const lb = period - 1;
   const lookback = 3 * lb;
+  const out = warmupArray(n, lookback);
   if (n <= lookback) return out;
   const k = 2 / (period + 1);
   let e1 = 0;

@@ -1,6 +1,6 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { WindowExtreme } from './ring.js';
 
 /**
@@ -59,13 +59,15 @@ export function willr(
 ): Float64Array {
   requirePeriod('WILLR', 'period', period, 2);
   const n = close.length;
-  const out = nanArray(n);
+  const out = warmupArray(n, period - 1);
   // The extremes are tracked by index and rescanned only when the current one leaves the
   // window: cheap on real prices, and faster than a deque in a tight loop.
   let highestIdx = -1;
   let lowestIdx = -1;
   let highest = 0;
   let lowest = 0;
+  // Recomputed only when an extreme changes, as TA-Lib does.
+  let diff = 0;
   for (let today = period - 1, trailing = 0; today < n; today++, trailing++) {
     const l = low[today];
     if (lowestIdx < trailing) {
@@ -77,9 +79,11 @@ export function willr(
           lowest = low[i];
         }
       }
+      diff = (highest - lowest) / -100.0;
     } else if (l <= lowest) {
       lowestIdx = today;
       lowest = l;
+      diff = (highest - lowest) / -100.0;
     }
     const h = high[today];
     if (highestIdx < trailing) {
@@ -91,11 +95,12 @@ export function willr(
           highest = high[i];
         }
       }
+      diff = (highest - lowest) / -100.0;
     } else if (h >= highest) {
       highestIdx = today;
       highest = h;
+      diff = (highest - lowest) / -100.0;
     }
-    const diff = (highest - lowest) / -100.0;
     out[today] = diff !== 0.0 ? (highest - close[today]) / diff : 0.0;
   }
   return out;

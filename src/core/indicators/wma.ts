@@ -1,5 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
-import { nanArray, requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { Float64Ring } from './ring.js';
 
 /**
@@ -63,7 +63,7 @@ export class Wma implements ValueIndicator {
 export function wma(values: Float64Array, period: number): Float64Array {
   requirePeriod('WMA', 'period', period, 2);
   const n = values.length;
-  const out = nanArray(n);
+  const out = warmupArray(n, period - 1);
   if (n < period) return out;
   const divider = (period * (period + 1)) / 2;
   let weightedSum = 0;
