@@ -21,6 +21,11 @@ export function bootstrapTradeIntervals(
   const n = rMultiples.length;
   const resamples = Math.floor(samples);
   if (n === 0 || !(resamples >= 1)) return null;
+  // Monomorphic typed arrays and a branch-free win count: a win/loss branch on random draws
+  // mispredicts about half the time, which doubled the cost of this loop.
+  const values = Float64Array.from(rMultiples);
+  const winFlags = new Float64Array(n);
+  for (let i = 0; i < n; i++) winFlags[i] = values[i] > 0 ? 1 : 0;
   const random = mulberry32(seed);
   const winRates = new Float64Array(resamples);
   const expectancies = new Float64Array(resamples);
@@ -28,9 +33,9 @@ export function bootstrapTradeIntervals(
     let wins = 0;
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      const r = rMultiples[Math.floor(random() * n)];
-      if (r > 0) wins++;
-      sum += r;
+      const drawn = Math.floor(random() * n);
+      wins += winFlags[drawn];
+      sum += values[drawn];
     }
     winRates[s] = wins / n;
     expectancies[s] = sum / n;

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dailyReturns, equityCurve } from './equity.js';
+import { computePerformance } from './performance.js';
 import { DAY, HOUR, T0, trade } from './test-trades.js';
 
 describe('equityCurve', () => {
@@ -46,5 +48,40 @@ describe('dailyReturns', () => {
       1,
     );
     expect(Array.from(daily)).toEqual([expect.closeTo(0.05, 12), 0, 0, expect.closeTo(0.1, 12)]);
+  });
+});
+
+describe('max drawdown against brute force', () => {
+  it('equals the largest 1 - later / earlier equity over all pairs, starting equity included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        (returns) => {
+          const trades = returns.map((returnPct, i) =>
+            trade({ rMultiple: returnPct * 10, returnPct, openTime: T0, closeTime: T0 + (i + 1) * HOUR }),
+          );
+          const equity = [1];
+          for (const r of returns) equity.push(equity[equity.length - 1] * (1 + r));
+          let deepest = 0;
+          for (let i = 0; i < equity.length; i++) {
+            for (let j = i + 1; j < equity.length; j++)
+              deepest = Math.max(deepest, 1 - equity[j] / equity[i]);
+          }
+          const { maxDrawdown } = computePerformance(trades, { bootstrapSamples: 1 });
+          expect(maxDrawdown.value).toBeCloseTo(deepest, 12);
+          if (deepest > 0) {
+            const peakIndex = ((maxDrawdown.peakTime ?? 0) - T0) / HOUR;
+            const troughIndex = ((maxDrawdown.troughTime ?? 0) - T0) / HOUR;
+            expect(peakIndex).toBeLessThan(troughIndex);
+            expect(1 - equity[troughIndex] / equity[peakIndex]).toBeCloseTo(deepest, 12);
+            const recoveryIndex =
+              maxDrawdown.recoveryTime === null ? -1 : (maxDrawdown.recoveryTime - T0) / HOUR;
+            const firstBackAtPeak = equity.findIndex((e, k) => k > troughIndex && e >= equity[peakIndex]);
+            expect(recoveryIndex).toBe(firstBackAtPeak);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
