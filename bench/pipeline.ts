@@ -7,11 +7,15 @@ import type { Candle } from '../src/core/candles/candle.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { DATA_DIR, fmt, median, table, timeRuns, writeResults } from './lib.js';
 
-const FILES: Record<string, string> = { BTCUSDT: 'binance_BTCUSDT_1m.csv.gz', ETHUSDT: 'binance_ETHUSDT_1m.csv.gz' };
+const FILES: Record<string, string> = {
+  BTCUSDT: 'binance_BTCUSDT_1m.csv.gz',
+  ETHUSDT: 'binance_ETHUSDT_1m.csv.gz',
+};
 
 async function load(file: string): Promise<Candle[]> {
   const out: Candle[] = [];
-  for await (const batch of readCandleRows(join(DATA_DIR, file))) for (const r of batch) if (r.ok) out.push(r.candle);
+  for await (const batch of readCandleRows(join(DATA_DIR, file)))
+    for (const r of batch) if (r.ok) out.push(r.candle);
   return out;
 }
 
@@ -41,7 +45,9 @@ export async function runPipelineBench(): Promise<void> {
     feed.push(series[best][idx[best]++]);
   }
   const engine = EngineConfig.parse({});
-  const targets = [...new SignalPipeline(engine).timeframes().keys()].filter((tf) => tf !== engine.baseTimeframe);
+  const targets = [...new SignalPipeline(engine).timeframes().keys()].filter(
+    (tf) => tf !== engine.baseTimeframe,
+  );
 
   const aggMs = await timeRuns(
     () => {

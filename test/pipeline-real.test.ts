@@ -3,7 +3,7 @@ import { EngineConfig } from '../src/config/engine-schema.js';
 import type { Candle } from '../src/core/candles/candle.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
-import { STRATEGY_NAMES, type RejectedCandidate, type Signal } from '../src/core/signals/types.js';
+import { type RejectedCandidate, type Signal, STRATEGY_NAMES } from '../src/core/signals/types.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 
 interface Run {
@@ -22,7 +22,8 @@ function run(series: Record<string, Candle[]>, until = Number.POSITIVE_INFINITY,
     let best = -1;
     for (let k = 0; k < symbols.length; k++) {
       const c = series[symbols[k]][idx[k]];
-      if (c && c.openTime < until && (best < 0 || c.openTime < series[symbols[best]][idx[best]].openTime)) best = k;
+      if (c && c.openTime < until && (best < 0 || c.openTime < series[symbols[best]][idx[best]].openTime))
+        best = k;
     }
     if (best < 0) break;
     const c = series[symbols[best]][idx[best]++];
@@ -37,7 +38,10 @@ function run(series: Record<string, Candle[]>, until = Number.POSITIVE_INFINITY,
 
 describe.skipIf(!hasRealData)('SignalPipeline on 13 weeks of real BTCUSDT and ETHUSDT 1m', () => {
   const series = hasRealData
-    ? { BTCUSDT: loadRealCandles('binance_BTCUSDT_1m.csv.gz'), ETHUSDT: loadRealCandles('binance_ETHUSDT_1m.csv.gz') }
+    ? {
+        BTCUSDT: loadRealCandles('binance_BTCUSDT_1m.csv.gz'),
+        ETHUSDT: loadRealCandles('binance_ETHUSDT_1m.csv.gz'),
+      }
     : { BTCUSDT: [], ETHUSDT: [] };
   const whole = hasRealData ? run(series) : { created: [], rejected: [], events: [] };
 
@@ -50,7 +54,8 @@ describe.skipIf(!hasRealData)('SignalPipeline on 13 weeks of real BTCUSDT and ET
     const min = EngineConfig.parse({}).thresholds;
     for (const s of whole.created) {
       const [t1, t2, t3] = s.takeProfits;
-      if (s.direction === 'BUY') expect(s.stopLoss < s.entryPrice && s.entryPrice < t1 && t1 < t2 && t2 < t3, s.id).toBe(true);
+      if (s.direction === 'BUY')
+        expect(s.stopLoss < s.entryPrice && s.entryPrice < t1 && t1 < t2 && t2 < t3, s.id).toBe(true);
       else expect(s.stopLoss > s.entryPrice && s.entryPrice > t1 && t1 > t2 && t2 > t3, s.id).toBe(true);
       expect(s.rewardRisk).toBeGreaterThanOrEqual(min.minRewardRisk);
       expect(s.confidence).toBeGreaterThanOrEqual(min.minConfidence);
@@ -65,7 +70,8 @@ describe.skipIf(!hasRealData)('SignalPipeline on 13 weeks of real BTCUSDT and ET
 
   it('uses only higher-timeframe candles closed at or before each signal', () => {
     for (const s of whole.created) {
-      for (const v of s.breakdown.context) expect(v.asOf, `${s.id} ${v.timeframe}`).toBeLessThanOrEqual(s.createdAt);
+      for (const v of s.breakdown.context)
+        expect(v.asOf, `${s.id} ${v.timeframe}`).toBeLessThanOrEqual(s.createdAt);
     }
   });
 

@@ -127,9 +127,17 @@ export const EngineConfig = z
         price_action: fraction('Weight of the price-action voter (patterns, structure).').default(0.2),
         regime: fraction('Weight of the market-regime voter.').default(0.2),
         volume: fraction('Weight of the volume voter.').default(0.2),
+        baseScale: z
+          .number()
+          .positive()
+          .max(1)
+          .default(0.5)
+          .describe(
+            'Confidence base = baseScale x weighted votes. The product base x (1 + mtf_boost) x alignment x volume can reach 3x its base; 0.5 keeps strong signals from all saturating at 1, so confidence stays comparable with realised win rates.',
+          ),
       })
       .strict()
-      .default({ technical: 0.4, price_action: 0.2, regime: 0.2, volume: 0.2 })
+      .default({ technical: 0.4, price_action: 0.2, regime: 0.2, volume: 0.2, baseScale: 0.5 })
       .refine((w) => Math.abs(w.technical + w.price_action + w.regime + w.volume - 1) < 1e-9, {
         message: 'ensemble weights must add up to 1',
       }),

@@ -80,3 +80,49 @@ describe('loadConfig', () => {
     expect(text).toContain('log.level = "info"');
   });
 });
+
+describe('engine configuration', () => {
+  it('has documented defaults: 15m/1h/4h signals with 5m/15m/1h entries, confidence 0.6, reward:risk 2', () => {
+    const { config } = loadConfig({ cwd: dir(), env: {} });
+    expect(config.engine.signalTimeframes.map((s) => [s.timeframe, s.entry])).toEqual([
+      ['15m', '5m'],
+      ['1h', '15m'],
+      ['4h', '1h'],
+    ]);
+    expect(config.engine.thresholds.minConfidence).toBe(0.6);
+    expect(config.engine.thresholds.minRewardRisk).toBe(2);
+    expect(describeConfig()).toContain('engine.thresholds.minConfidence = 0.6');
+  });
+
+  it('names an unknown strategy', () => {
+    const yaml = 'engine:\n  strategies:\n    grid_trading:\n      enabled: true\n';
+    expect(() => loadConfig({ cwd: dir(yaml), env: {} })).toThrow(
+      /unknown key "engine\.strategies\.grid_trading"/,
+    );
+  });
+
+  it('names a negative multiplier', () => {
+    expect(() => loadConfig({ cwd: dir('engine:\n  risk:\n    stopAtr: -1\n'), env: {} })).toThrow(
+      /engine\.risk\.stopAtr/,
+    );
+    expect(() => loadConfig({ cwd: dir('engine:\n  risk:\n    targets: [1, -2, 3]\n'), env: {} })).toThrow(
+      /engine\.risk\.targets\.1/,
+    );
+  });
+
+  it('names an entry timeframe that is not finer than its signal timeframe', () => {
+    const yaml = 'engine:\n  signalTimeframes:\n    - timeframe: 1h\n      entry: 4h\n';
+    expect(() => loadConfig({ cwd: dir(yaml), env: {} })).toThrow(
+      /engine\.signalTimeframes\.0\.entry: entry timeframe 4h must be finer than the signal timeframe 1h/,
+    );
+  });
+
+  it('names ensemble weights that do not add up to 1 and targets that do not increase', () => {
+    expect(() => loadConfig({ cwd: dir('engine:\n  ensemble:\n    technical: 0.9\n'), env: {} })).toThrow(
+      /engine\.ensemble: ensemble weights must add up to 1/,
+    );
+    expect(() => loadConfig({ cwd: dir('engine:\n  risk:\n    targets: [3, 2, 4]\n'), env: {} })).toThrow(
+      /engine\.risk\.targets: targets must increase/,
+    );
+  });
+});

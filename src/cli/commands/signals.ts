@@ -1,8 +1,8 @@
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { describeInputs } from '../../runtime/replay/file-source.js';
 import { runPipelineOnFiles } from '../../runtime/backtest/run-signals.js';
+import { describeInputs } from '../../runtime/replay/file-source.js';
 import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
 
 interface SignalsOptions {
@@ -61,7 +61,8 @@ export function registerSignals(program: Command): void {
       const loaded = configFor(cmd);
       const from = parseTimeOption(opts.from, '--from');
       const to = parseTimeOption(opts.to, '--to');
-      if (from !== undefined && to !== undefined && to <= from) throw new CliError('--to must be after --from');
+      if (from !== undefined && to !== undefined && to <= from)
+        throw new CliError('--to must be after --from');
       const inputs = await describeInputs(opts.input, opts.symbol);
       const out = new JsonlFile(opts.out);
       const rejected = opts.rejectedOut ? new JsonlFile(opts.rejectedOut) : null;

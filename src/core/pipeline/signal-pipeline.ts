@@ -1,3 +1,4 @@
+import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../candles/aggregator.js';
 import type { AggregatedCandle, Candle } from '../candles/candle.js';
 import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timeframe.js';
@@ -9,7 +10,6 @@ import { healthScore, priorityOf, scoreConfidence } from '../strategies/ensemble
 import type { TfSnapshot } from '../strategies/snapshot.js';
 import { createStrategies, type Strategy } from '../strategies/strategy.js';
 import { type FeatureLevel, TimeframeFeatures } from '../strategies/timeframe-features.js';
-import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-schema.js';
 import type { EventSink, PipelineEvent } from './events.js';
 
 interface SignalTf {
@@ -175,7 +175,8 @@ export class SignalPipeline {
 
   private flushChanges(): void {
     const ch = this.changes;
-    for (let i = 0; i < ch.length; i++) this.emit({ type: 'signal.updated', signal: ch[i].signal, previous: ch[i].previous });
+    for (let i = 0; i < ch.length; i++)
+      this.emit({ type: 'signal.updated', signal: ch[i].signal, previous: ch[i].previous });
     ch.length = 0;
   }
 
@@ -190,7 +191,13 @@ export class SignalPipeline {
     }
   }
 
-  private consider(st: SymbolState, stf: SignalTf, strategy: Strategy, cand: StrategyCandidate, signal: TfSnapshot): void {
+  private consider(
+    st: SymbolState,
+    stf: SignalTf,
+    strategy: Strategy,
+    cand: StrategyCandidate,
+    signal: TfSnapshot,
+  ): void {
     const cfg = this.config;
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
@@ -211,7 +218,13 @@ export class SignalPipeline {
     };
 
     const contexts = stf.cfg.context.map((c) => st.snapshot(c));
-    const { confidence, breakdown } = scoreConfidence(cand, signal, contexts, cfg.ensemble);
+    const { confidence, breakdown } = scoreConfidence(
+      cand,
+      signal,
+      contexts,
+      cfg.ensemble,
+      cfg.ensemble.baseScale,
+    );
     const risk = planRisk(cand, signal, st.snapshot(stf.cfg.entry), cfg.risk, cfg.thresholds.minRewardRisk);
     const plan = risk.plan;
     const health = healthScore({
@@ -245,14 +258,21 @@ export class SignalPipeline {
           expiresAt: createdAt + stf.expiryMs,
           status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',
           statusAt: createdAt,
-          statusReason: plan.entryType === 'MARKET_ENTRY' ? 'market entry' : `limit ${plan.entryType} at ${plan.entryPrice}`,
+          statusReason:
+            plan.entryType === 'MARKET_ENTRY'
+              ? 'market entry'
+              : `limit ${plan.entryType} at ${plan.entryPrice}`,
         }
       : null;
 
     if (!risk.ok) return reject(risk.reason, risk.detail, would);
     if (!would) return;
     if (confidence < cfg.thresholds.minConfidence) {
-      return reject('low_confidence', `confidence ${confidence.toFixed(3)} < ${cfg.thresholds.minConfidence}`, would);
+      return reject(
+        'low_confidence',
+        `confidence ${confidence.toFixed(3)} < ${cfg.thresholds.minConfidence}`,
+        would,
+      );
     }
     if (health.score < cfg.thresholds.minHealth) {
       return reject('low_health', `health ${health.score.toFixed(3)} < ${cfg.thresholds.minHealth}`, would);
@@ -262,7 +282,11 @@ export class SignalPipeline {
     const coolKey = `${tf}|${cand.strategy}|${cand.direction}`;
     const last = st.lastSignalAt.get(coolKey);
     if (last !== undefined && createdAt < last + stf.cooldownMs) {
-      return reject('cooldown', `last ${cand.direction} ${cand.strategy} signal on ${tf} at ${new Date(last).toISOString()}`, would);
+      return reject(
+        'cooldown',
+        `last ${cand.direction} ${cand.strategy} signal on ${tf} at ${new Date(last).toISOString()}`,
+        would,
+      );
     }
     if (cfg.cancelOnOpposite) {
       st.book.cancelOpposite(cand.direction, createdAt, id, this.changes);

@@ -59,7 +59,10 @@ export class SignalBook {
   cancelOpposite(direction: Direction, at: number, byId: string, out: StatusChange[]): void {
     this.live = this.live.filter((s) => {
       if (s.direction === direction) return true;
-      out.push({ signal: withStatus(s, 'CANCELLED', at, `cancelled by opposite signal ${byId}`), previous: s.status });
+      out.push({
+        signal: withStatus(s, 'CANCELLED', at, `cancelled by opposite signal ${byId}`),
+        previous: s.status,
+      });
       return false;
     });
   }

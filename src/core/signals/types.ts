@@ -20,7 +20,11 @@ export interface StrategyCandidate {
   /** Candlestick patterns at a level that confirm the setup (e.g. "engulfing +100 at support 3,180.00"). */
   readonly confirmations: readonly string[];
   /** The level the setup broke or bounced from, if any (used for SUPPORT_RETEST entries). */
-  readonly level?: { readonly price: number; readonly touches: number; readonly kind: 'support' | 'resistance' };
+  readonly level?: {
+    readonly price: number;
+    readonly touches: number;
+    readonly kind: 'support' | 'resistance';
+  };
   /** Stop distance in ATRs this strategy wants at least (scalping wants tighter stops). */
   readonly stopAtr?: number;
 }
@@ -50,7 +54,11 @@ export interface ContextView {
 export interface ConfidenceBreakdown {
   readonly strategyBase: number;
   readonly votes: readonly Vote[];
-  /** Σ weight × score over the votes: the base of the product below. */
+  /** Σ weight × score over the votes, 0..1. */
+  readonly ensembleScore: number;
+  /** Scale from the ensemble score to the base (config `engine.ensemble.baseScale`). */
+  readonly baseScale: number;
+  /** baseScale × ensembleScore: the base of the product below. */
   readonly base: number;
   readonly mtfBoost: number;
   readonly alignmentFactor: number;

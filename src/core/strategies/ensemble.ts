@@ -277,17 +277,19 @@ export function scoreConfidence(
   signal: TfSnapshot,
   contexts: readonly TfSnapshot[],
   weights: EnsembleWeights,
+  baseScale = 1,
 ): { confidence: number; breakdown: ConfidenceBreakdown } {
   const votes: Vote[] = [];
-  let base = 0;
+  let ensembleScore = 0;
   for (const name of VOTER_ORDER) {
     const opinion = VOTERS[name](candidate, signal);
     // a NaN score would poison the sum even at weight 0; voters never give one, but be sure
     const score = clamp01(opinion.score);
     const weight = weights[name];
     votes.push({ voter: name, weight, score, reason: opinion.reason });
-    base += weight * score;
+    ensembleScore += weight * score;
   }
+  const base = baseScale * ensembleScore;
   const ctx = scoreContext(contexts, candidate.direction);
   const vf = volumeFactor(signal.volumeRatio);
   const product = base * (1 + ctx.mtfBoost) * ctx.alignmentFactor * vf;
@@ -297,6 +299,8 @@ export function scoreConfidence(
     breakdown: {
       strategyBase: candidate.baseConfidence,
       votes,
+      ensembleScore,
+      baseScale,
       base,
       mtfBoost: ctx.mtfBoost,
       alignmentFactor: ctx.alignmentFactor,

@@ -23,7 +23,9 @@ export async function runPipelineOnFiles(
 ): Promise<{ candles: number; pipeline: SignalPipeline }> {
   for (const f of inputs) {
     if (f.timeframe !== engine.baseTimeframe) {
-      throw new Error(`${f.path} holds ${f.timeframe} candles but the engine's base timeframe is ${engine.baseTimeframe}`);
+      throw new Error(
+        `${f.path} holds ${f.timeframe} candles but the engine's base timeframe is ${engine.baseTimeframe}`,
+      );
     }
   }
   const pipeline = new SignalPipeline(engine);

@@ -1,6 +1,6 @@
+import { inferFromName } from '../../adapters/market/candle-file.js';
 import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
-import { inferFromName } from '../../adapters/market/candle-file.js';
 import { detectTimeframe, readValidatedCandles } from '../import/read-series.js';
 
 export interface FileInput {
@@ -10,12 +10,18 @@ export interface FileInput {
 }
 
 /** Resolves the symbol and timeframe of each input file (from its name, else its rows). */
-export async function describeInputs(paths: readonly string[], symbolOverride?: string): Promise<FileInput[]> {
+export async function describeInputs(
+  paths: readonly string[],
+  symbolOverride?: string,
+): Promise<FileInput[]> {
   if (symbolOverride && paths.length > 1) throw new Error('--symbol can only be given with a single --input');
   const out: FileInput[] = [];
   for (const path of paths) {
     const symbol = (symbolOverride ?? inferFromName(path).symbol)?.toUpperCase();
-    if (!symbol) throw new Error(`cannot tell the symbol of ${path} from its name; rename it like binance_BTCUSDT_1m.csv.gz or pass --symbol`);
+    if (!symbol)
+      throw new Error(
+        `cannot tell the symbol of ${path} from its name; rename it like binance_BTCUSDT_1m.csv.gz or pass --symbol`,
+      );
     out.push({ path, symbol, timeframe: await detectTimeframe(path) });
   }
   const seen = new Set<string>();
@@ -37,7 +43,13 @@ export interface SymbolCandle {
  */
 export async function* mergeFiles(inputs: readonly FileInput[], to?: number): AsyncGenerator<SymbolCandle[]> {
   const order = [...inputs].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  const readers = order.map((f) => ({ symbol: f.symbol, it: readValidatedCandles(f.path, f.timeframe), buf: [] as Candle[], pos: 0, done: false }));
+  const readers = order.map((f) => ({
+    symbol: f.symbol,
+    it: readValidatedCandles(f.path, f.timeframe),
+    buf: [] as Candle[],
+    pos: 0,
+    done: false,
+  }));
   const fill = async (r: (typeof readers)[number]): Promise<void> => {
     while (!r.done && r.pos >= r.buf.length) {
       const next = await r.it.next();
