@@ -1,8 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import { moneyFlowVolume } from './ad.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
-import { warmupColumn } from './warmup.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 /**
  * TA-Lib ADOSC (Chaikin oscillator): EMA(fast) - EMA(slow) of the AD line. TA-Lib seeds both
@@ -79,7 +78,7 @@ export function adosc(
   requirePeriod('ADOSC', 'slowPeriod', slowPeriod, 2);
   const n = high.length;
   const lookback = Math.max(fastPeriod, slowPeriod) - 1;
-  const out = warmupColumn(n, lookback);
+  const out = warmupArray(n, lookback);
   if (n === 0) return out;
   const fastK = 2 / (fastPeriod + 1);
   const slowK = 2 / (slowPeriod + 1);

@@ -1,8 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { trueRange } from './trange.js';
-import { warmupColumn } from './warmup.js';
 
 /**
  * Wilder's directional movement system as TA-Lib computes it (ta_ADX.c, ta_PLUS_DI.c,
@@ -393,7 +392,7 @@ function adxWithDiInto(
 /** TA-Lib ADX over whole columns: NaN for the first 2 * period - 1 bars. */
 export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
   requirePeriod('ADX', 'period', period, 2);
-  const out = warmupColumn(high.length, 2 * period - 1);
+  const out = warmupArray(high.length, 2 * period - 1);
   adxInto(high, low, close, period, out);
   return out;
 }
@@ -413,9 +412,9 @@ export function adxWithDi(
   const n = high.length;
   const lookback = 2 * period - 1;
   const series = {
-    adx: warmupColumn(n, lookback),
-    plusDi: warmupColumn(n, lookback),
-    minusDi: warmupColumn(n, lookback),
+    adx: warmupArray(n, lookback),
+    plusDi: warmupArray(n, lookback),
+    minusDi: warmupArray(n, lookback),
   };
   adxWithDiInto(high, low, close, period, series);
   return series;
@@ -468,7 +467,7 @@ export function plusDi(
   period = 14,
 ): Float64Array {
   requirePeriod('PLUS_DI', 'period', period, 2);
-  const out = warmupColumn(high.length, period);
+  const out = warmupArray(high.length, period);
   diInto(high, low, close, period, true, out);
   return out;
 }
@@ -481,7 +480,7 @@ export function minusDi(
   period = 14,
 ): Float64Array {
   requirePeriod('MINUS_DI', 'period', period, 2);
-  const out = warmupColumn(high.length, period);
+  const out = warmupArray(high.length, period);
   diInto(high, low, close, period, false, out);
   return out;
 }

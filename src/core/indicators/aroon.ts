@@ -1,7 +1,6 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
-import { warmupColumn } from './warmup.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 export interface AroonResult {
   aroonDown: number;
@@ -122,7 +121,7 @@ export interface AroonSeries {
 export function aroon(high: Float64Array, low: Float64Array, period = 14): AroonSeries {
   requirePeriod('AROON', 'period', period, 2);
   const n = high.length;
-  const series = { aroonDown: warmupColumn(n, period), aroonUp: warmupColumn(n, period) };
+  const series = { aroonDown: warmupArray(n, period), aroonUp: warmupArray(n, period) };
   const up = series.aroonUp;
   const down = series.aroonDown;
   const factor = 100 / period;

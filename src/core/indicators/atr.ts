@@ -1,8 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { trueRange } from './trange.js';
-import { warmupColumn } from './warmup.js';
 
 /**
  * TA-Lib ATR: Wilder's average of the true range. As in TA-Lib the first bar only supplies a
@@ -64,7 +63,7 @@ export class Atr implements BarIndicator {
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
   requirePeriod('ATR', 'period', period, 1);
   const n = high.length;
-  const out = warmupColumn(n, period);
+  const out = warmupArray(n, period);
   if (n <= period) return out;
   let sum = 0;
   for (let i = 1; i <= period; i++) sum += trueRange(high[i], low[i], close[i - 1]);

@@ -1,9 +1,8 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { WindowExtreme } from './ring.js';
 import { rollingMaxInto, rollingMinInto } from './rolling-extreme.js';
-import { warmupColumn } from './warmup.js';
 
 export interface DonchianResult {
   upper: number;
@@ -75,9 +74,9 @@ export interface DonchianSeries {
 export function donchian(high: Float64Array, low: Float64Array, period = 20): DonchianSeries {
   requirePeriod('Donchian', 'period', period, 1);
   const n = high.length;
-  const upper = warmupColumn(n, period - 1);
-  const lower = warmupColumn(n, period - 1);
-  const middle = warmupColumn(n, period - 1);
+  const upper = warmupArray(n, period - 1);
+  const lower = warmupArray(n, period - 1);
+  const middle = warmupArray(n, period - 1);
   rollingMaxInto(high, period, period - 1, upper);
   rollingMinInto(low, period, period - 1, lower);
   for (let i = period - 1; i < n; i++) middle[i] = (upper[i] + lower[i]) / 2;

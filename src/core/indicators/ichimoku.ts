@@ -1,9 +1,8 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { WindowExtreme } from './ring.js';
 import { rollingMaxInto, rollingMinInto } from './rolling-extreme.js';
-import { warmupColumn } from './warmup.js';
 
 export interface IchimokuResult {
   tenkan: number;
@@ -144,7 +143,7 @@ export function ichimoku(
   const tenkan = midpoints(high, low, tenkanPeriod, from, scratch);
   const kijun = midpoints(high, low, kijunPeriod, from, scratch);
   const senkouB = midpoints(high, low, senkouBPeriod, from, scratch);
-  const senkouA = warmupColumn(n, from);
+  const senkouA = warmupArray(n, from);
   for (let i = from; i < n; i++) senkouA[i] = (tenkan[i] + kijun[i]) / 2;
   return { tenkan, kijun, senkouA, senkouB };
 }
@@ -161,7 +160,7 @@ function midpoints(
   scratch: Float64Array,
 ): Float64Array {
   const n = high.length;
-  const out = warmupColumn(n, from);
+  const out = warmupArray(n, from);
   rollingMaxInto(high, period, from, out);
   rollingMinInto(low, period, from, scratch);
   for (let i = from; i < n; i++) out[i] = (out[i] + scratch[i]) / 2;

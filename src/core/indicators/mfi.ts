@@ -1,7 +1,6 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
-import { warmupColumn } from './warmup.js';
+import { requirePeriod, warmupArray } from './params.js';
 
 /**
  * TA-Lib MFI. Money flow = typical price (h + l + c) / 3 times volume, counted as positive
@@ -98,7 +97,7 @@ export function mfi(
 ): Float64Array {
   requirePeriod('MFI', 'period', period, 2);
   const n = high.length;
-  const out = warmupColumn(n, period);
+  const out = warmupArray(n, period);
   if (n <= period) return out;
   const positive = new Float64Array(period);
   const negative = new Float64Array(period);

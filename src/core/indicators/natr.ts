@@ -1,9 +1,8 @@
 import type { Bar } from '../candles/candle.js';
 import { Atr } from './atr.js';
 import type { BarIndicator } from './indicator.js';
-import { requirePeriod } from './params.js';
+import { requirePeriod, warmupArray } from './params.js';
 import { trueRange } from './trange.js';
-import { warmupColumn } from './warmup.js';
 
 /** TA-Lib treats |x| < 1e-14 as zero (TA_IS_ZERO). */
 const TA_EPSILON = 1e-14;
@@ -51,7 +50,7 @@ export class Natr implements BarIndicator {
 export function natr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
   requirePeriod('NATR', 'period', period, 1);
   const n = high.length;
-  const out = warmupColumn(n, period);
+  const out = warmupArray(n, period);
   if (n <= period) return out;
   let sum = 0;
   for (let i = 1; i <= period; i++) sum += trueRange(high[i], low[i], close[i - 1]);

@@ -1,7 +1,6 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { requireFinite } from './params.js';
-import { warmupColumn } from './warmup.js';
+import { requireFinite, warmupArray } from './params.js';
 
 function checkParams(acceleration: number, maximum: number): void {
   requireFinite('SAR', 'acceleration', acceleration);
@@ -155,7 +154,7 @@ export class Sar implements BarIndicator {
 export function sar(high: Float64Array, low: Float64Array, acceleration = 0.02, maximum = 0.2): Float64Array {
   checkParams(acceleration, maximum);
   const n = high.length;
-  const out = warmupColumn(n, 1);
+  const out = warmupArray(n, 1);
   if (n < 2) return out;
   const diffM = low[0] - low[1];
   const diffP = high[1] - high[0];

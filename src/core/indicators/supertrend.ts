@@ -1,8 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import { Atr, atr } from './atr.js';
 import type { BarIndicator } from './indicator.js';
-import { requireFinite, requirePeriod } from './params.js';
-import { warmupColumn } from './warmup.js';
+import { requireFinite, requirePeriod, warmupArray } from './params.js';
 
 export interface SuperTrendResult {
   value: number;
@@ -117,7 +116,7 @@ export function superTrend(
   const n = high.length;
   // The ATR column is turned into the value column in place: one allocation fewer.
   const value = atr(high, low, close, atrPeriod);
-  const direction = warmupColumn(n, atrPeriod);
+  const direction = warmupArray(n, atrPeriod);
   if (n <= atrPeriod) return { value, direction };
   let i = atrPeriod;
   let mid = (high[i] + low[i]) / 2;

@@ -1,6 +1,6 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
-import { warmupColumn } from './warmup.js';
+import { warmupArray } from './params.js';
 
 /**
  * True range of one bar against the previous close, with TA-Lib's comparison order (the bar's
@@ -50,7 +50,7 @@ export class TrueRange implements BarIndicator {
 /** TA-Lib TRANGE over whole columns: NaN at index 0, then one true range per bar. */
 export function trange(high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
   const n = high.length;
-  const out = warmupColumn(n, 1);
+  const out = warmupArray(n, 1);
   for (let i = 1; i < n; i++) {
     const h = high[i];
     const l = low[i];
