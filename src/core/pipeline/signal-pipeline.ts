@@ -27,8 +27,9 @@ class SymbolState {
   readonly book: SignalBook;
   /** Creation time of the last signal per cooldown key (timeframe|strategy|direction). */
   readonly lastSignalAt = new Map<string, number>();
-  /** Signal timeframes whose candle closed during the current base candle. */
+  /** Signal timeframes whose candle closed during the current base candle: the first `closedCount`. */
   readonly closedNow: Timeframe[] = [];
+  closedCount = 0;
 
   constructor(
     readonly symbol: string,
@@ -74,6 +75,9 @@ export class SignalPipeline {
   private readonly baseMs: number;
   private sink: EventSink | null = null;
   private readonly changes: StatusChange[] = [];
+  /** Whether the base timeframe itself needs features / is a signal timeframe. */
+  private readonly baseFeatures: boolean;
+  private readonly baseIsSignal: boolean;
 
   constructor(config: EngineConfig) {
     this.config = config;
@@ -96,6 +100,8 @@ export class SignalPipeline {
         isLowest: s.timeframe === lowest,
       });
     }
+    this.baseFeatures = this.levels.has(config.baseTimeframe);
+    this.baseIsSignal = this.signalTfs.has(config.baseTimeframe);
   }
 
   /** Timeframes the pipeline builds for each symbol, with how much it computes on each. */
@@ -125,26 +131,25 @@ export class SignalPipeline {
 
   /** Feeds one closed base candle, passing each event to `sink` as it happens. */
   process(symbol: string, candle: Candle & { readonly complete?: boolean }, sink: EventSink): void {
+    // the sink is only read during this call (aggregator callbacks included); no try/finally
+    // here: an exception means a caller bug and the pipeline is not reused after one
     this.sink = sink;
-    try {
-      const st = this.state(symbol);
-      const closeAt = candle.openTime + this.baseMs;
-      // 1. lifecycle on the finest data, before this candle can create anything
-      st.book.onCandle(candle, closeAt, this.changes);
-      this.flushChanges();
-      // 2. aggregation and features
-      st.closedNow.length = 0;
-      const baseFeatures = st.features.get(this.config.baseTimeframe);
-      if (baseFeatures) {
-        baseFeatures.update(candle);
-        if (this.signalTfs.has(this.config.baseTimeframe)) st.closedNow.push(this.config.baseTimeframe);
-      }
-      st.aggregator?.push(candle);
-      // 3. strategies on every signal timeframe that closed now, finest first
-      for (let i = 0; i < st.closedNow.length; i++) this.evaluate(st, st.closedNow[i]);
-    } finally {
-      this.sink = null;
+    const st = this.symbols.get(symbol) ?? this.state(symbol);
+    // 1. lifecycle on the finest data, before this candle can create anything
+    if (st.book.size > 0) {
+      st.book.onCandle(candle, candle.openTime + this.baseMs, this.changes);
+      if (this.changes.length > 0) this.flushChanges();
     }
+    // 2. aggregation and features
+    st.closedCount = 0;
+    if (this.baseFeatures) {
+      st.features.get(this.config.baseTimeframe)?.update(candle);
+      if (this.baseIsSignal) st.closedNow[st.closedCount++] = this.config.baseTimeframe;
+    }
+    st.aggregator?.push(candle);
+    // 3. strategies on every signal timeframe that closed now, finest first
+    for (let i = 0; i < st.closedCount; i++) this.evaluate(st, st.closedNow[i]);
+    this.sink = null;
   }
 
   private state(symbol: string): SymbolState {
@@ -170,7 +175,7 @@ export class SignalPipeline {
   private onHigherClose(st: SymbolState, c: AggregatedCandle): void {
     st.features.get(c.timeframe)?.update(c);
     this.emit({ type: 'candle.closed', symbol: st.symbol, timeframe: c.timeframe, candle: c });
-    if (this.signalTfs.has(c.timeframe)) st.closedNow.push(c.timeframe);
+    if (this.signalTfs.has(c.timeframe)) st.closedNow[st.closedCount++] = c.timeframe;
   }
 
   private flushChanges(): void {
