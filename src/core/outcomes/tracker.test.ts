@@ -714,6 +714,9 @@ describe('resolveOutcomeConfig', () => {
   });
 });
 
+/** Raise for a longer search, e.g. OUTCOME_PROPERTY_RUNS=100000. */
+const PROPERTY_RUNS = Number(process.env.OUTCOME_PROPERTY_RUNS ?? 2000);
+
 describe('OutcomeTracker: properties on random candle paths', () => {
   const candlePath = fc.array(
     fc.record({
@@ -739,46 +742,50 @@ describe('OutcomeTracker: properties on random candle paths', () => {
     expiry: fc.integer({ min: 1, max: 60 }),
   });
 
+  type Steps = readonly { readonly move: number; readonly up: number; readonly down: number }[];
+  type Setup = typeof setup extends fc.Arbitrary<infer T> ? T : never;
+
+  /** A random-walk path from 100 and a signal around it, levels in R multiples of a random risk. */
+  function scenario(steps: Steps, s: Setup) {
+    const path: Ohlc[] = [];
+    let price = 100;
+    for (const st of steps) {
+      const open = price;
+      const close = open * (1 + st.move);
+      path.push([open, Math.max(open, close) * (1 + st.up), Math.min(open, close) * (1 - st.down), close]);
+      price = close;
+    }
+    const sign = s.direction === 'BUY' ? 1 : -1;
+    const entry = 100 * (1 + s.entryOffset);
+    const risk = entry * s.riskPct;
+    const r1 = s.tp[0];
+    const r2 = r1 + s.tp[1];
+    const r3 = r2 + s.tp[2];
+    const signal = makeSignal({
+      direction: s.direction,
+      entryType: s.entryType,
+      entry,
+      stop: entry - sign * risk,
+      targets: [entry + sign * r1 * risk, entry + sign * r2 * risk, entry + sign * r3 * risk],
+      expiresAt: T0 + s.expiry * MIN,
+    });
+    const tp3R = (sign * (signal.takeProfits[2] - entry)) / Math.abs(entry - signal.stopLoss);
+    const config: Partial<OutcomeConfig> = {
+      policy: s.policy,
+      breakevenAfterTp1: s.breakevenAfterTp1,
+      maxHoldingMs: s.hold === null ? null : s.hold * MIN,
+      feePerSide: 0,
+    };
+    return { bars: candles(path), signal, tp3R, config };
+  }
+
   it('R stays within [−1, TP3 in R], returnPct has the sign of R without fees, fractions add up', () => {
     fc.assert(
       fc.property(candlePath, setup, (steps, s) => {
-        const path: Ohlc[] = [];
-        let price = 100;
-        for (const st of steps) {
-          const open = price;
-          const close = open * (1 + st.move);
-          path.push([
-            open,
-            Math.max(open, close) * (1 + st.up),
-            Math.min(open, close) * (1 - st.down),
-            close,
-          ]);
-          price = close;
-        }
-        const sign = s.direction === 'BUY' ? 1 : -1;
-        const entry = 100 * (1 + s.entryOffset);
-        const risk = entry * s.riskPct;
-        const r1 = s.tp[0];
-        const r2 = r1 + s.tp[1];
-        const r3 = r2 + s.tp[2];
-        const signal = makeSignal({
-          direction: s.direction,
-          entryType: s.entryType,
-          entry,
-          stop: entry - sign * risk,
-          targets: [entry + sign * r1 * risk, entry + sign * r2 * risk, entry + sign * r3 * risk],
-          expiresAt: T0 + s.expiry * MIN,
-        });
-        const tp3R = (sign * (signal.takeProfits[2] - entry)) / Math.abs(entry - signal.stopLoss);
-        const config: Partial<OutcomeConfig> = {
-          policy: s.policy,
-          breakevenAfterTp1: s.breakevenAfterTp1,
-          maxHoldingMs: s.hold === null ? null : s.hold * MIN,
-          feePerSide: 0,
-        };
+        const { bars, signal, tp3R, config } = scenario(steps, s);
         const tracker = new OutcomeTracker(config);
         tracker.track(signal);
-        const closed = feed(tracker, candles(path));
+        const closed = feed(tracker, bars);
         expect(closed.length + tracker.size).toBe(1);
         for (const { outcome: o } of closed) {
           const eps = 1e-9;
@@ -792,6 +799,13 @@ describe('OutcomeTracker: properties on random candle paths', () => {
           if (o.filled) {
             const traded = o.events.filter((e) => e.kind !== 'FILL').reduce((a, e) => a + e.fraction, 0);
             expect(traded).toBeCloseTo(1, 12);
+            // R rebuilt from the exit events
+            const sign = o.direction === 'BUY' ? 1 : -1;
+            const risk = Math.abs(o.entryPrice - o.stopLoss);
+            const fromEvents = o.events
+              .filter((e) => e.kind !== 'FILL')
+              .reduce((a, e) => a + (e.fraction * sign * (e.price - o.entryPrice)) / risk, 0);
+            expect(o.rMultiple).toBeCloseTo(fromEvents, 9);
             expect(o.rMultiple).toBeGreaterThanOrEqual(o.maeR - eps);
             expect(o.rMultiple).toBeLessThanOrEqual(o.mfeR + eps);
           } else {
@@ -801,7 +815,31 @@ describe('OutcomeTracker: properties on random candle paths', () => {
           expect(o.ambiguous).toBe(o.ambiguousCandles > 0);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: PROPERTY_RUNS },
     );
+  });
+
+  it('without an ambiguous candle the three policies agree exactly', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(candlePath, setup, (steps, s) => {
+        const runs = (['pessimistic', 'optimistic', 'ohlc_path'] as const).map((policy) => {
+          const { bars, signal, config } = scenario(steps, s);
+          const tracker = new OutcomeTracker({ ...config, policy });
+          tracker.track(signal);
+          const closed = feed(tracker, bars).map(({ outcome, at }) => ({ ...outcome, policy: null, at }));
+          return { closed, open: tracker.open() };
+        });
+        const flagged = runs.some(
+          (r) => r.closed.some((c) => c.ambiguous) || r.open.some((o) => o.ambiguousCandles > 0),
+        );
+        if (flagged) return;
+        compared++;
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+      }),
+      { numRuns: PROPERTY_RUNS / 2 },
+    );
+    expect(compared).toBeGreaterThan(100);
   });
 });
