@@ -666,6 +666,10 @@ describe('OutcomeTracker: fees, excursions, many signals, allocation', () => {
 describe('OutcomeTracker: input checks', () => {
   it('rejects a second symbol, a duplicate id and prices out of order', () => {
     const tracker = new OutcomeTracker();
+    expect(() => tracker.track({ ...makeSignal({ stop: 0 }), symbol: 'ETHUSDT' })).toThrow(
+      /stopLoss must be/,
+    );
+    expect(tracker.symbol).toBeNull();
     tracker.track(makeSignal());
     expect(tracker.symbol).toBe('BTCUSDT');
     expect(() => tracker.track(makeSignal())).toThrow(/already tracked/);

@@ -156,14 +156,14 @@ export class OutcomeTracker {
   }
 
   track(signal: Signal): void {
-    if (this.symbolName === null) this.symbolName = signal.symbol;
-    else if (signal.symbol !== this.symbolName) {
+    if (this.symbolName !== null && signal.symbol !== this.symbolName) {
       throw new RangeError(
         `OutcomeTracker follows ${this.symbolName}, got signal ${signal.id} of ${signal.symbol}`,
       );
     }
     if (this.byId.has(signal.id)) throw new RangeError(`signal ${signal.id} is already tracked`);
     checkSignal(signal);
+    this.symbolName = signal.symbol;
     const p = new Tracked(signal);
     if (signal.entryType === 'MARKET_ENTRY') {
       p.fill(signal.createdAt);
