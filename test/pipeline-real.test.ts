@@ -43,7 +43,9 @@ describe.skipIf(!hasRealData)('SignalPipeline on 13 weeks of real BTCUSDT and ET
         ETHUSDT: loadRealCandles('binance_ETHUSDT_1m.csv.gz'),
       }
     : { BTCUSDT: [], ETHUSDT: [] };
-  const whole = hasRealData ? run(series) : { created: [], rejected: [], events: [] };
+  const whole = hasRealData
+    ? run(series, Number.POSITIVE_INFINITY, true)
+    : { created: [], rejected: [], events: [] };
 
   it('produces signals from every strategy family', () => {
     const families = new Set(whole.created.map((s) => s.strategy));
@@ -90,6 +92,34 @@ describe.skipIf(!hasRealData)('SignalPipeline on 13 weeks of real BTCUSDT and ET
       expect(cut.created.length).toBeGreaterThan(0);
       expect(before(cut.created)).toEqual(before(whole.created));
     }
+  });
+
+  it('drives every signal through a valid lifecycle, ending in an outcome when it is no longer live', () => {
+    const allowed: Record<string, string[]> = {
+      PENDING: ['ACTIVE', 'EXPIRED', 'CANCELLED'],
+      ACTIVE: ['ACTIVE', 'CLOSED', 'CANCELLED'],
+    };
+    const status = new Map(whole.created.map((s) => [s.id, s.status as string]));
+    const outcomes = new Map<string, string>();
+    let shadow = 0;
+    for (const e of whole.events) {
+      if (e.type === 'signal.updated') {
+        const before = status.get(e.signal.id);
+        expect(before, e.signal.id).toBe(e.previous);
+        expect(allowed[e.previous] ?? [], `${e.previous} -> ${e.signal.status}`).toContain(e.signal.status);
+        status.set(e.signal.id, e.signal.status);
+      } else if (e.type === 'outcome.closed') {
+        if (e.shadow) shadow++;
+        else outcomes.set(e.outcome.signalId, e.outcome.type);
+      }
+    }
+    for (const [id, st] of status) {
+      if (st === 'PENDING' || st === 'ACTIVE') expect(outcomes.has(id)).toBe(false);
+      else expect(outcomes.has(id), id).toBe(true);
+      if (st === 'EXPIRED') expect(outcomes.get(id)).toBe('EXPIRED');
+    }
+    expect(outcomes.size).toBeGreaterThan(whole.created.length * 0.9);
+    expect(shadow).toBeGreaterThan(0);
   });
 
   it('is deterministic: two runs give byte-identical signals', () => {

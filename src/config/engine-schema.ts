@@ -185,6 +185,45 @@ export const EngineConfig = z
         targets: [1.5, 3, 4.5],
         minEntryCandles: 200,
       }),
+    outcomes: z
+      .object({
+        split: z
+          .tuple([z.number().min(0), z.number().min(0), z.number().min(0)])
+          .default([0.5, 0.3, 0.2])
+          .describe('Fractions of the position closed at TP1, TP2, TP3.')
+          .refine((s) => Math.abs(s[0] + s[1] + s[2] - 1) < 1e-9, { message: 'split must add up to 1' }),
+        breakevenAfterTp1: z.boolean().default(true).describe('Move the stop to the entry once TP1 is hit.'),
+        maxHoldingCandles: z
+          .number()
+          .int()
+          .positive()
+          .nullable()
+          .default(96)
+          .describe('TIME_EXIT after this many candles of the signal timeframe since the fill (null: never).'),
+        feePerSide: z
+          .number()
+          .min(0)
+          .max(0.05)
+          .default(0.001)
+          .describe('Fees plus slippage per side, as a fraction of the notional (0.001 = 0.1 %).'),
+        policy: z
+          .enum(['pessimistic', 'optimistic', 'ohlc_path'])
+          .default('pessimistic')
+          .describe('Which comes first when one base candle touches both a target and the stop.'),
+        trackRejected: z
+          .boolean()
+          .default(true)
+          .describe('Also track the would-be outcome of every filtered candidate that got prices.'),
+      })
+      .strict()
+      .default({
+        split: [0.5, 0.3, 0.2],
+        breakevenAfterTp1: true,
+        maxHoldingCandles: 96,
+        feePerSide: 0.001,
+        policy: 'pessimistic',
+        trackRejected: true,
+      }),
     cooldownCandles: z
       .number()
       .int()

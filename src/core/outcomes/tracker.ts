@@ -15,6 +15,9 @@ const TARGET_EVENTS: readonly OutcomeEventKind[] = ['TP1', 'TP2', 'TP3'];
 
 type TargetCount = 0 | 1 | 2 | 3;
 
+/** Told of every step of every followed signal as it happens (fills, targets, exits). */
+export type OutcomeListener = (signal: Signal, event: OutcomeEvent) => void;
+
 /**
  * One followed signal. Prices are kept in "favourable coordinates" x = sign × price
  * (sign +1 for BUY, −1 for SELL), so that for both directions the targets lie above the entry
@@ -52,7 +55,11 @@ class Tracked {
   candleTopTargetX = Number.NEGATIVE_INFINITY;
   candleExitX = 0;
 
-  constructor(signal: Signal) {
+  constructor(
+    signal: Signal,
+    readonly maxHoldingMs: number | null,
+    private readonly listener: OutcomeListener | null,
+  ) {
     this.signal = signal;
     this.sign = signal.direction === 'BUY' ? 1 : -1;
     const s = this.sign;
@@ -64,7 +71,9 @@ class Tracked {
   }
 
   push(kind: OutcomeEventKind, time: number, price: number, fraction: number, ambiguous: boolean): void {
-    this.events.push({ kind, time, price, fraction, ambiguous });
+    const e: OutcomeEvent = { kind, time, price, fraction, ambiguous };
+    this.events.push(e);
+    this.listener?.(this.signal, e);
   }
 
   fill(time: number): void {
@@ -140,8 +149,11 @@ export class OutcomeTracker {
   /** rest[k]: fraction still open after k targets. */
   private readonly rest: readonly [number, number, number, number];
 
-  constructor(config: Partial<OutcomeConfig> = {}) {
+  private readonly listener: OutcomeListener | null;
+
+  constructor(config: Partial<OutcomeConfig> = {}, listener?: OutcomeListener) {
     this.config = resolveOutcomeConfig(config);
+    this.listener = listener ?? null;
     const [, b, c] = this.config.split;
     this.rest = [1, b + c, c, 0];
   }
@@ -155,7 +167,11 @@ export class OutcomeTracker {
     return this.tracked.length;
   }
 
-  track(signal: Signal): void {
+  /**
+   * Starts following a signal. `maxHoldingMs` overrides the configured holding limit for this
+   * signal (e.g. a number of candles of its own timeframe).
+   */
+  track(signal: Signal, maxHoldingMs: number | null = this.config.maxHoldingMs): void {
     if (this.symbolName !== null && signal.symbol !== this.symbolName) {
       throw new RangeError(
         `OutcomeTracker follows ${this.symbolName}, got signal ${signal.id} of ${signal.symbol}`,
@@ -164,7 +180,10 @@ export class OutcomeTracker {
     if (this.byId.has(signal.id)) throw new RangeError(`signal ${signal.id} is already tracked`);
     checkSignal(signal);
     this.symbolName = signal.symbol;
-    const p = new Tracked(signal);
+    if (maxHoldingMs !== null && !(maxHoldingMs > 0)) {
+      throw new RangeError(`maxHoldingMs must be > 0 or null, got ${maxHoldingMs}`);
+    }
+    const p = new Tracked(signal, maxHoldingMs, this.listener);
     if (signal.entryType === 'MARKET_ENTRY') {
       p.fill(signal.createdAt);
       p.push('FILL', signal.createdAt, signal.entryPrice, 1, false);
@@ -301,7 +320,7 @@ export class OutcomeTracker {
 
     if (exitedOnLevel) return this.closedOnLevel(p, closeTime);
 
-    const maxHold = this.config.maxHoldingMs;
+    const maxHold = p.maxHoldingMs;
     if (maxHold !== null && closeTime - p.fillTime >= maxHold) {
       const fraction = p.remaining;
       p.exit(fraction, cl);

@@ -1,5 +1,6 @@
 import type { AggregatedCandle } from '../candles/candle.js';
 import type { Timeframe } from '../candles/timeframe.js';
+import type { Outcome } from '../outcomes/types.js';
 import type { RejectedCandidate, Signal, SignalStatus } from '../signals/types.js';
 
 export interface CandleClosedEvent {
@@ -25,6 +26,23 @@ export interface SignalUpdatedEvent {
   readonly previous: SignalStatus;
 }
 
-export type PipelineEvent = CandleClosedEvent | SignalCreatedEvent | SignalRejectedEvent | SignalUpdatedEvent;
+/**
+ * What became of a signal, or (shadow) of a filtered candidate's would-be signal: the
+ * OutcomeTracker's result under the configured ambiguity policy.
+ */
+export interface OutcomeClosedEvent {
+  readonly type: 'outcome.closed';
+  readonly outcome: Outcome;
+  /** The signal, or for a shadow outcome the would-be signal of the rejected candidate. */
+  readonly signal: Signal;
+  readonly shadow: boolean;
+}
+
+export type PipelineEvent =
+  | CandleClosedEvent
+  | SignalCreatedEvent
+  | SignalRejectedEvent
+  | SignalUpdatedEvent
+  | OutcomeClosedEvent;
 
 export type EventSink = (event: PipelineEvent) => void;

@@ -2,10 +2,18 @@ import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-sc
 import { Aggregator } from '../candles/aggregator.js';
 import type { AggregatedCandle, Candle } from '../candles/candle.js';
 import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timeframe.js';
+import { OutcomeTracker } from '../outcomes/tracker.js';
+import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
 import { planRisk } from '../risk/risk-plan.js';
 import { signalId } from '../signals/id.js';
-import { SignalBook, type StatusChange } from '../signals/signal-book.js';
-import type { RejectedCandidate, RejectionReason, Signal, StrategyCandidate } from '../signals/types.js';
+import { SignalBook } from '../signals/signal-book.js';
+import type {
+  RejectedCandidate,
+  RejectionReason,
+  Signal,
+  SignalStatus,
+  StrategyCandidate,
+} from '../signals/types.js';
 import { healthScore, priorityOf, scoreConfidence } from '../strategies/ensemble.js';
 import type { TfSnapshot } from '../strategies/snapshot.js';
 import { createStrategies, type Strategy } from '../strategies/strategy.js';
@@ -17,6 +25,7 @@ interface SignalTf {
   readonly strategies: readonly Strategy[];
   readonly expiryMs: number;
   readonly cooldownMs: number;
+  readonly maxHoldingMs: number | null;
   readonly isLowest: boolean;
 }
 
@@ -25,6 +34,12 @@ class SymbolState {
   readonly features = new Map<Timeframe, TimeframeFeatures>();
   readonly aggregator: Aggregator | null;
   readonly book: SignalBook;
+  /** Follows every created signal: its events drive the lifecycle in `book`. */
+  readonly tracker: OutcomeTracker;
+  /** Follows the would-be signals of filtered candidates (their outcomes are reported as shadow). */
+  readonly shadow: OutcomeTracker | null;
+  /** Would-be signals of the filtered candidates the shadow tracker follows. */
+  readonly shadowSignals = new Map<string, Signal>();
   /** Creation time of the last signal per cooldown key (timeframe|strategy|direction). */
   readonly lastSignalAt = new Map<string, number>();
   /** Signal timeframes whose candle closed during the current base candle: the first `closedCount`. */
@@ -37,12 +52,17 @@ class SymbolState {
     base: Timeframe,
     qualityWindow: number,
     dedup: EngineConfig['dedup'],
+    outcomes: Partial<OutcomeConfig>,
+    trackRejected: boolean,
     onClose: (state: SymbolState, c: AggregatedCandle) => void,
+    onStep: (state: SymbolState, signal: Signal, e: OutcomeEvent) => void,
   ) {
     for (const [tf, level] of levels) this.features.set(tf, new TimeframeFeatures(tf, level, qualityWindow));
     const higher = [...levels.keys()].filter((tf) => tf !== base);
     this.aggregator = higher.length ? new Aggregator(base, higher, (c) => onClose(this, c)) : null;
     this.book = new SignalBook(dedup);
+    this.tracker = new OutcomeTracker(outcomes, (sig, e) => onStep(this, sig, e));
+    this.shadow = trackRejected ? new OutcomeTracker(outcomes) : null;
   }
 
   snapshot(tf: Timeframe): TfSnapshot {
@@ -74,7 +94,7 @@ export class SignalPipeline {
   private readonly signalTfs = new Map<Timeframe, SignalTf>();
   private readonly baseMs: number;
   private sink: EventSink | null = null;
-  private readonly changes: StatusChange[] = [];
+  private readonly outcomeConfig: Partial<OutcomeConfig>;
   /** Whether the base timeframe itself needs features / is a signal timeframe. */
   private readonly baseFeatures: boolean;
   private readonly baseIsSignal: boolean;
@@ -82,6 +102,14 @@ export class SignalPipeline {
   constructor(config: EngineConfig) {
     this.config = config;
     this.baseMs = timeframeMs(config.baseTimeframe);
+    const o = config.outcomes;
+    this.outcomeConfig = {
+      split: o.split,
+      breakevenAfterTp1: o.breakevenAfterTp1,
+      maxHoldingMs: null,
+      feePerSide: o.feePerSide,
+      policy: o.policy,
+    };
     const sorted = [...config.signalTimeframes].sort((a, b) => compareTimeframes(a.timeframe, b.timeframe));
     const lowest = sorted[0]?.timeframe;
     const all = createStrategies(config.strategies);
@@ -97,6 +125,8 @@ export class SignalPipeline {
         strategies: all.filter((st) => st.timeframes === 'all' || s.timeframe === lowest),
         expiryMs: s.expiryCandles * tfMs,
         cooldownMs: config.cooldownCandles * tfMs,
+        maxHoldingMs:
+          config.outcomes.maxHoldingCandles === null ? null : config.outcomes.maxHoldingCandles * tfMs,
         isLowest: s.timeframe === lowest,
       });
     }
@@ -135,10 +165,15 @@ export class SignalPipeline {
     // here: an exception means a caller bug and the pipeline is not reused after one
     this.sink = sink;
     const st = this.symbols.get(symbol) ?? this.state(symbol);
-    // 1. lifecycle on the finest data, before this candle can create anything
-    if (st.book.size > 0) {
-      st.book.onCandle(candle, candle.openTime + this.baseMs, this.changes);
-      if (this.changes.length > 0) this.flushChanges();
+    // 1. outcomes (and so the lifecycle) on the finest data, before this candle can create anything
+    const closeAt = candle.openTime + this.baseMs;
+    if (st.tracker.size > 0) {
+      const closed = st.tracker.onCandle(candle, closeAt);
+      for (let i = 0; i < closed.length; i++) this.onOutcome(st, closed[i]);
+    }
+    if (st.shadow !== null && st.shadow.size > 0) {
+      const closed = st.shadow.onCandle(candle, closeAt);
+      for (let i = 0; i < closed.length; i++) this.onShadowOutcome(st, closed[i]);
     }
     // 2. aggregation and features
     st.closedCount = 0;
@@ -161,7 +196,10 @@ export class SignalPipeline {
         this.config.baseTimeframe,
         this.config.qualityWindow,
         this.config.dedup,
+        this.outcomeConfig,
+        this.config.outcomes.trackRejected,
         (s, c) => this.onHigherClose(s, c),
+        (s, sig, e) => this.onStep(s, sig, e),
       );
       this.symbols.set(symbol, st);
     }
@@ -178,11 +216,35 @@ export class SignalPipeline {
     if (this.signalTfs.has(c.timeframe)) st.closedNow[st.closedCount++] = c.timeframe;
   }
 
-  private flushChanges(): void {
-    const ch = this.changes;
-    for (let i = 0; i < ch.length; i++)
-      this.emit({ type: 'signal.updated', signal: ch[i].signal, previous: ch[i].previous });
-    ch.length = 0;
+  private changeStatus(st: SymbolState, id: string, status: SignalStatus, at: number, reason: string): void {
+    const ch = st.book.setStatus(id, status, at, reason);
+    if (ch) this.emit({ type: 'signal.updated', signal: ch.signal, previous: ch.previous });
+  }
+
+  /** A step of a followed signal: a fill makes it ACTIVE; a target hit is news for subscribers. */
+  private onStep(st: SymbolState, signal: Signal, e: OutcomeEvent): void {
+    if (e.kind === 'FILL') {
+      // a market entry is ACTIVE from its creation; only limit fills change the status
+      if (st.book.get(signal.id)?.status === 'PENDING') {
+        this.changeStatus(st, signal.id, 'ACTIVE', e.time, `entry filled at ${e.price}`);
+      }
+    } else if (e.kind === 'TP1' || e.kind === 'TP2') {
+      this.changeStatus(st, signal.id, 'ACTIVE', e.time, `${e.kind} hit at ${e.price}`);
+    }
+  }
+
+  private onOutcome(st: SymbolState, o: Outcome): void {
+    const status: SignalStatus =
+      o.type === 'EXPIRED' ? 'EXPIRED' : o.type === 'CANCELLED' ? 'CANCELLED' : 'CLOSED';
+    const signal = st.book.get(o.signalId);
+    this.changeStatus(st, o.signalId, status, o.exitTime, `${o.type}: ${o.reason}`);
+    if (signal) this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: false });
+  }
+
+  private onShadowOutcome(st: SymbolState, o: Outcome): void {
+    const signal = st.shadowSignals.get(o.signalId);
+    st.shadowSignals.delete(o.signalId);
+    if (signal) this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: true });
   }
 
   private evaluate(st: SymbolState, tf: Timeframe): void {
@@ -220,6 +282,10 @@ export class SignalPipeline {
         signal: would,
       };
       this.emit({ type: 'signal.rejected', candidate: r });
+      if (would && st.shadow !== null) {
+        st.shadowSignals.set(id, would);
+        st.shadow.track(would, stf.maxHoldingMs);
+      }
     };
 
     const contexts = stf.cfg.context.map((c) => st.snapshot(c));
@@ -294,10 +360,13 @@ export class SignalPipeline {
       );
     }
     if (cfg.cancelOnOpposite) {
-      st.book.cancelOpposite(cand.direction, createdAt, id, this.changes);
-      this.flushChanges();
+      for (const other of st.book.opposite(cand.direction)) {
+        const o = st.tracker.cancel(other.id, createdAt, signal.close, `cancelled by opposite signal ${id}`);
+        if (o) this.onOutcome(st, o);
+      }
     }
     st.book.add(would);
+    st.tracker.track(would, stf.maxHoldingMs);
     st.lastSignalAt.set(coolKey, createdAt);
     this.emit({ type: 'signal.created', signal: would });
   }

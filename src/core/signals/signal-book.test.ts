@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Candle } from '../candles/candle.js';
 import { signalId } from './id.js';
-import { SignalBook, type StatusChange } from './signal-book.js';
+import { SignalBook } from './signal-book.js';
 import type { Signal } from './types.js';
 
 const T = Date.UTC(2025, 5, 1, 12);
@@ -53,16 +52,6 @@ function signal(over: Partial<Signal> = {}): Signal {
   return { ...base, ...over };
 }
 
-function candle(i: number, low: number, high: number): Candle {
-  return { openTime: T + i * M, open: (low + high) / 2, high, low, close: (low + high) / 2, volume: 1 };
-}
-
-function step(book: SignalBook, c: Candle): StatusChange[] {
-  const out: StatusChange[] = [];
-  book.onCandle(c, c.openTime + M, out);
-  return out;
-}
-
 describe('signal ids', () => {
   it('derive from symbol, timeframe, strategy, direction and time only', () => {
     expect(signalId('BTCUSDT', '1h', 'momentum', 'BUY', Date.UTC(2025, 5, 1, 13))).toBe(
@@ -75,43 +64,27 @@ describe('signal ids', () => {
 });
 
 describe('SignalBook', () => {
-  it('fills a pending limit when price touches it, then closes at the final target', () => {
+  it('keeps live signals and lets statuses change, dropping those no longer live', () => {
     const book = new SignalBook('symbol_direction');
     book.add(signal());
-    expect(step(book, candle(0, 100.5, 102))).toEqual([]);
-    const fill = step(book, candle(1, 99.9, 101));
-    expect(fill.map((c) => [c.previous, c.signal.status])).toEqual([['PENDING', 'ACTIVE']]);
-    expect(step(book, candle(2, 104, 112))).toEqual([]);
-    const done = step(book, candle(3, 110, 115));
-    expect(done.map((c) => [c.previous, c.signal.status, c.signal.statusReason])).toEqual([
-      ['ACTIVE', 'CLOSED', 'final target 115 hit'],
-    ]);
+    const fill = book.setStatus('X', 'ACTIVE', T + M, 'entry filled at 100');
+    expect(fill?.previous).toBe('PENDING');
+    expect(fill?.signal).toMatchObject({
+      status: 'ACTIVE',
+      statusAt: T + M,
+      statusReason: 'entry filled at 100',
+    });
+    expect(book.get('X')?.status).toBe('ACTIVE');
+    const tp1 = book.setStatus('X', 'ACTIVE', T + 2 * M, 'TP1 hit at 105');
+    expect(tp1?.previous).toBe('ACTIVE');
+    const closed = book.setStatus('X', 'CLOSED', T + 3 * M, 'TP_HIT');
+    expect(closed?.signal.status).toBe('CLOSED');
     expect(book.size).toBe(0);
+    expect(book.setStatus('X', 'CLOSED', T + 4 * M, 'again')).toBeNull();
   });
 
-  it('expires an unfilled limit at its expiry', () => {
-    const book = new SignalBook('symbol_direction');
-    book.add(signal());
-    for (let i = 0; i < 29; i++) expect(step(book, candle(i, 101, 102))).toEqual([]);
-    const out = step(book, candle(29, 101, 102));
-    expect(out.map((c) => c.signal.status)).toEqual(['EXPIRED']);
-    expect(book.size).toBe(0);
-  });
-
-  it('closes at the stop, pessimistically when one candle fills and stops', () => {
-    const book = new SignalBook('symbol_direction');
-    book.add(signal());
-    const out = step(book, candle(0, 94, 101));
-    expect(out.map((c) => c.signal.status)).toEqual(['ACTIVE', 'CLOSED']);
-    expect(out[1].signal.statusReason).toBe('stop-loss 95 hit');
-  });
-
-  it('mirrors everything for SELL', () => {
-    const book = new SignalBook('symbol_direction');
-    book.add(signal({ direction: 'SELL', entryPrice: 100, stopLoss: 105, takeProfits: [95, 90, 85] }));
-    expect(step(book, candle(0, 98, 99.5))).toEqual([]);
-    expect(step(book, candle(1, 99, 100.2)).map((c) => c.signal.status)).toEqual(['ACTIVE']);
-    expect(step(book, candle(2, 99, 105.5)).map((c) => c.signal.status)).toEqual(['CLOSED']);
+  it('refuses to hold a signal that is not live', () => {
+    expect(() => new SignalBook('symbol_direction').add(signal({ status: 'CLOSED' }))).toThrow(/not live/);
   });
 
   it('finds duplicates per (symbol, direction) or per strategy too', () => {
@@ -125,14 +98,11 @@ describe('SignalBook', () => {
     expect(b.duplicateOf('BUY', 'momentum')?.id).toBe('X');
   });
 
-  it('cancels opposite signals on request', () => {
+  it('lists the live signals of the opposite direction', () => {
     const book = new SignalBook('symbol_direction');
-    book.add(signal({ status: 'ACTIVE' }));
-    const out: StatusChange[] = [];
-    book.cancelOpposite('SELL', T + M, 'Y', out);
-    expect(out.map((c) => [c.signal.status, c.signal.statusReason])).toEqual([
-      ['CANCELLED', 'cancelled by opposite signal Y'],
-    ]);
-    expect(book.size).toBe(0);
+    book.add(signal());
+    book.add(signal({ id: 'Y', direction: 'SELL', stopLoss: 105, takeProfits: [95, 90, 85] }));
+    expect(book.opposite('SELL').map((s) => s.id)).toEqual(['X']);
+    expect(book.opposite('BUY').map((s) => s.id)).toEqual(['Y']);
   });
 });
