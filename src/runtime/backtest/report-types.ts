@@ -1,0 +1,104 @@
+import type { EngineConfig } from '../../config/engine-schema.js';
+import type { Timeframe } from '../../core/candles/timeframe.js';
+import type { Calibration, EquityPoint, GroupKey, Performance } from '../../core/metrics/types.js';
+import type { Outcome } from '../../core/outcomes/types.js';
+import type { Signal } from '../../core/signals/types.js';
+
+/**
+ * The backtest report (`alphapulse backtest --json`). Version 1. Deterministic: the same
+ * candles and config give a byte-identical report (no wall-clock time in it).
+ *
+ * All returns are fractions (0.012 = +1.2 %); times are Unix ms UTC. Every metric is
+ * `{ value, n, reliable }` where n is the number of trades it rests on and `reliable` is
+ * n >= minTrades (see src/core/metrics/types.ts for each metric's definition).
+ */
+export interface BacktestReport {
+  readonly version: 1;
+  /** The engine configuration the run used. */
+  readonly config: EngineConfig;
+  /** Per symbol: the input and the base candles fed. */
+  readonly data: readonly SymbolRange[];
+  /** Signals reported were created in [from, to). */
+  readonly range: { readonly from: number | null; readonly to: number | null };
+  readonly counts: {
+    readonly baseCandles: number;
+    readonly signals: number;
+    /** Filtered candidates by reason. */
+    readonly rejected: Readonly<Record<string, number>>;
+    /** Outcomes of created signals by type (configured policy). */
+    readonly outcomes: Readonly<Record<string, number>>;
+    /** Signals still PENDING or ACTIVE when the data ended (no outcome yet). */
+    readonly openAtEnd: number;
+    /** Filled trades the metrics rest on. */
+    readonly trades: number;
+  };
+  /** The ambiguity policy the headline metrics use. */
+  readonly policy: string;
+  readonly overall: Performance;
+  readonly groups: Readonly<Record<GroupKey, Readonly<Record<string, Performance>>>>;
+  readonly calibration: Calibration;
+  readonly ambiguity: {
+    /** Outcomes in which at least one base candle touched both a target and the stop. */
+    readonly ambiguousOutcomes: number;
+    readonly ambiguousCandles: number;
+    /** The headline figures recomputed with stop-first and with targets-first resolution. */
+    readonly pessimistic: PolicySummary;
+    readonly optimistic: PolicySummary;
+  };
+  /** What the filters saved or cost: the would-be trades of filtered candidates, by reason. */
+  readonly filtered: {
+    readonly overall: PolicySummary;
+    readonly byReason: Readonly<Record<string, PolicySummary>>;
+  };
+  /** Equity curve of the headline trades (for charts). */
+  readonly equity: readonly EquityPoint[];
+  /** Present with --walk-forward n: consecutive windows of equal length by signal creation time. */
+  readonly walkForward: readonly WalkForwardWindow[] | null;
+}
+
+export interface SymbolRange {
+  readonly symbol: string;
+  readonly source: string;
+  readonly timeframe: Timeframe;
+  readonly candles: number;
+  readonly first: number | null;
+  readonly last: number | null;
+}
+
+/** The few headline figures, for comparing policies, filters and windows side by side. */
+export interface PolicySummary {
+  readonly trades: number;
+  readonly winRate: number | null;
+  readonly expectancyR: number | null;
+  readonly profitFactor: number | null;
+  readonly totalReturn: number | null;
+  readonly maxDrawdown: number | null;
+  readonly reliable: boolean;
+}
+
+export interface WalkForwardWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly signals: number;
+  readonly performance: Performance;
+}
+
+/** One line of `--signals-out`: a signal and what became of it. */
+export interface SignalWithOutcome {
+  readonly signal: Signal;
+  /** Null only when the data ended while the signal was still live (`openAtEnd`). */
+  readonly outcome: Outcome | null;
+}
+
+/** What the HTML report draws besides the report itself: candles per symbol, already coarse. */
+export interface ChartSeries {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly candles: readonly {
+    readonly time: number;
+    readonly open: number;
+    readonly high: number;
+    readonly low: number;
+    readonly close: number;
+  }[];
+}
