@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBacktest } from './commands/backtest.js';
 import { registerCandles } from './commands/candles.js';
 import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerResample(program);
   registerCandles(program);
   registerSignals(program);
+  registerBacktest(program);
   registerConfig(program);
   return program;
 }

@@ -136,7 +136,17 @@ export class SqliteCandleStore implements CandleStore {
       for (let i = full; i < n; i++) {
         const c = candles[i];
         const q = c.quoteVolume ?? null;
-        changed += this.upsert.run(id, c.openTime, c.open, c.high, c.low, c.close, c.volume, q, c.trades ?? null).changes;
+        changed += this.upsert.run(
+          id,
+          c.openTime,
+          c.open,
+          c.high,
+          c.low,
+          c.close,
+          c.volume,
+          q,
+          c.trades ?? null,
+        ).changes;
       }
       const after = (this.countStmt.get(id, lo, hi) as { n: number }).n;
       const inserted = after - before;

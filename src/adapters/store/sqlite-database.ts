@@ -37,6 +37,68 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'signals, outcomes, backtest runs',
+    sql: `
+      CREATE TABLE signals (
+        id TEXT PRIMARY KEY,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        status TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        created_at INTEGER NOT NULL,
+        status_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX signals_by_time ON signals (created_at, id);
+      CREATE INDEX signals_by_symbol ON signals (symbol, created_at);
+      CREATE TABLE entry_analysis (
+        signal_id TEXT PRIMARY KEY REFERENCES signals(id) ON DELETE CASCADE,
+        entry_timeframe TEXT NOT NULL,
+        chosen TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE rejected_candidates (
+        id TEXT PRIMARY KEY,
+        symbol TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE outcomes (
+        signal_id TEXT NOT NULL,
+        shadow INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        filled INTEGER NOT NULL,
+        r_multiple REAL NOT NULL,
+        return_pct REAL NOT NULL,
+        exit_time INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (signal_id, shadow)
+      );
+      CREATE TABLE backtest_runs (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        saved_at INTEGER NOT NULL,
+        symbols TEXT NOT NULL,
+        range_from INTEGER,
+        range_to INTEGER,
+        signals INTEGER NOT NULL,
+        trades INTEGER NOT NULL,
+        report TEXT NOT NULL
+      );
+      CREATE TABLE backtest_signals (
+        run_id INTEGER NOT NULL REFERENCES backtest_runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        signal_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );
+    `,
+  },
 ];
 
 export class StoreError extends Error {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { runPipelineOnFiles } from '../../runtime/backtest/run-signals.js';
 import { describeInputs } from '../../runtime/replay/file-source.js';
 import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
+import { JsonlFile } from '../jsonl-file.js';
 
 interface SignalsOptions {
   input: string[];
@@ -12,39 +13,6 @@ interface SignalsOptions {
   to?: string;
   out: string;
   rejectedOut?: string;
-}
-
-/** A JSONL file written beside its target and renamed when complete. */
-class JsonlFile {
-  private readonly partial: string;
-  private readonly stream: WriteStream;
-  private pending: string[] = [];
-  lines = 0;
-
-  constructor(readonly path: string) {
-    this.partial = `${path}.partial`;
-    this.stream = createWriteStream(this.partial);
-  }
-
-  write(obj: unknown): void {
-    this.pending.push(JSON.stringify(obj));
-    this.lines++;
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const ok = this.stream.write(`${this.pending.join('\n')}\n`);
-    this.pending = [];
-    if (!ok) await once(this.stream, 'drain');
-  }
-
-  async close(keep: boolean): Promise<void> {
-    if (keep) await this.flush();
-    this.stream.end();
-    await once(this.stream, 'close');
-    if (keep) renameSync(this.partial, this.path);
-    else rmSync(this.partial, { force: true });
-  }
 }
 
 export function registerSignals(program: Command): void {

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import type { Outcome } from '../../core/outcomes/types.js';
+import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
+import type { BacktestReport, SignalWithOutcome } from '../../runtime/backtest/report-types.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
+
+export interface BacktestRunInfo {
+  readonly id: number;
+  readonly savedAt: number;
+  readonly symbols: readonly string[];
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly signals: number;
+  readonly trades: number;
+}
+
+export interface StoredSignal {
+  readonly signal: Signal;
+  readonly outcome: Outcome | null;
+}
+
+/**
+ * JSON with non-finite numbers kept recognisable: JSON turns NaN into null silently, which
+ * would read back as a different value. Signals may carry NaN for a context not yet warm.
+ */
+function toJson(x: unknown): string {
+  return JSON.stringify(x, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
+
+/**
+ * Signals, their entry analysis, outcomes (real and shadow), filtered candidates and backtest
+ * runs, in the same SQLite database as the candles. Every write is idempotent: signal ids are
+ * deterministic, so a replay or a restart rewrites the same rows instead of adding new ones.
+ */
+export class SqliteSignalStore {
+  readonly db: SqliteDatabase;
+
+  constructor(pathOrDb: string | SqliteDatabase) {
+    this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
+  }
+
+  /** Inserts a signal or replaces it with its newer state (status changes). */
+  saveSignal(s: Signal): void {
+    this.db
+      .prepare(
+        `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_at = excluded.status_at, body = excluded.body`,
+      )
+      .run(
+        s.id,
+        s.symbol,
+        s.timeframe,
+        s.strategy,
+        s.direction,
+        s.status,
+        s.confidence,
+        s.createdAt,
+        s.statusAt,
+        toJson(s),
+      );
+    this.db
+      .prepare(
+        `INSERT INTO entry_analysis (signal_id, entry_timeframe, chosen, body) VALUES (?, ?, ?, ?)
+         ON CONFLICT (signal_id) DO NOTHING`,
+      )
+      .run(s.id, s.entryAnalysis.entryTimeframe, s.entryAnalysis.chosen, toJson(s.entryAnalysis));
+  }
+
+  saveRejected(r: RejectedCandidate): void {
+    this.db
+      .prepare(
+        `INSERT INTO rejected_candidates (id, symbol, reason, created_at, body) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET reason = excluded.reason, body = excluded.body`,
+      )
+      .run(r.id, r.symbol, r.reason, r.createdAt, toJson(r));
+  }
+
+  saveOutcome(o: Outcome, shadow: boolean): void {
+    this.db
+      .prepare(
+        `INSERT INTO outcomes (signal_id, shadow, type, filled, r_multiple, return_pct, exit_time, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (signal_id, shadow) DO UPDATE SET type = excluded.type, filled = excluded.filled,
+           r_multiple = excluded.r_multiple, return_pct = excluded.return_pct, exit_time = excluded.exit_time, body = excluded.body`,
+      )
+      .run(
+        o.signalId,
+        shadow ? 1 : 0,
+        o.type,
+        o.filled ? 1 : 0,
+        o.rMultiple,
+        o.returnPct,
+        o.exitTime,
+        toJson(o),
+      );
+  }
+
+  getSignal(id: string): StoredSignal | null {
+    const row = this.db.prepare('SELECT body FROM signals WHERE id = ?').get(id) as
+      | { body: string }
+      | undefined;
+    if (!row) return null;
+    const out = this.db.prepare('SELECT body FROM outcomes WHERE signal_id = ? AND shadow = 0').get(id) as
+      | { body: string }
+      | undefined;
+    return {
+      signal: JSON.parse(row.body) as Signal,
+      outcome: out ? (JSON.parse(out.body) as Outcome) : null,
+    };
+  }
+
+  countSignals(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n;
+  }
+
+  /**
+   * Saves a backtest run with its signals. A run identical to one already stored (same report)
+   * is not stored twice: its id is returned.
+   */
+  saveBacktestRun(report: BacktestReport, signals: readonly SignalWithOutcome[]): number {
+    const body = toJson(report);
+    const fingerprint = createHash('sha256').update(body).digest('hex');
+    const existing = this.db.prepare('SELECT id FROM backtest_runs WHERE fingerprint = ?').get(fingerprint) as
+      | { id: number }
+      | undefined;
+    if (existing) return existing.id;
+    return this.db.transaction(() => {
+      const id = Number(
+        this.db
+          .prepare(
+            `INSERT INTO backtest_runs (fingerprint, saved_at, symbols, range_from, range_to, signals, trades, report)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            fingerprint,
+            Date.now(),
+            report.data.map((d) => d.symbol).join(','),
+            report.range.from,
+            report.range.to,
+            report.counts.signals,
+            report.counts.trades,
+            body,
+          ).lastInsertRowid,
+      );
+      const ins = this.db.prepare(
+        'INSERT INTO backtest_signals (run_id, seq, signal_id, body) VALUES (?, ?, ?, ?)',
+      );
+      signals.forEach((s, i) => ins.run(id, i, s.signal.id, toJson(s)));
+      return id;
+    })();
+  }
+
+  listBacktests(): BacktestRunInfo[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, saved_at, symbols, range_from, range_to, signals, trades FROM backtest_runs ORDER BY id DESC',
+      )
+      .all() as {
+      id: number;
+      saved_at: number;
+      symbols: string;
+      range_from: number | null;
+      range_to: number | null;
+      signals: number;
+      trades: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      savedAt: r.saved_at,
+      symbols: r.symbols ? r.symbols.split(',') : [],
+      from: r.range_from,
+      to: r.range_to,
+      signals: r.signals,
+      trades: r.trades,
+    }));
+  }
+
+  getBacktest(id: number): { info: BacktestRunInfo; report: BacktestReport } | null {
+    const info = this.listBacktests().find((r) => r.id === id);
+    if (!info) return null;
+    const row = this.db.prepare('SELECT report FROM backtest_runs WHERE id = ?').get(id) as {
+      report: string;
+    };
+    return { info, report: JSON.parse(row.report) as BacktestReport };
+  }
+
+  backtestSignals(id: number): SignalWithOutcome[] {
+    const rows = this.db
+      .prepare('SELECT body FROM backtest_signals WHERE run_id = ? ORDER BY seq')
+      .all(id) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as SignalWithOutcome);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,101 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runBacktest } from '../../runtime/backtest/backtest.js';
+import { formatSummary } from '../../runtime/backtest/summary.js';
+import { describeInputs } from '../../runtime/replay/file-source.js';
+import { CliError, configFor, parseTimeOption, progress } from '../common.js';
+import { JsonlFile } from '../jsonl-file.js';
+
+interface BacktestCliOptions {
+  input: string[];
+  symbol?: string;
+  from?: string;
+  to?: string;
+  json?: string;
+  signalsOut?: string;
+  html?: string;
+  walkForward?: string;
+  minTrades: string;
+  store: boolean;
+  db?: string;
+}
+
+/** Writes a whole file under a temporary name, then renames it: never a half-written report. */
+function writeAtomic(path: string, text: string): void {
+  const partial = `${path}.partial`;
+  writeFileSync(partial, text);
+  renameSync(partial, path);
+}
+
+export function registerBacktest(program: Command): void {
+  program
+    .command('backtest')
+    .description('replay candle files through the live signal pipeline and report the track record')
+    .requiredOption('-i, --input <file...>', 'base-timeframe candle files, one per symbol (repeat --input)')
+    .option('-s, --symbol <symbol>', 'symbol of a single input whose name does not tell it')
+    .option('--from <time>', 'report signals created at or after this time (earlier candles still warm up)')
+    .option('--to <time>', 'stop reading candles at this time')
+    .option('--json <report.json>', 'write the whole report as JSON')
+    .option('--signals-out <signals.jsonl>', 'write every signal with its outcome, one JSON object per line')
+    .option('--html <report.html>', 'write a self-contained HTML report (works offline)')
+    .option('--walk-forward <n>', 'split the range into n consecutive windows and report each')
+    .option('--min-trades <n>', 'figures resting on fewer trades are marked unreliable', '30')
+    .option('--no-store', 'do not save the run in the store')
+    .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
+    .action(async (opts: BacktestCliOptions, cmd: Command) => {
+      const loaded = configFor(cmd, opts.db);
+      const from = parseTimeOption(opts.from, '--from');
+      const to = parseTimeOption(opts.to, '--to');
+      if (from !== undefined && to !== undefined && to <= from)
+        throw new CliError('--to must be after --from');
+      const walk = opts.walkForward === undefined ? undefined : Number(opts.walkForward);
+      if (walk !== undefined && !(Number.isInteger(walk) && walk >= 1 && walk <= 100)) {
+        throw new CliError(
+          `--walk-forward "${opts.walkForward}" must be a whole number of windows from 1 to 100`,
+        );
+      }
+      const minTrades = Number(opts.minTrades);
+      if (!(Number.isInteger(minTrades) && minTrades >= 1)) {
+        throw new CliError(`--min-trades "${opts.minTrades}" must be a whole number of at least 1`);
+      }
+      const inputs = await describeInputs(opts.input, opts.symbol);
+      const bar = progress('backtest');
+      let result: Awaited<ReturnType<typeof runBacktest>>;
+      try {
+        result = await runBacktest({
+          engine: loaded.config.engine,
+          inputs,
+          from,
+          to,
+          walkForward: walk,
+          metrics: { minTrades },
+          onProgress: (n) => bar.update(n),
+        });
+      } finally {
+        bar.stop();
+      }
+      const { report, signals } = result;
+      if (opts.json) writeAtomic(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+      if (opts.signalsOut) {
+        const f = new JsonlFile(opts.signalsOut);
+        for (const s of signals) f.write(s);
+        await f.close(true);
+      }
+      if (opts.html) {
+        const { renderHtmlReport } = await import('../../runtime/backtest/html-report.js');
+        writeAtomic(opts.html, renderHtmlReport({ report, signals, charts: result.charts }));
+      }
+      let stored = '';
+      if (opts.store) {
+        const { SqliteSignalStore } = await import('../../adapters/store/sqlite-signal-store.js');
+        const store = new SqliteSignalStore(loaded.dbPath);
+        try {
+          const id = store.saveBacktestRun(report, signals);
+          stored = `\nsaved as backtest run ${id} in ${loaded.dbPath}`;
+        } finally {
+          store.close();
+        }
+      }
+      process.stdout.write(`${formatSummary(report)}${stored}\n`);
+    });
+}

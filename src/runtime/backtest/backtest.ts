@@ -1,0 +1,309 @@
+import type { EngineConfig } from '../../config/engine-schema.js';
+import { Aggregator } from '../../core/candles/aggregator.js';
+import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
+import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
+import { OutcomeTracker } from '../../core/outcomes/tracker.js';
+import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
+import type { PipelineEvent } from '../../core/pipeline/events.js';
+import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
+import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
+import { type FileInput, mergeFiles } from '../replay/file-source.js';
+import type {
+  BacktestReport,
+  ChartSeries,
+  PolicySummary,
+  SignalWithOutcome,
+  SymbolRange,
+  WalkForwardWindow,
+} from './report-types.js';
+
+export interface BacktestOptions {
+  readonly engine: EngineConfig;
+  readonly inputs: readonly FileInput[];
+  /** Report signals created at or after this time (earlier candles warm the pipeline up). */
+  readonly from?: number;
+  /** Stop reading candles at this time. */
+  readonly to?: number;
+  /** Split the reported range into this many consecutive windows. */
+  readonly walkForward?: number;
+  readonly metrics?: PerformanceOptions;
+  /** Timeframe of the candles kept for charts (default 1h). */
+  readonly chartTimeframe?: Timeframe;
+  readonly onProgress?: (candles: number) => void;
+}
+
+export interface BacktestResult {
+  readonly report: BacktestReport;
+  readonly signals: readonly SignalWithOutcome[];
+  readonly rejected: readonly RejectedCandidate[];
+  readonly charts: readonly ChartSeries[];
+}
+
+const GROUP_KEYS: readonly GroupKey[] = [
+  'strategy',
+  'symbol',
+  'timeframe',
+  'direction',
+  'priority',
+  'entryType',
+];
+
+/** A trade for the metrics: only filled outcomes are trades. */
+export function toTrade(signal: Signal, o: Outcome): TradeRecord | null {
+  if (!o.filled || o.fillTime === null) return null;
+  return {
+    id: signal.id,
+    strategy: signal.strategy,
+    symbol: signal.symbol,
+    timeframe: signal.timeframe,
+    direction: signal.direction,
+    priority: signal.priority,
+    entryType: signal.entryType,
+    confidence: signal.confidence,
+    openTime: o.fillTime,
+    closeTime: o.exitTime,
+    rMultiple: o.rMultiple,
+    returnPct: o.returnPct,
+  };
+}
+
+function summarize(trades: readonly TradeRecord[], opts: PerformanceOptions): PolicySummary {
+  const p = computePerformance(trades, { ...opts, bootstrapSamples: 0 });
+  return {
+    trades: p.trades,
+    winRate: p.winRate.value,
+    expectancyR: p.expectancyR.value,
+    profitFactor: p.profitFactor.value,
+    totalReturn: p.totalReturn.value,
+    maxDrawdown: p.maxDrawdown.value,
+    reliable: p.winRate.reliable,
+  };
+}
+
+/** Extra trackers that replay the created signals under another ambiguity policy. */
+class PolicyReplay {
+  private readonly trackers = new Map<string, OutcomeTracker>();
+  readonly outcomes = new Map<string, Outcome>();
+
+  constructor(
+    private readonly engine: EngineConfig,
+    private readonly policy: AmbiguityPolicy,
+  ) {}
+
+  track(signal: Signal): void {
+    let t = this.trackers.get(signal.symbol);
+    if (!t) {
+      const o = this.engine.outcomes;
+      t = new OutcomeTracker({
+        split: o.split,
+        breakevenAfterTp1: o.breakevenAfterTp1,
+        maxHoldingMs: null,
+        feePerSide: o.feePerSide,
+        policy: this.policy,
+      });
+      this.trackers.set(signal.symbol, t);
+    }
+    const n = this.engine.outcomes.maxHoldingCandles;
+    t.track(signal, n === null ? null : n * timeframeMs(signal.timeframe));
+  }
+
+  onCandle(
+    symbol: string,
+    c: { openTime: number; open: number; high: number; low: number; close: number; volume: number },
+    closeAt: number,
+  ): void {
+    const t = this.trackers.get(symbol);
+    if (!t || t.size === 0) return;
+    for (const o of t.onCandle(c, closeAt)) this.outcomes.set(o.signalId, o);
+  }
+}
+
+/**
+ * Replays candle files through the very SignalPipeline the live service runs (outcome
+ * tracking included), then measures the track record. Deterministic: same files and config,
+ * same report.
+ */
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
+  const { engine } = opts;
+  for (const f of opts.inputs) {
+    if (f.timeframe !== engine.baseTimeframe) {
+      throw new Error(
+        `${f.path} holds ${f.timeframe} candles but the engine's base timeframe is ${engine.baseTimeframe}`,
+      );
+    }
+  }
+  const from = opts.from ?? Number.NEGATIVE_INFINITY;
+  const metricOpts: PerformanceOptions = { minTrades: 30, bootstrapSamples: 2000, seed: 42, ...opts.metrics };
+  const chartTf: Timeframe = opts.chartTimeframe ?? '1h';
+  const chartable = divides(engine.baseTimeframe, chartTf);
+
+  const pipeline = new SignalPipeline(engine);
+  const signals = new Map<string, Signal>();
+  const outcomes = new Map<string, Outcome>();
+  const rejected: RejectedCandidate[] = [];
+  const rejectedById = new Map<string, RejectedCandidate>();
+  const shadow = new Map<string, Outcome>();
+  const pessimistic = new PolicyReplay(engine, 'pessimistic');
+  const optimistic = new PolicyReplay(engine, 'optimistic');
+  const ranges = new Map<string, { candles: number; first: number | null; last: number | null }>();
+  const charts = new Map<string, ChartSeries['candles'][number][]>();
+  const chartAggs = new Map<string, Aggregator>();
+  let baseCandles = 0;
+
+  const sink = (e: PipelineEvent): void => {
+    switch (e.type) {
+      case 'signal.created':
+        if (e.signal.createdAt < from) return;
+        signals.set(e.signal.id, e.signal);
+        pessimistic.track(e.signal);
+        optimistic.track(e.signal);
+        return;
+      case 'signal.rejected':
+        if (e.candidate.createdAt < from) return;
+        rejected.push(e.candidate);
+        rejectedById.set(e.candidate.id, e.candidate);
+        return;
+      case 'outcome.closed':
+        if (e.shadow) {
+          if (rejectedById.has(e.outcome.signalId)) shadow.set(e.outcome.signalId, e.outcome);
+        } else if (signals.has(e.outcome.signalId)) outcomes.set(e.outcome.signalId, e.outcome);
+        return;
+      default:
+        return;
+    }
+  };
+
+  for (const f of opts.inputs) {
+    ranges.set(f.symbol, { candles: 0, first: null, last: null });
+    if (chartable) {
+      const out: ChartSeries['candles'][number][] = [];
+      charts.set(f.symbol, out);
+      chartAggs.set(
+        f.symbol,
+        new Aggregator(engine.baseTimeframe, [chartTf], (c) =>
+          out.push({ time: c.openTime, open: c.open, high: c.high, low: c.low, close: c.close }),
+        ),
+      );
+    }
+  }
+
+  const baseMs = timeframeMs(engine.baseTimeframe);
+  for await (const batch of mergeFiles(opts.inputs, opts.to)) {
+    for (const { symbol, candle } of batch) {
+      const closeAt = candle.openTime + baseMs;
+      // the policy replays see this candle before the pipeline can create signals at its close
+      pessimistic.onCandle(symbol, candle, closeAt);
+      optimistic.onCandle(symbol, candle, closeAt);
+      pipeline.process(symbol, candle, sink);
+      chartAggs.get(symbol)?.push(candle);
+      const r = ranges.get(symbol);
+      if (r) {
+        r.candles++;
+        if (r.first === null) r.first = candle.openTime;
+        r.last = candle.openTime;
+      }
+    }
+    baseCandles += batch.length;
+    opts.onProgress?.(baseCandles);
+  }
+
+  const created = [...signals.values()];
+  const tradesOf = (map: ReadonlyMap<string, Outcome>, list: readonly Signal[]): TradeRecord[] =>
+    list.flatMap((s) => {
+      const o = map.get(s.id);
+      const t = o ? toTrade(s, o) : null;
+      return t ? [t] : [];
+    });
+  const trades = tradesOf(outcomes, created);
+  const groups = Object.fromEntries(
+    GROUP_KEYS.map((k) => [k, groupPerformance(trades, k, metricOpts)]),
+  ) as Record<GroupKey, Record<string, Performance>>;
+  const countBy = <T>(xs: Iterable<T>, key: (x: T) => string): Record<string, number> => {
+    const m: Record<string, number> = {};
+    for (const x of xs) m[key(x)] = (m[key(x)] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)));
+  };
+
+  const shadowSignals = rejected.flatMap((r) => (r.signal ? [r.signal] : []));
+  const shadowTrades = tradesOf(shadow, shadowSignals);
+  const reasons = [...new Set(rejected.map((r) => r.reason))].sort();
+  const byReason: Record<string, PolicySummary> = {};
+  for (const reason of reasons) {
+    const ids = new Set(rejected.filter((r) => r.reason === reason).map((r) => r.id));
+    byReason[reason] = summarize(
+      shadowTrades.filter((t) => ids.has(t.id)),
+      metricOpts,
+    );
+  }
+
+  let walkForward: WalkForwardWindow[] | null = null;
+  if (opts.walkForward && opts.walkForward > 0) {
+    const starts = [...ranges.values()].flatMap((r) => (r.first === null ? [] : [r.first]));
+    const ends = [...ranges.values()].flatMap((r) => (r.last === null ? [] : [r.last + baseMs]));
+    const lo = Math.max(opts.from ?? Number.NEGATIVE_INFINITY, Math.min(...starts));
+    const hi = Math.min(opts.to ?? Number.POSITIVE_INFINITY, Math.max(...ends));
+    const n = opts.walkForward;
+    const span = (hi - lo) / n;
+    walkForward = [];
+    for (let k = 0; k < n; k++) {
+      const a = Math.round(lo + k * span);
+      const b = k === n - 1 ? hi : Math.round(lo + (k + 1) * span);
+      const inWindow = created.filter((s) => s.createdAt >= a && s.createdAt < b);
+      walkForward.push({
+        from: a,
+        to: b,
+        signals: inWindow.length,
+        performance: computePerformance(tradesOf(outcomes, inWindow), metricOpts),
+      });
+    }
+  }
+
+  const data: SymbolRange[] = opts.inputs.map((f) => {
+    const r = ranges.get(f.symbol);
+    return {
+      symbol: f.symbol,
+      source: f.path,
+      timeframe: f.timeframe,
+      candles: r?.candles ?? 0,
+      first: r?.first ?? null,
+      last: r?.last ?? null,
+    };
+  });
+  const ambiguous = [...outcomes.values()].filter((o) => o.ambiguous);
+
+  const report: BacktestReport = {
+    version: 1,
+    config: engine,
+    data,
+    range: { from: opts.from ?? null, to: opts.to ?? null },
+    counts: {
+      baseCandles,
+      signals: created.length,
+      rejected: countBy(rejected, (r) => r.reason),
+      outcomes: countBy(outcomes.values(), (o) => o.type),
+      openAtEnd: created.filter((s) => !outcomes.has(s.id)).length,
+      trades: trades.length,
+    },
+    policy: engine.outcomes.policy,
+    overall: computePerformance(trades, metricOpts),
+    groups,
+    calibration: calibration(trades, metricOpts),
+    ambiguity: {
+      ambiguousOutcomes: ambiguous.length,
+      ambiguousCandles: ambiguous.reduce((a, o) => a + o.ambiguousCandles, 0),
+      pessimistic: summarize(tradesOf(pessimistic.outcomes, created), metricOpts),
+      optimistic: summarize(tradesOf(optimistic.outcomes, created), metricOpts),
+    },
+    filtered: { overall: summarize(shadowTrades, metricOpts), byReason },
+    equity: equityCurve(trades),
+    walkForward,
+  };
+
+  return {
+    report,
+    signals: created.map((signal) => ({ signal, outcome: outcomes.get(signal.id) ?? null })),
+    rejected,
+    charts: [...charts].map(([symbol, candles]) => ({ symbol, timeframe: chartTf, candles })),
+  };
+}

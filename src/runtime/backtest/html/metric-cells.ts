@@ -1,0 +1,263 @@
+import type {
+  DailyMetric,
+  DrawdownMetric,
+  IntervalMetric,
+  Metric,
+  Performance,
+  ProfitFactorMetric,
+  TradeExtremeMetric,
+} from '../../../core/metrics/types.js';
+import type { PolicySummary } from '../report-types.js';
+import {
+  escapeHtml,
+  formatCount,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatR,
+  formatSignedPercent,
+  formatTime,
+} from './format.js';
+
+/** How one figure of a Performance is read out of it and written for a person. */
+export interface MetricRow {
+  readonly label: string;
+  /** What it means, shown as a tooltip. */
+  readonly help: string;
+  readonly pick: (p: Performance) => Metric;
+  readonly format: (m: Metric) => string;
+  /** Extra words beside the value (the interval, the days, the drawdown's dates). */
+  readonly detail?: (m: Metric) => string;
+}
+
+const pct = (m: Metric): string => formatPercent(m.value);
+const signedPct = (m: Metric): string => formatSignedPercent(m.value);
+const r = (m: Metric): string => formatR(m.value);
+const ratio = (m: Metric): string => formatNumber(m.value, 2);
+const count = (m: Metric): string => formatCount(m.value);
+const duration = (m: Metric): string => formatDuration(m.value);
+
+function interval(m: Metric, write: (x: number) => string): string {
+  const ci = (m as IntervalMetric).ci95;
+  return ci ? `95 % CI ${write(ci[0])} … ${write(ci[1])}` : '';
+}
+
+function days(m: Metric): string {
+  const d = (m as DailyMetric).days;
+  return d > 0 ? `over ${formatCount(d)} days` : '';
+}
+
+export function formatProfitFactor(m: ProfitFactorMetric): string {
+  if (m.value !== null) return formatNumber(m.value, 2);
+  if (m.note === 'no_losses') return '∞ (no losses)';
+  return '—';
+}
+
+function extreme(m: Metric): string {
+  const t = m as TradeExtremeMetric;
+  return t.id === null ? '' : `${formatR(t.rMultiple)} · ${t.id}`;
+}
+
+function drawdownDetail(m: Metric): string {
+  const d = m as DrawdownMetric;
+  if (d.peakTime === null || d.value === null || d.value === 0) return '';
+  const recovery = d.recovered
+    ? `recovered ${formatTime(d.recoveryTime)}`
+    : `not recovered (≥ ${formatDuration(d.durationMs)})`;
+  return `peak ${formatTime(d.peakTime)} → trough ${formatTime(d.troughTime)}, ${recovery}`;
+}
+
+/** The overall table, in the order a person reads a track record: edge, returns, risk, habits. */
+export const METRIC_SECTIONS: readonly { readonly title: string; readonly rows: readonly MetricRow[] }[] = [
+  {
+    title: 'Edge',
+    rows: [
+      {
+        label: 'Win rate',
+        help: 'Share of trades with R > 0.',
+        pick: (p) => p.winRate,
+        format: pct,
+        detail: (m) => interval(m, (x) => formatPercent(x, 1)),
+      },
+      {
+        label: 'Expectancy',
+        help: 'Mean realised R per trade.',
+        pick: (p) => p.expectancyR,
+        format: r,
+        detail: (m) => interval(m, (x) => formatR(x)),
+      },
+      {
+        label: 'Expectancy (return)',
+        help: 'Mean return per trade after fees.',
+        pick: (p) => p.expectancyPct,
+        format: signedPct,
+      },
+      {
+        label: 'Profit factor',
+        help: 'Gross profit over gross loss (returns after fees).',
+        pick: (p) => p.profitFactor,
+        format: (m) => formatProfitFactor(m as ProfitFactorMetric),
+      },
+      {
+        label: 'Average win',
+        help: 'Mean return of winning trades.',
+        pick: (p) => p.averageWinPct,
+        format: signedPct,
+      },
+      {
+        label: 'Average loss',
+        help: 'Mean return of losing trades.',
+        pick: (p) => p.averageLossPct,
+        format: signedPct,
+      },
+      { label: 'Average win (R)', help: 'Mean R of winning trades.', pick: (p) => p.averageWinR, format: r },
+      { label: 'Average loss (R)', help: 'Mean R of losing trades.', pick: (p) => p.averageLossR, format: r },
+      {
+        label: 'Payoff ratio',
+        help: 'Average win over average loss (returns).',
+        pick: (p) => p.payoffRatio,
+        format: ratio,
+      },
+      {
+        label: 'Payoff ratio (R)',
+        help: 'Average win over average loss (R).',
+        pick: (p) => p.payoffRatioR,
+        format: ratio,
+      },
+      {
+        label: 'SQN',
+        help: "Van Tharp's system quality number: √n × mean R / sd R.",
+        pick: (p) => p.sqn,
+        format: ratio,
+      },
+    ],
+  },
+  {
+    title: 'Returns and risk',
+    rows: [
+      {
+        label: 'Total return',
+        help: 'Compounded return of all trades, each carrying the whole account.',
+        pick: (p) => p.totalReturn,
+        format: signedPct,
+      },
+      {
+        label: 'Annualised return',
+        help: 'Total return scaled to a year of the daily series.',
+        pick: (p) => p.annualisedReturn,
+        format: signedPct,
+        detail: days,
+      },
+      {
+        label: 'Max drawdown',
+        help: 'Deepest fall of the equity curve below its running peak.',
+        pick: (p) => p.maxDrawdown,
+        format: pct,
+        detail: drawdownDetail,
+      },
+      {
+        label: 'Sharpe (daily, annualised)',
+        help: 'Mean over sd of UTC-daily returns, × √365.',
+        pick: (p) => p.sharpe,
+        format: ratio,
+        detail: days,
+      },
+      {
+        label: 'Sortino (daily, annualised)',
+        help: 'Mean over downside deviation of UTC-daily returns, × √365.',
+        pick: (p) => p.sortino,
+        format: ratio,
+        detail: days,
+      },
+      {
+        label: 'Calmar',
+        help: 'Annualised return over max drawdown.',
+        pick: (p) => p.calmar,
+        format: ratio,
+        detail: days,
+      },
+      {
+        label: 'Gross profit',
+        help: 'Sum of winning returns.',
+        pick: (p) => p.grossProfitPct,
+        format: signedPct,
+      },
+      { label: 'Gross loss', help: 'Sum of losing returns.', pick: (p) => p.grossLossPct, format: signedPct },
+      {
+        label: 'Best trade',
+        help: 'Highest return of a single trade.',
+        pick: (p) => p.bestTrade,
+        format: signedPct,
+        detail: extreme,
+      },
+      {
+        label: 'Worst trade',
+        help: 'Lowest return of a single trade.',
+        pick: (p) => p.worstTrade,
+        format: signedPct,
+        detail: extreme,
+      },
+    ],
+  },
+  {
+    title: 'Habits',
+    rows: [
+      {
+        label: 'Longest win streak',
+        help: 'Most wins in a row.',
+        pick: (p) => p.longestWinStreak,
+        format: count,
+      },
+      {
+        label: 'Longest loss streak',
+        help: 'Most losses in a row.',
+        pick: (p) => p.longestLossStreak,
+        format: count,
+      },
+      {
+        label: 'Average holding',
+        help: 'Mean fill-to-exit time.',
+        pick: (p) => p.averageHoldingMs,
+        format: duration,
+      },
+      {
+        label: 'Median holding',
+        help: 'Median fill-to-exit time.',
+        pick: (p) => p.medianHoldingMs,
+        format: duration,
+      },
+    ],
+  },
+];
+
+/** The note a figure carries when too few trades stand behind it. */
+export function unreliableNote(m: Metric, minTrades: number): string {
+  return m.reliable ? '' : `n = ${formatCount(m.n)} < ${formatCount(minTrades)}: too few trades to rely on`;
+}
+
+/** A table cell holding one figure; greyed, with the reason as its tooltip, when unreliable. */
+export function metricCell(m: Metric, text: string, minTrades: number, extraClass = ''): string {
+  const classes = ['num', extraClass, m.reliable ? '' : 'unreliable'].filter((c) => c.length > 0).join(' ');
+  const title = m.reliable ? `n = ${formatCount(m.n)}` : unreliableNote(m, minTrades);
+  return `<td class="${classes}" title="${escapeHtml(title)}">${escapeHtml(text)}</td>`;
+}
+
+/** A small badge "n < 30" after a figure that rests on too few trades. */
+export function lowSampleBadge(reliable: boolean, minTrades: number): string {
+  return reliable
+    ? ''
+    : `<span class="badge low-n" title="fewer than ${minTrades} trades">n &lt; ${minTrades}</span>`;
+}
+
+/** The headline figures of a PolicySummary, in a fixed order, for side-by-side tables. */
+export const SUMMARY_ROWS: readonly {
+  readonly label: string;
+  readonly format: (s: PolicySummary) => string;
+}[] = [
+  { label: 'Trades', format: (s) => formatCount(s.trades) },
+  { label: 'Win rate', format: (s) => formatPercent(s.winRate) },
+  { label: 'Expectancy', format: (s) => formatR(s.expectancyR) },
+  { label: 'Profit factor', format: (s) => formatNumber(s.profitFactor, 2) },
+  { label: 'Total return', format: (s) => formatSignedPercent(s.totalReturn) },
+  { label: 'Max drawdown', format: (s) => formatPercent(s.maxDrawdown) },
+];
