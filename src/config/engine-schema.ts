@@ -199,7 +199,9 @@ export const EngineConfig = z
           .positive()
           .nullable()
           .default(96)
-          .describe('TIME_EXIT after this many candles of the signal timeframe since the fill (null: never).'),
+          .describe(
+            'TIME_EXIT after this many candles of the signal timeframe since the fill (null: never).',
+          ),
         feePerSide: z
           .number()
           .min(0)

@@ -7,7 +7,10 @@ import type { ContractCase } from './contract-case.js';
 
 const cases: ContractCase[] = [...catalogA, ...catalogB];
 
-function runStream(c: ContractCase, s: CandleColumns): { stable: boolean[]; values: (readonly number[] | null)[] } {
+function runStream(
+  c: ContractCase,
+  s: CandleColumns,
+): { stable: boolean[]; values: (readonly number[] | null)[] } {
   const stream = c.createStream();
   const stable: boolean[] = [];
   const values: (readonly number[] | null)[] = [];

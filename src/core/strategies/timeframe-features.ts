@@ -60,7 +60,11 @@ const DONCHIAN_PERIOD = 20;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function emptySnapshot(timeframe: Timeframe, levels: LevelTracker, patterns: Map<string, number>): Mutable<TfSnapshot> {
+function emptySnapshot(
+  timeframe: Timeframe,
+  levels: LevelTracker,
+  patterns: Map<string, number>,
+): Mutable<TfSnapshot> {
   const n = Number.NaN;
   return {
     timeframe,
@@ -243,7 +247,8 @@ export class TimeframeFeatures {
       scanner.update(c, this.patternOut);
       this.patternMap.clear();
       const names = scanner.names;
-      for (let k = 0; k < names.length; k++) if (this.patternOut[k] !== 0) this.patternMap.set(names[k], this.patternOut[k]);
+      for (let k = 0; k < names.length; k++)
+        if (this.patternOut[k] !== 0) this.patternMap.set(names[k], this.patternOut[k]);
     }
   }
 
