@@ -1,0 +1,51 @@
+import type { Timeframe } from '../../core/candles/timeframe.js';
+import type { Signal } from '../../core/signals/types.js';
+import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
+import type { EventBus } from '../bus/event-bus.js';
+
+export interface TimeframeStatus {
+  readonly timeframe: Timeframe;
+  /** Open time of the last closed candle of this timeframe, or null before the first. */
+  readonly lastOpenTime: number | null;
+  /** When it closed (open time + timeframe). */
+  readonly lastCloseTime: number | null;
+  /** Wall-clock now minus the last close: how far behind the feed is (meaningful for live sources). */
+  readonly lagMs: number | null;
+}
+
+export interface SymbolStatus {
+  readonly symbol: string;
+  readonly timeframes: readonly TimeframeStatus[];
+}
+
+export interface RuntimeStatus {
+  readonly source: {
+    readonly kind: string;
+    readonly label: SourceLabel;
+    readonly state: SourceState;
+    readonly detail: string;
+  };
+  readonly symbols: readonly SymbolStatus[];
+  /** Time the pipeline took per base candle (store and publish included), in microseconds. */
+  readonly pipeline: { readonly candles: number; readonly p50Us: number | null; readonly p99Us: number | null };
+  /** Signals created since 00:00 UTC of the latest candle's day. */
+  readonly signalsToday: number;
+  readonly startedAt: number;
+}
+
+/**
+ * What the API and the WebSocket see of the live runtime. `LiveRuntime` implements it; the
+ * API never reaches into the pipeline itself.
+ */
+export interface RuntimeView {
+  readonly bus: EventBus;
+  status(): RuntimeStatus;
+  /** Signals PENDING or ACTIVE now, newest first. */
+  liveSignals(): readonly Signal[];
+  symbols(): readonly string[];
+  /** Adds a symbol at run time: warms it up from history, then follows it. */
+  addSymbol(symbol: string): Promise<void>;
+  removeSymbol(symbol: string): Promise<void>;
+  /** Readiness: the store answers and the market source is in a usable state. */
+  ready(): { readonly ok: boolean; readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>> };
+}
