@@ -36,6 +36,31 @@ export const LogConfig = z
   })
   .strict();
 
+export const LiveConfig = z
+  .object({
+    source: z
+      .enum(['binance', 'replay', 'demo'])
+      .default('binance')
+      .describe('Market source: binance (any ccxt exchange via `exchange`), replay of files, or the demo simulator.'),
+    fallbackToDemo: z
+      .boolean()
+      .default(true)
+      .describe('When the exchange cannot be reached at start, say so and run the demo source instead.'),
+    connectTimeoutMs: z.number().int().positive().default(5000).describe('How long to wait for the exchange at start.'),
+    warmupDays: z
+      .number()
+      .positive()
+      .max(365)
+      .default(35)
+      .describe('Days of base candles replayed into the pipeline at start (35 covers EMA 200 on 4h).'),
+    replaySpeed: z
+      .union([z.number().positive(), z.literal('max')])
+      .default(60)
+      .describe('Replay pace: market time per wall time (60 = one hour per minute) or "max".'),
+    demoSeed: z.number().int().default(42).describe('Seed of the demo market simulator.'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     dataDir: z
@@ -56,6 +81,7 @@ export const ConfigSchema = z
     engine: EngineConfig.default(EngineConfig.parse({})).describe(
       'The signal engine: timeframes, strategies, scoring, risk.',
     ),
+    live: LiveConfig.default(LiveConfig.parse({})).describe('The live service: market source, warm-up, replay speed.'),
     store: StoreConfig.default(StoreConfig.parse({})),
     log: LogConfig.default(LogConfig.parse({})),
   })
