@@ -41,12 +41,19 @@ export const LiveConfig = z
     source: z
       .enum(['binance', 'replay', 'demo'])
       .default('binance')
-      .describe('Market source: binance (any ccxt exchange via `exchange`), replay of files, or the demo simulator.'),
+      .describe(
+        'Market source: binance (any ccxt exchange via `exchange`), replay of files, or the demo simulator.',
+      ),
     fallbackToDemo: z
       .boolean()
       .default(true)
       .describe('When the exchange cannot be reached at start, say so and run the demo source instead.'),
-    connectTimeoutMs: z.number().int().positive().default(5000).describe('How long to wait for the exchange at start.'),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5000)
+      .describe('How long to wait for the exchange at start.'),
     warmupDays: z
       .number()
       .positive()
@@ -58,6 +65,59 @@ export const LiveConfig = z
       .default(60)
       .describe('Replay pace: market time per wall time (60 = one hour per minute) or "max".'),
     demoSeed: z.number().int().default(42).describe('Seed of the demo market simulator.'),
+  })
+  .strict();
+
+/** A list given as YAML/JSON array, or as one comma-separated string (how env variables carry lists). */
+function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x.length > 0)
+        : v,
+    z.array(item),
+  );
+}
+
+export const ApiConfig = z
+  .object({
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(8000)
+      .describe('HTTP port of the REST API and WebSocket.'),
+    host: z.string().min(1).default('0.0.0.0').describe('Interface the API listens on.'),
+    adminKeys: listOf(z.string().min(16, 'admin keys must be at least 16 characters'))
+      .default([])
+      .describe(
+        'Bearer keys for admin routes (adding/removing symbols). None: admin routes are refused. Env: ALPHAPULSE_API__ADMIN_KEYS=key1,key2.',
+      ),
+    corsOrigins: listOf(z.string().min(1))
+      .default([])
+      .describe(
+        'Origins allowed to call the API from a browser (exact match, e.g. https://app.example.com). None: no CORS.',
+      ),
+    rateLimit: z
+      .object({
+        max: z.number().int().min(1).default(300).describe('Requests per client IP per window.'),
+        timeWindowMs: z.number().int().min(1).default(60_000).describe('Rate-limit window in milliseconds.'),
+      })
+      .strict()
+      .default({ max: 300, timeWindowMs: 60_000 }),
+    bodyLimitBytes: z.number().int().min(1).default(65_536).describe('Largest accepted request body.'),
+    requestTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(10_000)
+      .describe(
+        'A request that has not been fully received and answered in this time is dropped (0: no limit).',
+      ),
   })
   .strict();
 
@@ -81,9 +141,12 @@ export const ConfigSchema = z
     engine: EngineConfig.default(EngineConfig.parse({})).describe(
       'The signal engine: timeframes, strategies, scoring, risk.',
     ),
-    live: LiveConfig.default(LiveConfig.parse({})).describe('The live service: market source, warm-up, replay speed.'),
+    live: LiveConfig.default(LiveConfig.parse({})).describe(
+      'The live service: market source, warm-up, replay speed.',
+    ),
     store: StoreConfig.default(StoreConfig.parse({})),
     log: LogConfig.default(LogConfig.parse({})),
+    api: ApiConfig.default(ApiConfig.parse({})).describe('The REST API and WebSocket server.'),
   })
   .strict();
 
