@@ -259,12 +259,6 @@ describe.skipIf(!hasRealData)('alphapulse import, resample, candles on real data
     expect(compared).toBeGreaterThan(2100);
   });
 
-  it('starts the service skeleton on the store', () => {
-    const r = runCli(['serve', '--db', db]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/binance BTCUSDT 1m: 130,708 candles/);
-  });
-
   it('copies of a real file under a Binance-style name are inferred', () => {
     const named = join(dir, 'ETHUSDT-1h-2025-01.csv');
     copyFileSync(realDataPath('binance_ETHUSDT_1h.csv'), named);

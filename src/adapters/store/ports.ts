@@ -29,6 +29,8 @@ export interface TimeRange {
   readonly from?: number;
   /** Exclusive upper bound on open time (ms). */
   readonly to?: number;
+  /** At most this many candles (the earliest ones). */
+  readonly limit?: number;
 }
 
 /** The port every candle store implements (SQLite by default; PostgreSQL later). */

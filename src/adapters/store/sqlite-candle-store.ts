@@ -60,6 +60,7 @@ export class SqliteCandleStore implements CandleStore {
   private readonly chunkParams: (number | null)[] = new Array(CHUNK * 9).fill(null);
   private readonly countStmt: Statement;
   private readonly selectStmt: Statement;
+  private readonly selectLimitStmt: Statement;
   private readonly timesStmt: Statement;
   private inAtomic = false;
 
@@ -72,6 +73,9 @@ export class SqliteCandleStore implements CandleStore {
     );
     this.selectStmt = this.db.prepare(
       'SELECT open_time, open, high, low, close, volume, quote_volume, trades FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time',
+    );
+    this.selectLimitStmt = this.db.prepare(
+      'SELECT open_time, open, high, low, close, volume, quote_volume, trades FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time LIMIT ?',
     );
     this.timesStmt = this.db
       .prepare(
@@ -183,6 +187,16 @@ export class SqliteCandleStore implements CandleStore {
     if (id === null) return;
     for (const r of this.selectStmt.iterate(id, range.from ?? 0, range.to ?? MAX_TIME))
       yield toCandle(r as CandleRow);
+  }
+
+  /** Open time of the latest stored candle of the series, or null when it has none. */
+  lastOpenTime(key: SeriesKey): number | null {
+    const id = this.seriesId(key, false);
+    if (id === null) return null;
+    const row = this.db.prepare('SELECT MAX(open_time) AS t FROM candles WHERE series_id = ?').get(id) as {
+      t: number | null;
+    };
+    return row.t;
   }
 
   countCandles(key: SeriesKey, range: TimeRange = {}): number {

@@ -1,0 +1,225 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Candle } from '../../core/candles/candle.js';
+import { alignTime, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import type { CandleHandler, MarketSource, SourceState } from './source.js';
+
+export interface DemoOptions {
+  readonly timeframe: Timeframe;
+  readonly seed: number;
+  /** Days of history the simulator holds before `now` (for warm-up). */
+  readonly historyDays: number;
+  /** Market time per wall time; 1 = real time. */
+  readonly speed?: number;
+  readonly now?: () => number;
+}
+
+/** mulberry32: small, fast, seedable; the simulator must give the same market for the same seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hashSymbol(symbol: string, seed: number): number {
+  let h = 2166136261 ^ seed;
+  for (let i = 0; i < symbol.length; i++) h = Math.imul(h ^ symbol.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+const START_PRICES: Record<string, number> = {
+  BTCUSDT: 60_000,
+  ETHUSDT: 3_000,
+  SOLUSDT: 150,
+  BNBUSDT: 600,
+  XRPUSDT: 0.6,
+};
+
+/**
+ * One simulated market: a regime-switching random walk with volatility clusters. Regimes
+ * (up-trend, down-trend, range) persist for hours and switch at random; volatility follows a
+ * GARCH(1,1)-like recursion so calm and wild stretches cluster as in real markets.
+ */
+class SimulatedMarket {
+  private readonly random: () => number;
+  private price: number;
+  private variance: number;
+  private drift = 0;
+  private regimeLeft = 0;
+  private readonly candles: Candle[] = [];
+  private nextOpen: number;
+
+  constructor(
+    symbol: string,
+    seed: number,
+    start: number,
+    private readonly step: number,
+  ) {
+    this.random = rng(hashSymbol(symbol, seed));
+    this.price = START_PRICES[symbol] ?? 100;
+    this.variance = 0.0008 ** 2;
+    this.nextOpen = start;
+  }
+
+  private gaussian(): number {
+    const u = Math.max(this.random(), 1e-12);
+    const v = this.random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Generates candles until the one opening at `openTime` exists. */
+  extendTo(openTime: number): void {
+    while (this.nextOpen <= openTime) {
+      if (this.regimeLeft <= 0) {
+        const r = this.random();
+        this.drift = r < 0.35 ? 0.00012 : r < 0.7 ? -0.00012 : 0;
+        this.regimeLeft = 120 + Math.floor(this.random() * 720);
+      }
+      this.regimeLeft--;
+      const shock = this.gaussian() * Math.sqrt(this.variance);
+      this.variance = 2e-8 + 0.08 * shock * shock + 0.9 * this.variance;
+      const open = this.price;
+      const close = open * Math.exp(this.drift + shock);
+      const sd = Math.sqrt(this.variance);
+      const high = Math.max(open, close) * (1 + Math.abs(this.gaussian()) * sd * 0.6);
+      const low = Math.min(open, close) * (1 - Math.abs(this.gaussian()) * sd * 0.6);
+      const volume = (50 + 400 * this.random()) * (1 + (Math.abs(shock) / sd) * 0.5);
+      this.candles.push({
+        openTime: this.nextOpen,
+        open: round(open),
+        high: round(high),
+        low: round(low),
+        close: round(close),
+        volume: Math.round(volume * 1000) / 1000,
+      });
+      // rounding may not move the extremes inside the body; keep the candle valid
+      const c = this.candles[this.candles.length - 1];
+      if (c.high < Math.max(c.open, c.close) || c.low > Math.min(c.open, c.close)) {
+        this.candles[this.candles.length - 1] = {
+          ...c,
+          high: Math.max(c.high, c.open, c.close),
+          low: Math.min(c.low, c.open, c.close),
+        };
+      }
+      this.price = close;
+      this.nextOpen += this.step;
+    }
+  }
+
+  range(from: number, to: number): Candle[] {
+    this.extendTo(to - this.step);
+    return this.candles.filter((c) => c.openTime >= from && c.openTime < to);
+  }
+}
+
+function round(x: number): number {
+  const digits = x >= 1000 ? 2 : x >= 1 ? 4 : 6;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/**
+ * The built-in demo market for a machine with no network and no data. Deterministic for a
+ * seed: the same seed gives the same candles. Always labelled DEMO.
+ */
+export class DemoSource implements MarketSource {
+  readonly kind = 'demo';
+  readonly label = 'DEMO' as const;
+  readonly timeframe: Timeframe;
+  private readonly step: number;
+  private readonly markets = new Map<string, SimulatedMarket>();
+  private readonly origin: number;
+  private readonly wallStart: number;
+  private readonly speed: number;
+  private readonly now: () => number;
+  private current: SourceState = 'idle';
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private readonly last = new Map<string, number>();
+
+  constructor(private readonly opts: DemoOptions) {
+    this.timeframe = opts.timeframe;
+    this.step = timeframeMs(opts.timeframe);
+    this.now = opts.now ?? Date.now;
+    this.speed = opts.speed ?? 1;
+    if (!(this.speed > 0)) throw new RangeError(`demo speed must be > 0, got ${this.speed}`);
+    this.wallStart = this.now();
+    this.origin = alignTime(opts.timeframe, this.wallStart - opts.historyDays * 86_400_000);
+  }
+
+  state(): SourceState {
+    return this.current;
+  }
+
+  describe(): string {
+    return `DEMO market simulator (seed ${this.opts.seed}, ${this.speed}x): simulated prices, not a real market`;
+  }
+
+  /** Market time now: wall time, accelerated by `speed` from the moment the source was made. */
+  marketNow(): number {
+    return this.wallStart + (this.now() - this.wallStart) * this.speed;
+  }
+
+  private market(symbol: string): SimulatedMarket {
+    let m = this.markets.get(symbol);
+    if (!m) {
+      m = new SimulatedMarket(symbol, this.opts.seed, this.origin, this.step);
+      this.markets.set(symbol, m);
+    }
+    return m;
+  }
+
+  /** Closed candles only: a candle exists once market time has passed its close. */
+  private closedBefore(): number {
+    return alignTime(this.timeframe, this.marketNow());
+  }
+
+  async history(symbol: string, from: number, to?: number): Promise<Candle[]> {
+    const end = Math.min(to ?? Number.POSITIVE_INFINITY, this.closedBefore());
+    return this.market(symbol).range(Math.max(from, this.origin), end);
+  }
+
+  async start(after: ReadonlyMap<string, number>, onCandle: CandleHandler): Promise<void> {
+    for (const [s, t] of after) this.last.set(s, t);
+    this.current = 'live';
+    this.loop = this.run(onCandle);
+    this.loop.catch(() => {
+      this.current = 'failed';
+    });
+  }
+
+  private async run(onCandle: CandleHandler): Promise<void> {
+    while (!this.stopping) {
+      const end = this.closedBefore();
+      for (const symbol of [...this.last.keys()].sort()) {
+        const from = (this.last.get(symbol) ?? this.origin - this.step) + this.step;
+        for (const c of this.market(symbol).range(from, end)) {
+          if (this.stopping || !this.last.has(symbol)) break;
+          await onCandle(symbol, c);
+          this.last.set(symbol, c.openTime);
+        }
+      }
+      // wake up about when the next candle closes (market time scaled to wall time)
+      const wait = Math.max(50, Math.min(1000, (end + this.step - this.marketNow()) / this.speed));
+      await sleep(wait);
+    }
+  }
+
+  async addSymbol(symbol: string, after?: number): Promise<void> {
+    this.last.set(symbol, after ?? this.closedBefore() - this.step);
+  }
+
+  removeSymbol(symbol: string): void {
+    this.last.delete(symbol);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.loop) await this.loop.catch(() => {});
+    this.current = 'stopped';
+  }
+}

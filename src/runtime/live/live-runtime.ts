@@ -1,0 +1,298 @@
+import type { MarketSource } from '../../adapters/market/source.js';
+import type { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
+import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import type { Config } from '../../config/schema.js';
+import type { Candle } from '../../core/candles/candle.js';
+import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import type { PipelineEvent } from '../../core/pipeline/events.js';
+import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
+import type { Signal } from '../../core/signals/types.js';
+import { EventBus } from '../bus/event-bus.js';
+import type { RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
+
+export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
+
+export interface LiveRuntimeOptions {
+  readonly config: Config;
+  readonly source: MarketSource;
+  readonly candles: SqliteCandleStore;
+  readonly signals: SqliteSignalStore;
+  readonly bus?: EventBus;
+  readonly log?: LogFn;
+  /** Wall clock, for lag and warm-up windows only (the pipeline's clock is candle time). */
+  readonly now?: () => number;
+}
+
+const DAY = 86_400_000;
+const TIMING_WINDOW = 2048;
+const RECOVERY_PAGE = 20_000;
+
+/**
+ * source -> SignalPipeline (with outcome tracking) -> store -> bus. Crash-only: `start` is also
+ * the recovery path. It replays the stored base candles through a fresh pipeline (rewriting the
+ * same signals, idempotently, publishing nothing), then asks the source for what came after
+ * the last stored candle. Each candle and everything it caused are stored in one transaction
+ * before anything is published, so a kill -9 loses nothing that was acknowledged.
+ */
+export class LiveRuntime implements RuntimeView {
+  readonly bus: EventBus;
+  private readonly config: Config;
+  private readonly source: MarketSource;
+  private readonly candleStore: SqliteCandleStore;
+  private readonly signalStore: SqliteSignalStore;
+  private readonly log: LogFn;
+  private readonly now: () => number;
+  private readonly base: Timeframe;
+  private readonly baseMs: number;
+  private pipeline: SignalPipeline;
+  private readonly watched = new Set<string>();
+  private readonly lastBase = new Map<string, number>();
+  private readonly timings = new Float64Array(TIMING_WINDOW);
+  private timingCount = 0;
+  private processed = 0;
+  private signalsDay = -1;
+  private signalsToday = 0;
+  private readonly startedAt: number;
+  private started = false;
+
+  constructor(opts: LiveRuntimeOptions) {
+    this.config = opts.config;
+    this.source = opts.source;
+    this.candleStore = opts.candles;
+    this.signalStore = opts.signals;
+    this.bus =
+      opts.bus ?? new EventBus((topic, e) => this.log('error', `listener of ${topic} failed: ${String(e)}`));
+    this.log = opts.log ?? (() => {});
+    this.now = opts.now ?? Date.now;
+    this.base = opts.config.engine.baseTimeframe;
+    this.baseMs = timeframeMs(this.base);
+    this.pipeline = new SignalPipeline(opts.config.engine);
+    this.startedAt = this.now();
+  }
+
+  private key(symbol: string) {
+    return { exchange: this.exchangeName(), symbol, timeframe: this.base };
+  }
+
+  /** Candles are stored under the source they came from: replays and demos never mix with live data. */
+  private exchangeName(): string {
+    return this.source.label === 'LIVE' ? this.config.exchange : this.source.kind;
+  }
+
+  async start(symbols: readonly string[] = this.config.symbols): Promise<void> {
+    if (this.started) throw new Error('the runtime is already started');
+    this.started = true;
+    for (const s of symbols) this.watched.add(s);
+    if (this.source.label !== 'REPLAY') {
+      for (const s of symbols) await this.backfill(s);
+    }
+    this.recover(symbols);
+    const after = new Map<string, number>();
+    for (const s of symbols) after.set(s, this.lastBase.get(s) ?? Number.NEGATIVE_INFINITY);
+    this.log('info', `${this.source.label}: ${this.source.describe()}`);
+    await this.source.start(after, (symbol, candle) => this.onCandle(symbol, candle));
+    this.bus.publish('status', { reason: 'started' });
+  }
+
+  /** Fetches missing history (warm-up window, or the gap since the last stored candle) into the store. */
+  private async backfill(symbol: string): Promise<void> {
+    const now = this.now();
+    const from = now - this.config.live.warmupDays * DAY;
+    const last = this.candleStore.lastOpenTime(this.key(symbol));
+    const start = last === null ? from : Math.max(from, last + this.baseMs);
+    const got = await this.source.history(symbol, start, now);
+    if (got.length) {
+      this.candleStore.upsertCandles(this.key(symbol), got);
+      this.log('info', `${symbol}: stored ${got.length} candles of history`);
+    }
+  }
+
+  /** Replays stored candles into a fresh pipeline: state rebuilt, signals rewritten, nothing published. */
+  private recover(symbols: readonly string[]): void {
+    // pages, not a cursor: the connection cannot write (signals) while a read statement is open
+    const series = symbols.map((s) => {
+      const last = this.candleStore.lastOpenTime(this.key(s));
+      const from =
+        last === null || this.source.label === 'REPLAY'
+          ? Number.NEGATIVE_INFINITY
+          : last - this.config.live.warmupDays * DAY;
+      return { symbol: s, from, page: [] as Candle[], pos: 0, done: last === null };
+    });
+    const refill = (s: (typeof series)[number]): void => {
+      if (s.pos < s.page.length || s.done) return;
+      s.page = this.candleStore.getCandles(this.key(s.symbol), {
+        from: Number.isFinite(s.from) ? s.from : undefined,
+        limit: RECOVERY_PAGE,
+      });
+      s.pos = 0;
+      if (s.page.length < RECOVERY_PAGE) s.done = true;
+      if (s.page.length) s.from = s.page[s.page.length - 1].openTime + 1;
+    };
+    let n = 0;
+    for (;;) {
+      let best: (typeof series)[number] | null = null;
+      for (const s of series) {
+        refill(s);
+        if (s.pos < s.page.length && (!best || s.page[s.pos].openTime < best.page[best.pos].openTime))
+          best = s;
+      }
+      if (!best) break;
+      this.process(best.symbol, best.page[best.pos++], false);
+      n++;
+    }
+    if (n) this.log('info', `recovered: replayed ${n} stored candles into the pipeline`);
+  }
+
+  private onCandle(symbol: string, candle: Candle): void {
+    if (!this.watched.has(symbol)) return;
+    const last = this.lastBase.get(symbol);
+    if (last !== undefined && candle.openTime <= last) return; // already seen: a source may repeat after a reconnect
+    const t0 = performance.now();
+    this.process(symbol, candle, true);
+    this.timings[this.timingCount++ % TIMING_WINDOW] = (performance.now() - t0) * 1000;
+  }
+
+  /**
+   * One closed base candle: stored with everything the pipeline made of it in one
+   * transaction, then (when live) published.
+   */
+  private process(symbol: string, candle: Candle, live: boolean): void {
+    const events: PipelineEvent[] = [];
+    const db = this.signalStore.db;
+    db.transaction(() => {
+      if (live) this.candleStore.upsertCandles(this.key(symbol), [candle]);
+      this.pipeline.process(symbol, candle, (e) => {
+        events.push(e);
+        switch (e.type) {
+          case 'signal.created':
+          case 'signal.updated':
+            this.signalStore.saveSignal(e.signal);
+            break;
+          case 'signal.rejected':
+            this.signalStore.saveRejected(e.candidate);
+            break;
+          case 'outcome.closed':
+            this.signalStore.saveOutcome(e.outcome, e.shadow);
+            break;
+          default:
+            break;
+        }
+      });
+    })();
+    this.lastBase.set(symbol, candle.openTime);
+    this.processed++;
+    for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+    if (!live) return;
+    this.bus.publish('candle.closed', { symbol, timeframe: this.base, candle });
+    for (const e of events) {
+      switch (e.type) {
+        case 'candle.closed':
+          this.bus.publish('candle.closed', { symbol: e.symbol, timeframe: e.timeframe, candle: e.candle });
+          break;
+        case 'signal.created':
+          this.bus.publish('signal.created', { signal: e.signal });
+          break;
+        case 'signal.updated':
+          this.bus.publish('signal.updated', { signal: e.signal, previous: e.previous });
+          break;
+        case 'outcome.closed':
+          if (!e.shadow) this.bus.publish('outcome.closed', { outcome: e.outcome, signal: e.signal });
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private countSignal(createdAt: number): void {
+    const day = Math.floor(createdAt / DAY);
+    if (day !== this.signalsDay) {
+      this.signalsDay = day;
+      this.signalsToday = 0;
+    }
+    this.signalsToday++;
+  }
+
+  async stop(): Promise<void> {
+    await this.source.stop();
+  }
+
+  liveSignals(): readonly Signal[] {
+    const all: Signal[] = [];
+    for (const s of this.watched) all.push(...this.pipeline.liveSignals(s));
+    return all.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  symbols(): readonly string[] {
+    return [...this.watched].sort();
+  }
+
+  async addSymbol(symbol: string): Promise<void> {
+    if (this.watched.has(symbol)) return;
+    if (this.source.label !== 'REPLAY') await this.backfill(symbol);
+    // warm the new symbol up from its stored candles (other symbols' state is untouched)
+    const from = this.source.label === 'REPLAY' ? undefined : this.now() - this.config.live.warmupDays * DAY;
+    for (const c of this.candleStore.getCandles(this.key(symbol), { from })) this.process(symbol, c, false);
+    this.watched.add(symbol);
+    await this.source.addSymbol(symbol, this.lastBase.get(symbol));
+    this.bus.publish('status', { reason: `added ${symbol}` });
+  }
+
+  async removeSymbol(symbol: string): Promise<void> {
+    if (!this.watched.delete(symbol)) return;
+    this.source.removeSymbol(symbol);
+    this.bus.publish('status', { reason: `removed ${symbol}` });
+  }
+
+  status(): RuntimeStatus {
+    const now = this.now();
+    const tfs = [this.base, ...[...this.pipeline.timeframes().keys()].filter((t) => t !== this.base)];
+    const symbols: SymbolStatus[] = this.symbols().map((symbol) => ({
+      symbol,
+      timeframes: tfs.map((timeframe) => {
+        const lastOpen =
+          timeframe === this.base
+            ? (this.lastBase.get(symbol) ?? null)
+            : (this.pipeline.snapshot(symbol, timeframe)?.openTime ?? null);
+        const open = lastOpen === null || Number.isNaN(lastOpen) ? null : lastOpen;
+        const close = open === null ? null : open + timeframeMs(timeframe);
+        return {
+          timeframe,
+          lastOpenTime: open,
+          lastCloseTime: close,
+          lagMs: close === null ? null : now - close,
+        };
+      }),
+    }));
+    const n = Math.min(this.timingCount, TIMING_WINDOW);
+    const sorted = Array.from(this.timings.subarray(0, n)).sort((a, b) => a - b);
+    const q = (p: number) => (n === 0 ? null : sorted[Math.min(n - 1, Math.floor(p * n))]);
+    return {
+      source: {
+        kind: this.source.kind,
+        label: this.source.label,
+        state: this.source.state(),
+        detail: this.source.describe(),
+      },
+      symbols,
+      pipeline: { candles: this.processed, p50Us: q(0.5), p99Us: q(0.99) },
+      signalsToday: this.signalsToday,
+      startedAt: this.startedAt,
+    };
+  }
+
+  ready(): { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> } {
+    let store = { ok: true, detail: 'SQLite answers' };
+    try {
+      this.signalStore.db.prepare('SELECT 1').get();
+    } catch (e) {
+      store = { ok: false, detail: `store unreachable: ${(e as Error).message}` };
+    }
+    const st = this.source.state();
+    const source = {
+      ok: st === 'live' || st === 'finished',
+      detail: `${this.source.label} source is ${st}`,
+    };
+    return { ok: store.ok && source.ok, checks: { store, source } };
+  }
+}
