@@ -91,8 +91,6 @@ export function formatDate(ms: number | null | undefined): string {
 }
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** The two largest units: "45m", "5h 30m", "3d 4h". */
 export function formatDuration(ms: number | null | undefined): string {

@@ -15,6 +15,7 @@ import {
   formatNumber,
   formatPercent,
   formatR,
+  formatSigned,
   formatSignedPercent,
   formatTime,
 } from './format.js';
@@ -182,7 +183,12 @@ export const METRIC_SECTIONS: readonly { readonly title: string; readonly rows: 
         pick: (p) => p.grossProfitPct,
         format: signedPct,
       },
-      { label: 'Gross loss', help: 'Sum of losing returns.', pick: (p) => p.grossLossPct, format: signedPct },
+      {
+        label: 'Gross loss',
+        help: 'Sum of losing returns.',
+        pick: (p) => p.grossLossPct,
+        format: (m) => (m.value === null || m.value === 0 ? signedPct(m) : formatSignedPercent(-m.value)),
+      },
       {
         label: 'Best trade',
         help: 'Highest return of a single trade.',
@@ -249,15 +255,60 @@ export function lowSampleBadge(reliable: boolean, minTrades: number): string {
     : `<span class="badge low-n" title="fewer than ${minTrades} trades">n &lt; ${minTrades}</span>`;
 }
 
+function difference(a: number | null, b: number | null, write: (x: number) => string): string {
+  return a === null || b === null ? '—' : write(b - a);
+}
+
+const points = (x: number): string => `${formatSigned(x * 100, 2)} pp`;
+
 /** The headline figures of a PolicySummary, in a fixed order, for side-by-side tables. */
 export const SUMMARY_ROWS: readonly {
   readonly label: string;
   readonly format: (s: PolicySummary) => string;
+  /** The change from one summary to another, in the figure's own unit. */
+  readonly delta: (from: PolicySummary, to: PolicySummary) => string;
 }[] = [
-  { label: 'Trades', format: (s) => formatCount(s.trades) },
-  { label: 'Win rate', format: (s) => formatPercent(s.winRate) },
-  { label: 'Expectancy', format: (s) => formatR(s.expectancyR) },
-  { label: 'Profit factor', format: (s) => formatNumber(s.profitFactor, 2) },
-  { label: 'Total return', format: (s) => formatSignedPercent(s.totalReturn) },
-  { label: 'Max drawdown', format: (s) => formatPercent(s.maxDrawdown) },
+  {
+    label: 'Trades',
+    format: (s) => formatCount(s.trades),
+    delta: (a, b) => formatSigned(b.trades - a.trades, 0),
+  },
+  {
+    label: 'Win rate',
+    format: (s) => formatPercent(s.winRate),
+    delta: (a, b) => difference(a.winRate, b.winRate, points),
+  },
+  {
+    label: 'Expectancy',
+    format: (s) => formatR(s.expectancyR),
+    delta: (a, b) => difference(a.expectancyR, b.expectancyR, (x) => formatR(x)),
+  },
+  {
+    label: 'Profit factor',
+    format: (s) => formatNumber(s.profitFactor, 2),
+    delta: (a, b) => difference(a.profitFactor, b.profitFactor, (x) => formatSigned(x, 2)),
+  },
+  {
+    label: 'Total return',
+    format: (s) => formatSignedPercent(s.totalReturn),
+    delta: (a, b) => difference(a.totalReturn, b.totalReturn, points),
+  },
+  {
+    label: 'Max drawdown',
+    format: (s) => formatPercent(s.maxDrawdown),
+    delta: (a, b) => difference(a.maxDrawdown, b.maxDrawdown, points),
+  },
 ];
+
+/** The headline figures of a Performance as a PolicySummary, to stand beside the others. */
+export function summaryOf(p: Performance): PolicySummary {
+  return {
+    trades: p.trades,
+    winRate: p.winRate.value,
+    expectancyR: p.expectancyR.value,
+    profitFactor: p.profitFactor.value,
+    totalReturn: p.totalReturn.value,
+    maxDrawdown: p.maxDrawdown.value,
+    reliable: p.trades >= p.minTrades,
+  };
+}
