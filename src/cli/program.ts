@@ -3,6 +3,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerCandles } from './commands/candles.js';
 import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
+import { registerIndicators } from './commands/indicators.js';
 import { registerResample } from './commands/resample.js';
 import { registerServe } from './commands/serve.js';
 import { registerSignals } from './commands/signals.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerResample(program);
   registerCandles(program);
+  registerIndicators(program);
   registerSignals(program);
   registerBacktest(program);
   registerConfig(program);
