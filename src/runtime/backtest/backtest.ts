@@ -8,7 +8,7 @@ import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
-import { type FileInput, mergeFiles } from '../replay/file-source.js';
+import { type FileInput, mergeFiles, type SymbolCandle } from '../replay/file-source.js';
 import type {
   BacktestReport,
   ChartSeries,
@@ -31,6 +31,11 @@ export interface BacktestOptions {
   /** Timeframe of the candles kept for charts (default 1h). */
   readonly chartTimeframe?: Timeframe;
   readonly onProgress?: (candles: number) => void;
+  /**
+   * Candles already read, in time order (for benchmarks and the store): replaces reading
+   * `inputs`, which then only describe the symbols.
+   */
+  readonly feed?: AsyncIterable<readonly SymbolCandle[]> | Iterable<readonly SymbolCandle[]>;
 }
 
 export interface BacktestResult {
@@ -189,7 +194,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   }
 
   const baseMs = timeframeMs(engine.baseTimeframe);
-  for await (const batch of mergeFiles(opts.inputs, opts.to)) {
+  for await (const batch of opts.feed ?? mergeFiles(opts.inputs, opts.to)) {
     for (const { symbol, candle } of batch) {
       const closeAt = candle.openTime + baseMs;
       // the policy replays see this candle before the pipeline can create signals at its close
