@@ -12,6 +12,18 @@ import { OutcomeTracker } from '../src/core/outcomes/tracker.js';
 import type { AmbiguityPolicy, Outcome } from '../src/core/outcomes/types.js';
 import { signalId } from '../src/core/signals/id.js';
 import type { Direction, EntryType, Priority, Signal, StrategyName } from '../src/core/signals/types.js';
+import { toClientChart, toClientEquity } from '../src/runtime/backtest/html/client-data.js';
+import {
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatPrice,
+  formatR,
+  formatSignedPercent,
+  formatTime,
+  humanise,
+  jsonForScript,
+} from '../src/runtime/backtest/html/format.js';
 import { renderHtmlReport } from '../src/runtime/backtest/html-report.js';
 import type {
   BacktestReport,
@@ -390,6 +402,63 @@ function dataBlock(page: string): string {
   return match[1];
 }
 
+describe('HTML report helpers', () => {
+  it('formats numbers for a person', () => {
+    expect(formatNumber(1234567.891, 2)).toBe('1,234,567.89');
+    expect(formatNumber(-0.001, 2)).toBe('0.00');
+    expect(formatNumber(-12.5, 1)).toBe('−12.5');
+    expect(formatNumber(null)).toBe('—');
+    expect(formatPercent(0.48437)).toBe('48.44 %');
+    expect(formatSignedPercent(0.05)).toBe('+5.00 %');
+    expect(formatSignedPercent(-0.0123)).toBe('−1.23 %');
+    expect(formatSignedPercent(0)).toBe('0.00 %');
+    expect(formatR(1.7)).toBe('+1.70 R');
+    expect(formatPrice(64123.456)).toBe('64,123.46');
+    expect(formatPrice(3.45678)).toBe('3.4568');
+    expect(formatPrice(0.5234123)).toBe('0.52341');
+    expect(formatPrice(0.00001234)).toBe('0.00001234');
+    expect(formatTime(Date.UTC(2025, 5, 1, 13, 5))).toBe('2025-06-01 13:05');
+    expect(formatDuration(45 * 60_000)).toBe('45m');
+    expect(formatDuration(5.5 * HOUR)).toBe('5h 30m');
+    expect(formatDuration(76 * HOUR)).toBe('3d 4h');
+    expect(humanise('TP_HIT')).toBe('TP hit');
+    expect(humanise('mean_reversion')).toBe('Mean reversion');
+  });
+
+  it('escapes JSON so it cannot leave a script element', () => {
+    const text = jsonForScript({ a: '</script><!-- & \u2028' });
+    expect(text).not.toMatch(/[<>&\u2028]/);
+    expect(JSON.parse(text)).toEqual({ a: '</script><!-- & \u2028' });
+  });
+
+  it('orders chart candles, drops bad ones and keeps one bar per second', () => {
+    const bar = (time: number, close: number) => ({ time, open: close, high: close, low: close, close });
+    const chart = toClientChart({
+      symbol: 'X',
+      timeframe: '1h',
+      candles: [bar(2 * HOUR, 3), bar(HOUR, 2), bar(HOUR + 1, 9), { ...bar(3 * HOUR, 4), high: Number.NaN }],
+    });
+    expect(chart.candles.map((c) => [c[0], c[4]])).toEqual([
+      [3600, 9],
+      [7200, 3],
+    ]);
+    expect(chart.interval).toBe(3600);
+  });
+
+  it('turns equity into cumulative return from the starting equity', () => {
+    const points = [
+      { time: 0, equity: 100, drawdown: 0 },
+      { time: HOUR, equity: 110, drawdown: 0 },
+      { time: HOUR + 10, equity: 99, drawdown: 0.1 },
+    ];
+    const curve = toClientEquity(points, -0.01);
+    expect(curve.map((p) => p.time)).toEqual([0, 3600]);
+    expect(curve[0].value).toBeCloseTo(0, 12);
+    expect(curve[1].value).toBeCloseTo(-0.01, 12);
+    expect(toClientEquity([], null)).toEqual([]);
+  });
+});
+
 describe('renderHtmlReport: the HTML string', () => {
   it('is one document with the chart library inlined', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
@@ -584,8 +653,32 @@ describe.skipIf(!hasChromium && !inCi)('renderHtmlReport: the page in headless C
     expect(await page.getAttribute('#selected-signal', 'data-price-lines')).toBe('0');
     expect(await page.textContent('#selected-signal')).toContain('outside the charted candles');
 
-    // Back to the clicked signal for the screenshot.
+    // Clicking a signal's marker on the chart selects it too.
+    await page.evaluate(`(() => {
+      const c = window.alphapulseReport.charts.BTCUSDT;
+      c.chart.timeScale().fitContent();
+      c.element.scrollIntoView({ block: 'center' });
+      return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    })()`);
+    const marker = (await page.evaluate(`(() => {
+      const r = window.alphapulseReport;
+      const c = r.charts.BTCUSDT;
+      const index = r.signals.findIndex((s, i) => i > 10 && i !== r.selected() && s.symbol === 'BTCUSDT' && r.candleIndex(c, s.createdAt) >= 0);
+      const s = r.signals[index];
+      const at = r.candleIndex(c, s.createdAt);
+      const bar = c.series.data()[at];
+      const box = c.element.getBoundingClientRect();
+      const x = c.chart.timeScale().timeToCoordinate(c.times[at]);
+      const y = s.direction === 'BUY' ? c.series.priceToCoordinate(bar.low) + 8 : c.series.priceToCoordinate(bar.high) - 8;
+      return { index, x: box.left + x, y: box.top + y };
+    })()`)) as { index: number; x: number; y: number };
+    await page.mouse.click(marker.x, marker.y);
+    expect(await page.evaluate('window.alphapulseReport.selected()')).toBe(marker.index);
+    expect(await page.getAttribute('#selected-signal', 'data-price-lines')).toBe('5');
+
+    // Back to the clicked row for the screenshot, the pointer off the charts.
     await target.click();
+    await page.mouse.move(1, 1);
     await page.evaluate('window.scrollTo(0, 0)');
     mkdirSync(OUTPUT_DIR, { recursive: true });
     writeFileSync(join(OUTPUT_DIR, 'backtest-report.html'), html);

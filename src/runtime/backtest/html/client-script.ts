@@ -336,6 +336,15 @@ export const CLIENT_SCRIPT = String.raw`
   drawCandleCharts();
   drawEquity();
   wireSelection();
+  // A handle for a person at the browser console (and for the page tests): the charts by symbol,
+  // the signals as listed, and the selection.
+  window.alphapulseReport = {
+    charts: charts,
+    signals: signals,
+    candleIndex: candleIndex,
+    select: function (index) { select(index, false); },
+    selected: function () { return selected; },
+  };
   document.body.setAttribute('data-ready', 'true');
 })();
 `;

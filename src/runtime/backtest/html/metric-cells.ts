@@ -248,11 +248,11 @@ export function metricCell(m: Metric, text: string, minTrades: number, extraClas
   return `<td class="${classes}" title="${escapeHtml(title)}">${escapeHtml(text)}</td>`;
 }
 
-/** A small badge "n < 30" after a figure that rests on too few trades. */
-export function lowSampleBadge(reliable: boolean, minTrades: number): string {
-  return reliable
-    ? ''
-    : `<span class="badge low-n" title="fewer than ${minTrades} trades">n &lt; ${minTrades}</span>`;
+/** A small badge "n < 30" after a figure that rests on too few trades ("no trades" when n is 0). */
+export function lowSampleBadge(reliable: boolean, minTrades: number, n?: number): string {
+  if (reliable) return '';
+  if (n === 0) return '<span class="badge no-n">no trades</span>';
+  return `<span class="badge low-n" title="fewer than ${minTrades} trades">n &lt; ${minTrades}</span>`;
 }
 
 function difference(a: number | null, b: number | null, write: (x: number) => string): string {

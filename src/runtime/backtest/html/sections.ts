@@ -89,10 +89,10 @@ ${
 
 function card(label: string, value: string, m: Metric | null, minTrades: number, tone = ''): string {
   const unreliable = m !== null && !m.reliable;
-  const n = m === null ? '' : `n = ${formatCount(m.n)}`;
+  const n = m === null ? '' : m.n === 0 ? 'no trades' : `n = ${formatCount(m.n)}`;
   return `<div class="stat${unreliable ? ' unreliable' : ''}${tone ? ` ${tone}` : ''}" title="${e(m ? (unreliable ? unreliableNote(m, minTrades) : n) : '')}">
 <div class="stat-label">${e(label)}</div><div class="stat-value">${e(value)}</div>
-<div class="stat-n">${e(n)}${unreliable ? ` · n &lt; ${minTrades}` : ''}</div></div>`;
+<div class="stat-n">${e(n)}${unreliable && m.n > 0 ? ` · n &lt; ${minTrades}` : ''}</div></div>`;
 }
 
 function tone(value: number | null): string {
@@ -120,7 +120,7 @@ function metricSectionTable(p: Performance, section: (typeof METRIC_SECTIONS)[nu
       const detail = row.detail ? row.detail(m) : '';
       return `<tr class="${m.reliable ? '' : 'unreliable'}"><th scope="row" title="${e(row.help)}">${e(row.label)}</th>
 ${metricCell(m, row.format(m), p.minTrades, 'value')}<td class="num n">${formatCount(m.n)}</td>
-<td class="detail">${e(detail)} ${lowSampleBadge(m.reliable, p.minTrades)}</td></tr>`;
+<td class="detail">${e(detail)} ${lowSampleBadge(m.reliable, p.minTrades, m.n)}</td></tr>`;
     })
     .join('');
   return `<table class="metrics"><thead><tr><th>${e(section.title)}</th><th class="num">Value</th><th class="num">n</th><th>Interval / note</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -129,11 +129,12 @@ ${metricCell(m, row.format(m), p.minTrades, 'value')}<td class="num n">${formatC
 /** The overall figures in two columns: edge and habits on the left, returns and risk on the right. */
 export function overallTable(p: Performance): string {
   const [edge, returns, habits] = METRIC_SECTIONS;
+  const span = p.trades > 0 ? ` · from ${formatTime(p.firstOpenTime)} to ${formatTime(p.lastCloseTime)}` : '';
   return `<div class="overall" id="overall-metrics">
 <div>${metricSectionTable(p, edge)}${metricSectionTable(p, habits)}</div>
 <div>${metricSectionTable(p, returns)}</div>
 </div>
-<p class="muted small">${formatCount(p.trades)} trades: ${formatCount(p.wins)} wins, ${formatCount(p.losses)} losses, ${formatCount(p.breakeven)} at 0 R · from ${formatTime(p.firstOpenTime)} to ${formatTime(p.lastCloseTime)}.
+<p class="muted small">${formatCount(p.trades)} trades: ${formatCount(p.wins)} wins, ${formatCount(p.losses)} losses, ${formatCount(p.breakeven)} at 0 R${span}.
 Figures resting on fewer than ${p.minTrades} trades are <span class="unreliable-sample">greyed</span> and marked ${lowSampleBadge(false, p.minTrades)}. Hover a metric's name for its definition.</p>`;
 }
 
@@ -231,7 +232,7 @@ function summaryTable(
   const head = columns
     .map(
       ([name, s]) =>
-        `<th class="num${s.reliable ? '' : ' unreliable'}">${e(name)} ${lowSampleBadge(s.reliable, minTrades)}</th>`,
+        `<th class="num${s.reliable ? '' : ' unreliable'}">${e(name)} ${lowSampleBadge(s.reliable, minTrades, s.trades)}</th>`,
     )
     .join('');
   const body = SUMMARY_ROWS.map(

@@ -57,6 +57,7 @@ table.metrics td.detail { color: var(--muted); font-size: 12px; }
 td.unreliable, th.unreliable, tr.unreliable td.value, .unreliable-sample { color: var(--unreliable); }
 td.unreliable .ci { color: #c3c9d3; }
 .badge { display: inline-block; font-size: 10.5px; font-weight: 600; padding: 0 5px; border-radius: 3px; vertical-align: 1px; white-space: nowrap; }
+.badge.no-n { background: #eef0f4; color: #6b7587; border: 1px solid #e0e4ea; }
 .badge.low-n { background: #fdf3e1; color: #b7791f; border: 1px solid #f3ddb3; }
 .ci { display: block; font-size: 11px; color: var(--muted); font-weight: 400; }
 thead .ci { display: inline; }
