@@ -148,27 +148,58 @@ describe.skipIf(!hasRealData)('CcxtSource against a local fake Binance', () => {
 
   it('reconnects after a dropped WebSocket and backfills the missed candles from REST: no gap, no duplicate', async () => {
     const h = await harness(3000);
-    await h.source.start(new Map([['BTCUSDT', btc[2995].openTime]]), h.onCandle);
+    await h.source.start(
+      new Map([
+        ['BTCUSDT', btc[2995].openTime],
+        ['ETHUSDT', eth[2996].openTime],
+      ]),
+      h.onCandle,
+    );
     await waitForCount(h, 4);
-    await waitSubscribed(h.fake);
+    await waitForCount(h, 3, 'ETHUSDT');
+    await waitSubscribed(h.fake, 'btcusdt@kline_1m');
+    await waitSubscribed(h.fake, 'ethusdt@kline_1m');
     minute(h.fake);
     await waitForCount(h, 5);
+    await waitForCount(h, 4, 'ETHUSDT');
+    expect(h.fake.connections).toBe(1); // both symbols share one socket, as ccxt does
 
     // the server cuts the socket; five minutes pass with nobody listening
     h.fake.dropConnections();
     for (let k = 0; k < 5; k++) minute(h.fake);
     await waitForCount(h, 10);
-    expect(h.logs.some((l) => /reconnecting in 20 ms \(attempt 1\)/.test(l))).toBe(true);
-    await waitSubscribed(h.fake);
+    await waitForCount(h, 9, 'ETHUSDT');
+    expect(h.logs.some((l) => /BTCUSDT: .*reconnecting in 20 ms \(attempt 1\)/.test(l))).toBe(true);
+    expect(h.logs.some((l) => l.includes('WebSocket unavailable'))).toBe(false);
+    await waitSubscribed(h.fake, 'btcusdt@kline_1m');
+    await waitSubscribed(h.fake, 'ethusdt@kline_1m');
     expect(h.fake.connections).toBe(2);
 
     for (let k = 1; k <= 3; k++) {
       minute(h.fake);
       await waitForCount(h, 10 + k);
+      await waitForCount(h, 9 + k, 'ETHUSDT');
     }
     expect(delivered(h)).toEqual(btc.slice(2996, 3009));
+    expect(delivered(h, 'ETHUSDT')).toEqual(eth.slice(2997, 3009));
     expectNoDuplicates(delivered(h));
     expect(h.source.state()).toBe('live');
+  });
+
+  it('retries a candle whose handler call failed, after a backoff, without skipping it', async () => {
+    const h = await harness(3000);
+    let failures = 0;
+    await h.source.start(new Map([['BTCUSDT', btc[2994].openTime]]), async (symbol, c) => {
+      if (c.openTime === btc[2997].openTime && failures++ === 0) throw new Error('database is locked');
+      await h.onCandle(symbol, c);
+    });
+    await waitForCount(h, 5);
+    expect(delivered(h)).toEqual(btc.slice(2995, 3000));
+    expect(failures).toBe(2);
+    const line = h.logs.find((l) => l.includes('database is locked'));
+    expect(line).toBe(
+      `error binance BTCUSDT: the candle handler failed on BTCUSDT ${new Date(btc[2997].openTime).toISOString()}: database is locked; offering it again in 20 ms (attempt 1)`,
+    );
   });
 
   it('backs off exponentially while the exchange is down, reports it, and recovers without losing a candle', async () => {

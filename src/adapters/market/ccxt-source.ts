@@ -19,7 +19,11 @@ export interface CcxtSourceOptions {
   readonly exchange?: string;
   /** The base timeframe: the only one this source hands out. */
   readonly timeframe: Timeframe;
-  /** REST polling period when the exchange offers no usable WebSocket; default 5 s. */
+  /**
+   * How often the clock is looked at; default 5 s. REST is asked when a candle is due (its close
+   * plus `closeGraceMs`) and the stream has not already told us, and again every interval while
+   * it stays overdue. Without a usable WebSocket this is the polling period.
+   */
   readonly pollIntervalMs?: number;
   /** How long `start` and `probe` wait for the exchange to answer at all; default 10 s. */
   readonly connectTimeoutMs?: number;
@@ -78,6 +82,14 @@ class StreamError extends Error {
   }
 }
 
+/** The candle handler threw: the candle is offered again after a backoff, not skipped. */
+class HandlerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandlerError';
+  }
+}
+
 class Aborted extends Error {
   constructor() {
     super('aborted');
@@ -127,6 +139,8 @@ export class CcxtSource implements MarketSource {
   /** Set while polling because the stream could not be used: when to try it again, and why. */
   private streamDown: { readonly retryAt: number; readonly reason: string } | null = null;
   private handlerChain: Promise<void> = Promise.resolve();
+  /** WebSocket connections opened so far (ccxt's onConnected hook). */
+  private streamConnects = 0;
 
   constructor(opts: CcxtSourceOptions) {
     const id = opts.exchange ?? 'binance';
@@ -175,6 +189,10 @@ export class CcxtSource implements MarketSource {
     this.needsHttpAgent = Object.values(opts.urls?.ws ?? {}).some((u) => u.startsWith('ws://'));
     this.streamCapable =
       (opts.websocket ?? true) && proClass !== undefined && this.exchange.has.watchOHLCV === true;
+    // ccxt's hook for user code: tells a dropped connection from an endpoint that never opened
+    this.exchange.onConnected = () => {
+      this.streamConnects++;
+    };
   }
 
   state(): SourceState {
@@ -356,8 +374,11 @@ export class CcxtSource implements MarketSource {
     let since = this.alignUp(from);
     let last = Number.NEGATIVE_INFINITY;
     while (since < to && since + this.step <= closedAt) {
+      // live catch-up usually wants one candle: a small page costs less of the rate limit
+      const wanted = Math.floor((Math.min(to, closedAt) - since) / this.step) + 1;
+      const limit = Math.min(this.pageLimit, Math.max(2, wanted));
       const rows: OHLCV[] = await untilAborted(
-        this.exchange.fetchOHLCV(market, this.timeframe, since, this.pageLimit),
+        this.exchange.fetchOHLCV(market, this.timeframe, since, limit),
         signal,
       );
       this.reached = true;
@@ -455,9 +476,10 @@ export class CcxtSource implements MarketSource {
         feed.state = 'reconnecting';
         feed.lastError = e instanceof Error ? e.message : String(e);
         const delay = this.backoffDelay(feed.attempts);
+        const handlerFailed = e instanceof HandlerError;
         this.log(
-          'warn',
-          `${this.kind} ${feed.symbol}: ${feed.lastError}; reconnecting in ${delay} ms (attempt ${feed.attempts})`,
+          handlerFailed ? 'error' : 'warn',
+          `${this.kind} ${feed.symbol}: ${feed.lastError}; ${handlerFailed ? 'offering it again' : 'reconnecting'} in ${delay} ms (attempt ${feed.attempts})`,
         );
         try {
           await sleep(delay, undefined, { signal });
@@ -505,7 +527,7 @@ export class CcxtSource implements MarketSource {
       try {
         await handler(feed.symbol, candle);
       } catch (e) {
-        throw new Error(
+        throw new HandlerError(
           `the candle handler failed on ${feed.symbol} ${iso(candle.openTime)}: ${errorLine(e)}`,
         );
       }
@@ -528,19 +550,34 @@ export class CcxtSource implements MarketSource {
     return this.nextOpen(feed) + this.step + this.closeGraceMs;
   }
 
+  /** True when at least one of ccxt's WebSocket clients is open. */
+  private streamOpen(): boolean {
+    return Object.values(this.exchange.clients ?? {}).some((c) => c.isOpen());
+  }
+
   /**
-   * Follows the stream. Any update for a candle newer than the next one due means that one has
-   * closed: fetch it (and anything missed) from REST. If the stream stays quiet past the close
-   * (plus grace) by our clock, REST is asked anyway.
+   * Follows the stream. An update for a candle newer than the next one due means that one has
+   * closed (by the exchange's own clock): fetch it, and anything missed, from REST. If the stream
+   * stays quiet past the close (plus grace) by our clock, REST is asked anyway.
    */
   private async follow(feed: Feed): Promise<void> {
     const { signal } = feed.abort;
-    let worked = false;
+    // a failure counts as a drop (reconnect with backoff) when the stream was open at some point
+    // here; an endpoint that never opened means no stream at all (poll)
+    const connectsBefore = this.streamConnects;
+    let worked = this.streamOpen();
+    let triggeredBy = Number.NEGATIVE_INFINITY;
+    let askedAt = Number.NEGATIVE_INFINITY;
     for (;;) {
-      if (this.now() >= this.dueAt(feed)) await this.catchUp(feed, this.now() - this.closeGraceMs);
-      // if REST had nothing yet (an exchange outage leaves holes), ask again after the poll interval
+      const now = this.now();
+      if (now >= this.dueAt(feed) && now - askedAt >= this.pollIntervalMs) {
+        askedAt = now;
+        await this.catchUp(feed, now - this.closeGraceMs);
+      }
       const untilDue = this.dueAt(feed) - this.now();
-      const quiet = cancellableSleep(untilDue > 0 ? untilDue : this.pollIntervalMs);
+      const quiet = cancellableSleep(
+        untilDue > 0 ? Math.min(untilDue, this.pollIntervalMs) : this.pollIntervalMs,
+      );
       let rows: OHLCV[] | null;
       try {
         rows = await untilAborted(
@@ -549,7 +586,7 @@ export class CcxtSource implements MarketSource {
         );
       } catch (e) {
         if (e instanceof Aborted) throw e;
-        throw new StreamError(e, worked);
+        throw new StreamError(e, worked || this.streamConnects > connectsBefore);
       } finally {
         quiet.cancel();
       }
@@ -564,14 +601,17 @@ export class CcxtSource implements MarketSource {
         const t = Number(row[0]);
         if (Number.isSafeInteger(t) && t > newest) newest = t;
       }
-      if (newest > this.nextOpen(feed)) {
-        // the stream has moved past the next due candle: by the exchange's own clock it is closed
-        await this.catchUp(feed, Math.max(newest, this.now() - this.closeGraceMs));
+      // each newer open time asks REST once; a candle REST does not have yet (or never will,
+      // exchange outages leave holes) is retried by the overdue check above, not per message
+      if (newest > this.nextOpen(feed) && newest > triggeredBy) {
+        triggeredBy = newest;
+        askedAt = this.now();
+        await this.catchUp(feed, Math.max(newest, askedAt - this.closeGraceMs));
       }
     }
   }
 
-  /** Polls REST; returns when it is time to try the stream again. */
+  /** Polls REST when a candle is due; returns when it is time to try the stream again. */
   private async poll(feed: Feed): Promise<void> {
     const { signal } = feed.abort;
     for (;;) {
@@ -580,7 +620,8 @@ export class CcxtSource implements MarketSource {
       } catch {
         throw new Aborted();
       }
-      await this.catchUp(feed, this.now() - this.closeGraceMs);
+      const now = this.now();
+      if (now >= this.dueAt(feed)) await this.catchUp(feed, now - this.closeGraceMs);
       feed.attempts = 0;
       feed.state = 'live';
       if (this.useStream()) return;
