@@ -70,11 +70,6 @@ const ALIASES: Readonly<Record<string, readonly Channel[]>> = {
  */
 export async function registerWebSocket(app: FastifyInstance, opts: WebSocketOptions): Promise<void> {
   const maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
-  // Plugins registered but not yet loaded (a @fastify/websocket registered without await) load now,
-  // so the check below sees them and our routes get its onRoute hook.
-  await app.after();
-  if (!app.hasDecorator('websocketServer')) await app.register(fastifyWebsocket, { options: { maxPayload } });
-
   const hub = new WsHub(opts.runtime, {
     heartbeatMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
@@ -87,20 +82,27 @@ export async function registerWebSocket(app: FastifyInstance, opts: WebSocketOpt
       },
     });
   }
-  app.addHook('onClose', async () => hub.close());
-
-  app.get('/ws', { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
-    hub.attach(socket, request.ip);
-  });
-  for (const [path, channels] of Object.entries(ALIASES)) {
-    app.get(path, { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
-      const parsed = parseQueryFilter((request.query ?? {}) as Record<string, unknown>);
-      if (!parsed.ok) {
-        socket.send(JSON.stringify({ type: 'error', message: parsed.error }));
-        socket.close(CLOSE_POLICY, 'bad query string');
-        return;
-      }
-      hub.attach(socket, request.ip, { channels, filter: parsed.filter });
+  // In a plugin of its own: it loads after everything registered before it, so a
+  // @fastify/websocket registered without await is visible here. (Awaiting `app.after()` instead
+  // leaves fastify 5 unable to become ready once routes follow a later register.)
+  await app.register(async function alphapulseWebSocket(scope) {
+    if (!scope.hasDecorator('websocketServer'))
+      await scope.register(fastifyWebsocket, { options: { maxPayload } });
+    scope.addHook('preClose', async () => hub.shutdown());
+    scope.addHook('onClose', async () => hub.close());
+    scope.get('/ws', { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
+      hub.attach(socket, request.ip);
     });
-  }
+    for (const [path, channels] of Object.entries(ALIASES)) {
+      scope.get(path, { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
+        const parsed = parseQueryFilter((request.query ?? {}) as Record<string, unknown>);
+        if (!parsed.ok) {
+          socket.send(JSON.stringify({ type: 'error', message: parsed.error }));
+          socket.close(CLOSE_POLICY, 'bad query string');
+          return;
+        }
+        hub.attach(socket, request.ip, { channels, filter: parsed.filter });
+      });
+    }
+  });
 }

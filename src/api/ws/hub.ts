@@ -97,7 +97,21 @@ export class WsHub {
     if (initial) this.subscribe(sub, initial.channels, initial.filter);
   }
 
-  /** Stops everything: used when the app closes. */
+  /**
+   * The server is going down: refuse newcomers, say goodbye with 1001 ("going away") and destroy
+   * the sockets that have not finished closing after `graceMs`. Without that, a client that has
+   * stopped reading holds the HTTP server's close for ws's 30 s closing timeout.
+   */
+  shutdown(graceMs = 1000): void {
+    this.closed = true;
+    const sockets = [...this.subscribers].map((s) => s.socket);
+    for (const socket of sockets) socket.close(1001, 'server shutting down');
+    setTimeout(() => {
+      for (const socket of sockets) socket.terminate();
+    }, graceMs).unref();
+  }
+
+  /** Stops everything: bus listeners, heartbeat, and any socket still open. */
   close(): void {
     this.closed = true;
     for (const sub of this.subscribers) sub.socket.terminate();
