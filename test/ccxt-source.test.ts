@@ -99,6 +99,7 @@ describe.skipIf(!hasRealData)('CcxtSource against a local fake Binance', () => {
 
   it('pages history across the 1000-candle REST limit and never includes the forming candle', async () => {
     const h = await harness(2500);
+    expect(h.source.state()).toBe('connecting');
     const all = await h.source.history('BTCUSDT', btc[0].openTime);
     expect(all).toEqual(btc.slice(0, 2500));
     // 1000 + 1000 + 501 (the last page ends with the forming candle, which is dropped)
@@ -371,7 +372,7 @@ describe('CcxtSource when the exchange cannot be reached', () => {
     expect(reason).toMatch(/ECONNREFUSED/);
     expect(reason).not.toContain('\n');
     expect(src.state()).toBe('failed');
-    expect(src.describe()).toMatch(/^binance: cannot reach binance: /);
+    expect(src.describe()).toMatch(/^cannot reach binance: binance GET .*ECONNREFUSED/);
     await expect(src.start(new Map([['BTCUSDT', 0]]), () => {})).rejects.toThrow(
       /cannot reach binance: .*ECONNREFUSED/,
     );

@@ -206,7 +206,7 @@ export class CcxtSource implements MarketSource {
 
   describe(): string {
     const st = this.state();
-    if (st === 'failed') return `${this.kind}: ${this.failure}`;
+    if (st === 'failed') return String(this.failure);
     if (st === 'stopped') return `${this.kind} ${this.timeframe}: stopped`;
     if (st === 'connecting') return `${this.kind} ${this.timeframe}: connecting to ${this.restBase()}`;
     if (st === 'idle') return `${this.kind} ${this.timeframe}: reachable at ${this.restBase()}, not started`;
@@ -219,8 +219,10 @@ export class CcxtSource implements MarketSource {
     const troubled = [...this.feeds.values()]
       .filter((f) => f.state === 'reconnecting')
       .map((f) => `${f.symbol} reconnecting (attempt ${f.attempts}): ${f.lastError}`);
+    let delivered = 0;
+    for (const f of this.feeds.values()) delivered += f.delivered;
     return [
-      `${this.kind} ${this.timeframe} live via ${how}; ${symbols.length} symbol(s)${symbols.length ? `: ${symbols.join(', ')}` : ''}`,
+      `${this.kind} ${this.timeframe} live via ${how}; ${symbols.length} symbol(s)${symbols.length ? `: ${symbols.join(', ')}` : ''}; ${delivered} candles delivered`,
       ...troubled,
     ].join('; ');
   }
