@@ -1,0 +1,138 @@
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { MemoryCache } from '../adapters/cache/memory-cache.js';
+import type { CandleStore } from '../adapters/store/ports.js';
+import type { SqliteSignalStore } from '../adapters/store/sqlite-signal-store.js';
+import type { Config } from '../config/schema.js';
+import type { RuntimeView } from '../runtime/live/runtime-view.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerCors } from './plugins/cors.js';
+import { registerDocs } from './plugins/docs.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { registerRateLimit } from './plugins/rate-limit.js';
+import { backtestRoutes } from './routes/backtests.js';
+import { candleCacheKeyPrefix, candleRoutes } from './routes/candles.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { PERFORMANCE_CACHE_PREFIX, performanceRoutes } from './routes/performance.js';
+import { signalRoutes } from './routes/signals.js';
+import { statusRoutes } from './routes/status.js';
+import { symbolRoutes } from './routes/symbols.js';
+import { ErrorSchema } from './schemas/common.js';
+import { performanceSchemas } from './schemas/performance.js';
+import { OutcomeSchema, SignalDetailSchema, SignalListItemSchema, SignalSchema } from './schemas/signal.js';
+import { registerWebSocket } from './ws.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The response cache of the performance and candle routes; its stats are in /api/v1/status. */
+    responseCache: MemoryCache<unknown>;
+  }
+}
+
+export interface BuildAppOptions {
+  /** What the API sees of the running service (LiveRuntime). */
+  readonly runtime: RuntimeView;
+  readonly signals: SqliteSignalStore;
+  readonly candles: CandleStore;
+  /** The whole application config; the API reads `api`, `exchange`. */
+  readonly config: Config;
+  /** Fastify logger: false (default), true, or pino options. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Folder of the dashboard's static files, served at `/` when given. */
+  readonly webRoot?: string;
+}
+
+/** Cached answers live this long unless the bus says the data behind them changed first. */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 256;
+/** Largest WebSocket frame accepted from a client (subscribe messages are small). */
+const WS_MAX_PAYLOAD = 65_536;
+
+/**
+ * The REST API as a Fastify instance, not yet listening: tests call `app.inject`, the service
+ * calls `app.listen`. One plugin per concern (errors, CORS, rate limit, auth, metrics, docs),
+ * then the routes. `app.close()` ends everything it opened: bus subscriptions, WebSocket
+ * connections, the HTTP server. The stores and the runtime belong to the caller.
+ */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const api = opts.config.api;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: api.bodyLimitBytes,
+    requestTimeout: api.requestTimeoutMs,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        // an unknown parameter is an error, not silently dropped
+        removeAdditional: false,
+        useDefaults: true,
+        coerceTypes: 'array',
+        // gives each error its value and schema, so the message can name them
+        verbose: true,
+      },
+    },
+  });
+
+  const cache = new MemoryCache<unknown>({ ttlMs: CACHE_TTL_MS, maxEntries: CACHE_MAX_ENTRIES });
+  app.decorate('responseCache', cache);
+  // `app.wsClients` is decorated by the WebSocket plugin (src/api/ws.ts) from its hub; read lazily
+  const wsClients = (): number => (app.hasDecorator('wsClients') ? app.wsClients.count : 0);
+
+  for (const schema of [ErrorSchema, SignalSchema, OutcomeSchema, SignalListItemSchema, SignalDetailSchema])
+    app.addSchema(schema);
+  for (const schema of performanceSchemas) app.addSchema(schema);
+
+  registerErrorHandling(app, { bodyLimit: api.bodyLimitBytes });
+  await registerCors(app, { origins: api.corsOrigins });
+  await registerRateLimit(app, api.rateLimit);
+  registerAuth(app, { adminKeys: api.adminKeys });
+  registerMetrics(app, { runtime: opts.runtime, cache, wsClients });
+  await registerDocs(app);
+
+  // cached answers go as soon as the data behind them changes
+  const bus = opts.runtime.bus;
+  const unsubscribe = [
+    bus.on('outcome.closed', () => cache.deleteWhere((k) => k.startsWith(PERFORMANCE_CACHE_PREFIX))),
+    bus.on('candle.closed', ({ symbol }) => {
+      const prefix = candleCacheKeyPrefix(symbol);
+      cache.deleteWhere((k) => k.startsWith(prefix));
+    }),
+  ];
+  app.addHook('onClose', async () => {
+    for (const off of unsubscribe) off();
+  });
+
+  await app.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
+  await registerWebSocket(app, { runtime: opts.runtime });
+
+  const { runtime, signals, candles } = opts;
+  await app.register(healthRoutes, { runtime });
+  await app.register(metricsRoutes);
+  await app.register(
+    async (v1) => {
+      await v1.register(signalRoutes, { signals });
+      await v1.register(performanceRoutes, { signals, cache });
+      await v1.register(backtestRoutes, { signals });
+      await v1.register(candleRoutes, {
+        candles,
+        cache,
+        exchanges: () => {
+          // the runtime stores replayed and demo candles under the source's kind, live ones under the exchange
+          const source = runtime.status().source;
+          return source.label === 'LIVE' ? [opts.config.exchange] : [source.kind, opts.config.exchange];
+        },
+      });
+      await v1.register(symbolRoutes, { runtime });
+      await v1.register(statusRoutes, { runtime, cache, wsClients });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (opts.webRoot) {
+    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', decorateReply: false });
+  }
+  return app;
+}

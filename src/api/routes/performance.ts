@@ -1,0 +1,83 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { MemoryCache } from '../../adapters/cache/memory-cache.js';
+import { liveTrades } from '../../adapters/store/signal-queries.js';
+import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
+import type { GroupKey, TradeRecord } from '../../core/metrics/types.js';
+import { toTrade } from '../../runtime/backtest/backtest.js';
+import { checkRange, parseTimeParam } from '../errors.js';
+import { enumOf, publicErrors, timeParam } from '../schemas/common.js';
+import { GROUP_KEYS, PerformanceResponseSchema } from '../schemas/performance.js';
+
+interface PerformanceQuery {
+  groupBy?: GroupKey;
+  since?: string;
+  until?: string;
+  minTrades: number;
+}
+
+export const PERFORMANCE_CACHE_PREFIX = 'performance|';
+
+/**
+ * The live track record: real (not shadow) outcomes of stored signals that were filled,
+ * measured with the same functions as the backtest report. The window selects signals by
+ * creation time, as the backtest's range does. Answers are cached; a closed outcome on the bus
+ * drops them (see app.ts).
+ */
+export const performanceRoutes: FastifyPluginAsync<{
+  signals: SqliteSignalStore;
+  cache: MemoryCache<unknown>;
+}> = async (app, { signals, cache }) => {
+  app.get<{ Querystring: PerformanceQuery }>(
+    '/performance',
+    {
+      schema: {
+        tags: ['performance'],
+        summary: 'Track record over live outcomes: overall, per group, calibration, equity curve',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            groupBy: enumOf(GROUP_KEYS, 'Also give the figures per value of this field'),
+            since: timeParam('Signals created at or after'),
+            until: timeParam('Signals created before'),
+            minTrades: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100_000,
+              default: 30,
+              description: 'A figure is reliable when it rests on at least this many trades',
+            },
+          },
+        },
+        response: { 200: PerformanceResponseSchema, ...publicErrors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const since = parseTimeParam(q.since, 'querystring/since');
+      const until = parseTimeParam(q.until, 'querystring/until');
+      checkRange(since, until, ['querystring/since', 'querystring/until']);
+      const key = `${PERFORMANCE_CACHE_PREFIX}${q.groupBy ?? ''}|${since ?? ''}|${until ?? ''}|${q.minTrades}`;
+      return cache.getOrSet(key, () => {
+        const trades: TradeRecord[] = [];
+        for (const { signal, outcome } of liveTrades(signals.db, { since, until })) {
+          const t = toTrade(signal, outcome);
+          if (t) trades.push(t);
+        }
+        const opts = { minTrades: q.minTrades };
+        return {
+          since: since ?? null,
+          until: until ?? null,
+          minTrades: q.minTrades,
+          trades: trades.length,
+          overall: computePerformance(trades, opts),
+          groupBy: q.groupBy ?? null,
+          groups: q.groupBy ? groupPerformance(trades, q.groupBy, opts) : null,
+          calibration: calibration(trades, opts),
+          equity: equityCurve(trades),
+        };
+      });
+    },
+  );
+};

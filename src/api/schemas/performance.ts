@@ -1,0 +1,239 @@
+import { TIMEFRAMES } from '../../core/candles/timeframe.js';
+import type { GroupKey } from '../../core/metrics/types.js';
+import {
+  arrayOf,
+  bool,
+  enumOf,
+  int,
+  type JsonSchema,
+  keysOf,
+  mapOf,
+  nullableNum,
+  nullableStr,
+  nullableTime,
+  num,
+  object,
+  ref,
+  str,
+  time,
+} from './common.js';
+
+export const GROUP_KEYS = keysOf<GroupKey>({
+  strategy: true,
+  symbol: true,
+  timeframe: true,
+  direction: true,
+  priority: true,
+  entryType: true,
+});
+
+const metricFields = {
+  value: nullableNum,
+  n: { type: 'integer', description: 'Trades (or days) the figure rests on' },
+  reliable: { type: 'boolean', description: 'n is at least minTrades' },
+};
+
+export const MetricSchema: JsonSchema = { $id: 'Metric', ...object(metricFields) };
+
+const IntervalMetric = object({
+  ...metricFields,
+  ci95: {
+    anyOf: [arrayOf(num, { minItems: 2, maxItems: 2 }), { type: 'null' }],
+    description: '95 % percentile-bootstrap interval',
+  },
+});
+const DailyMetric = object({ ...metricFields, days: int });
+const ProfitFactorMetric = object({ ...metricFields, note: { enum: ['no_losses', 'no_trades', null] } });
+const TradeExtremeMetric = object({ ...metricFields, id: nullableStr, rMultiple: nullableNum });
+const DrawdownMetric = object({
+  ...metricFields,
+  peakTime: nullableTime,
+  troughTime: nullableTime,
+  recoveryTime: nullableTime,
+  recovered: bool,
+  declineMs: nullableNum,
+  durationMs: nullableNum,
+});
+
+const metric = ref('Metric');
+
+export const PerformanceSchema: JsonSchema = {
+  $id: 'Performance',
+  ...object(
+    {
+      minTrades: int,
+      trades: int,
+      wins: int,
+      losses: int,
+      breakeven: int,
+      firstOpenTime: nullableTime,
+      lastCloseTime: nullableTime,
+      winRate: IntervalMetric,
+      profitFactor: ProfitFactorMetric,
+      grossProfitPct: metric,
+      grossLossPct: metric,
+      expectancyR: IntervalMetric,
+      expectancyPct: metric,
+      averageWinPct: metric,
+      averageLossPct: metric,
+      averageWinR: metric,
+      averageLossR: metric,
+      payoffRatio: metric,
+      payoffRatioR: metric,
+      bestTrade: TradeExtremeMetric,
+      worstTrade: TradeExtremeMetric,
+      totalReturn: metric,
+      annualisedReturn: DailyMetric,
+      sharpe: DailyMetric,
+      sortino: DailyMetric,
+      maxDrawdown: DrawdownMetric,
+      calmar: DailyMetric,
+      sqn: metric,
+      longestWinStreak: metric,
+      longestLossStreak: metric,
+      averageHoldingMs: metric,
+      medianHoldingMs: metric,
+    },
+    {
+      description:
+        'Track-record figures; every metric says how many trades it rests on (n) and whether that is enough (reliable). Returns are fractions (0.012 = +1.2 %).',
+    },
+  ),
+};
+
+export const CalibrationSchema: JsonSchema = {
+  $id: 'Calibration',
+  ...object(
+    {
+      minTrades: int,
+      buckets: arrayOf(
+        object({
+          lower: num,
+          upper: num,
+          trades: int,
+          meanConfidence: metric,
+          winRate: metric,
+          gap: { ...metric, description: 'Realised win rate minus mean confidence' },
+        }),
+      ),
+      outside: { type: 'integer', description: 'Trades whose confidence is outside [0.6, 1.0]' },
+    },
+    { description: 'Confidence buckets against their realised win rate' },
+  ),
+};
+
+export const EquityPointSchema: JsonSchema = {
+  $id: 'EquityPoint',
+  ...object({ time, equity: num, drawdown: num }),
+};
+
+export const PerformanceResponseSchema: JsonSchema = object({
+  since: nullableTime,
+  until: nullableTime,
+  minTrades: int,
+  trades: { type: 'integer', description: 'Filled real trades the figures rest on' },
+  overall: ref('Performance'),
+  groupBy: { anyOf: [enumOf(GROUP_KEYS), { type: 'null' }] },
+  groups: {
+    anyOf: [mapOf(ref('Performance'), 'Performance per value of groupBy'), { type: 'null' }],
+  },
+  calibration: ref('Calibration'),
+  equity: arrayOf(ref('EquityPoint')),
+});
+
+const PolicySummarySchema: JsonSchema = {
+  $id: 'PolicySummary',
+  ...object({
+    trades: int,
+    winRate: nullableNum,
+    expectancyR: nullableNum,
+    profitFactor: nullableNum,
+    totalReturn: nullableNum,
+    maxDrawdown: nullableNum,
+    reliable: bool,
+  }),
+};
+
+export const BacktestInfoSchema: JsonSchema = {
+  $id: 'BacktestInfo',
+  ...object({
+    id: int,
+    savedAt: { type: 'integer', description: 'When the run was stored (Unix ms)' },
+    symbols: arrayOf(str),
+    from: nullableTime,
+    to: nullableTime,
+    signals: int,
+    trades: int,
+  }),
+};
+
+const groupsSchema = object(
+  Object.fromEntries(GROUP_KEYS.map((k) => [k, mapOf(ref('Performance'))])) as Record<string, JsonSchema>,
+);
+
+export const BacktestReportSchema: JsonSchema = {
+  $id: 'BacktestReport',
+  ...object(
+    {
+      version: enumOf([1]),
+      config: {
+        type: 'object',
+        additionalProperties: true,
+        description: 'The engine configuration the run used (see `alphapulse config --print`)',
+      },
+      data: arrayOf(
+        object({
+          symbol: str,
+          source: str,
+          timeframe: enumOf(TIMEFRAMES),
+          candles: int,
+          first: nullableTime,
+          last: nullableTime,
+        }),
+      ),
+      range: object({ from: nullableTime, to: nullableTime }),
+      counts: object({
+        baseCandles: int,
+        signals: int,
+        rejected: mapOf(int, 'Filtered candidates by reason'),
+        outcomes: mapOf(int, 'Outcomes by type'),
+        openAtEnd: int,
+        trades: int,
+      }),
+      policy: str,
+      overall: ref('Performance'),
+      groups: groupsSchema,
+      calibration: ref('Calibration'),
+      ambiguity: object({
+        ambiguousOutcomes: int,
+        ambiguousCandles: int,
+        pessimistic: ref('PolicySummary'),
+        optimistic: ref('PolicySummary'),
+      }),
+      filtered: object({ overall: ref('PolicySummary'), byReason: mapOf(ref('PolicySummary')) }),
+      equity: arrayOf(ref('EquityPoint')),
+      walkForward: {
+        anyOf: [
+          arrayOf(object({ from: int, to: int, signals: int, performance: ref('Performance') })),
+          { type: 'null' },
+        ],
+      },
+    },
+    { description: 'The backtest report, version 1 (src/runtime/backtest/report-types.ts)' },
+  ),
+};
+
+export const BacktestDetailSchema: JsonSchema = object({
+  info: ref('BacktestInfo'),
+  report: ref('BacktestReport'),
+});
+
+export const performanceSchemas: readonly JsonSchema[] = [
+  MetricSchema,
+  PerformanceSchema,
+  CalibrationSchema,
+  EquityPointSchema,
+  PolicySummarySchema,
+  BacktestInfoSchema,
+  BacktestReportSchema,
+];

@@ -1,0 +1,227 @@
+import { TIMEFRAMES } from '../../core/candles/timeframe.js';
+import type { OutcomeEventKind, OutcomeType } from '../../core/outcomes/types.js';
+import {
+  type Direction,
+  type EntryType,
+  type Priority,
+  type SignalStatus,
+  STRATEGY_NAMES,
+  type VoterName,
+} from '../../core/signals/types.js';
+import {
+  arrayOf,
+  bool,
+  enumOf,
+  int,
+  type JsonSchema,
+  keysOf,
+  nullableNum,
+  nullableRef,
+  nullableTime,
+  num,
+  object,
+  ref,
+  str,
+  time,
+} from './common.js';
+
+export const DIRECTIONS = keysOf<Direction>({ BUY: true, SELL: true });
+export const SIGNAL_STATUSES = keysOf<SignalStatus>({
+  PENDING: true,
+  ACTIVE: true,
+  CLOSED: true,
+  EXPIRED: true,
+  CANCELLED: true,
+});
+export const ENTRY_TYPES = keysOf<EntryType>({
+  FIBONACCI_618: true,
+  EMA_PULLBACK: true,
+  SUPPORT_RETEST: true,
+  MARKET_ENTRY: true,
+});
+export const PRIORITIES = keysOf<Priority>({ HIGH: true, MEDIUM: true, LOW: true });
+const VOTERS = keysOf<VoterName>({ technical: true, price_action: true, regime: true, volume: true });
+export const OUTCOME_TYPES = keysOf<OutcomeType>({
+  TP_HIT: true,
+  PARTIAL_TP: true,
+  SL_HIT: true,
+  TIME_EXIT: true,
+  EXPIRED: true,
+  CANCELLED: true,
+});
+const OUTCOME_EVENT_KINDS = keysOf<OutcomeEventKind>({
+  FILL: true,
+  TP1: true,
+  TP2: true,
+  TP3: true,
+  SL: true,
+  BREAKEVEN_STOP: true,
+  TIME_EXIT: true,
+  EXPIRED: true,
+  CANCELLED: true,
+});
+
+const timeframe = enumOf(TIMEFRAMES);
+
+/*
+ * Scores inside the breakdown may be NaN in the engine (a context not warm yet); the store keeps
+ * them as null, so those fields are nullable numbers.
+ */
+
+const VoteSchema = object({
+  voter: enumOf(VOTERS),
+  weight: nullableNum,
+  score: nullableNum,
+  reason: str,
+});
+
+const ContextViewSchema = object({
+  timeframe,
+  asOf: nullableTime,
+  trend: enumOf([-1, 0, 1]),
+  regime: enumOf(['trending', 'ranging', 'unknown']),
+  volatilityPercentile: nullableNum,
+  momentum: enumOf([-1, 0, 1]),
+  agrees: bool,
+  weight: nullableNum,
+});
+
+const ConfidenceBreakdownSchema = object({
+  strategyBase: nullableNum,
+  votes: arrayOf(VoteSchema),
+  ensembleScore: nullableNum,
+  baseScale: nullableNum,
+  base: nullableNum,
+  mtfBoost: nullableNum,
+  alignmentFactor: nullableNum,
+  volumeFactor: nullableNum,
+  product: nullableNum,
+  context: arrayOf(ContextViewSchema),
+});
+
+const HealthSchema = object({
+  dataQuality: nullableNum,
+  technical: nullableNum,
+  risk: nullableNum,
+  regime: nullableNum,
+  score: nullableNum,
+});
+
+const EntryAnalysisSchema = object(
+  {
+    entryTimeframe: timeframe,
+    entryCandles: int,
+    marketPrice: num,
+    considered: arrayOf(object({ type: enumOf(ENTRY_TYPES), price: nullableNum, valid: bool, reason: str })),
+    chosen: enumOf(ENTRY_TYPES),
+    why: str,
+  },
+  { description: 'Every entry-refinement option considered on the entry timeframe, and why one was chosen' },
+);
+
+/** The fields a signal has in lists and in full. */
+const signalCore: Record<string, JsonSchema> = {
+  id: str,
+  symbol: str,
+  direction: enumOf(DIRECTIONS),
+  timeframe,
+  entryTimeframe: timeframe,
+  strategy: enumOf(STRATEGY_NAMES),
+  entryType: enumOf(ENTRY_TYPES),
+  entryPrice: num,
+  stopLoss: num,
+  takeProfits: arrayOf(num, { minItems: 3, maxItems: 3, description: 'TP1, TP2, TP3' }),
+  rewardRisk: num,
+  confidence: { type: 'number', minimum: 0, maximum: 1 },
+  priority: enumOf(PRIORITIES),
+  reasons: arrayOf(str),
+  createdAt: { ...time, description: 'Close time of the candle that produced the signal (ms)' },
+  expiresAt: time,
+  status: enumOf(SIGNAL_STATUSES),
+  statusAt: time,
+  statusReason: str,
+};
+
+export const SignalSchema: JsonSchema = {
+  $id: 'Signal',
+  ...object({
+    ...signalCore,
+    breakdown: ConfidenceBreakdownSchema,
+    health: HealthSchema,
+    entryAnalysis: EntryAnalysisSchema,
+  }),
+};
+
+export const OutcomeSchema: JsonSchema = {
+  $id: 'Outcome',
+  ...object({
+    signalId: str,
+    symbol: str,
+    direction: enumOf(DIRECTIONS),
+    type: enumOf(OUTCOME_TYPES),
+    reason: str,
+    policy: enumOf(['pessimistic', 'optimistic', 'ohlc_path']),
+    createdAt: time,
+    entryPrice: num,
+    stopLoss: num,
+    filled: bool,
+    fillTime: nullableTime,
+    fillPrice: nullableNum,
+    exitTime: time,
+    averageExitPrice: nullableNum,
+    targetsHit: enumOf([0, 1, 2, 3]),
+    rMultiple: num,
+    returnPct: { type: 'number', description: 'Return after costs as a fraction (0.012 = +1.2 %)' },
+    fees: nullableNum,
+    mae: nullableNum,
+    mfe: nullableNum,
+    maeR: nullableNum,
+    mfeR: nullableNum,
+    timeToFillMs: nullableNum,
+    timeToTp1Ms: nullableNum,
+    timeToTp2Ms: nullableNum,
+    timeToTp3Ms: nullableNum,
+    timeToExitMs: num,
+    holdingMs: nullableNum,
+    ambiguous: bool,
+    ambiguousCandles: int,
+    events: arrayOf(
+      object({
+        kind: enumOf(OUTCOME_EVENT_KINDS),
+        time,
+        price: num,
+        fraction: num,
+        ambiguous: bool,
+      }),
+    ),
+  }),
+};
+
+const OutcomeSummarySchema = object(
+  {
+    type: enumOf(OUTCOME_TYPES),
+    filled: bool,
+    rMultiple: num,
+    returnPct: num,
+    exitTime: time,
+  },
+  { description: 'What became of the signal (real outcome, configured ambiguity policy)' },
+);
+
+export const SignalListItemSchema: JsonSchema = {
+  $id: 'SignalListItem',
+  ...object({ ...signalCore, outcome: { anyOf: [OutcomeSummarySchema, { type: 'null' }] } }),
+};
+
+export const SignalDetailSchema: JsonSchema = {
+  $id: 'SignalDetail',
+  ...object({ signal: ref('Signal'), outcome: nullableRef('Outcome') }),
+};
+
+export const SignalPageSchema: JsonSchema = object({
+  items: arrayOf(ref('SignalListItem')),
+  nextCursor: {
+    type: ['string', 'null'],
+    description: 'Pass as `cursor` to get the next (older) page; null on the last page',
+  },
+});

@@ -1,0 +1,80 @@
+import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
+import { TIMEFRAMES } from '../../core/candles/timeframe.js';
+import {
+  arrayOf,
+  bool,
+  enumOf,
+  int,
+  type JsonSchema,
+  keysOf,
+  mapOf,
+  nullableNum,
+  nullableTime,
+  object,
+  str,
+  symbolSchema,
+  time,
+} from './common.js';
+
+const SOURCE_LABELS = keysOf<SourceLabel>({ LIVE: true, REPLAY: true, DEMO: true });
+const SOURCE_STATES = keysOf<SourceState>({
+  idle: true,
+  connecting: true,
+  live: true,
+  reconnecting: true,
+  finished: true,
+  stopped: true,
+  failed: true,
+});
+
+export const StatusSchema: JsonSchema = object({
+  source: object({
+    kind: { type: 'string', description: 'binance (or another exchange), replay or demo' },
+    label: enumOf(SOURCE_LABELS, 'LIVE, or REPLAY / DEMO when the data is not live'),
+    state: enumOf(SOURCE_STATES),
+    detail: str,
+  }),
+  symbols: arrayOf(
+    object({
+      symbol: str,
+      timeframes: arrayOf(
+        object({
+          timeframe: enumOf(TIMEFRAMES),
+          lastOpenTime: nullableTime,
+          lastCloseTime: nullableTime,
+          lagMs: { type: ['number', 'null'], description: 'Wall clock minus the last close' },
+        }),
+      ),
+    }),
+  ),
+  pipeline: object({
+    candles: { type: 'integer', description: 'Base candles processed' },
+    p50Us: { type: ['number', 'null'], description: 'Median time per base candle, microseconds' },
+    p99Us: nullableNum,
+  }),
+  signalsToday: int,
+  startedAt: time,
+  cache: object(
+    {
+      hits: int,
+      misses: int,
+      hitRate: { type: ['number', 'null'], description: 'hits / lookups; null before the first lookup' },
+      entries: int,
+      maxEntries: int,
+      evictions: int,
+    },
+    { description: 'The API response cache (performance and candle queries)' },
+  ),
+  websocket: object({ clients: { type: 'integer', description: 'WebSocket clients connected now' } }),
+});
+
+export const ReadySchema: JsonSchema = object({
+  ok: bool,
+  checks: mapOf(object({ ok: bool, detail: str })),
+});
+
+export const SymbolsSchema: JsonSchema = object({ symbols: arrayOf(str) });
+export const SymbolChangeSchema: JsonSchema = object({
+  symbol: symbolSchema,
+  symbols: { ...arrayOf(str), description: 'The symbols watched after the change' },
+});
