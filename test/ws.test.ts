@@ -484,6 +484,27 @@ describe.skipIf(!hasRealData)(
       });
     });
 
+    describe('shutdown', () => {
+      it('closes promptly with a client that stopped reading, and leaves no listener on the bus', async () => {
+        const before = runtime.bus.listenerCount('signal.created');
+        const closing = Fastify();
+        await registerWebSocket(closing, { runtime });
+        await closing.listen({ port: 0, host: '127.0.0.1' });
+        const stalled = await Client.open(url(closing, '/ws/notifications'));
+        await stalled.nth('snapshot');
+        stalled.tcp?.pause();
+        expect(runtime.bus.listenerCount('signal.created')).toBe(before + 1);
+        const t0 = Date.now();
+        await closing.close();
+        // without the hub's own shutdown this waits for ws's 30 s closing timeout
+        expect(Date.now() - t0).toBeLessThan(5000);
+        expect(closing.wsClients.count).toBe(0);
+        expect(runtime.bus.listenerCount('signal.created')).toBe(before);
+        stalled.tcp?.resume();
+        await stalled.closed;
+      });
+    });
+
     describe('slow readers', () => {
       it('drops a client that stops reading once its buffer passes the limit; a fast one gets every event', async () => {
         const limit = 256 * 1024;

@@ -11,21 +11,30 @@ export { CLOSE_SLOW_CONSUMER, type WsRuntime } from './ws/hub.js';
  *
  * Endpoints:
  * - `/ws`: send `{"op":"subscribe","channels":[...],"filter":{...}}`; channels are `signals`,
- *   `outcomes`, `status` and `candles:<SYMBOL>:<timeframe>`. The reply is `subscribed` (all
- *   channels now held and the filter), then a `snapshot` of the live signals matching the filter
- *   when `signals` was named, then each matching event as `signal.created`, `signal.updated`,
- *   `outcome.closed`, `candle.closed` or `status`. `{"op":"unsubscribe","channels":[...]}` and
- *   `{"op":"ping"}` (answered by `{"type":"pong"}`) too.
+ *   `outcomes`, `status` and `candles:<SYMBOL>:<timeframe>` (symbol upper-cased). Channels add up
+ *   over several subscribes; a `filter`, when given, replaces the previous one (absent: kept).
+ *   The reply is `{"type":"subscribed","channels":[all held now],"filter":{...}}`, then, when the
+ *   message named `signals`, `{"type":"snapshot","signals":[live signals matching the filter]}`,
+ *   and when it named `status`, `{"type":"status","reason":"subscribed","status":{...}}`. After that
+ *   each matching event: `signal.created` {signal}, `signal.updated` {signal, previous},
+ *   `outcome.closed` {outcome, signal}, `candle.closed` {symbol, timeframe, candle},
+ *   `status` {reason, status}. `{"op":"unsubscribe","channels":[...]}` is answered by
+ *   `{"type":"unsubscribed","channels":[as asked],"remaining":[...]}`, `{"op":"ping"}` by `{"type":"pong"}`.
  * - `/ws/signals` (channel signals) and `/ws/notifications` (signals, outcomes, status):
  *   subscribed on connect with the filter from the query string
  *   (`?symbols=BTCUSDT,ETHUSDT&strategies=momentum&minConfidence=0.7`); the snapshot comes at once.
  *   They accept the same ops as `/ws`. A bad query string gets an `error` and close code 1008.
  *
- * A bad message (not JSON, unknown op, bad channel or filter, binary frame) gets
- * `{"type":"error","message":...}` and the connection stays usable. A frame larger than
- * `maxPayload` is the exception: `ws` closes the connection with 1009 (message too big) before
- * any of it reaches us. Clients that miss a heartbeat ping are terminated; clients whose unsent
- * data passes `maxBufferedBytes` are closed with 1013 (and destroyed shortly after).
+ * Filters: symbols, strategies and minConfidence (inclusive) apply to signals and to outcomes
+ * (through the outcome's signal); only symbols applies to candle channels.
+ *
+ * A bad message (not JSON, unknown op, bad channel or filter, unknown key, binary frame) gets
+ * `{"type":"error","message":...}` naming the field and value, and the connection stays usable. A
+ * frame larger than `maxPayload` is the exception: `ws` closes the connection with 1009 (message
+ * too big) before any of it reaches us. Clients that miss a heartbeat ping are terminated (1006 on
+ * their side); clients whose unsent data passes `maxBufferedBytes` are closed with 1013 and
+ * destroyed 2 s later. On server shutdown clients are closed (by @fastify/websocket's own preClose,
+ * which runs first and sends no code, or else with 1001) and destroyed 1 s later at most.
  */
 export interface WebSocketOptions {
   readonly runtime: WsRuntime;
