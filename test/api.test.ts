@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -771,6 +771,50 @@ describe.skipIf(!hasRealData)(
         expect(r.body).not.toMatch(/database|sqlite|connection|stack|\.ts/i);
         expect(lines.join('')).toMatch(/database connection is not open/);
         await a.close();
+      });
+    });
+
+    describe('dashboard and server settings', () => {
+      it('serves the dashboard files at / when webRoot is given; API misses stay JSON', async () => {
+        const web = mkdtempSync(join(tmpdir(), 'ap-web-'));
+        writeFileSync(join(web, 'index.html'), '<!doctype html><title>AlphaPulse</title>');
+        writeFileSync(join(web, 'app.js'), 'console.log(1)');
+        const a = await build(configWith(), { webRoot: web });
+        const index = await a.inject('/');
+        expect(index.statusCode).toBe(200);
+        expect(index.headers['content-type']).toMatch(/^text\/html/);
+        expect(index.body).toMatch(/<title>AlphaPulse<\/title>/);
+        expect((await a.inject('/app.js')).headers['content-type']).toMatch(/javascript/);
+        const miss = await a.inject('/api/v1/nope');
+        expect(miss.statusCode).toBe(404);
+        expect(json(miss).message).toBe('no route GET /api/v1/nope');
+        expect((await a.inject('/api/v1/symbols')).statusCode).toBe(200);
+        await a.close();
+      });
+
+      it('applies the configured request timeout to the HTTP server', async () => {
+        const a = await build(configWith({ requestTimeoutMs: 1234 }));
+        await a.ready();
+        expect(a.server.requestTimeout).toBe(1234);
+        await a.close();
+      });
+
+      it('drops cached candle windows of a symbol when the bus says a candle of it closed', async () => {
+        const url = '/api/v1/candles/BTCUSDT/15m?limit=4';
+        const hits = async () => (json(await get('/api/v1/status')).cache as { hits: number }).hits;
+        await get(url);
+        const h0 = await hits();
+        await get(url);
+        expect(await hits()).toBe(h0 + 1);
+        const last = candles.getCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' }).at(-1);
+        if (!last) throw new Error('no stored candle');
+        // what the runtime publishes after storing a candle: other symbols' windows are kept
+        runtime.bus.publish('candle.closed', { symbol: 'ETHUSDT', timeframe: '1m', candle: last });
+        await get(url);
+        expect(await hits()).toBe(h0 + 2);
+        runtime.bus.publish('candle.closed', { symbol: 'BTCUSDT', timeframe: '1m', candle: last });
+        await get(url);
+        expect(await hits()).toBe(h0 + 2);
       });
     });
 

@@ -77,7 +77,10 @@ export function registerErrorHandling(app: FastifyInstance, opts: { readonly bod
           errorBody(statusCode, `internal error (request ${request.id}); the details are in the server log`),
         );
     }
-    request.log.info({ statusCode, reason: message }, 'request refused');
+    // refused credentials matter to an operator; other client errors (and 429 floods) only when debugging
+    if (statusCode === 401 || statusCode === 403)
+      request.log.warn({ statusCode, reason: message }, 'admin request refused');
+    else request.log.debug({ statusCode, reason: message }, 'request refused');
     return reply.status(statusCode).send(errorBody(statusCode, message));
   });
 
