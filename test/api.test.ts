@@ -453,6 +453,11 @@ describe.skipIf(!hasRealData)(
         for (const ind of body.indicators) {
           for (const column of Object.values(ind.values)) expect(column.length).toBe(10);
         }
+        // a date-time without a zone is UTC, whatever the server's time zone
+        const noZone = json(
+          await get('/api/v1/candles/ETHUSDT/4h?from=2024-08-05T00:00&limit=1'),
+        ) as typeof body;
+        expect(noZone.candles[0].openTime).toBe(Date.parse(from));
         const rsi = body.indicators[1].values.value;
         for (const v of rsi) expect(v).toBeGreaterThanOrEqual(0);
       });

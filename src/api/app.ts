@@ -94,9 +94,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // cached answers go as soon as the data behind them changes
   const bus = opts.runtime.bus;
+  const baseTimeframe = opts.config.engine.baseTimeframe;
   const unsubscribe = [
     bus.on('outcome.closed', () => cache.deleteWhere((k) => k.startsWith(PERFORMANCE_CACHE_PREFIX))),
-    bus.on('candle.closed', ({ symbol }) => {
+    bus.on('candle.closed', ({ symbol, timeframe }) => {
+      // every aggregated candle closes with a base one, so the base candle's event is enough
+      if (timeframe !== baseTimeframe) return;
       const prefix = candleCacheKeyPrefix(symbol);
       cache.deleteWhere((k) => k.startsWith(prefix));
     }),

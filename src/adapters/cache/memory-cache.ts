@@ -87,7 +87,8 @@ export class MemoryCache<V> {
   /** Drops every entry whose key matches, e.g. all candle windows of one symbol after a new candle. */
   deleteWhere(match: (key: string) => boolean): number {
     let n = 0;
-    for (const key of [...this.entries.keys()]) {
+    // deleting the entry just visited is safe while iterating a Map
+    for (const key of this.entries.keys()) {
       if (match(key)) {
         this.entries.delete(key);
         n++;
