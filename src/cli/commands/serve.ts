@@ -1,39 +1,100 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { configFor, formatInt, iso, openCandleStore } from '../common.js';
+import { CliError, configFor } from '../common.js';
 
 interface ServeOptions {
+  source?: string;
+  input?: string[];
+  speed?: string;
+  port?: string;
+  host?: string;
   db?: string;
+  fallback: boolean;
+  startDelay?: string;
 }
 
-/**
- * The service skeleton: it opens the store (creating and migrating it) and reports what it
- * holds. The long-running live service (market feed, pipeline, API, WebSocket, dashboard)
- * is built on top of this entry point.
- */
+/** The dashboard's static files: src/web/public beside the package, from src or from dist. */
+export function defaultWebRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'src', 'web', 'public');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start AlphaPulse (for now: open the store and report what it holds)')
+    .description(
+      'run the service: market feed -> signal pipeline -> store -> REST API, WebSocket and dashboard',
+    )
+    .option('--source <source>', 'binance (any ccxt exchange, see config `exchange`), replay or demo')
+    .option('-i, --input <file...>', 'candle files to replay (with --source replay)')
+    .option('--speed <n|max>', 'replay speed: market time per wall time (60 = an hour per minute) or max')
+    .option('--port <n>', 'HTTP port (default 8000)')
+    .option('--host <host>', 'address to listen on (default 0.0.0.0)')
     .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
-    .action((opts: ServeOptions, cmd: Command) => {
-      const loaded = configFor(cmd, opts.db);
-      const store = openCandleStore(loaded);
-      try {
-        const series = store.listSeries();
-        const lines = [
-          `AlphaPulse ${loaded.file ? `config ${loaded.file}` : 'default config'}; store ${loaded.dbPath} (SQLite, WAL)`,
-          series.length
-            ? `stored series: ${series.length}`
-            : 'the store is empty: import candles with `alphapulse import --input <file>`',
-          ...series.map(
-            (s) =>
-              `  ${s.exchange} ${s.symbol} ${s.timeframe}: ${formatInt(s.count)} candles ${iso(s.first)} .. ${iso(s.last)}`,
-          ),
-          'the live service (market feed, signal pipeline, REST/WebSocket API, dashboard) is not built yet; see README',
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
-      } finally {
-        store.close();
+    .option(
+      '--start-delay <ms>',
+      'wait this long after the server is up before the feed starts (lets clients connect first)',
+    )
+    .option(
+      '--no-fallback',
+      'fail instead of falling back to the demo source when the exchange cannot be reached',
+    )
+    .action(async (opts: ServeOptions, cmd: Command) => {
+      if (opts.source && !['binance', 'replay', 'demo'].includes(opts.source)) {
+        throw new CliError(`--source "${opts.source}" is not a source; use binance, replay or demo`);
       }
+      let speed: number | 'max' | undefined;
+      if (opts.speed !== undefined) {
+        speed = opts.speed === 'max' ? 'max' : Number(opts.speed);
+        if (speed !== 'max' && !(speed > 0))
+          throw new CliError(`--speed "${opts.speed}" must be a positive number or max`);
+      }
+      let port: number | undefined;
+      if (opts.port !== undefined) {
+        port = Number(opts.port);
+        if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+          throw new CliError(`--port "${opts.port}" is not a port number`);
+      }
+      const startDelayMs = opts.startDelay === undefined ? undefined : Number(opts.startDelay);
+      if (
+        startDelayMs !== undefined &&
+        !(Number.isInteger(startDelayMs) && startDelayMs >= 0 && startDelayMs <= 600_000)
+      ) {
+        throw new CliError(
+          `--start-delay "${opts.startDelay}" must be a whole number of milliseconds up to 600000`,
+        );
+      }
+      const loaded = configFor(cmd, opts.db);
+      // loaded on demand: the service pulls in the HTTP stack and ccxt, which other commands never need
+      const { startService } = await import('../../runtime/live/service.js');
+      const svc = await startService({
+        loaded,
+        source: opts.source as 'binance' | 'replay' | 'demo' | undefined,
+        inputs: opts.input,
+        speed,
+        port,
+        host: opts.host,
+        fallback: opts.fallback,
+        webRoot: defaultWebRoot(),
+        startDelayMs,
+      });
+      const shutdown = (signal: string) => {
+        svc.log.info(`${signal}: shutting down`);
+        svc.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      // keep running until a signal arrives
+      await new Promise<void>(() => {});
     });
 }

@@ -60,26 +60,31 @@ export async function* mergeFiles(inputs: readonly FileInput[], to?: number): As
       }
     }
   };
-  for (const r of readers) await fill(r);
-  let batch: SymbolCandle[] = [];
-  for (;;) {
-    let best = -1;
-    let bestTime = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < readers.length; i++) {
-      const r = readers[i];
-      if (r.pos < r.buf.length && r.buf[r.pos].openTime < bestTime) {
-        best = i;
-        bestTime = r.buf[r.pos].openTime;
+  try {
+    for (const r of readers) await fill(r);
+    let batch: SymbolCandle[] = [];
+    for (;;) {
+      let best = -1;
+      let bestTime = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < readers.length; i++) {
+        const r = readers[i];
+        if (r.pos < r.buf.length && r.buf[r.pos].openTime < bestTime) {
+          best = i;
+          bestTime = r.buf[r.pos].openTime;
+        }
+      }
+      if (best < 0 || (to !== undefined && bestTime >= to)) break;
+      const r = readers[best];
+      batch.push({ symbol: r.symbol, candle: r.buf[r.pos++] });
+      if (r.pos >= r.buf.length) await fill(r);
+      if (batch.length >= 8192) {
+        yield batch;
+        batch = [];
       }
     }
-    if (best < 0 || (to !== undefined && bestTime >= to)) break;
-    const r = readers[best];
-    batch.push({ symbol: r.symbol, candle: r.buf[r.pos++] });
-    if (r.pos >= r.buf.length) await fill(r);
-    if (batch.length >= 8192) {
-      yield batch;
-      batch = [];
-    }
+    if (batch.length) yield batch;
+  } finally {
+    // a consumer that stops early (a stopped replay) must not leave files open
+    for (const r of readers) if (!r.done) await r.it.return(undefined);
   }
-  if (batch.length) yield batch;
 }

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { DemoSource } from '../../adapters/market/demo-source.js';
+import { ReplaySource } from '../../adapters/market/replay-source.js';
+import type { MarketSource } from '../../adapters/market/source.js';
+import { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
+import { openSqlite, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
+import { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import { buildApp } from '../../api/app.js';
+import type { LoadedConfig } from '../../config/load.js';
+import { describeInputs } from '../replay/file-source.js';
+import { LiveRuntime } from './live-runtime.js';
+
+export interface ServiceOptions {
+  readonly loaded: LoadedConfig;
+  readonly source?: 'binance' | 'replay' | 'demo';
+  readonly inputs?: readonly string[];
+  readonly speed?: number | 'max';
+  readonly port?: number;
+  readonly host?: string;
+  readonly fallback?: boolean;
+  readonly webRoot?: string;
+  readonly logger?: Logger;
+  /** Wait this long after the server is up before the feed starts (lets clients connect first). */
+  readonly startDelayMs?: number;
+}
+
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly runtime: LiveRuntime;
+  readonly source: MarketSource;
+  readonly url: string;
+  readonly log: Logger;
+  close(): Promise<void>;
+}
+
+/** Picks the market source; a live exchange that cannot be reached falls back to the demo. */
+async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSource> {
+  const { config } = opts.loaded;
+  const kind = opts.source ?? config.live.source;
+  const base = config.engine.baseTimeframe;
+  if (kind === 'replay') {
+    if (!opts.inputs?.length) throw new Error('--source replay needs at least one --input <file>');
+    return new ReplaySource({
+      inputs: await describeInputs(opts.inputs),
+      timeframe: base,
+      speed: opts.speed ?? config.live.replaySpeed,
+    });
+  }
+  const demo = () =>
+    new DemoSource({
+      timeframe: base,
+      seed: config.live.demoSeed,
+      historyDays: config.live.warmupDays + 1,
+      speed: typeof opts.speed === 'number' ? opts.speed : 1,
+    });
+  if (kind === 'demo') return demo();
+  // ccxt takes about a second to load: only the live source pays for it
+  const { CcxtSource } = await import('../../adapters/market/ccxt-source.js');
+  const live = new CcxtSource({
+    exchange: config.exchange,
+    timeframe: base,
+    connectTimeoutMs: config.live.connectTimeoutMs,
+  });
+  const probe = await live.probe(config.live.connectTimeoutMs);
+  if (probe.ok) return live;
+  await live.stop();
+  if (opts.fallback === false || !config.live.fallbackToDemo) {
+    throw new Error(
+      `cannot reach ${config.exchange} within ${config.live.connectTimeoutMs} ms: ${probe.reason}`,
+    );
+  }
+  log.warn(
+    `cannot reach ${config.exchange} within ${config.live.connectTimeoutMs} ms (${probe.reason}); running the DEMO market simulator instead (--no-fallback to refuse)`,
+  );
+  return demo();
+}
+
+/** Starts the whole service: store, market source, runtime (with recovery), HTTP API and WebSocket. */
+export async function startService(opts: ServiceOptions): Promise<Service> {
+  const { loaded } = opts;
+  const { config } = loaded;
+  const log =
+    opts.logger ??
+    pino(
+      { level: config.log.level, ...(config.log.pretty ? {} : {}) },
+      pino.destination({ dest: 1, sync: false }),
+    );
+  const db: SqliteDatabase = openSqlite(loaded.dbPath);
+  const candles = new SqliteCandleStore(db);
+  const signals = new SqliteSignalStore(db);
+  let source: MarketSource | null = null;
+  let runtime: LiveRuntime | null = null;
+  let app: FastifyInstance | null = null;
+  try {
+    source = await chooseSource(opts, log);
+    const symbols = source instanceof ReplaySource ? source.symbols() : config.symbols;
+    runtime = new LiveRuntime({
+      config,
+      source,
+      candles,
+      signals,
+      log: (level, msg) => log[level](msg),
+    });
+    // the HTTP server comes up first, so clients can connect before the first candle flows
+    const built = await buildApp({ runtime, signals, candles, config, logger: false, webRoot: opts.webRoot });
+    app = built;
+    const port = opts.port ?? config.api.port;
+    const host = opts.host ?? config.api.host;
+    const address = await built.listen({ port, host });
+    const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    log.info(
+      { url: shown, source: source.label },
+      `AlphaPulse ${source.label === 'LIVE' ? '' : `(${source.label} data) `}serving on ${shown} — open it in a browser`,
+    );
+    if (opts.startDelayMs) await new Promise((r) => setTimeout(r, opts.startDelayMs));
+    await runtime.start(symbols);
+    const rt = runtime;
+    const svc: Service = {
+      app: built,
+      runtime: rt,
+      source,
+      url: address.replace('0.0.0.0', '127.0.0.1'),
+      log,
+      close: async () => {
+        await built.close();
+        await rt.stop();
+        if (db.open) db.close();
+      },
+    };
+    return svc;
+  } catch (e) {
+    await app?.close().catch(() => {});
+    await runtime?.stop().catch(() => {});
+    await source?.stop().catch(() => {});
+    if (db.open) db.close();
+    throw e;
+  }
+}
