@@ -599,6 +599,27 @@ describe.skipIf(!hasRealData)(
         expect(json(add)).toEqual({ symbol: 'ETHUSDT', symbols: ['ETHUSDT'] });
         expect(fresh.symbols()).toEqual(['ETHUSDT']);
         expect(json(await a.inject('/api/v1/symbols'))).toEqual({ symbols: ['ETHUSDT'] });
+        // a symbol the replay has no file for: 422 naming it, and it is not listed
+        const missing = await a.inject({
+          method: 'POST',
+          url: '/api/v1/symbols',
+          headers: admin,
+          payload: { symbol: 'XRPUSDT' },
+        });
+        expect(missing.statusCode, missing.body).toBe(422);
+        expect(json(missing).message).toMatch(/cannot provide XRPUSDT/);
+        expect(fresh.symbols()).toEqual(['ETHUSDT']);
+        // removed, then added again: the symbol resumes without replaying what it has seen
+        expect(
+          (await a.inject({ method: 'DELETE', url: '/api/v1/symbols/ETHUSDT', headers: admin })).statusCode,
+        ).toBe(200);
+        const again = await a.inject({
+          method: 'POST',
+          url: '/api/v1/symbols',
+          headers: admin,
+          payload: { symbol: 'ETHUSDT' },
+        });
+        expect(again.statusCode, again.body).toBe(201);
         await a.close();
         freshDb.close();
       });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { SymbolUnavailableError } from '../../runtime/live/live-runtime.js';
 import type { RuntimeView } from '../../runtime/live/runtime-view.js';
 import { ApiError, notFound } from '../errors.js';
 import { adminErrors, publicErrors, symbolPattern, symbolSchema } from '../schemas/common.js';
@@ -53,7 +54,13 @@ export const symbolRoutes: FastifyPluginAsync<{ runtime: RuntimeView }> = async 
     async (request, reply) => {
       const { symbol } = request.body;
       if (runtime.symbols().includes(symbol)) throw new ApiError(409, `${symbol} is already watched`);
-      await runtime.addSymbol(symbol);
+      try {
+        await runtime.addSymbol(symbol);
+      } catch (e) {
+        // the source cannot provide it (unknown market, not in the replay): the client's problem, named
+        if (e instanceof SymbolUnavailableError) throw new ApiError(422, e.message);
+        throw e;
+      }
       request.log.info({ symbol }, 'symbol added');
       return reply.status(201).send({ symbol, symbols: [...runtime.symbols()] });
     },

@@ -10,6 +10,14 @@ import type { Signal } from '../../core/signals/types.js';
 import { EventBus } from '../bus/event-bus.js';
 import type { RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 
+/** The market source cannot provide a symbol (unknown market, not in the replay files). */
+export class SymbolUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SymbolUnavailableError';
+  }
+}
+
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 export interface LiveRuntimeOptions {
@@ -229,12 +237,31 @@ export class LiveRuntime implements RuntimeView {
 
   async addSymbol(symbol: string): Promise<void> {
     if (this.watched.has(symbol)) return;
-    if (this.source.label !== 'REPLAY') await this.backfill(symbol);
-    // warm the new symbol up from its stored candles (other symbols' state is untouched)
-    const from = this.source.label === 'REPLAY' ? undefined : this.now() - this.config.live.warmupDays * DAY;
+    try {
+      if (this.source.label !== 'REPLAY') await this.backfill(symbol);
+    } catch (e) {
+      throw new SymbolUnavailableError(
+        `${this.source.label} source cannot provide ${symbol}: ${(e as Error).message}`,
+      );
+    }
+    // warm the symbol up from its stored candles; a symbol watched before (then removed) keeps
+    // its pipeline state and only catches up on what came after it was dropped
+    const seen = this.lastBase.get(symbol);
+    const from =
+      seen !== undefined
+        ? seen + 1
+        : this.source.label === 'REPLAY'
+          ? undefined
+          : this.now() - this.config.live.warmupDays * DAY;
     for (const c of this.candleStore.getCandles(this.key(symbol), { from })) this.process(symbol, c, false);
+    try {
+      await this.source.addSymbol(symbol, this.lastBase.get(symbol));
+    } catch (e) {
+      throw new SymbolUnavailableError(
+        `${this.source.label} source cannot provide ${symbol}: ${(e as Error).message}`,
+      );
+    }
     this.watched.add(symbol);
-    await this.source.addSymbol(symbol, this.lastBase.get(symbol));
     this.bus.publish('status', { reason: `added ${symbol}` });
   }
 
