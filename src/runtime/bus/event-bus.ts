@@ -9,7 +9,11 @@ export interface BusEvents {
   'signal.updated': { readonly signal: Signal; readonly previous: SignalStatus };
   'outcome.closed': { readonly outcome: Outcome; readonly signal: Signal };
   /** Every closed candle: the base timeframe and each aggregated one. */
-  'candle.closed': { readonly symbol: string; readonly timeframe: Timeframe; readonly candle: Candle | AggregatedCandle };
+  'candle.closed': {
+    readonly symbol: string;
+    readonly timeframe: Timeframe;
+    readonly candle: Candle | AggregatedCandle;
+  };
   /** The runtime's status changed (source state, symbols). */
   status: { readonly reason: string };
 }

@@ -1,6 +1,6 @@
+import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Signal } from '../../core/signals/types.js';
-import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
 import type { EventBus } from '../bus/event-bus.js';
 
 export interface TimeframeStatus {
@@ -27,7 +27,11 @@ export interface RuntimeStatus {
   };
   readonly symbols: readonly SymbolStatus[];
   /** Time the pipeline took per base candle (store and publish included), in microseconds. */
-  readonly pipeline: { readonly candles: number; readonly p50Us: number | null; readonly p99Us: number | null };
+  readonly pipeline: {
+    readonly candles: number;
+    readonly p50Us: number | null;
+    readonly p99Us: number | null;
+  };
   /** Signals created since 00:00 UTC of the latest candle's day. */
   readonly signalsToday: number;
   readonly startedAt: number;
@@ -47,5 +51,8 @@ export interface RuntimeView {
   addSymbol(symbol: string): Promise<void>;
   removeSymbol(symbol: string): Promise<void>;
   /** Readiness: the store answers and the market source is in a usable state. */
-  ready(): { readonly ok: boolean; readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>> };
+  ready(): {
+    readonly ok: boolean;
+    readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>>;
+  };
 }
