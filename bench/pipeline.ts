@@ -88,7 +88,11 @@ export async function runPipelineBench(): Promise<void> {
       ['run', 'base candles/s', 'vs aggregation-only'],
       [
         [`aggregation only (${targets.join(', ')})`, fmt(agg), '1.00x'],
-        ['full SignalPipeline (incl. outcome tracking)', fmt(pipe), `${(pipe / agg).toFixed(2)}x (goal >= 0.33x)`],
+        [
+          'full SignalPipeline (incl. outcome tracking)',
+          fmt(pipe),
+          `${(pipe / agg).toFixed(2)}x (goal >= 0.33x)`,
+        ],
         ['backtest end to end (no file parsing)', fmt(bt), `${(bt / agg).toFixed(2)}x`],
       ],
     ),

@@ -185,8 +185,13 @@ export class SqliteCandleStore implements CandleStore {
   *iterateCandles(key: SeriesKey, range: TimeRange = {}): IterableIterator<Candle> {
     const id = this.seriesId(key, false);
     if (id === null) return;
-    for (const r of this.selectStmt.iterate(id, range.from ?? 0, range.to ?? MAX_TIME))
-      yield toCandle(r as CandleRow);
+    const from = range.from ?? 0;
+    const to = range.to ?? MAX_TIME;
+    const rows =
+      range.limit === undefined
+        ? this.selectStmt.iterate(id, from, to)
+        : this.selectLimitStmt.iterate(id, from, to, range.limit);
+    for (const r of rows) yield toCandle(r as CandleRow);
   }
 
   /** Open time of the latest stored candle of the series, or null when it has none. */

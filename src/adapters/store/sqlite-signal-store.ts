@@ -146,7 +146,9 @@ export class SqliteSignalStore {
       const ins = this.db.prepare(
         'INSERT INTO backtest_signals (run_id, seq, signal_id, body) VALUES (?, ?, ?, ?)',
       );
-      signals.forEach((s, i) => ins.run(id, i, s.signal.id, toJson(s)));
+      signals.forEach((s, i) => {
+        ins.run(id, i, s.signal.id, toJson(s));
+      });
       return id;
     })();
   }

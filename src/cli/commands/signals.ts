@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { runPipelineOnFiles } from '../../runtime/backtest/run-signals.js';
 import { describeInputs } from '../../runtime/replay/file-source.js';

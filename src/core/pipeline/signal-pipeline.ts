@@ -264,12 +264,13 @@ export class SignalPipeline {
     strategy: Strategy,
     cand: StrategyCandidate,
     signal: TfSnapshot,
-  ): void {
+  ): boolean {
     const cfg = this.config;
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
-    const reject = (reason: RejectionReason, detail: string, would: Signal | null): void => {
+    /** Records the candidate as filtered; returns false so `return reject(...)` reads as "not created". */
+    const reject = (reason: RejectionReason, detail: string, would: Signal | null): false => {
       const r: RejectedCandidate = {
         id,
         reason,
@@ -286,6 +287,7 @@ export class SignalPipeline {
         st.shadowSignals.set(id, would);
         st.shadow.track(would, stf.maxHoldingMs);
       }
+      return false;
     };
 
     const contexts = stf.cfg.context.map((c) => st.snapshot(c));
@@ -337,7 +339,7 @@ export class SignalPipeline {
       : null;
 
     if (!risk.ok) return reject(risk.reason, risk.detail, would);
-    if (!would) return;
+    if (!would) return false;
     if (confidence < cfg.thresholds.minConfidence) {
       return reject(
         'low_confidence',
@@ -369,5 +371,6 @@ export class SignalPipeline {
     st.tracker.track(would, stf.maxHoldingMs);
     st.lastSignalAt.set(coolKey, createdAt);
     this.emit({ type: 'signal.created', signal: would });
+    return true;
   }
 }
