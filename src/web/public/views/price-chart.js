@@ -1,0 +1,280 @@
+import { formatPrice, formatTime, priceDecimals } from '../lib/format.js';
+import { api } from '../lib/rest.js';
+import { timeframeMs } from '../lib/timeframes.js';
+import { baseChartOptions, COLOURS } from './chart-theme.js';
+
+/**
+ * The candlestick chart of one symbol and timeframe: the newest candles from the REST route,
+ * then each `candle.closed` from the WebSocket; a marker per signal of the symbol; for the
+ * selected signal its entry, stop and targets as price lines.
+ */
+
+const CANDLES = 500;
+const LINE_SOLID = 0;
+const LINE_DASHED = 2;
+const LINE_LARGE_DASHED = 3;
+
+export function createPriceChart({ element, legend, note, onMarkerClick }) {
+  const LC = window.LightweightCharts;
+  const chart = LC.createChart(element, baseChartOptions());
+  const series = chart.addSeries(LC.CandlestickSeries, {
+    upColor: COLOURS.up,
+    downColor: COLOURS.down,
+    borderVisible: false,
+    wickUpColor: COLOURS.up,
+    wickDownColor: COLOURS.down,
+    priceLineVisible: true,
+    priceLineWidth: 1,
+  });
+  const markers = LC.createSeriesMarkers(series, []);
+
+  const view = {
+    symbol: null,
+    timeframe: null,
+    /** Open times in seconds, ascending, as the series holds them. */
+    times: [],
+    intervalSec: 0,
+    loading: null,
+    /** Live candles that came in while the REST window was loading. */
+    pending: [],
+    signals: [],
+    selected: null,
+    lines: [],
+    markerCount: 0,
+    markersScheduled: false,
+    scrollToSelected: false,
+    /** No candle was stored when the chart was shown: the first live one fetches the window. */
+    awaitingHistory: false,
+  };
+
+  chart.subscribeClick((param) => {
+    const id = param?.hoveredObjectId;
+    if (typeof id === 'string' && id.length > 0) onMarkerClick(id);
+  });
+
+  function setPriceFormat(price) {
+    const decimals = priceDecimals(price);
+    series.applyOptions({
+      priceFormat: {
+        type: 'custom',
+        minMove: 10 ** -decimals,
+        formatter: (value) => formatPrice(value, decimals),
+      },
+    });
+  }
+
+  function toBar(candle) {
+    return {
+      time: Math.floor(candle.openTime / 1000),
+      open: candle.open,
+      high: candle.high,
+      low: candle.low,
+      close: candle.close,
+    };
+  }
+
+  /**
+   * Shows a symbol and timeframe. `history: false` (the status says none of its candles has
+   * closed yet) skips the REST window, which would only answer 404; the first live candle then
+   * fetches it. `reload` fetches the window again (after a reconnect candles may be missing).
+   */
+  async function show(symbol, timeframe, { reload = false, history = true } = {}) {
+    const same = view.symbol === symbol && view.timeframe === timeframe;
+    if (same && !reload && view.loading === null && (view.times.length > 0 || view.awaitingHistory)) return;
+    const keepView = same && view.times.length > 0;
+    view.symbol = symbol;
+    view.timeframe = timeframe;
+    view.intervalSec = timeframeMs(timeframe) / 1000;
+    view.pending = [];
+    element.dataset.loaded = 'false';
+    if (!history) {
+      view.loading = null;
+      view.awaitingHistory = true;
+      setCandles([], keepView);
+      note.textContent = `No ${symbol} ${timeframe} candle has closed yet: the chart fills as they close.`;
+      return;
+    }
+    view.awaitingHistory = false;
+    const token = {};
+    view.loading = token;
+    note.textContent = `Loading ${symbol} ${timeframe}…`;
+    let response;
+    try {
+      response = await api.candles(symbol, timeframe, { limit: CANDLES });
+    } catch (error) {
+      if (view.loading !== token) return;
+      view.loading = null;
+      view.awaitingHistory = true;
+      setCandles([], keepView);
+      note.textContent = `No candles for ${symbol} ${timeframe} yet (${error.message}). They appear as they close.`;
+      applyPending();
+      return;
+    }
+    if (view.loading !== token) return;
+    view.loading = null;
+    setCandles(response.candles.map(toBar), keepView);
+    applyPending();
+    note.textContent = '';
+    element.dataset.loaded = 'true';
+  }
+
+  /** `keepView`: the same chart reloaded, so the range the user looks at stays. */
+  function setCandles(bars, keepView = false) {
+    view.times = bars.map((bar) => bar.time);
+    if (bars.length > 0) setPriceFormat(bars[bars.length - 1].close);
+    series.setData(bars);
+    if (!keepView) {
+      chart.timeScale().fitContent();
+      if (bars.length > 120)
+        chart.timeScale().setVisibleLogicalRange({ from: bars.length - 120, to: bars.length + 2 });
+    }
+    refreshMarkers();
+    drawLines();
+    updateLegend(bars[bars.length - 1]);
+  }
+
+  function applyPending() {
+    const pending = view.pending;
+    view.pending = [];
+    for (const bar of pending) appendBar(bar);
+  }
+
+  function appendBar(bar) {
+    const last = view.times[view.times.length - 1];
+    if (last !== undefined && bar.time < last) return; // older than what is shown: already in the window
+    if (view.times.length === 0) setPriceFormat(bar.close);
+    series.update(bar);
+    if (last === undefined || bar.time > last) view.times.push(bar.time);
+    updateLegend(bar);
+    scheduleMarkers();
+  }
+
+  /** A `candle.closed` message; candles of other charts are ignored. */
+  function pushCandle(message) {
+    if (message.symbol !== view.symbol || message.timeframe !== view.timeframe) return;
+    const bar = toBar(message.candle);
+    // the first candle of a chart that had none: fetch what is stored (this one included)
+    if (view.awaitingHistory) show(view.symbol, view.timeframe, { reload: true });
+    if (view.loading !== null) view.pending.push(bar);
+    else appendBar(bar);
+  }
+
+  function updateLegend(bar) {
+    element.dataset.candles = String(view.times.length);
+    element.dataset.symbol = view.symbol ?? '';
+    element.dataset.timeframe = view.timeframe ?? '';
+    if (!bar) {
+      legend.textContent = '';
+      return;
+    }
+    legend.textContent = `last close ${formatPrice(bar.close)} · ${formatTime((bar.time + view.intervalSec) * 1000)} UTC · ${view.times.length} candles`;
+  }
+
+  /** Index of the candle a moment falls in: the last one opening before it, if it reaches it. */
+  function candleIndex(timeMs) {
+    const t = timeMs / 1000;
+    const times = view.times;
+    let lo = 0;
+    let hi = times.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] < t) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0 || t > times[found] + view.intervalSec) return -1;
+    return found;
+  }
+
+  function markerList() {
+    const list = [];
+    for (const signal of view.signals) {
+      if (signal.symbol !== view.symbol) continue;
+      const at = candleIndex(signal.createdAt);
+      if (at < 0) continue;
+      const buy = signal.direction === 'BUY';
+      const selected = view.selected !== null && signal.id === view.selected.id;
+      list.push({
+        time: view.times[at],
+        position: buy ? 'belowBar' : 'aboveBar',
+        shape: buy ? 'arrowUp' : 'arrowDown',
+        color: buy ? COLOURS.buy : COLOURS.sell,
+        id: signal.id,
+        size: selected ? 2 : 1,
+        text: selected ? `${signal.direction} ${signal.strategy}` : undefined,
+      });
+    }
+    return list.sort((a, b) => a.time - b.time);
+  }
+
+  function refreshMarkers() {
+    view.markersScheduled = false;
+    const list = markerList();
+    markers.setMarkers(list);
+    view.markerCount = list.length;
+    element.dataset.markers = String(list.length);
+    if (view.scrollToSelected) scrollToSelected();
+  }
+
+  function scheduleMarkers() {
+    if (view.markersScheduled) return;
+    view.markersScheduled = true;
+    requestAnimationFrame(refreshMarkers);
+  }
+
+  function drawLines() {
+    for (const line of view.lines) series.removePriceLine(line);
+    view.lines = [];
+    const s = view.selected;
+    if (s && s.symbol === view.symbol) {
+      const levels = [
+        { price: s.entryPrice, color: COLOURS.entry, lineStyle: LINE_SOLID, title: 'Entry' },
+        { price: s.stopLoss, color: COLOURS.sell, lineStyle: LINE_DASHED, title: 'SL' },
+        { price: s.takeProfits[0], color: COLOURS.tp1, lineStyle: LINE_LARGE_DASHED, title: 'TP1' },
+        { price: s.takeProfits[1], color: COLOURS.tp2, lineStyle: LINE_LARGE_DASHED, title: 'TP2' },
+        { price: s.takeProfits[2], color: COLOURS.tp3, lineStyle: LINE_LARGE_DASHED, title: 'TP3' },
+      ];
+      for (const level of levels) {
+        view.lines.push(series.createPriceLine({ ...level, lineWidth: 1, axisLabelVisible: true }));
+      }
+    }
+    element.dataset.priceLines = String(view.lines.length);
+  }
+
+  function scrollToSelected() {
+    const s = view.selected;
+    if (!s || s.symbol !== view.symbol) return;
+    const at = candleIndex(s.createdAt);
+    if (at < 0) return;
+    view.scrollToSelected = false;
+    const span = Math.min(140, view.times.length);
+    chart.timeScale().setVisibleLogicalRange({ from: at - span * 0.65, to: at + span * 0.35 });
+  }
+
+  return {
+    show,
+    pushCandle,
+    setSignals(signals) {
+      view.signals = signals;
+      scheduleMarkers();
+    },
+    /** Selects a signal (or none): its marker grows, its levels are drawn, the chart scrolls to it. */
+    select(signal) {
+      const same = view.selected?.id === signal?.id;
+      view.selected = signal ?? null;
+      drawLines();
+      if (!same) view.scrollToSelected = true;
+      scheduleMarkers();
+    },
+    info: () => ({
+      symbol: view.symbol,
+      timeframe: view.timeframe,
+      candles: view.times.length,
+      markers: view.markerCount,
+      priceLines: view.lines.length,
+      selectedId: view.selected?.id ?? null,
+    }),
+  };
+}
