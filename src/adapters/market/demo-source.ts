@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Candle } from '../../core/candles/candle.js';
 import { alignTime, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import { mulberry32 } from '../../core/metrics/random.js';
 import type { CandleHandler, MarketSource, SourceState } from './source.js';
 
 export interface DemoOptions {
@@ -11,18 +12,6 @@ export interface DemoOptions {
   /** Market time per wall time; 1 = real time. */
   readonly speed?: number;
   readonly now?: () => number;
-}
-
-/** mulberry32: small, fast, seedable; the simulator must give the same market for the same seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hashSymbol(symbol: string, seed: number): number {
@@ -59,7 +48,8 @@ class SimulatedMarket {
     start: number,
     private readonly step: number,
   ) {
-    this.random = rng(hashSymbol(symbol, seed));
+    // mulberry32, the seedable generator the metrics' bootstrap uses: the same seed gives the same market
+    this.random = mulberry32(hashSymbol(symbol, seed));
     this.price = START_PRICES[symbol] ?? 100;
     this.variance = 0.0008 ** 2;
     this.nextOpen = start;

@@ -2,35 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SIGNAL_TIME as T, testSignal } from '../../../test/support/signals.js';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { Signal } from '../../core/signals/types.js';
 import { SqliteSignalStore } from './sqlite-signal-store.js';
 
-const T = Date.UTC(2025, 5, 1, 12);
-
-const signal: Signal = {
-  id: 'BTCUSDT-15m-momentum-BUY-20250601T1200Z',
-  symbol: 'BTCUSDT',
-  direction: 'BUY',
-  timeframe: '15m',
-  entryTimeframe: '5m',
-  strategy: 'momentum',
-  entryType: 'EMA_PULLBACK',
-  entryPrice: 100,
-  stopLoss: 95,
-  takeProfits: [105, 110, 115],
-  rewardRisk: 2,
-  confidence: 0.7,
+const signal: Signal = testSignal({
   breakdown: {
-    strategyBase: 0.6,
-    votes: [],
-    ensembleScore: 0.6,
-    baseScale: 1,
-    base: 0.6,
-    mtfBoost: 0,
-    alignmentFactor: 1,
-    volumeFactor: 1,
-    product: 0.6,
+    ...testSignal().breakdown,
     context: [
       {
         timeframe: '1h',
@@ -44,23 +23,7 @@ const signal: Signal = {
       },
     ],
   },
-  health: { dataQuality: 1, technical: 1, risk: 1, regime: 1, score: 1 },
-  priority: 'MEDIUM',
-  reasons: ['test'],
-  entryAnalysis: {
-    entryTimeframe: '5m',
-    entryCandles: 300,
-    marketPrice: 101,
-    considered: [],
-    chosen: 'EMA_PULLBACK',
-    why: 'nearest',
-  },
-  createdAt: T,
-  expiresAt: T + 3_600_000,
-  status: 'PENDING',
-  statusAt: T,
-  statusReason: '',
-};
+});
 
 function store(): SqliteSignalStore {
   return new SqliteSignalStore(join(mkdtempSync(join(tmpdir(), 'ap-sig-')), 'a.db'));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { warmSnapshot } from '../../../test/support/snapshots.js';
 import type { Candle } from '../candles/candle.js';
 import { TIMEFRAMES, type Timeframe, timeframeMs } from '../candles/timeframe.js';
 import { LevelTracker } from '../patterns/levels.js';
@@ -19,62 +20,7 @@ const T0 = Date.UTC(2024, 0, 1);
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A warm context snapshot in a clean uptrend (trend +1, momentum +1, trending); override to taste. */
-function snapshot(overrides: Partial<Mutable<TfSnapshot>> = {}): TfSnapshot {
-  const timeframe: Timeframe = overrides.timeframe ?? '4h';
-  const openTime = T0 + 300 * timeframeMs(timeframe);
-  const base: TfSnapshot = {
-    timeframe,
-    count: 300,
-    openTime,
-    closeTime: openTime + timeframeMs(timeframe),
-    open: 100,
-    high: 102,
-    low: 99,
-    close: 101,
-    volume: 10,
-    complete: true,
-    defectsInWindow: 0,
-    prevClose: 100,
-    prevHigh: 101,
-    prevLow: 98,
-    ema9: 100.5,
-    ema21: 100,
-    ema50: 98,
-    ema200: 90,
-    prevEma9: 100.2,
-    prevEma21: 99.8,
-    ema50Slope: 0.01,
-    rsi: 60,
-    prevRsi: 58,
-    macd: 1,
-    macdSignal: 0.5,
-    macdHist: 0.5,
-    prevMacdHist: 0.4,
-    adx: 30,
-    plusDi: 30,
-    minusDi: 15,
-    atr: 2,
-    atrPct: 0.02,
-    volatilityPercentile: 0.4,
-    bbUpper: 104,
-    bbMiddle: 100,
-    bbLower: 96,
-    prevBbUpper: 104,
-    prevBbLower: 96,
-    donchianHigh: 103,
-    donchianLow: 95,
-    vwap: 100,
-    prevVwap: 100,
-    volumeRatio: 1,
-    lastSwingHigh: null,
-    lastSwingLow: null,
-    prevSwingHigh: null,
-    prevSwingLow: null,
-    levels: new LevelTracker(),
-    patterns: new Map(),
-  };
-  return { ...base, ...overrides };
-}
+const snapshot = (overrides: Partial<Mutable<TfSnapshot>> = {}): TfSnapshot => warmSnapshot(overrides);
 
 const DOWN: Partial<Mutable<TfSnapshot>> = {
   ema50: 98,

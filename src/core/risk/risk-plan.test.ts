@@ -6,7 +6,7 @@ import { LevelTracker } from '../patterns/levels.js';
 import type { Swing } from '../patterns/swings.js';
 import type { EntryOption, EntryType, StrategyCandidate } from '../signals/types.js';
 import type { TfSnapshot } from '../strategies/snapshot.js';
-import { TimeframeFeatures } from '../strategies/timeframe-features.js';
+import { blankSnapshot, TimeframeFeatures } from '../strategies/timeframe-features.js';
 import { MAX_ENTRY_DISTANCE_ATR } from './entry.js';
 import { planRisk, type RiskPlan, type RiskResult } from './risk-plan.js';
 
@@ -38,9 +38,8 @@ function swing(kind: 'high' | 'low', index: number, price: number): Swing {
 
 /** A snapshot with every indicator warming (NaN) except what the test sets. */
 function snapshot(timeframe: Timeframe, over: Partial<Mutable<TfSnapshot>> = {}): TfSnapshot {
-  const n = Number.NaN;
   const base: Mutable<TfSnapshot> = {
-    timeframe,
+    ...blankSnapshot(timeframe),
     count: 500,
     openTime: 0,
     closeTime: HOUR,
@@ -51,44 +50,6 @@ function snapshot(timeframe: Timeframe, over: Partial<Mutable<TfSnapshot>> = {})
     volume: 1,
     complete: true,
     defectsInWindow: 0,
-    prevClose: n,
-    prevHigh: n,
-    prevLow: n,
-    ema9: n,
-    ema21: n,
-    ema50: n,
-    ema200: n,
-    prevEma9: n,
-    prevEma21: n,
-    ema50Slope: n,
-    rsi: n,
-    prevRsi: n,
-    macd: n,
-    macdSignal: n,
-    macdHist: n,
-    prevMacdHist: n,
-    adx: n,
-    plusDi: n,
-    minusDi: n,
-    atr: n,
-    atrPct: n,
-    volatilityPercentile: n,
-    bbUpper: n,
-    bbMiddle: n,
-    bbLower: n,
-    prevBbUpper: n,
-    prevBbLower: n,
-    donchianHigh: n,
-    donchianLow: n,
-    vwap: n,
-    prevVwap: n,
-    volumeRatio: n,
-    lastSwingHigh: null,
-    lastSwingLow: null,
-    prevSwingHigh: null,
-    prevSwingLow: null,
-    levels: new LevelTracker(),
-    patterns: new Map(),
   };
   return { ...base, ...over };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testSignal } from '../../../test/support/signals.js';
 import { signalId } from './id.js';
 import { SignalBook } from './signal-book.js';
 import type { Signal } from './types.js';
@@ -6,51 +7,7 @@ import type { Signal } from './types.js';
 const T = Date.UTC(2025, 5, 1, 12);
 const M = 60_000;
 
-function signal(over: Partial<Signal> = {}): Signal {
-  const base = {
-    id: 'X',
-    symbol: 'BTCUSDT',
-    direction: 'BUY',
-    timeframe: '15m',
-    entryTimeframe: '5m',
-    strategy: 'momentum',
-    entryType: 'EMA_PULLBACK',
-    entryPrice: 100,
-    stopLoss: 95,
-    takeProfits: [105, 110, 115],
-    rewardRisk: 2,
-    confidence: 0.7,
-    breakdown: {
-      strategyBase: 0.6,
-      votes: [],
-      ensembleScore: 0.6,
-      baseScale: 1,
-      base: 0.6,
-      mtfBoost: 0,
-      alignmentFactor: 1,
-      volumeFactor: 1,
-      product: 0.6,
-      context: [],
-    },
-    health: { dataQuality: 1, technical: 1, risk: 1, regime: 1, score: 1 },
-    priority: 'MEDIUM',
-    reasons: ['test'],
-    entryAnalysis: {
-      entryTimeframe: '5m',
-      entryCandles: 300,
-      marketPrice: 101,
-      considered: [],
-      chosen: 'EMA_PULLBACK',
-      why: '',
-    },
-    createdAt: T,
-    expiresAt: T + 30 * M,
-    status: 'PENDING',
-    statusAt: T,
-    statusReason: '',
-  } satisfies Signal;
-  return { ...base, ...over };
-}
+const signal = (over: Partial<Signal> = {}): Signal => testSignal({ id: 'X', ...over });
 
 describe('signal ids', () => {
   it('derive from symbol, timeframe, strategy, direction and time only', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { warmSnapshot } from '../../../test/support/snapshots.js';
 import { type Timeframe, timeframeMs } from '../candles/timeframe.js';
 import { scoreContext, volumeFactor } from '../mtf/context.js';
 import { LevelTracker } from '../patterns/levels.js';
@@ -45,60 +46,15 @@ function levelsAt(close: number, ...swings: ['high' | 'low', number][]): LevelTr
  * average volume, no levels, swings or patterns. Override to taste.
  */
 function snapshot(overrides: Partial<Mutable<TfSnapshot>> = {}): TfSnapshot {
-  const timeframe: Timeframe = overrides.timeframe ?? '1h';
-  const openTime = T0 + 500 * timeframeMs(timeframe);
-  const base: TfSnapshot = {
-    timeframe,
+  return warmSnapshot({
+    timeframe: '1h',
     count: 500,
-    openTime,
-    closeTime: openTime + timeframeMs(timeframe),
-    open: 100,
     high: 101.5,
     low: 99.5,
-    close: 101,
-    volume: 10,
-    complete: true,
-    defectsInWindow: 0,
-    prevClose: 100,
     prevHigh: 100.5,
     prevLow: 99,
-    ema9: 100.5,
-    ema21: 100,
-    ema50: 98,
-    ema200: 90,
-    prevEma9: 100.2,
-    prevEma21: 99.8,
-    ema50Slope: 0.01,
-    rsi: 60,
-    prevRsi: 58,
-    macd: 1,
-    macdSignal: 0.5,
-    macdHist: 0.5,
-    prevMacdHist: 0.4,
-    adx: 30,
-    plusDi: 30,
-    minusDi: 15,
-    atr: 2,
-    atrPct: 0.02,
-    volatilityPercentile: 0.4,
-    bbUpper: 104,
-    bbMiddle: 100,
-    bbLower: 96,
-    prevBbUpper: 104,
-    prevBbLower: 96,
-    donchianHigh: 103,
-    donchianLow: 95,
-    vwap: 100,
-    prevVwap: 100,
-    volumeRatio: 1,
-    lastSwingHigh: null,
-    lastSwingLow: null,
-    prevSwingHigh: null,
-    prevSwingLow: null,
-    levels: new LevelTracker(),
-    patterns: new Map(),
-  };
-  return { ...base, ...overrides };
+    ...overrides,
+  });
 }
 
 function candidate(overrides: Partial<Mutable<StrategyCandidate>> = {}): StrategyCandidate {

@@ -60,10 +60,14 @@ const DONCHIAN_PERIOD = 20;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function emptySnapshot(
+/**
+ * A snapshot of a timeframe with nothing seen yet: every indicator NaN, no swings. The
+ * features start from it; tests build their snapshots on it.
+ */
+export function blankSnapshot(
   timeframe: Timeframe,
-  levels: LevelTracker,
-  patterns: Map<string, number>,
+  levels: LevelTracker = new LevelTracker(),
+  patterns: Map<string, number> = new Map(),
 ): Mutable<TfSnapshot> {
   const n = Number.NaN;
   return {
@@ -168,7 +172,7 @@ export class TimeframeFeatures {
     this.scanner = level === 'full' ? new PatternScanner(CONFIRMATION_PATTERNS) : null;
     this.patternOut = new Int32Array(this.scanner?.size ?? 0);
     this.defects = new Float64Ring(qualityWindow);
-    this.s = emptySnapshot(timeframe, this.levels, this.patternMap);
+    this.s = blankSnapshot(timeframe, this.levels, this.patternMap);
     this.snapshot = this.s;
   }
 
