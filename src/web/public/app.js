@@ -251,6 +251,7 @@ function startChart(socket) {
     element,
     legend: byId('chart-legend'),
     note: byId('chart-note'),
+    live: byId('chart-live'),
     onMarkerClick: selectSignal,
   });
   let lastSelected = null;

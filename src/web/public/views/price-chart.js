@@ -1,4 +1,4 @@
-import { formatPrice, formatTime, priceDecimals } from '../lib/format.js';
+import { formatPrice, formatTime, humanise, priceDecimals } from '../lib/format.js';
 import { api } from '../lib/rest.js';
 import { timeframeMs } from '../lib/timeframes.js';
 import { baseChartOptions, COLOURS } from './chart-theme.js';
@@ -10,11 +10,15 @@ import { baseChartOptions, COLOURS } from './chart-theme.js';
  */
 
 const CANDLES = 500;
+/** The candle route's largest window: older history than this is shown as a window of its own. */
+const MAX_CANDLES = 5000;
+/** Candles shown before a selected signal when the chart has to load its history. */
+const LEAD_CANDLES = 150;
 const LINE_SOLID = 0;
 const LINE_DASHED = 2;
 const LINE_LARGE_DASHED = 3;
 
-export function createPriceChart({ element, legend, note, onMarkerClick }) {
+export function createPriceChart({ element, legend, note, live, onMarkerClick }) {
   const LC = window.LightweightCharts;
   const chart = LC.createChart(element, baseChartOptions());
   const series = chart.addSeries(LC.CandlestickSeries, {
@@ -45,7 +49,15 @@ export function createPriceChart({ element, legend, note, onMarkerClick }) {
     scrollToSelected: false,
     /** No candle was stored when the chart was shown: the first live one fetches the window. */
     awaitingHistory: false,
+    /** False while the chart shows an old window around a selected signal: live candles would not join it. */
+    following: true,
+    /** A load of older candles for the selected signal is under way. */
+    extending: false,
   };
+
+  live.addEventListener('click', () => {
+    if (view.symbol) show(view.symbol, view.timeframe, { reload: true });
+  });
 
   chart.subscribeClick((param) => {
     const id = param?.hoveredObjectId;
@@ -81,11 +93,13 @@ export function createPriceChart({ element, legend, note, onMarkerClick }) {
   async function show(symbol, timeframe, { reload = false, history = true } = {}) {
     const same = view.symbol === symbol && view.timeframe === timeframe;
     if (same && !reload && view.loading === null && (view.times.length > 0 || view.awaitingHistory)) return;
-    const keepView = same && view.times.length > 0;
+    const keepView = same && view.times.length > 0 && view.following;
     view.symbol = symbol;
     view.timeframe = timeframe;
     view.intervalSec = timeframeMs(timeframe) / 1000;
     view.pending = [];
+    view.following = true;
+    live.hidden = true;
     element.dataset.loaded = 'false';
     if (!history) {
       view.loading = null;
@@ -151,7 +165,7 @@ export function createPriceChart({ element, legend, note, onMarkerClick }) {
 
   /** A `candle.closed` message; candles of other charts are ignored. */
   function pushCandle(message) {
-    if (message.symbol !== view.symbol || message.timeframe !== view.timeframe) return;
+    if (message.symbol !== view.symbol || message.timeframe !== view.timeframe || !view.following) return;
     const bar = toBar(message.candle);
     // the first candle of a chart that had none: fetch what is stored (this one included)
     if (view.awaitingHistory) show(view.symbol, view.timeframe, { reload: true });
@@ -203,7 +217,7 @@ export function createPriceChart({ element, legend, note, onMarkerClick }) {
         color: buy ? COLOURS.buy : COLOURS.sell,
         id: signal.id,
         size: selected ? 2 : 1,
-        text: selected ? `${signal.direction} ${signal.strategy}` : undefined,
+        text: selected ? `${signal.direction} · ${humanise(signal.strategy)}` : undefined,
       });
     }
     return list.sort((a, b) => a.time - b.time);
@@ -245,12 +259,59 @@ export function createPriceChart({ element, legend, note, onMarkerClick }) {
 
   function scrollToSelected() {
     const s = view.selected;
-    if (!s || s.symbol !== view.symbol) return;
+    if (!s || s.symbol !== view.symbol || view.loading !== null) return;
     const at = candleIndex(s.createdAt);
-    if (at < 0) return;
+    if (at < 0) {
+      // older than the loaded window: fetch its history (a newer one arrives live)
+      if (view.times.length > 0 && s.createdAt / 1000 <= view.times[0]) loadHistoryFor(s);
+      return;
+    }
     view.scrollToSelected = false;
     const span = Math.min(140, view.times.length);
     chart.timeScale().setVisibleLogicalRange({ from: at - span * 0.65, to: at + span * 0.35 });
+  }
+
+  /**
+   * Brings a signal older than the chart's window onto it: the candles between it and the window
+   * are prepended when that is at most MAX_CANDLES; otherwise the chart shows a window around the
+   * signal and stops following live candles until "Back to live".
+   */
+  async function loadHistoryFor(signal) {
+    if (view.extending) return;
+    view.extending = true;
+    const { symbol, timeframe } = view;
+    const intervalMs = view.intervalSec * 1000;
+    const firstMs = view.times[0] * 1000;
+    const from = signal.createdAt - LEAD_CANDLES * intervalMs;
+    const needed = Math.ceil((firstMs - from) / intervalMs);
+    const prepend = needed <= MAX_CANDLES;
+    try {
+      const response = prepend
+        ? await api.candles(symbol, timeframe, { from, to: firstMs, limit: needed })
+        : await api.candles(symbol, timeframe, { from, limit: CANDLES });
+      if (view.symbol !== symbol || view.timeframe !== timeframe || view.selected?.id !== signal.id) return;
+      const bars = response.candles.map(toBar);
+      if (prepend) {
+        const first = view.times[0];
+        const older = bars.filter((bar) => bar.time < first);
+        view.times = [...older.map((bar) => bar.time), ...view.times];
+        series.setData([...older, ...series.data()]);
+      } else {
+        view.following = false;
+        view.pending = [];
+        view.times = bars.map((bar) => bar.time);
+        series.setData(bars);
+        live.hidden = false;
+        note.textContent = `Showing ${symbol} ${timeframe} around the selected signal; live candles resume with “Back to live”.`;
+      }
+      element.dataset.candles = String(view.times.length);
+      refreshMarkers();
+    } catch (error) {
+      note.textContent = `Could not load the candles around the signal: ${error.message}`;
+      view.scrollToSelected = false;
+    } finally {
+      view.extending = false;
+    }
   }
 
   return {

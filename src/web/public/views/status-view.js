@@ -10,8 +10,8 @@ import { sortTimeframes } from '../lib/timeframes.js';
  */
 
 const BANNER_TEXT = {
-  DEMO: 'Simulated prices from the demo market, not a real market. Signals and results here mean nothing for trading.',
-  REPLAY: 'Recorded market data replayed through the engine: these are not live prices.',
+  DEMO: 'Simulated market: these signals and results mean nothing for trading.',
+  REPLAY: 'Recorded market data replayed through the engine: not live prices.',
 };
 
 export function createStatusView() {
@@ -47,7 +47,11 @@ function renderSource(el, status) {
   el.banner.dataset.label = label;
   document.body.dataset.source = label;
   el.bannerLabel.textContent = label;
-  el.bannerText.textContent = `${BANNER_TEXT[label] ?? ''} ${detail ? `(${detail})` : ''}`.trim();
+  replaceChildren(
+    el.bannerText,
+    BANNER_TEXT[label] ?? '',
+    detail ? h('span', { class: 'data-banner-detail' }, detail) : null,
+  );
   el.sourceLabel.textContent = label;
   el.sourceLabel.dataset.label = label;
   el.sourceState.textContent = `${kind} · ${state}`;
@@ -105,7 +109,8 @@ function renderStats(node, status) {
 function lagText(status, lagMs) {
   if (status.source.label === 'REPLAY') return null;
   if (lagMs === null || lagMs === undefined) return DASH;
-  return `lag ${formatDuration(lagMs)}`;
+  // a simulator running faster than the clock is ahead of it, not behind
+  return `lag ${formatDuration(Math.max(0, lagMs))}`;
 }
 
 function renderFeed(node, status) {
