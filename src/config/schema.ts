@@ -65,6 +65,20 @@ export const LiveConfig = z
       .default(60)
       .describe('Replay pace: market time per wall time (60 = one hour per minute) or "max".'),
     demoSeed: z.number().int().default(42).describe('Seed of the demo market simulator.'),
+    discoverTopSymbols: z
+      .number()
+      .int()
+      .min(0)
+      .max(200)
+      .default(0)
+      .describe(
+        '0 = use `symbols`; N > 0 = follow the top N spot markets quoted in `discoverQuote` (USDT) by 24h quote volume, refreshed at start (live exchange only; stablecoin pairs and leveraged tokens left out). Env: ALPHAPULSE_LIVE__DISCOVER_TOP_SYMBOLS.',
+      ),
+    discoverQuote: z
+      .string()
+      .regex(/^[A-Z0-9]{2,10}$/, 'a quote currency is upper-case letters and digits, like USDT')
+      .default('USDT')
+      .describe('Quote currency of the markets `discoverTopSymbols` ranks (e.g. USDT, USDC, BTC).'),
   })
   .strict();
 

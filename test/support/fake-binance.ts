@@ -18,6 +18,21 @@ export interface FakeBinanceOptions {
   readonly now: number;
   /** Binance caps a klines page at 1000. */
   readonly maxLimit?: number;
+  /** More markets listed beside the series (no candles), e.g. for ranking by volume. */
+  readonly markets?: readonly FakeMarket[];
+}
+
+/** A market listed in exchangeInfo and the 24h tickers, without candles of its own. */
+export interface FakeMarket {
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  /** Binance's status; ccxt counts only TRADING as active. Default TRADING. */
+  readonly status?: 'TRADING' | 'BREAK' | 'HALT' | 'END_OF_DAY' | 'PRE_TRADING' | 'POST_TRADING';
+  /** 24h quote volume in the ticker; default 0. */
+  readonly quoteVolume?: number;
+  /** Last price in the ticker; default 1. */
+  readonly price?: number;
 }
 
 /** The URL overrides that point ccxt's binance at this server (see ccxt binance.js describe()). */
@@ -47,6 +62,11 @@ export class FakeBinance {
   /** Every REST request as path?query, in order. */
   readonly requests: string[] = [];
   readonly klineRequests: KlineRequest[] = [];
+  /**
+   * 24h quote volumes the test sets per symbol; they win over a market's own figure and over the
+   * one a series computes from its last 24 h of candles.
+   */
+  readonly quoteVolumes = new Map<string, number>();
   /** WebSocket connections accepted so far. */
   connections = 0;
   /** Upgrades refused so far. */
@@ -56,6 +76,7 @@ export class FakeBinance {
   private readonly sockets = new Map<WebSocket, Set<string>>();
   private readonly patches = new Map<string, Partial<Candle>>();
   private readonly index = new Map<string, Map<number, Candle>>();
+  private readonly extra = new Map<string, FakeMarket>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private server: Server | null = null;
   private port = 0;
@@ -66,6 +87,9 @@ export class FakeBinance {
     this.maxLimit = opts.maxLimit ?? 1000;
     for (const [symbol, candles] of Object.entries(opts.series)) {
       this.index.set(symbol, new Map(candles.map((c) => [c.openTime, c])));
+    }
+    for (const m of opts.markets ?? []) {
+      if (!this.index.has(m.symbol)) this.extra.set(m.symbol, m);
     }
   }
 
@@ -183,17 +207,33 @@ export class FakeBinance {
         return [200, this.exchangeInfo()];
       case '/api/v3/klines':
         return this.klines(url.searchParams);
+      case '/api/v3/ticker/24hr':
+        return this.tickers(url.searchParams);
       default:
         return [404, { code: -1100, msg: `unknown path ${url.pathname}` }];
     }
   }
 
-  private exchangeInfo(): unknown {
-    const symbols = [...this.index.keys()].map((symbol) => {
+  /** Every listed market: the series first, then the extra ones. */
+  private listing(): Array<{ symbol: string; base: string; quote: string; status: string }> {
+    const series = [...this.index.keys()].map((symbol) => {
       const [base, quote] = ASSETS[symbol] ?? [symbol.slice(0, -4), symbol.slice(-4)];
+      return { symbol, base, quote, status: 'TRADING' };
+    });
+    const extra = [...this.extra.values()].map((m) => ({
+      symbol: m.symbol,
+      base: m.base,
+      quote: m.quote,
+      status: m.status ?? 'TRADING',
+    }));
+    return [...series, ...extra];
+  }
+
+  private exchangeInfo(): unknown {
+    const symbols = this.listing().map(({ symbol, base, quote, status }) => {
       return {
         symbol,
-        status: 'TRADING',
+        status,
         baseAsset: base,
         baseAssetPrecision: 8,
         quoteAsset: quote,
@@ -264,6 +304,106 @@ export class FakeBinance {
       ];
     });
     return [200, rows];
+  }
+
+  /**
+   * GET /api/v3/ticker/24hr as Binance answers it: one object for `symbol`, an array for
+   * `symbols` (a JSON array) or for no parameter (every listed market, whatever its status).
+   * ccxt reads a ticker with `bidQty` as spot, so the full (not MINI) shape matters.
+   */
+  private tickers(q: URLSearchParams): [number, unknown] {
+    const listed = new Set(this.listing().map((m) => m.symbol));
+    const one = q.get('symbol');
+    if (one !== null) {
+      if (!listed.has(one)) return [400, { code: -1121, msg: 'Invalid symbol.' }];
+      return [200, this.ticker(one)];
+    }
+    const many = q.get('symbols');
+    if (many !== null) {
+      let wanted: unknown;
+      try {
+        wanted = JSON.parse(many);
+      } catch {
+        return [400, { code: -1100, msg: "Illegal characters found in parameter 'symbols'." }];
+      }
+      if (!Array.isArray(wanted) || !wanted.every((s) => typeof s === 'string' && listed.has(s))) {
+        return [400, { code: -1121, msg: 'Invalid symbol.' }];
+      }
+      return [200, wanted.map((s: string) => this.ticker(s))];
+    }
+    return [200, [...listed].map((s) => this.ticker(s))];
+  }
+
+  /**
+   * One 24h ticker. A series summarises its candles of the last 24 h (the forming one as served);
+   * an extra market reports its configured volume at its configured price.
+   */
+  private ticker(symbol: string): Record<string, unknown> {
+    const closeTime = this.now;
+    const openTime = closeTime - 86_400_000;
+    let open = 0;
+    let high = 0;
+    let low = 0;
+    let last = 0;
+    let volume = 0;
+    let quoteVolume = 0;
+    let count = 0;
+    const series = this.index.get(symbol);
+    if (series) {
+      const from = alignTime(this.opts.timeframe, openTime);
+      const to = this.formingOpenTime();
+      for (let t = from; t <= to; t += this.step) {
+        const c = this.served(symbol, t);
+        if (!c) continue;
+        if (count === 0) {
+          open = c.open;
+          high = c.high;
+          low = c.low;
+        }
+        high = Math.max(high, c.high);
+        low = Math.min(low, c.low);
+        last = c.close;
+        volume += c.volume;
+        quoteVolume += c.volume * c.close;
+        count++;
+      }
+    } else {
+      const m = this.extra.get(symbol);
+      const price = m?.price ?? 1;
+      open = high = low = last = price;
+      quoteVolume = m?.quoteVolume ?? 0;
+      volume = quoteVolume / price;
+      count = quoteVolume > 0 ? 1000 : 0;
+    }
+    const set = this.quoteVolumes.get(symbol);
+    if (set !== undefined) {
+      quoteVolume = set;
+      volume = last > 0 ? set / last : 0;
+    }
+    const avg = volume > 0 ? quoteVolume / volume : 0;
+    return {
+      symbol,
+      priceChange: String(last - open),
+      priceChangePercent: String(open > 0 ? ((last - open) / open) * 100 : 0),
+      weightedAvgPrice: String(avg),
+      prevClosePrice: String(open),
+      lastPrice: String(last),
+      lastQty: '1.00000000',
+      bidPrice: String(last),
+      bidQty: '1.00000000',
+      askPrice: String(last),
+      askQty: '1.00000000',
+      openPrice: String(open),
+      highPrice: String(high),
+      lowPrice: String(low),
+      volume: String(volume),
+      quoteVolume: String(quoteVolume),
+      openTime,
+      closeTime,
+      firstId: count > 0 ? 1 : -1,
+      lastId: count > 0 ? count : -1,
+      count,
+    };
   }
 
   private onConnection(ws: WebSocket): void {

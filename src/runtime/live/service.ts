@@ -8,6 +8,7 @@ import { openSqlite, type SqliteDatabase } from '../../adapters/store/sqlite-dat
 import { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
 import { buildApp } from '../../api/app.js';
 import type { LoadedConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
 import { describeInputs } from '../replay/file-source.js';
 import { LiveRuntime } from './live-runtime.js';
 
@@ -76,6 +77,40 @@ async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSo
   return demo();
 }
 
+/**
+ * The symbols the service follows: a replay's own; on a live exchange with
+ * `live.discoverTopSymbols` > 0, the top N by 24h quote volume, asked once at start; otherwise
+ * `config.symbols`. A discovery that fails or finds nothing stops the start with a clear error
+ * rather than quietly following a different list.
+ */
+export async function chooseSymbols(
+  source: MarketSource,
+  config: Config,
+  log: (msg: string) => void = () => {},
+): Promise<readonly string[]> {
+  if (source instanceof ReplaySource) return source.symbols();
+  const n = config.live.discoverTopSymbols;
+  if (n === 0) return config.symbols;
+  const { CcxtSource } = await import('../../adapters/market/ccxt-source.js');
+  if (!(source instanceof CcxtSource)) {
+    log(
+      `live.discoverTopSymbols needs a live exchange; the ${source.kind} source follows symbols: ${config.symbols.join(', ')}`,
+    );
+    return config.symbols;
+  }
+  const quote = config.live.discoverQuote;
+  const top = await source.topSymbols(n, quote);
+  if (top.length === 0) {
+    throw new Error(
+      `${source.kind} has no active ${quote} spot market with a 24h volume to follow (live.discoverQuote = ${quote}); set live.discoverTopSymbols to 0 to follow symbols instead`,
+    );
+  }
+  log(
+    `following the top ${top.length}${top.length < n ? ` (of ${n} asked)` : ''} ${quote} spot markets on ${source.kind} by 24h quote volume: ${top.join(', ')}`,
+  );
+  return top;
+}
+
 /** Starts the whole service: store, market source, runtime (with recovery), HTTP API and WebSocket. */
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { loaded } = opts;
@@ -94,7 +129,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let app: FastifyInstance | null = null;
   try {
     source = await chooseSource(opts, log);
-    const symbols = source instanceof ReplaySource ? source.symbols() : config.symbols;
+    const symbols = await chooseSymbols(source, config, (msg) => log.info(msg));
     runtime = new LiveRuntime({
       config,
       source,
