@@ -1,4 +1,3 @@
-import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
@@ -6,6 +5,7 @@ import type { CandleStore } from '../adapters/store/ports.js';
 import type { SqliteSignalStore } from '../adapters/store/sqlite-signal-store.js';
 import type { Config } from '../config/schema.js';
 import type { RuntimeView } from '../runtime/live/runtime-view.js';
+import { registerWeb } from '../web/register-web.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
 import { registerDocs } from './plugins/docs.js';
@@ -135,7 +135,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   );
 
   if (opts.webRoot) {
-    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', decorateReply: false });
+    await registerWeb(app, { webRoot: opts.webRoot });
   }
   return app;
 }
