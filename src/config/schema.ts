@@ -65,6 +65,16 @@ export const LiveConfig = z
       .default(60)
       .describe('Replay pace: market time per wall time (60 = one hour per minute) or "max".'),
     demoSeed: z.number().int().default(42).describe('Seed of the demo market simulator.'),
+    exchangeUrls: z
+      .object({
+        api: z.record(z.string(), z.string().url()).optional(),
+        ws: z.record(z.string(), z.string().url()).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Override the exchange's REST (`api`) and WebSocket (`ws`) base URLs by ccxt key, e.g. a testnet or a local mirror (binance: api.public, api.private, api.v1, ws.spot).",
+      ),
     discoverTopSymbols: z
       .number()
       .int()

@@ -62,6 +62,7 @@ async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSo
     exchange: config.exchange,
     timeframe: base,
     connectTimeoutMs: config.live.connectTimeoutMs,
+    ...(config.live.exchangeUrls ? { urls: config.live.exchangeUrls } : {}),
   });
   const probe = await live.probe(config.live.connectTimeoutMs);
   if (probe.ok) return live;
