@@ -2,12 +2,14 @@ import { runFoundation } from './foundation.js';
 import { runIndicators } from './indicators.js';
 import { machine } from './lib.js';
 import { runPipelineBench } from './pipeline.js';
+import { runServiceBench } from './service.js';
 
 /** `npm run bench [-- name ...]`: runs the named benchmark groups, or all of them. */
 const groups: Record<string, () => Promise<void>> = {
   foundation: runFoundation,
   indicators: runIndicators,
   pipeline: runPipelineBench,
+  service: runServiceBench,
 };
 
 const asked = process.argv.slice(2);
