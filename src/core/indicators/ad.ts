@@ -13,26 +13,28 @@ export function moneyFlowVolume(high: number, low: number, close: number, volume
 /** TA-Lib AD (Chaikin accumulation/distribution line): lookback 0, a running sum from 0. */
 export class Ad implements BarIndicator {
   readonly lookback = 0;
+  /** The line so far, in a number-only field: a `number | null` one would box every value. */
   private value = 0;
-  private result: number | null = null;
+  private stable = false;
 
   update(bar: Bar): number | null {
-    this.value += moneyFlowVolume(bar.high, bar.low, bar.close, bar.volume);
-    this.result = this.value;
-    return this.result;
+    const ad = this.value + moneyFlowVolume(bar.high, bar.low, bar.close, bar.volume);
+    this.value = ad;
+    this.stable = true;
+    return ad;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.value = 0;
-    this.result = null;
+    this.stable = false;
   }
 }
 

@@ -20,7 +20,9 @@ export class Adosc implements BarIndicator {
   private fastEma = 0;
   private slowEma = 0;
   private seen = 0;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(fastPeriod = 3, slowPeriod = 10) {
     this.fastPeriod = requirePeriod('ADOSC', 'fastPeriod', fastPeriod, 2);
@@ -44,16 +46,18 @@ export class Adosc implements BarIndicator {
       this.seen++;
       return null;
     }
-    this.result = this.fastEma - this.slowEma;
-    return this.result;
+    const oscillator = this.fastEma - this.slowEma;
+    this.value = oscillator;
+    this.stable = true;
+    return oscillator;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
@@ -61,7 +65,8 @@ export class Adosc implements BarIndicator {
     this.fastEma = 0;
     this.slowEma = 0;
     this.seen = 0;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

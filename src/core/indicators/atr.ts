@@ -15,8 +15,9 @@ export class Atr implements BarIndicator {
   private prevClose = Number.NaN;
   private seen = 0;
   private sum = 0;
+  /** The latest ATR, in a number-only field: a `number | null` one would box every value. */
   private value = Number.NaN;
-  private result: number | null = null;
+  private stable = false;
 
   constructor(period = 14) {
     this.period = requirePeriod('ATR', 'period', period, 1);
@@ -24,30 +25,50 @@ export class Atr implements BarIndicator {
   }
 
   update(bar: Bar): number | null {
-    const p = this.period;
-    if (this.seen > p) {
-      this.value = (this.value * (p - 1) + trueRange(bar.high, bar.low, this.prevClose)) / p;
-      this.result = this.value;
-    } else if (this.seen > 0) {
-      this.sum += trueRange(bar.high, bar.low, this.prevClose);
-      if (this.seen === p) {
-        this.value = this.sum / p;
-        this.result = this.value;
-      }
-      this.seen++;
-    } else {
-      this.seen = 1;
+    if (!this.stable) return this.seed(bar) ? this.value : null;
+    return this.step(bar);
+  }
+
+  /**
+   * `update` that gives NaN instead of null before the first value. V8 boxes every number a
+   * `number | null` return hands back (a heap allocation, even when the call is inlined); this
+   * one does not (NATR, Keltner and SuperTrend read their ATR through it).
+   */
+  updateOrNaN(bar: Bar): number {
+    if (!this.stable) {
+      this.seed(bar);
+      return this.value;
     }
+    return this.step(bar);
+  }
+
+  private step(bar: Bar): number {
+    const p = this.period;
+    const atr = (this.value * (p - 1) + trueRange(bar.high, bar.low, this.prevClose)) / p;
+    this.value = atr;
     this.prevClose = bar.close;
-    return this.result;
+    return atr;
+  }
+
+  /** The first bar gives only a close, the next `period` are summed; true at the first ATR. */
+  private seed(bar: Bar): boolean {
+    const p = this.period;
+    const seen = this.seen;
+    if (seen > 0) this.sum += trueRange(bar.high, bar.low, this.prevClose);
+    this.prevClose = bar.close;
+    this.seen = seen + 1;
+    if (seen < p) return false;
+    this.value = this.sum / p;
+    this.stable = true;
+    return true;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
@@ -55,7 +76,7 @@ export class Atr implements BarIndicator {
     this.seen = 0;
     this.sum = 0;
     this.value = Number.NaN;
-    this.result = null;
+    this.stable = false;
   }
 }
 

@@ -15,7 +15,9 @@ export class Cci implements BarIndicator {
   private readonly typical: Float64Array;
   private slot = 0;
   private seen = 0;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period: number) {
     this.period = requirePeriod('CCI', 'period', period, 2);
@@ -33,22 +35,25 @@ export class Cci implements BarIndicator {
       this.seen++;
       return null;
     }
-    this.result = cciOf(this.typical, p, tp);
-    return this.result;
+    const cci = cciOf(this.typical, p, tp);
+    this.value = cci;
+    this.stable = true;
+    return cci;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.slot = 0;
     this.seen = 0;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

@@ -1,6 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
 import { requirePeriod, warmupArray } from './params.js';
-import { Float64Ring } from './ring.js';
 
 /** TA-Lib's fixed KAMA smoothing bounds: the EMA constants of periods 30 (slow) and 2 (fast). */
 const SLOWEST = 2.0 / (30.0 + 1.0);
@@ -25,63 +24,71 @@ function smoothing(netChange: number, path: number): number {
  * changes sets an EMA constant between those of periods 2 and 30. The first value seeds from
  * the input before it. The path length is a running sum (add newest change, drop oldest), as
  * in TA-Lib. Lookback `period`.
+ *
+ * The latest `period + 1` inputs sit in a ring kept here. Before an update the slot the new
+ * input overwrites holds x[t - period - 1] and the slot after it x[t - period].
  */
 export class Kama implements ValueIndicator {
   readonly period: number;
   readonly lookback: number;
-  /** The latest `period + 1` inputs. */
-  private readonly window: Float64Ring;
+  private readonly window: Float64Array;
+  /** Slot the next input goes to; once the ring is full, the slot of the oldest input. */
+  private slot = 0;
+  private seen = 0;
   private path = 0;
-  private kama = 0;
-  private result: number | null = null;
+  /** The latest KAMA, in a number-only field: a `number | null` one would box every value. */
+  private kama = Number.NaN;
+  private stable = false;
 
   constructor(period: number) {
     this.period = requirePeriod('KAMA', 'period', period, 2);
     this.lookback = period;
-    this.window = new Float64Ring(period + 1);
+    this.window = new Float64Array(period + 1);
   }
 
   update(value: number): number | null {
-    const w = this.window;
-    const p = this.period;
-    if (w.length === 0) {
-      w.push(value);
-      return null;
-    }
-    const previous = w.ago(0);
-    if (!w.isFull()) {
+    const window = this.window;
+    const cap = window.length;
+    const slot = this.slot;
+    const next = slot + 1 === cap ? 0 : slot + 1;
+    const previous = window[slot === 0 ? cap - 1 : slot - 1];
+    if (!this.stable) {
+      window[slot] = value;
+      this.slot = next;
+      if (this.seen++ === 0) return null;
       this.path += Math.abs(previous - value);
-      w.push(value);
-      if (!w.isFull()) return null;
-      // First value: seeded from the input just before it.
-      this.kama = (value - previous) * smoothing(value - w.oldest(), this.path) + previous;
-      this.result = this.kama;
-      return this.result;
+      if (this.seen < cap) return null;
+      // First value: seeded from the input just before it; window[next] is the oldest input.
+      this.kama = (value - previous) * smoothing(value - window[next], this.path) + previous;
+      this.stable = true;
+      return this.kama;
     }
-    // Before the push the ring holds x[t-p-1..t-1]: drop the change x[t-p-1] -> x[t-p].
-    const leaving = w.ago(p);
-    const base = w.ago(p - 1);
+    // Drop the change x[t-p-1] -> x[t-p] from the path, add x[t-1] -> x[t].
+    const leaving = window[slot];
+    const base = window[next];
     this.path -= Math.abs(leaving - base);
     this.path += Math.abs(value - previous);
-    w.push(value);
-    this.kama = (value - this.kama) * smoothing(value - base, this.path) + this.kama;
-    this.result = this.kama;
-    return this.result;
+    window[slot] = value;
+    this.slot = next;
+    const kama = (value - this.kama) * smoothing(value - base, this.path) + this.kama;
+    this.kama = kama;
+    return kama;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.kama : null;
   }
 
   reset(): void {
-    this.window.reset();
+    this.slot = 0;
+    this.seen = 0;
     this.path = 0;
-    this.kama = 0;
-    this.result = null;
+    this.kama = Number.NaN;
+    this.stable = false;
   }
 }
 

@@ -21,7 +21,9 @@ export class Mfi implements BarIndicator {
   private posSum = 0;
   private negSum = 0;
   private prevTypical = Number.NaN;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period = 14) {
     this.period = requirePeriod('MFI', 'period', period, 2);
@@ -63,16 +65,18 @@ export class Mfi implements BarIndicator {
       return null;
     }
     const total = posSum + negSum;
-    this.result = total < 1 ? 0 : 100 * (posSum / total);
-    return this.result;
+    const mfi = total < 1 ? 0 : 100 * (posSum / total);
+    this.value = mfi;
+    this.stable = true;
+    return mfi;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
@@ -83,7 +87,8 @@ export class Mfi implements BarIndicator {
     this.posSum = 0;
     this.negSum = 0;
     this.prevTypical = Number.NaN;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

@@ -4,39 +4,42 @@ import type { BarIndicator } from './indicator.js';
 /**
  * TA-Lib OBV: lookback 0, the first value is the first bar's volume (not 0), then the volume
  * is added on a higher close, subtracted on a lower one, and ignored on an equal one.
+ * As in the batch function the sign is computed rather than branched on (real closes go up
+ * and down unpredictably); adding +v, -v or 0 gives the bits of TA-Lib's add / subtract / skip.
  */
 export class Obv implements BarIndicator {
   readonly lookback = 0;
   private prevClose = Number.NaN;
+  /** The latest OBV, in a number-only field: a `number | null` one would box every value. */
   private value = 0;
-  private result: number | null = null;
+  private stable = false;
 
   update(bar: Bar): number | null {
     const c = bar.close;
-    if (this.result === null) {
-      this.value = bar.volume;
-    } else if (c > this.prevClose) {
-      this.value += bar.volume;
-    } else if (c < this.prevClose) {
-      this.value -= bar.volume;
-    }
+    const prev = this.prevClose;
     this.prevClose = c;
-    this.result = this.value;
-    return this.result;
+    if (!this.stable) {
+      this.value = bar.volume;
+      this.stable = true;
+      return this.value;
+    }
+    const obv = this.value + bar.volume * (+(c > prev) - +(c < prev));
+    this.value = obv;
+    return obv;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.prevClose = Number.NaN;
     this.value = 0;
-    this.result = null;
+    this.stable = false;
   }
 }
 

@@ -21,7 +21,9 @@ export class Rsi implements ValueIndicator {
   private previous = 0;
   private avgGain = 0;
   private avgLoss = 0;
-  private result: number | null = null;
+  /** The latest RSI, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period: number) {
     this.period = requirePeriod('RSI', 'period', period, 2);
@@ -29,32 +31,61 @@ export class Rsi implements ValueIndicator {
   }
 
   update(value: number): number | null {
+    if (!this.stable) return this.seed(value) ? this.value : null;
+    return this.step(value);
+  }
+
+  /**
+   * `update` that gives NaN instead of null before the first value. V8 boxes every number a
+   * `number | null` return hands back (a heap allocation, even when the call is inlined); this
+   * one does not (STOCHRSI reads its RSI through it).
+   */
+  updateOrNaN(value: number): number {
+    if (!this.stable) {
+      this.seed(value);
+      return this.value;
+    }
+    return this.step(value);
+  }
+
+  private step(value: number): number {
     const p = this.period;
     const change = value - this.previous;
     this.previous = value;
-    if (this.seen++ === 0) return null;
-    if (this.result === null) {
-      if (change < 0) this.avgLoss -= change;
-      else this.avgGain += change;
-      if (this.seen <= p) return null;
-      this.avgLoss /= p;
-      this.avgGain /= p;
-    } else {
-      const size = Math.abs(change);
-      this.avgGain = (this.avgGain * (p - 1) + (change + size) * 0.5) / p;
-      this.avgLoss = (this.avgLoss * (p - 1) + (size - change) * 0.5) / p;
-    }
+    const size = Math.abs(change);
+    const avgGain = (this.avgGain * (p - 1) + (change + size) * 0.5) / p;
+    const avgLoss = (this.avgLoss * (p - 1) + (size - change) * 0.5) / p;
+    this.avgGain = avgGain;
+    this.avgLoss = avgLoss;
+    const total = avgGain + avgLoss;
+    const rsi = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (avgGain / total);
+    this.value = rsi;
+    return rsi;
+  }
+
+  /** The first `period + 1` inputs: plain sums of the gains and losses; true at the first RSI. */
+  private seed(value: number): boolean {
+    const p = this.period;
+    const change = value - this.previous;
+    this.previous = value;
+    if (this.seen++ === 0) return false;
+    if (change < 0) this.avgLoss -= change;
+    else this.avgGain += change;
+    if (this.seen <= p) return false;
+    this.avgLoss /= p;
+    this.avgGain /= p;
     const total = this.avgGain + this.avgLoss;
-    this.result = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (this.avgGain / total);
-    return this.result;
+    this.value = total > -EPSILON && total < EPSILON ? 0.0 : 100.0 * (this.avgGain / total);
+    this.stable = true;
+    return true;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
@@ -62,7 +93,8 @@ export class Rsi implements ValueIndicator {
     this.previous = 0;
     this.avgGain = 0;
     this.avgLoss = 0;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

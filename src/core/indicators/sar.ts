@@ -38,7 +38,9 @@ export class Sar implements BarIndicator {
   private sar = 0;
   private prevHigh = Number.NaN;
   private prevLow = Number.NaN;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(acceleration = 0.02, maximum = 0.2) {
     checkParams(acceleration, maximum);
@@ -122,16 +124,17 @@ export class Sar implements BarIndicator {
     this.sar = sar;
     this.prevHigh = newHigh;
     this.prevLow = newLow;
-    this.result = out;
+    this.value = out;
+    this.stable = true;
     return out;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
@@ -142,7 +145,8 @@ export class Sar implements BarIndicator {
     this.sar = 0;
     this.prevHigh = Number.NaN;
     this.prevLow = Number.NaN;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

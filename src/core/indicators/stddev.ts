@@ -1,6 +1,5 @@
 import type { ValueIndicator } from './indicator.js';
 import { requireFinite, requirePeriod, warmupArray } from './params.js';
-import { Float64Ring } from './ring.js';
 
 /** TA-Lib's TA_IS_ZERO_OR_NEG threshold: a variance below it is reported as a deviation of 0. */
 const EPSILON = 1e-14;
@@ -9,10 +8,17 @@ const EPSILON = 1e-14;
  * Rolling population variance with TA-Lib's arithmetic (running sums of values and squares,
  * `mean(x^2) - mean(x)^2`). That form loses digits on prices far from zero, but it is what
  * TA-Lib computes and parity is the point; BBANDS shares it.
+ *
+ * The window is a ring kept here (no helper calls per update). The sums kept between pushes
+ * still include the oldest value; the next push subtracts it, read from the slot the new
+ * value overwrites, and then adds the new one: TA-Lib's order of operations exactly.
  */
 export class RollingVariance {
   readonly period: number;
-  private readonly window: Float64Ring;
+  private readonly window: Float64Array;
+  /** Slot the next value goes to; once the window is full, the slot of the oldest value. */
+  private slot = 0;
+  private filled = 0;
   private sum = 0;
   private sumSquares = 0;
   /** Latest window mean and variance, valid once `push` returned true. */
@@ -21,26 +27,37 @@ export class RollingVariance {
 
   constructor(period: number) {
     this.period = period;
-    this.window = new Float64Ring(period);
+    this.window = new Float64Array(period);
   }
 
   push(x: number): boolean {
-    this.sum += x;
-    this.sumSquares += x * x;
-    this.window.push(x);
-    if (!this.window.isFull()) return false;
-    const mean = this.sum / this.period;
-    const meanSquares = this.sumSquares / this.period;
-    const leaving = this.window.oldest();
-    this.sum -= leaving;
-    this.sumSquares -= leaving * leaving;
+    const window = this.window;
+    const slot = this.slot;
+    let sum: number;
+    let sumSquares: number;
+    if (this.filled === this.period) {
+      const leaving = window[slot];
+      sum = this.sum - leaving + x;
+      sumSquares = this.sumSquares - leaving * leaving + x * x;
+    } else {
+      sum = this.sum + x;
+      sumSquares = this.sumSquares + x * x;
+      this.filled++;
+    }
+    window[slot] = x;
+    this.slot = slot + 1 === this.period ? 0 : slot + 1;
+    this.sum = sum;
+    this.sumSquares = sumSquares;
+    if (this.filled < this.period) return false;
+    const mean = sum / this.period;
     this.mean = mean;
-    this.variance = meanSquares - mean * mean;
+    this.variance = sumSquares / this.period - mean * mean;
     return true;
   }
 
   reset(): void {
-    this.window.reset();
+    this.slot = 0;
+    this.filled = 0;
     this.sum = 0;
     this.sumSquares = 0;
     this.mean = Number.NaN;
@@ -61,7 +78,9 @@ export class StdDev implements ValueIndicator {
   readonly nbDev: number;
   readonly lookback: number;
   private readonly variance: RollingVariance;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period: number, nbDev = 1) {
     this.period = requirePeriod('STDDEV', 'period', period, 2);
@@ -73,21 +92,24 @@ export class StdDev implements ValueIndicator {
   update(value: number): number | null {
     if (!this.variance.push(value)) return null;
     const v = this.variance.variance;
-    this.result = v < EPSILON ? 0.0 : Math.sqrt(v) * this.nbDev;
-    return this.result;
+    const deviation = v < EPSILON ? 0.0 : Math.sqrt(v) * this.nbDev;
+    this.value = deviation;
+    this.stable = true;
+    return deviation;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.variance.reset();
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

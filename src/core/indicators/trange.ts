@@ -23,27 +23,35 @@ export class TrueRange implements BarIndicator {
   readonly lookback = 1;
   private prevClose = Number.NaN;
   private seen = 0;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   update(bar: Bar): number | null {
-    if (this.seen > 0) this.result = trueRange(bar.high, bar.low, this.prevClose);
-    this.seen++;
+    const prevClose = this.prevClose;
     this.prevClose = bar.close;
-    return this.result;
+    if (!this.stable) {
+      if (this.seen++ === 0) return null;
+      this.stable = true;
+    }
+    const range = trueRange(bar.high, bar.low, prevClose);
+    this.value = range;
+    return range;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.prevClose = Number.NaN;
     this.seen = 0;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

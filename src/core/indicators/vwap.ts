@@ -30,7 +30,9 @@ export class Vwap implements StreamingIndicator<TimedBar, number> {
   private day = Number.NaN;
   private sumPv = 0;
   private sumV = 0;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   update(bar: TimedBar): number | null {
     const day = Math.floor(bar.openTime / DAY_MS);
@@ -42,23 +44,26 @@ export class Vwap implements StreamingIndicator<TimedBar, number> {
     const typical = (bar.high + bar.low + bar.close) / 3;
     this.sumPv += typical * bar.volume;
     this.sumV += bar.volume;
-    this.result = sessionValue(this.sumPv, this.sumV, typical);
-    return this.result;
+    const vwap = sessionValue(this.sumPv, this.sumV, typical);
+    this.value = vwap;
+    this.stable = true;
+    return vwap;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.day = Number.NaN;
     this.sumPv = 0;
     this.sumV = 0;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 
@@ -101,33 +106,38 @@ export class AnchoredVwap implements StreamingIndicator<TimedBar, number> {
   readonly anchorTime: number;
   private sumPv = 0;
   private sumV = 0;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(anchorTime: number) {
     this.anchorTime = requireFinite('AnchoredVWAP', 'anchorTime', anchorTime);
   }
 
   update(bar: TimedBar): number | null {
-    if (bar.openTime < this.anchorTime) return this.result;
+    if (bar.openTime < this.anchorTime) return this.stable ? this.value : null;
     const typical = (bar.high + bar.low + bar.close) / 3;
     this.sumPv += typical * bar.volume;
     this.sumV += bar.volume;
-    this.result = sessionValue(this.sumPv, this.sumV, typical);
-    return this.result;
+    const vwap = sessionValue(this.sumPv, this.sumV, typical);
+    this.value = vwap;
+    this.stable = true;
+    return vwap;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.sumPv = 0;
     this.sumV = 0;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 
