@@ -11,7 +11,9 @@ export class Dema implements ValueIndicator {
   readonly lookback: number;
   private readonly first: Ema;
   private readonly second: Ema;
-  private result: number | null = null;
+  /** The latest DEMA, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period: number) {
     this.period = requirePeriod('DEMA', 'period', period, 2);
@@ -21,26 +23,32 @@ export class Dema implements ValueIndicator {
   }
 
   update(value: number): number | null {
-    const e1 = this.first.update(value);
-    if (e1 === null) return null;
-    const e2 = this.second.update(e1);
-    if (e2 === null) return null;
-    this.result = 2.0 * e1 - e2;
-    return this.result;
+    // `updateOrNaN`, not `update`: a `number | null` return would box both EMAs on every step.
+    const first = this.first;
+    const e1 = first.updateOrNaN(value);
+    if (!first.isStable()) return null;
+    const second = this.second;
+    const e2 = second.updateOrNaN(e1);
+    if (!second.isStable()) return null;
+    const dema = 2.0 * e1 - e2;
+    this.value = dema;
+    this.stable = true;
+    return dema;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.first.reset();
     this.second.reset();
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

@@ -18,6 +18,17 @@ function checkParams(emaPeriod: number, atrPeriod: number, multiplier: number): 
 }
 
 /**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ upper, middle, lower }` of
+ * Float64Arrays), whose fields then stop holding raw doubles, and every update would box.
+ */
+class KeltnerOutput implements KeltnerResult {
+  upper = Number.NaN;
+  middle = Number.NaN;
+  lower = Number.NaN;
+}
+
+/**
  * Keltner Channels (not a TA-Lib function), the modern (Raschke) form: middle = EMA of the
  * close (TA-Lib-seeded `Ema`, default 20), upper / lower = middle ± multiplier (default 2) *
  * ATR (TA-Lib Wilder `Atr`, default 10). The lookback is the later of the two warm-ups,
@@ -30,7 +41,7 @@ export class Keltner implements BarIndicator<KeltnerResult> {
   readonly multiplier: number;
   private readonly ema: Ema;
   private readonly atr: Atr;
-  private readonly out: KeltnerResult = { upper: Number.NaN, middle: Number.NaN, lower: Number.NaN };
+  private readonly out = new KeltnerOutput();
   private stable = false;
 
   constructor(emaPeriod = 20, atrPeriod = 10, multiplier = 2) {
@@ -44,15 +55,19 @@ export class Keltner implements BarIndicator<KeltnerResult> {
   }
 
   update(bar: Bar): KeltnerResult | null {
-    const middle = this.ema.update(bar.close);
-    const range = this.atr.update(bar);
-    if (middle === null || range === null) return null;
+    // `updateOrNaN`, not `update`: a `number | null` return would box both on every bar.
+    const ema = this.ema;
+    const atr = this.atr;
+    const middle = ema.updateOrNaN(bar.close);
+    const range = atr.updateOrNaN(bar);
+    if (!ema.isStable() || !atr.isStable()) return null;
     const width = this.multiplier * range;
-    this.out.middle = middle;
-    this.out.upper = middle + width;
-    this.out.lower = middle - width;
+    const out = this.out;
+    out.middle = middle;
+    out.upper = middle + width;
+    out.lower = middle - width;
     this.stable = true;
-    return this.out;
+    return out;
   }
 
   isStable(): boolean {

@@ -15,7 +15,9 @@ export class Natr implements BarIndicator {
   readonly lookback: number;
   readonly period: number;
   private readonly atr: Atr;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period = 14) {
     this.atr = new Atr(requirePeriod('NATR', 'period', period, 1));
@@ -24,25 +26,29 @@ export class Natr implements BarIndicator {
   }
 
   update(bar: Bar): number | null {
-    const a = this.atr.update(bar);
-    if (a !== null) {
-      const c = bar.close;
-      this.result = c > -TA_EPSILON && c < TA_EPSILON ? 0 : (a / c) * 100;
-    }
-    return this.result;
+    // `updateOrNaN`, not `update`: a `number | null` return would box the ATR on every bar.
+    const atr = this.atr;
+    const a = atr.updateOrNaN(bar);
+    if (!atr.isStable()) return null;
+    const c = bar.close;
+    const natr = c > -TA_EPSILON && c < TA_EPSILON ? 0 : (a / c) * 100;
+    this.value = natr;
+    this.stable = true;
+    return natr;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.atr.reset();
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

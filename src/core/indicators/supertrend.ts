@@ -16,6 +16,16 @@ function checkParams(atrPeriod: number, multiplier: number): void {
 }
 
 /**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ value, direction }` of
+ * Float64Arrays), whose fields then stop holding raw doubles, and every update would box.
+ */
+class SuperTrendOutput implements SuperTrendResult {
+  value = Number.NaN;
+  direction = Number.NaN;
+}
+
+/**
  * SuperTrend (not a TA-Lib function). Conventions:
  * - ATR is TA-Lib's Wilder ATR (`Atr`), so the lookback is `atrPeriod`: the first value is on
  *   the first bar with an ATR. (Charting packages that take the first bar's high - low as a
@@ -35,7 +45,7 @@ export class SuperTrend implements BarIndicator<SuperTrendResult> {
   readonly atrPeriod: number;
   readonly multiplier: number;
   private readonly atr: Atr;
-  private readonly out: SuperTrendResult = { value: Number.NaN, direction: Number.NaN };
+  private readonly out = new SuperTrendOutput();
   private finalUpper = Number.NaN;
   private finalLower = Number.NaN;
   private direction = 0;
@@ -51,11 +61,13 @@ export class SuperTrend implements BarIndicator<SuperTrendResult> {
   }
 
   update(bar: Bar): SuperTrendResult | null {
-    const a = this.atr.update(bar);
+    // `updateOrNaN`, not `update`: a `number | null` return would box the ATR on every bar.
+    const atr = this.atr;
+    const a = atr.updateOrNaN(bar);
     const close = bar.close;
     const prevClose = this.prevClose;
     this.prevClose = close;
-    if (a === null) return null;
+    if (!atr.isStable()) return null;
     const mid = (bar.high + bar.low) / 2;
     const basicUpper = mid + this.multiplier * a;
     const basicLower = mid - this.multiplier * a;

@@ -12,7 +12,9 @@ export class Tema implements ValueIndicator {
   private readonly first: Ema;
   private readonly second: Ema;
   private readonly third: Ema;
-  private result: number | null = null;
+  /** The latest TEMA, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period: number) {
     this.period = requirePeriod('TEMA', 'period', period, 2);
@@ -23,29 +25,36 @@ export class Tema implements ValueIndicator {
   }
 
   update(value: number): number | null {
-    const e1 = this.first.update(value);
-    if (e1 === null) return null;
-    const e2 = this.second.update(e1);
-    if (e2 === null) return null;
-    const e3 = this.third.update(e2);
-    if (e3 === null) return null;
-    this.result = e3 + (3.0 * e1 - 3.0 * e2);
-    return this.result;
+    // `updateOrNaN`, not `update`: a `number | null` return would box the EMAs on every step.
+    const first = this.first;
+    const e1 = first.updateOrNaN(value);
+    if (!first.isStable()) return null;
+    const second = this.second;
+    const e2 = second.updateOrNaN(e1);
+    if (!second.isStable()) return null;
+    const third = this.third;
+    const e3 = third.updateOrNaN(e2);
+    if (!third.isStable()) return null;
+    const tema = e3 + (3.0 * e1 - 3.0 * e2);
+    this.value = tema;
+    this.stable = true;
+    return tema;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.first.reset();
     this.second.reset();
     this.third.reset();
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 
