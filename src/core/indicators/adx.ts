@@ -89,14 +89,6 @@ class DirectionalMovement {
     return this.seen > this.period;
   }
 
-  plusDi(): number {
-    return isZero(this.trueRange) ? 0 : 100 * (this.plusDm / this.trueRange);
-  }
-
-  minusDi(): number {
-    return isZero(this.trueRange) ? 0 : 100 * (this.minusDm / this.trueRange);
-  }
-
   reset(): void {
     this.plusDm = 0;
     this.minusDm = 0;
@@ -115,6 +107,17 @@ export interface AdxResult {
 }
 
 /**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result of `adxWithDi` (Float64Arrays), whose
+ * fields then stop holding raw doubles, and every update would box three numbers on the heap.
+ */
+class AdxOutput implements AdxResult {
+  adx = Number.NaN;
+  plusDi = Number.NaN;
+  minusDi = Number.NaN;
+}
+
+/**
  * TA-Lib ADX (lookback 2 * period - 1) with the +DI and -DI of the same bar. The DIs are the
  * values TA-Lib PLUS_DI / MINUS_DI give on that bar; they are reported from ADX's lookback on
  * so the result is one object (batch face: `adxWithDi`). For the DIs alone from bar `period` on
@@ -126,7 +129,7 @@ export class Adx implements BarIndicator<AdxResult> {
   private readonly dm: DirectionalMovement;
   private readonly keep: number;
   private readonly weight: number;
-  private readonly out: AdxResult = { adx: Number.NaN, plusDi: Number.NaN, minusDi: Number.NaN };
+  private readonly out = new AdxOutput();
   /** Bars that had their chance to add a DX to the first mean (period of them). */
   private dxSlots = 0;
   private sumDx = 0;
@@ -146,7 +149,8 @@ export class Adx implements BarIndicator<AdxResult> {
     if (!dm.push(bar.high, bar.low, bar.close)) return null;
     const plusDm = dm.plusDm;
     const minusDm = dm.minusDm;
-    const counted = hasDx(plusDm, minusDm, dm.trueRange);
+    const tr = dm.trueRange;
+    const counted = hasDx(plusDm, minusDm, tr);
     if (this.stable) {
       if (counted)
         this.adx = this.adx * this.keep + this.weight * (Math.abs(plusDm - minusDm) / (plusDm + minusDm));
@@ -156,10 +160,14 @@ export class Adx implements BarIndicator<AdxResult> {
       this.adx = this.sumDx / this.period;
       this.stable = true;
     }
-    this.out.adx = this.adx;
-    this.out.plusDi = dm.plusDi();
-    this.out.minusDi = dm.minusDi();
-    return this.out;
+    // The DIs are computed here rather than through helpers returning numbers, which box
+    // their result whenever V8 does not inline them.
+    const trZero = isZero(tr);
+    const out = this.out;
+    out.adx = this.adx;
+    out.plusDi = trZero ? 0 : 100 * (plusDm / tr);
+    out.minusDi = trZero ? 0 : 100 * (minusDm / tr);
+    return out;
   }
 
   isStable(): boolean {
@@ -187,7 +195,9 @@ export class PlusDi implements BarIndicator {
   readonly lookback: number;
   readonly period: number;
   private readonly dm: DirectionalMovement;
-  private result: number | null = null;
+  /** The latest +DI, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period = 14) {
     this.period = requirePeriod('PLUS_DI', 'period', period, 2);
@@ -196,21 +206,27 @@ export class PlusDi implements BarIndicator {
   }
 
   update(bar: Bar): number | null {
-    if (this.dm.push(bar.high, bar.low, bar.close)) this.result = this.dm.plusDi();
-    return this.result;
+    const dm = this.dm;
+    if (!dm.push(bar.high, bar.low, bar.close)) return this.stable ? this.value : null;
+    const tr = dm.trueRange;
+    const di = isZero(tr) ? 0 : 100 * (dm.plusDm / tr);
+    this.value = di;
+    this.stable = true;
+    return di;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.dm.reset();
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 
@@ -219,7 +235,9 @@ export class MinusDi implements BarIndicator {
   readonly lookback: number;
   readonly period: number;
   private readonly dm: DirectionalMovement;
-  private result: number | null = null;
+  /** The latest -DI, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period = 14) {
     this.period = requirePeriod('MINUS_DI', 'period', period, 2);
@@ -228,21 +246,27 @@ export class MinusDi implements BarIndicator {
   }
 
   update(bar: Bar): number | null {
-    if (this.dm.push(bar.high, bar.low, bar.close)) this.result = this.dm.minusDi();
-    return this.result;
+    const dm = this.dm;
+    if (!dm.push(bar.high, bar.low, bar.close)) return this.stable ? this.value : null;
+    const tr = dm.trueRange;
+    const di = isZero(tr) ? 0 : 100 * (dm.minusDm / tr);
+    this.value = di;
+    this.stable = true;
+    return di;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.dm.reset();
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 

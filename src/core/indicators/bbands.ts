@@ -9,6 +9,18 @@ export interface BbandsResult {
 }
 
 /**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ upper, middle, lower }` of
+ * Float64Arrays), whose fields then stop holding raw doubles, and every update would box
+ * three numbers on the heap.
+ */
+class BbandsOutput implements BbandsResult {
+  upper = Number.NaN;
+  middle = Number.NaN;
+  lower = Number.NaN;
+}
+
+/**
  * Bollinger Bands, as TA-Lib's BBANDS with its default SMA middle band: the bands sit
  * `nbDevUp` / `nbDevDn` population standard deviations from the SMA, the deviation computed
  * with TA-Lib's running-sum arithmetic. Lookback `period - 1`.
@@ -19,8 +31,8 @@ export class Bbands implements ValueIndicator<BbandsResult> {
   readonly nbDevDn: number;
   readonly lookback: number;
   private readonly variance: RollingVariance;
-  private readonly out = { upper: 0, middle: 0, lower: 0 };
-  private result: BbandsResult | null = null;
+  private readonly out = new BbandsOutput();
+  private stable = false;
 
   constructor(period = 5, nbDevUp = 2, nbDevDn = 2) {
     this.period = requirePeriod('BBANDS', 'period', period, 2);
@@ -31,27 +43,29 @@ export class Bbands implements ValueIndicator<BbandsResult> {
   }
 
   update(value: number): BbandsResult | null {
-    if (!this.variance.push(value)) return null;
-    const middle = this.variance.mean;
-    const deviation = deviationOf(this.variance.variance);
-    this.out.upper = middle + deviation * this.nbDevUp;
-    this.out.middle = middle;
-    this.out.lower = middle - deviation * this.nbDevDn;
-    this.result = this.out;
-    return this.result;
+    const variance = this.variance;
+    if (!variance.push(value)) return null;
+    const middle = variance.mean;
+    const deviation = deviationOf(variance.variance);
+    const out = this.out;
+    out.upper = middle + deviation * this.nbDevUp;
+    out.middle = middle;
+    out.lower = middle - deviation * this.nbDevDn;
+    this.stable = true;
+    return out;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): BbandsResult | null {
-    return this.result;
+    return this.stable ? this.out : null;
   }
 
   reset(): void {
     this.variance.reset();
-    this.result = null;
+    this.stable = false;
   }
 }
 

@@ -8,6 +8,18 @@ export interface MacdResult {
 }
 
 /**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ macd, signal, histogram }` of
+ * Float64Arrays), whose fields then stop holding raw doubles, and every update would box
+ * three numbers on the heap.
+ */
+class MacdOutput implements MacdResult {
+  macd = Number.NaN;
+  signal = Number.NaN;
+  histogram = Number.NaN;
+}
+
+/**
  * MACD, as TA-Lib's MACD: both EMAs produce their first value at the same input (the slow
  * one's lookback), so the fast EMA is seeded with the SMA of the `fast` inputs ending there
  * rather than from the start of the series. The signal is an EMA of the MACD line seeded with
@@ -29,8 +41,8 @@ export class Macd implements ValueIndicator<MacdResult> {
   private fast = 0;
   private slow = 0;
   private signal = 0;
-  private readonly out = { macd: 0, signal: 0, histogram: 0 };
-  private result: MacdResult | null = null;
+  private readonly out = new MacdOutput();
+  private stable = false;
 
   constructor(fastPeriod = 12, slowPeriod = 26, signalPeriod = 9) {
     requirePeriod('MACD', 'fastPeriod', fastPeriod, 2);
@@ -45,12 +57,29 @@ export class Macd implements ValueIndicator<MacdResult> {
   }
 
   update(value: number): MacdResult | null {
+    if (!this.stable) return this.seed(value) ? this.out : null;
+    const slow = (value - this.slow) * this.kSlow + this.slow;
+    const fast = (value - this.fast) * this.kFast + this.fast;
+    const line = fast - slow;
+    const signal = (line - this.signal) * this.kSignal + this.signal;
+    this.slow = slow;
+    this.fast = fast;
+    this.signal = signal;
+    const out = this.out;
+    out.macd = line;
+    out.signal = signal;
+    out.histogram = line - signal;
+    return out;
+  }
+
+  /** Inputs up to the lookback: the SMA seeds, then the first EMAs; true at the first result. */
+  private seed(value: number): boolean {
     const t = this.seen++;
     const slowStart = this.slowPeriod - 1;
     if (t < slowStart) {
       this.slow += value;
       if (t >= this.slowPeriod - this.fastPeriod) this.fast += value;
-      return null;
+      return false;
     }
     if (t === slowStart) {
       this.slow = (this.slow + value) / this.slowPeriod;
@@ -62,23 +91,22 @@ export class Macd implements ValueIndicator<MacdResult> {
     const line = this.fast - this.slow;
     if (t < this.lookback) {
       this.signal += line;
-      return null;
+      return false;
     }
-    if (t === this.lookback) this.signal = (this.signal + line) / this.signalPeriod;
-    else this.signal = (line - this.signal) * this.kSignal + this.signal;
+    this.signal = (this.signal + line) / this.signalPeriod;
     this.out.macd = line;
     this.out.signal = this.signal;
     this.out.histogram = line - this.signal;
-    this.result = this.out;
-    return this.result;
+    this.stable = true;
+    return true;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): MacdResult | null {
-    return this.result;
+    return this.stable ? this.out : null;
   }
 
   reset(): void {
@@ -86,7 +114,7 @@ export class Macd implements ValueIndicator<MacdResult> {
     this.fast = 0;
     this.slow = 0;
     this.signal = 0;
-    this.result = null;
+    this.stable = false;
   }
 }
 
