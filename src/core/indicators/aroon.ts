@@ -1,6 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
 import { requirePeriod, warmupArray } from './params.js';
+import { WindowMax, WindowMin } from './ring.js';
 
 export interface AroonResult {
   aroonDown: number;
@@ -8,50 +9,13 @@ export interface AroonResult {
 }
 
 /**
- * Indices of a window's extreme candidates, oldest first, in a preallocated ring. Popping
- * candidates that the new value equals or beats keeps the most recent index on ties.
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ aroonDown, aroonUp }` of
+ * Float64Arrays), whose fields then stop holding raw doubles, and every update would box.
  */
-class ExtremeIndexDeque {
-  private readonly steps: Float64Array;
-  private readonly values: Float64Array;
-  private readonly capacity: number;
-  private readonly wantMax: boolean;
-  private head = 0;
-  private size = 0;
-
-  constructor(capacity: number, wantMax: boolean) {
-    this.capacity = capacity;
-    this.wantMax = wantMax;
-    this.steps = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
-  }
-
-  /** Adds `value` at `step`, drops steps before `oldestStep`, returns the extreme's step. */
-  push(step: number, value: number, oldestStep: number): number {
-    const cap = this.capacity;
-    while (this.size > 0 && this.steps[this.head] < oldestStep) {
-      this.head = this.head + 1 === cap ? 0 : this.head + 1;
-      this.size--;
-    }
-    while (this.size > 0) {
-      let back = this.head + this.size - 1;
-      if (back >= cap) back -= cap;
-      const v = this.values[back];
-      if (this.wantMax ? v > value : v < value) break;
-      this.size--;
-    }
-    let slot = this.head + this.size;
-    if (slot >= cap) slot -= cap;
-    this.steps[slot] = step;
-    this.values[slot] = value;
-    this.size++;
-    return this.steps[this.head];
-  }
-
-  reset(): void {
-    this.head = 0;
-    this.size = 0;
-  }
+class AroonOutput implements AroonResult {
+  aroonDown = Number.NaN;
+  aroonUp = Number.NaN;
 }
 
 /**
@@ -59,36 +23,40 @@ class ExtremeIndexDeque {
  * bars, so the lookback is `period`); aroonUp = 100 / period * (period - bars since the
  * highest high), aroonDown likewise with the lowest low. When the extreme occurs more than
  * once in the window the most recent occurrence counts (TA-Lib's >= / <= scan), which makes
- * the indicator read 100 on a bar that only equals the extreme.
+ * the indicator read 100 on a bar that only equals the extreme. The extremes are tracked as
+ * TA-Lib does (rescan only when the extreme leaves the window), ties going to the latest.
  */
 export class Aroon implements BarIndicator<AroonResult> {
   readonly lookback: number;
   readonly period: number;
   private readonly factor: number;
-  private readonly highs: ExtremeIndexDeque;
-  private readonly lows: ExtremeIndexDeque;
-  private step = 0;
-  private readonly out: AroonResult = { aroonDown: Number.NaN, aroonUp: Number.NaN };
+  private readonly highs: WindowMax;
+  private readonly lows: WindowMin;
+  private seen = 0;
+  private readonly out = new AroonOutput();
   private stable = false;
 
   constructor(period = 14) {
     this.period = requirePeriod('AROON', 'period', period, 2);
     this.lookback = period;
     this.factor = 100 / period;
-    this.highs = new ExtremeIndexDeque(period + 1, true);
-    this.lows = new ExtremeIndexDeque(period + 1, false);
+    this.highs = new WindowMax(period + 1);
+    this.lows = new WindowMin(period + 1);
   }
 
   update(bar: Bar): AroonResult | null {
-    const step = this.step++;
-    const oldest = step - this.period;
-    const highStep = this.highs.push(step, bar.high, oldest);
-    const lowStep = this.lows.push(step, bar.low, oldest);
-    if (oldest < 0) return null;
-    this.out.aroonUp = this.factor * (this.period - (step - highStep));
-    this.out.aroonDown = this.factor * (this.period - (step - lowStep));
-    this.stable = true;
-    return this.out;
+    const highs = this.highs;
+    const lows = this.lows;
+    highs.add(bar.high);
+    lows.add(bar.low);
+    if (!this.stable) {
+      if (this.seen++ < this.period) return null;
+      this.stable = true;
+    }
+    const out = this.out;
+    out.aroonUp = this.factor * (this.period - highs.age());
+    out.aroonDown = this.factor * (this.period - lows.age());
+    return out;
   }
 
   isStable(): boolean {
@@ -102,7 +70,7 @@ export class Aroon implements BarIndicator<AroonResult> {
   reset(): void {
     this.highs.reset();
     this.lows.reset();
-    this.step = 0;
+    this.seen = 0;
     this.stable = false;
     this.out.aroonDown = Number.NaN;
     this.out.aroonUp = Number.NaN;

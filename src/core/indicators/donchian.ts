@@ -1,13 +1,24 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
 import { requirePeriod, warmupArray } from './params.js';
-import { WindowExtreme } from './ring.js';
+import { WindowMax, WindowMin } from './ring.js';
 import { rollingMaxInto, rollingMinInto } from './rolling-extreme.js';
 
 export interface DonchianResult {
   upper: number;
   middle: number;
   lower: number;
+}
+
+/**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ upper, middle, lower }` of
+ * Float64Arrays), whose fields then stop holding raw doubles, and every update would box.
+ */
+class DonchianOutput implements DonchianResult {
+  upper = Number.NaN;
+  middle = Number.NaN;
+  lower = Number.NaN;
 }
 
 /**
@@ -20,30 +31,36 @@ export interface DonchianResult {
 export class Donchian implements BarIndicator<DonchianResult> {
   readonly lookback: number;
   readonly period: number;
-  private readonly highs: WindowExtreme;
-  private readonly lows: WindowExtreme;
-  private readonly out: DonchianResult = { upper: Number.NaN, middle: Number.NaN, lower: Number.NaN };
+  private readonly highs: WindowMax;
+  private readonly lows: WindowMin;
+  private readonly out = new DonchianOutput();
   private seen = 0;
 
   constructor(period = 20) {
     this.period = requirePeriod('Donchian', 'period', period, 1);
     this.lookback = period - 1;
-    this.highs = new WindowExtreme(period, 'max');
-    this.lows = new WindowExtreme(period, 'min');
+    this.highs = new WindowMax(period);
+    this.lows = new WindowMin(period);
   }
 
   update(bar: Bar): DonchianResult | null {
-    const upper = this.highs.push(bar.high);
-    const lower = this.lows.push(bar.low);
+    // `add` and the `extreme` fields rather than methods returning numbers, which box them.
+    const highs = this.highs;
+    const lows = this.lows;
+    highs.add(bar.high);
+    lows.add(bar.low);
     if (this.seen < this.lookback) {
       this.seen++;
       return null;
     }
     this.seen = this.period;
-    this.out.upper = upper;
-    this.out.lower = lower;
-    this.out.middle = (upper + lower) / 2;
-    return this.out;
+    const upper = highs.extreme;
+    const lower = lows.extreme;
+    const out = this.out;
+    out.upper = upper;
+    out.lower = lower;
+    out.middle = (upper + lower) / 2;
+    return out;
   }
 
   isStable(): boolean {

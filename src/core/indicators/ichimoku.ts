@@ -1,7 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
 import { requirePeriod, warmupArray } from './params.js';
-import { WindowExtreme } from './ring.js';
+import { WindowMax, WindowMin } from './ring.js';
 import { rollingMaxInto, rollingMinInto } from './rolling-extreme.js';
 
 export interface IchimokuResult {
@@ -21,6 +21,18 @@ function checkParams(
   requirePeriod('Ichimoku', 'kijunPeriod', kijunPeriod, 1);
   requirePeriod('Ichimoku', 'senkouBPeriod', senkouBPeriod, 1);
   requirePeriod('Ichimoku', 'displacement', displacement, 1);
+}
+
+/**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (Float64Arrays), whose fields then stop
+ * holding raw doubles, and every update would box four numbers on the heap.
+ */
+class IchimokuOutput implements IchimokuResult {
+  tenkan = Number.NaN;
+  kijun = Number.NaN;
+  senkouA = Number.NaN;
+  senkouB = Number.NaN;
 }
 
 /**
@@ -47,18 +59,13 @@ export class Ichimoku implements BarIndicator<IchimokuResult> {
   readonly kijunPeriod: number;
   readonly senkouBPeriod: number;
   readonly displacement: number;
-  private readonly tenkanHigh: WindowExtreme;
-  private readonly tenkanLow: WindowExtreme;
-  private readonly kijunHigh: WindowExtreme;
-  private readonly kijunLow: WindowExtreme;
-  private readonly senkouHigh: WindowExtreme;
-  private readonly senkouLow: WindowExtreme;
-  private readonly out: IchimokuResult = {
-    tenkan: Number.NaN,
-    kijun: Number.NaN,
-    senkouA: Number.NaN,
-    senkouB: Number.NaN,
-  };
+  private readonly tenkanHigh: WindowMax;
+  private readonly tenkanLow: WindowMin;
+  private readonly kijunHigh: WindowMax;
+  private readonly kijunLow: WindowMin;
+  private readonly senkouHigh: WindowMax;
+  private readonly senkouLow: WindowMin;
+  private readonly out = new IchimokuOutput();
   private seen = 0;
 
   constructor(tenkanPeriod = 9, kijunPeriod = 26, senkouBPeriod = 52, displacement = 26) {
@@ -68,30 +75,37 @@ export class Ichimoku implements BarIndicator<IchimokuResult> {
     this.senkouBPeriod = senkouBPeriod;
     this.displacement = displacement;
     this.lookback = Math.max(tenkanPeriod, kijunPeriod, senkouBPeriod) - 1;
-    this.tenkanHigh = new WindowExtreme(tenkanPeriod, 'max');
-    this.tenkanLow = new WindowExtreme(tenkanPeriod, 'min');
-    this.kijunHigh = new WindowExtreme(kijunPeriod, 'max');
-    this.kijunLow = new WindowExtreme(kijunPeriod, 'min');
-    this.senkouHigh = new WindowExtreme(senkouBPeriod, 'max');
-    this.senkouLow = new WindowExtreme(senkouBPeriod, 'min');
+    this.tenkanHigh = new WindowMax(tenkanPeriod);
+    this.tenkanLow = new WindowMin(tenkanPeriod);
+    this.kijunHigh = new WindowMax(kijunPeriod);
+    this.kijunLow = new WindowMin(kijunPeriod);
+    this.senkouHigh = new WindowMax(senkouBPeriod);
+    this.senkouLow = new WindowMin(senkouBPeriod);
   }
 
   update(bar: Bar): IchimokuResult | null {
+    // `add` and the `extreme` fields rather than methods returning numbers, which box them.
     const h = bar.high;
     const l = bar.low;
-    const tenkan = (this.tenkanHigh.push(h) + this.tenkanLow.push(l)) / 2;
-    const kijun = (this.kijunHigh.push(h) + this.kijunLow.push(l)) / 2;
-    const senkouB = (this.senkouHigh.push(h) + this.senkouLow.push(l)) / 2;
+    this.tenkanHigh.add(h);
+    this.tenkanLow.add(l);
+    this.kijunHigh.add(h);
+    this.kijunLow.add(l);
+    this.senkouHigh.add(h);
+    this.senkouLow.add(l);
     if (this.seen < this.lookback) {
       this.seen++;
       return null;
     }
     this.seen = this.lookback + 1;
-    this.out.tenkan = tenkan;
-    this.out.kijun = kijun;
-    this.out.senkouA = (tenkan + kijun) / 2;
-    this.out.senkouB = senkouB;
-    return this.out;
+    const tenkan = (this.tenkanHigh.extreme + this.tenkanLow.extreme) / 2;
+    const kijun = (this.kijunHigh.extreme + this.kijunLow.extreme) / 2;
+    const out = this.out;
+    out.tenkan = tenkan;
+    out.kijun = kijun;
+    out.senkouA = (tenkan + kijun) / 2;
+    out.senkouB = (this.senkouHigh.extreme + this.senkouLow.extreme) / 2;
+    return out;
   }
 
   isStable(): boolean {

@@ -1,6 +1,6 @@
 /**
  * Batch rolling highest / lowest for the channel indicators (Donchian, Ichimoku). The
- * streaming side uses `WindowExtreme` from ring.ts; both give the extreme of the same window.
+ * streaming side uses `WindowMax` / `WindowMin` from ring.ts; both give the extreme of the same window.
  */
 
 /**

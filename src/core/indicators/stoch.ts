@@ -1,12 +1,22 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
 import { requirePeriod, warmupArray } from './params.js';
-import { RunningMean, WindowExtreme } from './ring.js';
+import { RunningMean, WindowMax, WindowMin } from './ring.js';
 import { smaInto } from './sma.js';
 
 export interface StochResult {
   readonly slowK: number;
   readonly slowD: number;
+}
+
+/**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ slowK, slowD }` of Float64Arrays),
+ * whose fields then stop holding raw doubles, and every update would box two numbers.
+ */
+class StochOutput implements StochResult {
+  slowK = Number.NaN;
+  slowD = Number.NaN;
 }
 
 /**
@@ -21,48 +31,56 @@ export class Stoch implements BarIndicator<StochResult> {
   readonly slowKPeriod: number;
   readonly slowDPeriod: number;
   readonly lookback: number;
-  private readonly highest: WindowExtreme;
-  private readonly lowest: WindowExtreme;
+  private readonly highest: WindowMax;
+  private readonly lowest: WindowMin;
   private readonly slowKMean: RunningMean;
   private readonly slowDMean: RunningMean;
   private seen = 0;
-  private readonly out = { slowK: 0, slowD: 0 };
-  private result: StochResult | null = null;
+  private readonly out = new StochOutput();
+  private stable = false;
 
   constructor(fastKPeriod = 5, slowKPeriod = 3, slowDPeriod = 3) {
     this.fastKPeriod = requirePeriod('STOCH', 'fastKPeriod', fastKPeriod, 1);
     this.slowKPeriod = requirePeriod('STOCH', 'slowKPeriod', slowKPeriod, 1);
     this.slowDPeriod = requirePeriod('STOCH', 'slowDPeriod', slowDPeriod, 1);
     this.lookback = fastKPeriod - 1 + (slowKPeriod - 1) + (slowDPeriod - 1);
-    this.highest = new WindowExtreme(fastKPeriod, 'max');
-    this.lowest = new WindowExtreme(fastKPeriod, 'min');
+    this.highest = new WindowMax(fastKPeriod);
+    this.lowest = new WindowMin(fastKPeriod);
     this.slowKMean = new RunningMean(slowKPeriod);
     this.slowDMean = new RunningMean(slowDPeriod);
   }
 
   update(bar: Bar): StochResult | null {
-    const high = this.highest.push(bar.high);
-    const low = this.lowest.push(bar.low);
+    // `add` and the `extreme` / `value` fields rather than methods returning numbers, which
+    // box their result whenever V8 does not inline them.
+    const highest = this.highest;
+    const lowest = this.lowest;
+    highest.add(bar.high);
+    lowest.add(bar.low);
     if (this.seen < this.fastKPeriod - 1) {
       this.seen++;
       return null;
     }
-    const diff = (high - low) / 100.0;
+    const low = lowest.extreme;
+    const diff = (highest.extreme - low) / 100.0;
     const fastK = diff !== 0.0 ? (bar.close - low) / diff : 0.0;
-    if (!this.slowKMean.push(fastK)) return null;
-    if (!this.slowDMean.push(this.slowKMean.value)) return null;
-    this.out.slowK = this.slowKMean.value;
-    this.out.slowD = this.slowDMean.value;
-    this.result = this.out;
-    return this.result;
+    const slowK = this.slowKMean;
+    const slowD = this.slowDMean;
+    if (!slowK.push(fastK)) return null;
+    if (!slowD.push(slowK.value)) return null;
+    const out = this.out;
+    out.slowK = slowK.value;
+    out.slowD = slowD.value;
+    this.stable = true;
+    return out;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): StochResult | null {
-    return this.result;
+    return this.stable ? this.out : null;
   }
 
   reset(): void {
@@ -71,7 +89,7 @@ export class Stoch implements BarIndicator<StochResult> {
     this.slowKMean.reset();
     this.slowDMean.reset();
     this.seen = 0;
-    this.result = null;
+    this.stable = false;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ValueIndicator } from './indicator.js';
 import { requirePeriod, warmupArray } from './params.js';
-import { RunningMean, WindowExtreme } from './ring.js';
+import { RunningMean, WindowMax, WindowMin } from './ring.js';
 import { Rsi, rsiInto } from './rsi.js';
 import { smaInto } from './sma.js';
 import { fastStochInto } from './stoch.js';
@@ -8,6 +8,16 @@ import { fastStochInto } from './stoch.js';
 export interface StochRsiResult {
   readonly fastK: number;
   readonly fastD: number;
+}
+
+/**
+ * The streaming result, a class of its own: an object literal with these property names
+ * would share V8's hidden class with the batch result (`{ fastK, fastD }` of Float64Arrays),
+ * whose fields then stop holding raw doubles, and every update would box two numbers.
+ */
+class StochRsiOutput implements StochRsiResult {
+  fastK = Number.NaN;
+  fastD = Number.NaN;
 }
 
 /**
@@ -21,12 +31,12 @@ export class StochRsi implements ValueIndicator<StochRsiResult> {
   readonly fastDPeriod: number;
   readonly lookback: number;
   private readonly rsi: Rsi;
-  private readonly highest: WindowExtreme;
-  private readonly lowest: WindowExtreme;
+  private readonly highest: WindowMax;
+  private readonly lowest: WindowMin;
   private readonly fastDMean: RunningMean;
   private rsiSeen = 0;
-  private readonly out = { fastK: 0, fastD: 0 };
-  private result: StochRsiResult | null = null;
+  private readonly out = new StochRsiOutput();
+  private stable = false;
 
   constructor(period = 14, fastKPeriod = 5, fastDPeriod = 3) {
     this.period = requirePeriod('STOCHRSI', 'period', period, 2);
@@ -34,35 +44,42 @@ export class StochRsi implements ValueIndicator<StochRsiResult> {
     this.fastDPeriod = requirePeriod('STOCHRSI', 'fastDPeriod', fastDPeriod, 1);
     this.lookback = period + (fastKPeriod - 1) + (fastDPeriod - 1);
     this.rsi = new Rsi(period);
-    this.highest = new WindowExtreme(fastKPeriod, 'max');
-    this.lowest = new WindowExtreme(fastKPeriod, 'min');
+    this.highest = new WindowMax(fastKPeriod);
+    this.lowest = new WindowMin(fastKPeriod);
     this.fastDMean = new RunningMean(fastDPeriod);
   }
 
   update(value: number): StochRsiResult | null {
-    const r = this.rsi.update(value);
-    if (r === null) return null;
-    const high = this.highest.push(r);
-    const low = this.lowest.push(r);
+    // `updateOrNaN`, `add` and fields rather than calls returning numbers, which box them.
+    const rsi = this.rsi;
+    const r = rsi.updateOrNaN(value);
+    if (!rsi.isStable()) return null;
+    const highest = this.highest;
+    const lowest = this.lowest;
+    highest.add(r);
+    lowest.add(r);
     if (this.rsiSeen < this.fastKPeriod - 1) {
       this.rsiSeen++;
       return null;
     }
-    const diff = (high - low) / 100.0;
+    const low = lowest.extreme;
+    const diff = (highest.extreme - low) / 100.0;
     const fastK = diff !== 0.0 ? (r - low) / diff : 0.0;
-    if (!this.fastDMean.push(fastK)) return null;
-    this.out.fastK = fastK;
-    this.out.fastD = this.fastDMean.value;
-    this.result = this.out;
-    return this.result;
+    const fastD = this.fastDMean;
+    if (!fastD.push(fastK)) return null;
+    const out = this.out;
+    out.fastK = fastK;
+    out.fastD = fastD.value;
+    this.stable = true;
+    return out;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): StochRsiResult | null {
-    return this.result;
+    return this.stable ? this.out : null;
   }
 
   reset(): void {
@@ -71,7 +88,7 @@ export class StochRsi implements ValueIndicator<StochRsiResult> {
     this.lowest.reset();
     this.fastDMean.reset();
     this.rsiSeen = 0;
-    this.result = null;
+    this.stable = false;
   }
 }
 

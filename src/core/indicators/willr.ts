@@ -1,7 +1,7 @@
 import type { Bar } from '../candles/candle.js';
 import type { BarIndicator } from './indicator.js';
 import { requirePeriod, warmupArray } from './params.js';
-import { WindowExtreme } from './ring.js';
+import { WindowMax, WindowMin } from './ring.js';
 
 /**
  * Williams %R, as TA-Lib's WILLR: `(highest - close) / ((highest - lowest) / -100)` over the
@@ -10,43 +10,51 @@ import { WindowExtreme } from './ring.js';
 export class WillR implements BarIndicator {
   readonly period: number;
   readonly lookback: number;
-  private readonly highest: WindowExtreme;
-  private readonly lowest: WindowExtreme;
+  private readonly highest: WindowMax;
+  private readonly lowest: WindowMin;
   private seen = 0;
-  private result: number | null = null;
+  /** The latest value, in a number-only field: a `number | null` one would box every value. */
+  private value = Number.NaN;
+  private stable = false;
 
   constructor(period: number) {
     this.period = requirePeriod('WILLR', 'period', period, 2);
     this.lookback = period - 1;
-    this.highest = new WindowExtreme(period, 'max');
-    this.lowest = new WindowExtreme(period, 'min');
+    this.highest = new WindowMax(period);
+    this.lowest = new WindowMin(period);
   }
 
   update(bar: Bar): number | null {
-    const high = this.highest.push(bar.high);
-    const low = this.lowest.push(bar.low);
+    const highest = this.highest;
+    const lowest = this.lowest;
+    highest.add(bar.high);
+    lowest.add(bar.low);
     if (this.seen < this.lookback) {
       this.seen++;
       return null;
     }
-    const diff = (high - low) / -100.0;
-    this.result = diff !== 0.0 ? (high - bar.close) / diff : 0.0;
-    return this.result;
+    const high = highest.extreme;
+    const diff = (high - lowest.extreme) / -100.0;
+    const willr = diff !== 0.0 ? (high - bar.close) / diff : 0.0;
+    this.value = willr;
+    this.stable = true;
+    return willr;
   }
 
   isStable(): boolean {
-    return this.result !== null;
+    return this.stable;
   }
 
   getResult(): number | null {
-    return this.result;
+    return this.stable ? this.value : null;
   }
 
   reset(): void {
     this.highest.reset();
     this.lowest.reset();
     this.seen = 0;
-    this.result = null;
+    this.value = Number.NaN;
+    this.stable = false;
   }
 }
 
