@@ -103,6 +103,27 @@ export class SqliteCandleStore implements CandleStore {
     return id;
   }
 
+  /**
+   * Stores one candle (insert or replace) without counting what changed: the live path's
+   * per-candle write, inside the caller's transaction.
+   */
+  storeCandle(key: SeriesKey, c: Candle): void {
+    const id = this.seriesId(key, true);
+    if (id === null)
+      throw new StoreError(`could not create series ${key.exchange} ${key.symbol} ${key.timeframe}`);
+    this.upsert.run(
+      id,
+      c.openTime,
+      c.open,
+      c.high,
+      c.low,
+      c.close,
+      c.volume,
+      c.quoteVolume ?? null,
+      c.trades ?? null,
+    );
+  }
+
   upsertCandles(key: SeriesKey, candles: readonly Candle[]): UpsertResult {
     if (candles.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     const run = (): UpsertResult => {

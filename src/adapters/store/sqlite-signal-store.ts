@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
 import type { BacktestReport, SignalWithOutcome } from '../../runtime/backtest/report-types.js';
@@ -35,73 +36,75 @@ function toJson(x: unknown): string {
 export class SqliteSignalStore {
   readonly db: SqliteDatabase;
 
+  private readonly statements = new Map<string, Statement>();
+
   constructor(pathOrDb: string | SqliteDatabase) {
     this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
   }
 
+  /** Each SQL text is compiled once: the live path saves on every candle that changes a signal. */
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   /** Inserts a signal or replaces it with its newer state (status changes). */
   saveSignal(s: Signal): void {
-    this.db
-      .prepare(
-        `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, body)
+    this.stmt(
+      `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, body)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_at = excluded.status_at, body = excluded.body`,
-      )
-      .run(
-        s.id,
-        s.symbol,
-        s.timeframe,
-        s.strategy,
-        s.direction,
-        s.status,
-        s.confidence,
-        s.createdAt,
-        s.statusAt,
-        toJson(s),
-      );
-    this.db
-      .prepare(
-        `INSERT INTO entry_analysis (signal_id, entry_timeframe, chosen, body) VALUES (?, ?, ?, ?)
+    ).run(
+      s.id,
+      s.symbol,
+      s.timeframe,
+      s.strategy,
+      s.direction,
+      s.status,
+      s.confidence,
+      s.createdAt,
+      s.statusAt,
+      toJson(s),
+    );
+    this.stmt(
+      `INSERT INTO entry_analysis (signal_id, entry_timeframe, chosen, body) VALUES (?, ?, ?, ?)
          ON CONFLICT (signal_id) DO NOTHING`,
-      )
-      .run(s.id, s.entryAnalysis.entryTimeframe, s.entryAnalysis.chosen, toJson(s.entryAnalysis));
+    ).run(s.id, s.entryAnalysis.entryTimeframe, s.entryAnalysis.chosen, toJson(s.entryAnalysis));
   }
 
   saveRejected(r: RejectedCandidate): void {
-    this.db
-      .prepare(
-        `INSERT INTO rejected_candidates (id, symbol, reason, created_at, body) VALUES (?, ?, ?, ?, ?)
+    this.stmt(
+      `INSERT INTO rejected_candidates (id, symbol, reason, created_at, body) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET reason = excluded.reason, body = excluded.body`,
-      )
-      .run(r.id, r.symbol, r.reason, r.createdAt, toJson(r));
+    ).run(r.id, r.symbol, r.reason, r.createdAt, toJson(r));
   }
 
   saveOutcome(o: Outcome, shadow: boolean): void {
-    this.db
-      .prepare(
-        `INSERT INTO outcomes (signal_id, shadow, type, filled, r_multiple, return_pct, exit_time, body)
+    this.stmt(
+      `INSERT INTO outcomes (signal_id, shadow, type, filled, r_multiple, return_pct, exit_time, body)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (signal_id, shadow) DO UPDATE SET type = excluded.type, filled = excluded.filled,
            r_multiple = excluded.r_multiple, return_pct = excluded.return_pct, exit_time = excluded.exit_time, body = excluded.body`,
-      )
-      .run(
-        o.signalId,
-        shadow ? 1 : 0,
-        o.type,
-        o.filled ? 1 : 0,
-        o.rMultiple,
-        o.returnPct,
-        o.exitTime,
-        toJson(o),
-      );
+    ).run(
+      o.signalId,
+      shadow ? 1 : 0,
+      o.type,
+      o.filled ? 1 : 0,
+      o.rMultiple,
+      o.returnPct,
+      o.exitTime,
+      toJson(o),
+    );
   }
 
   getSignal(id: string): StoredSignal | null {
-    const row = this.db.prepare('SELECT body FROM signals WHERE id = ?').get(id) as
-      | { body: string }
-      | undefined;
+    const row = this.stmt('SELECT body FROM signals WHERE id = ?').get(id) as { body: string } | undefined;
     if (!row) return null;
-    const out = this.db.prepare('SELECT body FROM outcomes WHERE signal_id = ? AND shadow = 0').get(id) as
+    const out = this.stmt('SELECT body FROM outcomes WHERE signal_id = ? AND shadow = 0').get(id) as
       | { body: string }
       | undefined;
     return {
@@ -111,7 +114,7 @@ export class SqliteSignalStore {
   }
 
   countSignals(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n;
+    return (this.stmt('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n;
   }
 
   /**
@@ -121,29 +124,27 @@ export class SqliteSignalStore {
   saveBacktestRun(report: BacktestReport, signals: readonly SignalWithOutcome[]): number {
     const body = toJson(report);
     const fingerprint = createHash('sha256').update(body).digest('hex');
-    const existing = this.db.prepare('SELECT id FROM backtest_runs WHERE fingerprint = ?').get(fingerprint) as
+    const existing = this.stmt('SELECT id FROM backtest_runs WHERE fingerprint = ?').get(fingerprint) as
       | { id: number }
       | undefined;
     if (existing) return existing.id;
     return this.db.transaction(() => {
       const id = Number(
-        this.db
-          .prepare(
-            `INSERT INTO backtest_runs (fingerprint, saved_at, symbols, range_from, range_to, signals, trades, report)
+        this.stmt(
+          `INSERT INTO backtest_runs (fingerprint, saved_at, symbols, range_from, range_to, signals, trades, report)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            fingerprint,
-            Date.now(),
-            report.data.map((d) => d.symbol).join(','),
-            report.range.from,
-            report.range.to,
-            report.counts.signals,
-            report.counts.trades,
-            body,
-          ).lastInsertRowid,
+        ).run(
+          fingerprint,
+          Date.now(),
+          report.data.map((d) => d.symbol).join(','),
+          report.range.from,
+          report.range.to,
+          report.counts.signals,
+          report.counts.trades,
+          body,
+        ).lastInsertRowid,
       );
-      const ins = this.db.prepare(
+      const ins = this.stmt(
         'INSERT INTO backtest_signals (run_id, seq, signal_id, body) VALUES (?, ?, ?, ?)',
       );
       signals.forEach((s, i) => {
@@ -154,11 +155,9 @@ export class SqliteSignalStore {
   }
 
   listBacktests(): BacktestRunInfo[] {
-    const rows = this.db
-      .prepare(
-        'SELECT id, saved_at, symbols, range_from, range_to, signals, trades FROM backtest_runs ORDER BY id DESC',
-      )
-      .all() as {
+    const rows = this.stmt(
+      'SELECT id, saved_at, symbols, range_from, range_to, signals, trades FROM backtest_runs ORDER BY id DESC',
+    ).all() as {
       id: number;
       saved_at: number;
       symbols: string;
@@ -181,16 +180,16 @@ export class SqliteSignalStore {
   getBacktest(id: number): { info: BacktestRunInfo; report: BacktestReport } | null {
     const info = this.listBacktests().find((r) => r.id === id);
     if (!info) return null;
-    const row = this.db.prepare('SELECT report FROM backtest_runs WHERE id = ?').get(id) as {
+    const row = this.stmt('SELECT report FROM backtest_runs WHERE id = ?').get(id) as {
       report: string;
     };
     return { info, report: JSON.parse(row.report) as BacktestReport };
   }
 
   backtestSignals(id: number): SignalWithOutcome[] {
-    const rows = this.db
-      .prepare('SELECT body FROM backtest_signals WHERE run_id = ? ORDER BY seq')
-      .all(id) as { body: string }[];
+    const rows = this.stmt('SELECT body FROM backtest_signals WHERE run_id = ? ORDER BY seq').all(id) as {
+      body: string;
+    }[];
     return rows.map((r) => JSON.parse(r.body) as SignalWithOutcome);
   }
 

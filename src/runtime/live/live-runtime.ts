@@ -52,7 +52,7 @@ export class LiveRuntime implements RuntimeView {
   private readonly now: () => number;
   private readonly base: Timeframe;
   private readonly baseMs: number;
-  private pipeline: SignalPipeline;
+  private readonly pipeline: SignalPipeline;
   private readonly watched = new Set<string>();
   private readonly lastBase = new Map<string, number>();
   private readonly timings = new Float64Array(TIMING_WINDOW);
@@ -76,7 +76,38 @@ export class LiveRuntime implements RuntimeView {
     this.baseMs = timeframeMs(this.base);
     this.pipeline = new SignalPipeline(opts.config.engine);
     this.startedAt = this.now();
+    // built once: better-sqlite3 makes a new wrapper per transaction() call
+    this.storeCandle = this.signalStore.db.transaction(
+      (symbol: string, candle: Candle, live: boolean, events: PipelineEvent[]) => {
+        if (live) this.candleStore.storeCandle(this.key(symbol), candle);
+        this.pipeline.process(symbol, candle, (e) => {
+          events.push(e);
+          switch (e.type) {
+            case 'signal.created':
+            case 'signal.updated':
+              this.signalStore.saveSignal(e.signal);
+              break;
+            case 'signal.rejected':
+              this.signalStore.saveRejected(e.candidate);
+              break;
+            case 'outcome.closed':
+              this.signalStore.saveOutcome(e.outcome, e.shadow);
+              break;
+            default:
+              break;
+          }
+        });
+      },
+    );
   }
+
+  /** One candle and everything the pipeline made of it, in one transaction. */
+  private readonly storeCandle: (
+    symbol: string,
+    candle: Candle,
+    live: boolean,
+    events: PipelineEvent[],
+  ) => void;
 
   private key(symbol: string) {
     return { exchange: this.exchangeName(), symbol, timeframe: this.base };
@@ -166,27 +197,7 @@ export class LiveRuntime implements RuntimeView {
    */
   private process(symbol: string, candle: Candle, live: boolean): void {
     const events: PipelineEvent[] = [];
-    const db = this.signalStore.db;
-    db.transaction(() => {
-      if (live) this.candleStore.upsertCandles(this.key(symbol), [candle]);
-      this.pipeline.process(symbol, candle, (e) => {
-        events.push(e);
-        switch (e.type) {
-          case 'signal.created':
-          case 'signal.updated':
-            this.signalStore.saveSignal(e.signal);
-            break;
-          case 'signal.rejected':
-            this.signalStore.saveRejected(e.candidate);
-            break;
-          case 'outcome.closed':
-            this.signalStore.saveOutcome(e.outcome, e.shadow);
-            break;
-          default:
-            break;
-        }
-      });
-    })();
+    this.storeCandle(symbol, candle, live, events);
     this.lastBase.set(symbol, candle.openTime);
     this.processed++;
     for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
