@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { warmSnapshot } from '../../../test/support/snapshots.js';
 import type { Candle } from '../candles/candle.js';
-import { TIMEFRAMES, type Timeframe, timeframeMs } from '../candles/timeframe.js';
-import { LevelTracker } from '../patterns/levels.js';
+import { TIMEFRAMES, type Timeframe } from '../candles/timeframe.js';
 import type { TfSnapshot } from '../strategies/snapshot.js';
 import { TimeframeFeatures } from '../strategies/timeframe-features.js';
 import {

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../../config/engine-schema.js';
 import type { Timeframe } from '../candles/timeframe.js';
-import { LevelTracker } from '../patterns/levels.js';
 import type { Swing } from '../patterns/swings.js';
 import type { EntryOption, EntryType, StrategyCandidate } from '../signals/types.js';
 import type { TfSnapshot } from '../strategies/snapshot.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { warmSnapshot } from '../../../test/support/snapshots.js';
-import { type Timeframe, timeframeMs } from '../candles/timeframe.js';
+import type { Timeframe } from '../candles/timeframe.js';
 import { scoreContext, volumeFactor } from '../mtf/context.js';
 import { LevelTracker } from '../patterns/levels.js';
 import type { Swing } from '../patterns/swings.js';
