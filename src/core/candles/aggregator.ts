@@ -36,6 +36,24 @@ class Bucket {
   }
 
   snapshot(): AggregatedCandle {
+    const complete = this.complete && this.count === this.expected;
+    // two literal shapes instead of an object spread: this runs for every emitted candle
+    if (this.extras) {
+      return {
+        timeframe: this.timeframe,
+        openTime: this.start,
+        open: this.open,
+        high: this.high,
+        low: this.low,
+        close: this.close,
+        volume: this.volume,
+        quoteVolume: this.quoteVolume,
+        trades: this.trades,
+        constituents: this.count,
+        expectedConstituents: this.expected,
+        complete,
+      };
+    }
     return {
       timeframe: this.timeframe,
       openTime: this.start,
@@ -44,10 +62,9 @@ class Bucket {
       low: this.low,
       close: this.close,
       volume: this.volume,
-      ...(this.extras ? { quoteVolume: this.quoteVolume, trades: this.trades } : {}),
       constituents: this.count,
       expectedConstituents: this.expected,
-      complete: this.complete && this.count === this.expected,
+      complete,
     };
   }
 }
@@ -99,13 +116,19 @@ export class Aggregator {
     this.lastOpenTime = t;
     const end = t + this.baseMs;
     const whole = c.complete !== false;
+    // read the candle once, not once per target
+    const high = c.high;
+    const low = c.low;
+    const close = c.close;
+    const volume = c.volume;
     const buckets = this.buckets;
     for (let i = 0; i < buckets.length; i++) {
       const b = buckets[i];
       if (b.count > 0 && t < b.end) {
         // same bucket as the previous candle (the common case): no division needed
-        if (c.high > b.high) b.high = c.high;
-        if (c.low < b.low) b.low = c.low;
+        if (high > b.high) b.high = high;
+        if (low < b.low) b.low = low;
+        b.volume += volume;
       } else {
         if (b.count > 0) {
           // a later candle proves the previous bucket closed with constituents missing
@@ -116,16 +139,15 @@ export class Aggregator {
         b.end = b.start + b.ms;
         b.count = 0;
         b.open = c.open;
-        b.high = c.high;
-        b.low = c.low;
-        b.volume = 0;
+        b.high = high;
+        b.low = low;
+        b.volume = volume;
         b.quoteVolume = 0;
         b.trades = 0;
         b.complete = true;
         b.extras = c.quoteVolume !== undefined;
       }
-      b.close = c.close;
-      b.volume += c.volume;
+      b.close = close;
       if (b.extras) {
         b.quoteVolume += c.quoteVolume ?? 0;
         b.trades += c.trades ?? 0;
