@@ -212,20 +212,20 @@ export class TimeframeFeatures {
     s.complete = c.complete !== false;
     s.defectsInWindow = this.defectSum;
 
-    s.ema21 = orNaN(this.ema21.update(c.close));
-    s.atr = orNaN(this.atr.update(c));
+    s.ema21 = this.ema21.updateOrNaN(c.close);
+    s.atr = this.atr.updateOrNaN(c);
     s.atrPct = s.atr / c.close;
 
     const confirmed = this.swings.update(c);
     for (let i = 0; i < confirmed.length; i++) this.recordSwing(confirmed[i]);
 
     if (!full) return;
-    s.ema9 = orNaN(this.ema9.update(c.close));
-    s.ema50 = orNaN(this.ema50.update(c.close));
-    s.ema200 = orNaN(this.ema200.update(c.close));
+    s.ema9 = this.ema9.updateOrNaN(c.close);
+    s.ema50 = this.ema50.updateOrNaN(c.close);
+    s.ema200 = this.ema200.updateOrNaN(c.close);
     this.ema50History.push(s.ema50);
     s.ema50Slope = this.ema50History.isFull() ? s.ema50 / this.ema50History.oldest() - 1 : Number.NaN;
-    s.rsi = orNaN(this.rsi.update(c.close));
+    s.rsi = this.rsi.updateOrNaN(c.close);
     const m = this.macd.update(c.close);
     s.macd = m ? m.macd : Number.NaN;
     s.macdSignal = m ? m.signal : Number.NaN;
