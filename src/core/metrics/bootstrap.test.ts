@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { trade } from '../../../test/support/trades.js';
 import { bootstrapTradeIntervals } from './bootstrap.js';
 import { computePerformance } from './performance.js';
 import { mulberry32 } from './random.js';
-import { trade } from './test-trades.js';
 
 // 40 trades: 16 wins at +2R, 4 at +0.5R, 20 losses at -1R -> win rate 0.5, mean R (32 + 2 - 20) / 40 = 0.35
 const rs = [

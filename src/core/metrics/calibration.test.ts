@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { trade } from '../../../test/support/trades.js';
 import { calibration } from './calibration.js';
-import { trade } from './test-trades.js';
 
 describe('calibration', () => {
   it('puts boundaries into the bucket they open; 1.0 into the last; others outside', () => {

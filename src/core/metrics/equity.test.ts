@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, T0, trade } from '../../../test/support/trades.js';
 import { dailyReturns, equityCurve } from './equity.js';
 import { computePerformance } from './performance.js';
-import { DAY, HOUR, T0, trade } from './test-trades.js';
 
 describe('equityCurve', () => {
   it('starts at the starting equity at the earliest fill and compounds in close order', () => {

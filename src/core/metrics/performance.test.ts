@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, T0, trade } from '../../../test/support/trades.js';
 import { computePerformance, groupPerformance } from './performance.js';
-import { DAY, HOUR, T0, trade } from './test-trades.js';
 import type { Metric, Performance, TradeRecord } from './types.js';
 
 function metricsOf(p: Performance): [string, Metric][] {

@@ -8,7 +8,7 @@ import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
-import { type FileInput, mergeFiles, type SymbolCandle } from '../replay/file-source.js';
+import { type FileInput, mergeFiles, requireTimeframe, type SymbolCandle } from '../replay/file-source.js';
 import type {
   BacktestReport,
   ChartSeries,
@@ -131,13 +131,7 @@ class PolicyReplay {
  */
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
   const { engine } = opts;
-  for (const f of opts.inputs) {
-    if (f.timeframe !== engine.baseTimeframe) {
-      throw new Error(
-        `${f.path} holds ${f.timeframe} candles but the engine's base timeframe is ${engine.baseTimeframe}`,
-      );
-    }
-  }
+  requireTimeframe(opts.inputs, engine.baseTimeframe);
   const from = opts.from ?? Number.NEGATIVE_INFINITY;
   const metricOpts: PerformanceOptions = { minTrades: 30, bootstrapSamples: 2000, seed: 42, ...opts.metrics };
   const chartTf: Timeframe = opts.chartTimeframe ?? '1h';

@@ -1,7 +1,7 @@
 import type { EngineConfig } from '../../config/engine-schema.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
-import { type FileInput, mergeFiles } from '../replay/file-source.js';
+import { type FileInput, mergeFiles, requireTimeframe } from '../replay/file-source.js';
 
 export interface RunRange {
   /** Signals created before this are not reported (their candles still warm the pipeline). */
@@ -21,13 +21,7 @@ export async function runPipelineOnFiles(
   onEvent: (e: PipelineEvent) => void,
   onProgress?: (candles: number) => void,
 ): Promise<{ candles: number; pipeline: SignalPipeline }> {
-  for (const f of inputs) {
-    if (f.timeframe !== engine.baseTimeframe) {
-      throw new Error(
-        `${f.path} holds ${f.timeframe} candles but the engine's base timeframe is ${engine.baseTimeframe}`,
-      );
-    }
-  }
+  requireTimeframe(inputs, engine.baseTimeframe);
   const pipeline = new SignalPipeline(engine);
   const from = range.from ?? Number.NEGATIVE_INFINITY;
   const sink = (e: PipelineEvent): void => {

@@ -32,6 +32,15 @@ export async function describeInputs(
   return out;
 }
 
+/** Refuses inputs whose candles are not of the base timeframe the pipeline is fed with. */
+export function requireTimeframe(inputs: readonly FileInput[], base: Timeframe): void {
+  for (const f of inputs) {
+    if (f.timeframe !== base) {
+      throw new Error(`${f.path} holds ${f.timeframe} candles but the engine's base timeframe is ${base}`);
+    }
+  }
+}
+
 export interface SymbolCandle {
   readonly symbol: string;
   readonly candle: Candle;

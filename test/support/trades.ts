@@ -1,4 +1,4 @@
-import type { TradeRecord } from './types.js';
+import type { TradeRecord } from '../../src/core/metrics/types.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
