@@ -5,17 +5,12 @@ import { CandleMemory } from './candle-memory.js';
 import { formatMultiple, formatPrice, formatTouches } from './format.js';
 import type { TfSnapshot } from './snapshot.js';
 import type { Strategy, StrategyContext } from './strategy.js';
-import {
-  baseConfidence,
-  clamp01,
-  type NumericField,
-  notReady,
-  patternConfirmations,
-} from './strategy-kit.js';
+import { baseConfidence, clamp01, type NumericField, patternConfirmations } from './strategy-kit.js';
 
 export type BreakoutConfig = StrategiesConfig['breakout'];
 
-const NEEDS: readonly NumericField[] = [
+/** The snapshot fields the rule needs warm (not NaN). */
+export const BREAKOUT_NEEDS: readonly NumericField[] = [
   'close',
   'prevClose',
   'high',
@@ -25,6 +20,22 @@ const NEEDS: readonly NumericField[] = [
   'donchianHigh',
   'donchianLow',
 ];
+
+/**
+ * `notReady(s, BREAKOUT_NEEDS)` written out field by field: direct reads instead of keyed ones
+ * (a keyed read of many different names is a slow lookup, and this runs on every close).
+ * strategy.test.ts holds the two equal.
+ */
+export const breakoutNotReady = (s: TfSnapshot): boolean =>
+  s.complete === false ||
+  Number.isNaN(s.close) ||
+  Number.isNaN(s.prevClose) ||
+  Number.isNaN(s.high) ||
+  Number.isNaN(s.low) ||
+  Number.isNaN(s.atr) ||
+  Number.isNaN(s.volumeRatio) ||
+  Number.isNaN(s.donchianHigh) ||
+  Number.isNaN(s.donchianLow);
 
 /**
  * Candles the close must stay inside the Donchian channel before a close beyond it counts as a
@@ -129,7 +140,7 @@ export function createBreakout(cfg: BreakoutConfig): Strategy {
       'Close beyond a touched support/resistance level or the 20-candle Donchian channel, on volume',
     warmup: 21,
     timeframes: 'all',
-    reads: [...NEEDS, 'levels', 'patterns'],
+    reads: [...BREAKOUT_NEEDS, 'levels', 'patterns'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
       const prev = memory.previous(s);
@@ -139,7 +150,7 @@ export function createBreakout(cfg: BreakoutConfig): Strategy {
       const above = s.close > s.donchianHigh;
       const below = s.close < s.donchianLow;
       memory.record(s, packSince(above ? 0 : sinceAbove + 1, below ? 0 : sinceBelow + 1));
-      if (notReady(s, NEEDS) || !(s.volumeRatio >= cfg.minVolumeRatio)) return null;
+      if (breakoutNotReady(s) || !(s.volumeRatio >= cfg.minVolumeRatio)) return null;
       if (s.close > s.prevClose) {
         const level = brokenLevel(s, 'BUY', cfg.minTouches);
         const donchian = above && sinceAbove >= DONCHIAN_QUIET;

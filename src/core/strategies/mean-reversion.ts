@@ -8,14 +8,14 @@ import {
   baseConfidence,
   clamp01,
   type NumericField,
-  notReady,
   patternConfirmations,
   testedLevel,
 } from './strategy-kit.js';
 
 export type MeanReversionConfig = StrategiesConfig['mean_reversion'];
 
-const NEEDS: readonly NumericField[] = [
+/** The snapshot fields the rule needs warm (not NaN). */
+export const MEAN_REVERSION_NEEDS: readonly NumericField[] = [
   'close',
   'prevClose',
   'low',
@@ -30,6 +30,27 @@ const NEEDS: readonly NumericField[] = [
   'prevBbUpper',
   'prevBbLower',
 ];
+
+/**
+ * `notReady(s, MEAN_REVERSION_NEEDS)` written out field by field: direct reads instead of keyed ones
+ * (a keyed read of many different names is a slow lookup, and this runs on every close).
+ * strategy.test.ts holds the two equal.
+ */
+export const meanReversionNotReady = (s: TfSnapshot): boolean =>
+  s.complete === false ||
+  Number.isNaN(s.close) ||
+  Number.isNaN(s.prevClose) ||
+  Number.isNaN(s.low) ||
+  Number.isNaN(s.high) ||
+  Number.isNaN(s.rsi) ||
+  Number.isNaN(s.prevRsi) ||
+  Number.isNaN(s.adx) ||
+  Number.isNaN(s.atr) ||
+  Number.isNaN(s.bbUpper) ||
+  Number.isNaN(s.bbMiddle) ||
+  Number.isNaN(s.bbLower) ||
+  Number.isNaN(s.prevBbUpper) ||
+  Number.isNaN(s.prevBbLower);
 
 /** Memory bits: RSI rose / fell on that candle. */
 const RSI_ROSE = 1;
@@ -110,14 +131,14 @@ export function createMeanReversion(cfg: MeanReversionConfig): Strategy {
       'Ranging market (low ADX): RSI turning from oversold/overbought, or a close back inside the Bollinger bands',
     warmup: 28,
     timeframes: 'all',
-    reads: [...NEEDS, 'levels', 'patterns'],
+    reads: [...MEAN_REVERSION_NEEDS, 'levels', 'patterns'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
       const prev = memory.previous(s);
       // unseen previous candle: it may have been the turn already
       const before = prev < 0 ? RSI_ROSE | RSI_FELL : prev;
       memory.record(s, (s.rsi > s.prevRsi ? RSI_ROSE : 0) | (s.rsi < s.prevRsi ? RSI_FELL : 0));
-      if (notReady(s, NEEDS) || !(s.adx < cfg.maxAdx)) return null;
+      if (meanReversionNotReady(s) || !(s.adx < cfg.maxAdx)) return null;
 
       const turnUp = s.prevRsi <= cfg.rsiOversold && s.rsi > s.prevRsi && (before & RSI_ROSE) === 0;
       const reentryUp = s.prevClose < s.prevBbLower && s.close > s.bbLower;

@@ -8,14 +8,14 @@ import {
   baseConfidence,
   clamp01,
   type NumericField,
-  notReady,
   patternConfirmations,
   testedLevel,
 } from './strategy-kit.js';
 
 export type MomentumConfig = StrategiesConfig['momentum'];
 
-const NEEDS: readonly NumericField[] = [
+/** The snapshot fields the rule needs warm (not NaN). */
+export const MOMENTUM_NEEDS: readonly NumericField[] = [
   'close',
   'ema9',
   'ema21',
@@ -29,6 +29,26 @@ const NEEDS: readonly NumericField[] = [
   'minusDi',
   'atr',
 ];
+
+/**
+ * `notReady(s, MOMENTUM_NEEDS)` written out field by field: direct reads instead of keyed ones
+ * (a keyed read of many different names is a slow lookup, and this runs on every close).
+ * strategy.test.ts holds the two equal.
+ */
+export const momentumNotReady = (s: TfSnapshot): boolean =>
+  s.complete === false ||
+  Number.isNaN(s.close) ||
+  Number.isNaN(s.ema9) ||
+  Number.isNaN(s.ema21) ||
+  Number.isNaN(s.ema50) ||
+  Number.isNaN(s.rsi) ||
+  Number.isNaN(s.prevRsi) ||
+  Number.isNaN(s.macdHist) ||
+  Number.isNaN(s.prevMacdHist) ||
+  Number.isNaN(s.adx) ||
+  Number.isNaN(s.plusDi) ||
+  Number.isNaN(s.minusDi) ||
+  Number.isNaN(s.atr);
 
 /** Memory bits: the setup may fire again in this direction (its trend structure broke since). */
 const ARMED_BUY = 1;
@@ -104,7 +124,7 @@ export function createMomentum(cfg: MomentumConfig): Strategy {
       'Trend following: EMA 9/21/50 alignment, rising RSI in its band, rising MACD histogram, ADX trend',
     warmup: 50,
     timeframes: 'all',
-    reads: [...NEEDS, 'levels', 'patterns', 'low', 'high'],
+    reads: [...MOMENTUM_NEEDS, 'levels', 'patterns', 'low', 'high'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
       const prev = memory.previous(s);
@@ -114,7 +134,7 @@ export function createMomentum(cfg: MomentumConfig): Strategy {
       if (!buyTrend) armed |= ARMED_BUY;
       if (!sellTrend) armed |= ARMED_SELL;
       let out: StrategyCandidate | null = null;
-      if (!notReady(s, NEEDS) && s.adx >= cfg.minAdx) {
+      if (!momentumNotReady(s) && s.adx >= cfg.minAdx) {
         const macdUp = s.macdHist > 0 && s.macdHist > s.prevMacdHist;
         const macdDown = s.macdHist < 0 && s.macdHist < s.prevMacdHist;
         if (

@@ -7,14 +7,37 @@ import {
   baseConfidence,
   clamp01,
   type NumericField,
-  notReady,
   patternConfirmations,
   testedLevel,
 } from './strategy-kit.js';
 
 export type ScalpingConfig = StrategiesConfig['scalping'];
 
-const NEEDS: readonly NumericField[] = ['close', 'ema9', 'ema21', 'prevEma9', 'prevEma21', 'vwap', 'atr'];
+/** The snapshot fields the rule needs warm (not NaN). */
+export const SCALPING_NEEDS: readonly NumericField[] = [
+  'close',
+  'ema9',
+  'ema21',
+  'prevEma9',
+  'prevEma21',
+  'vwap',
+  'atr',
+];
+
+/**
+ * `notReady(s, SCALPING_NEEDS)` written out field by field: direct reads instead of keyed ones
+ * (a keyed read of many different names is a slow lookup, and this runs on every close).
+ * strategy.test.ts holds the two equal.
+ */
+export const scalpingNotReady = (s: TfSnapshot): boolean =>
+  s.complete === false ||
+  Number.isNaN(s.close) ||
+  Number.isNaN(s.ema9) ||
+  Number.isNaN(s.ema21) ||
+  Number.isNaN(s.prevEma9) ||
+  Number.isNaN(s.prevEma21) ||
+  Number.isNaN(s.vwap) ||
+  Number.isNaN(s.atr);
 
 /** EMA 9-21 gap (in ATRs) at which the cross counts as decisive. */
 const CROSS_GAP_ATR = 0.2;
@@ -72,10 +95,10 @@ export function createScalping(cfg: ScalpingConfig): Strategy {
       'Fast EMA 9/21 cross on the side of the daily VWAP, lowest signal timeframe only, tight stop',
     warmup: 22,
     timeframes: 'lowest',
-    reads: [...NEEDS, 'rsi', 'volumeRatio', 'levels', 'patterns'],
+    reads: [...SCALPING_NEEDS, 'rsi', 'volumeRatio', 'levels', 'patterns'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
-      if (!ctx.isLowestSignalTimeframe || notReady(s, NEEDS)) return null;
+      if (!ctx.isLowestSignalTimeframe || scalpingNotReady(s)) return null;
       if (s.prevEma9 <= s.prevEma21 && s.ema9 > s.ema21 && s.close > s.vwap) return candidate(s, 'BUY');
       if (s.prevEma9 >= s.prevEma21 && s.ema9 < s.ema21 && s.close < s.vwap) return candidate(s, 'SELL');
       return null;

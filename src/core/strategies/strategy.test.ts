@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { hasRealData, loadRealCandles } from '../../../test/support/real-data.js';
+import { warmSnapshot } from '../../../test/support/snapshots.js';
 import { runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
 import { StrategiesConfig } from '../../config/engine-schema.js';
 import type { StrategyCandidate } from '../signals/types.js';
 import { STRATEGY_NAMES } from '../signals/types.js';
+import { BREAKOUT_NEEDS, breakoutNotReady } from './breakout.js';
+import { MEAN_REVERSION_NEEDS, meanReversionNotReady } from './mean-reversion.js';
+import { MOMENTUM_NEEDS, momentumNotReady } from './momentum.js';
+import { SCALPING_NEEDS, scalpingNotReady } from './scalping.js';
+import type { TfSnapshot } from './snapshot.js';
 import { createStrategies } from './strategy.js';
+import { type NumericField, notReady } from './strategy-kit.js';
 import { TimeframeFeatures } from './timeframe-features.js';
 
 describe('createStrategies', () => {
@@ -112,5 +119,30 @@ describe.skipIf(!hasRealData)('strategies on real BTCUSDT 1h candles (last 5000)
     const once = runAll(part, 1);
     const twice = runAll(part, 2);
     expect(twice).toEqual(once);
+  });
+});
+
+describe('written-out readiness checks', () => {
+  const cases: [string, readonly NumericField[], (s: TfSnapshot) => boolean][] = [
+    ['momentum', MOMENTUM_NEEDS, momentumNotReady],
+    ['breakout', BREAKOUT_NEEDS, breakoutNotReady],
+    ['mean_reversion', MEAN_REVERSION_NEEDS, meanReversionNotReady],
+    ['scalping', SCALPING_NEEDS, scalpingNotReady],
+  ];
+  const warm = warmSnapshot();
+  const numeric = (Object.keys(warm) as (keyof TfSnapshot)[]).filter(
+    (k): k is NumericField => typeof warm[k] === 'number',
+  );
+
+  it.each(cases)('%s: equal to notReady over its NEEDS, field by field', (_name, needs, check) => {
+    expect(check(warm)).toBe(false);
+    expect(notReady(warm, needs)).toBe(false);
+    expect(check(warmSnapshot({ complete: false }))).toBe(true);
+    // every numeric field NaN in turn: not ready exactly when the field is one it needs
+    for (const field of numeric) {
+      const s = warmSnapshot({ [field]: Number.NaN });
+      expect(check(s), field).toBe(notReady(s, needs));
+      expect(check(s), field).toBe(needs.includes(field));
+    }
   });
 });
