@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasRealData, loadRealCandles } from '../../../test/support/real-data.js';
 import type { Bar } from '../candles/candle.js';
 import { CandleSettings, CandleWindow } from './candle-settings.js';
 import {
@@ -186,6 +187,30 @@ describe('PatternScanner', () => {
     expect(alone).toEqual([3, 3]);
     expect(new PatternScanner(['morningstar', 'eveningstar']).totalsKept).toBe(3);
   });
+
+  it.skipIf(!hasRealData)(
+    'push + detectLatest on a few bars equals update on every bar, all 61 patterns, real BTC 1h',
+    () => {
+      const candles = loadRealCandles('binance_BTCUSDT_1h.csv.gz');
+      const eager = new PatternScanner();
+      const lazy = new PatternScanner();
+      const a = new Int32Array(eager.size);
+      const b = new Int32Array(lazy.size);
+      let read = 0;
+      for (let i = 0; i < candles.length; i++) {
+        const c = candles[i];
+        eager.update(c, a);
+        lazy.push(c.open, c.high, c.low, c.close);
+        // read the stateless patterns on an irregular few bars only, the warm-up included
+        if (i < 20 || i % 7 === 3 || a.some((v) => v !== 0 && i % 2 === 0)) {
+          lazy.detectLatest(b);
+          expect(Array.from(b), `bar ${i}`).toEqual(Array.from(a));
+          read++;
+        }
+      }
+      expect(read).toBeGreaterThan(candles.length / 7);
+    },
+  );
 
   it('batch equals streaming', () => {
     const cols = {

@@ -33,6 +33,9 @@ export class PatternScanner {
   private readonly penetrations: Float64Array;
   private readonly lookbacks: Int32Array;
   private readonly firstBars: Int32Array;
+  /** Indices (ascending) of the patterns with state, run on every push, and their latest results. */
+  private readonly stateful: Int32Array;
+  private readonly statefulOut: Int32Array;
 
   /** `names` defaults to every pattern; an unknown name throws an error listing the valid ones. */
   constructor(names: readonly string[] = PATTERN_NAMES, options: PatternScannerOptions = {}) {
@@ -53,6 +56,8 @@ export class PatternScanner {
     this.lookbacks = Int32Array.from(patterns, (p) => p.lookback);
     this.firstBars = Int32Array.from(patterns, (p) => p.firstBar ?? p.lookback);
     this.lookback = patterns.reduce((max, p) => Math.max(max, p.lookback), 0);
+    this.stateful = Int32Array.from(patterns.flatMap((p, k) => ((p.stateSize ?? 0) > 0 ? [k] : [])));
+    this.statefulOut = new Int32Array(this.stateful.length);
   }
 
   get size(): number {
@@ -85,28 +90,57 @@ export class PatternScanner {
     out: Int32Array | Float64Array,
     offset = 0,
   ): void {
-    const n = this.detects.length;
-    if (offset < 0 || out.length < offset + n) {
-      throw new RangeError(`PatternScanner: out needs ${n} slots from offset ${offset}, has ${out.length}`);
-    }
+    this.checkOut(out, offset);
+    this.push(open, high, low, close);
+    this.detectLatest(out, offset);
+  }
+
+  /**
+   * Takes one closed bar without reading the patterns: the window and its totals move on, and
+   * the few patterns that carry state from bar to bar (hikkake) run now, so their state stays
+   * exact. `detectLatest` then gives the newest bar's results on demand: a caller that reads
+   * the patterns on few bars skips the detection on the others.
+   */
+  push(open: number, high: number, low: number, close: number): void {
     const w = this.window;
     w.push(open, high, low, close);
-    const t = w.count - 1;
-    const detects = this.detects;
-    if (t >= this.lookback) {
+    const stateful = this.stateful;
+    for (let j = 0; j < stateful.length; j++) {
+      const k = stateful[j];
+      this.statefulOut[j] = this.detectOne(k, w.count - 1);
+    }
+  }
+
+  /** Writes the newest bar's result of pattern k at `out[offset + k]` (see `updateOhlc`). */
+  detectLatest(out: Int32Array | Float64Array, offset = 0): void {
+    this.checkOut(out, offset);
+    const n = this.detects.length;
+    const t = this.window.count - 1;
+    if (this.stateful.length === 0 && t >= this.lookback) {
       // Past every lookback: no warm-up checks left.
+      const w = this.window;
+      const detects = this.detects;
       for (let k = 0; k < n; k++) {
         out[offset + k] = detects[k](w, this.slots[k], this.penetrations[k], this.states[k]);
       }
       return;
     }
-    for (let k = 0; k < n; k++) {
-      if (t < this.firstBars[k]) {
-        out[offset + k] = 0;
-        continue;
-      }
-      const value = detects[k](w, this.slots[k], this.penetrations[k], this.states[k]);
-      out[offset + k] = t < this.lookbacks[k] ? 0 : value;
+    for (let k = 0, j = 0; k < n; k++) {
+      if (j < this.stateful.length && this.stateful[j] === k) out[offset + k] = this.statefulOut[j++];
+      else out[offset + k] = t < 0 ? 0 : this.detectOne(k, t);
+    }
+  }
+
+  private detectOne(k: number, t: number): number {
+    if (t < this.firstBars[k]) return 0;
+    const value = this.detects[k](this.window, this.slots[k], this.penetrations[k], this.states[k]);
+    return t < this.lookbacks[k] ? 0 : value;
+  }
+
+  private checkOut(out: Int32Array | Float64Array, offset: number): void {
+    const n = this.detects.length;
+    if (offset < 0 || out.length < offset + n) {
+      throw new RangeError(`PatternScanner: out needs ${n} slots from offset ${offset}, has ${out.length}`);
     }
   }
 

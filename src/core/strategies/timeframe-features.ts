@@ -6,6 +6,7 @@ import { Bbands } from '../indicators/bbands.js';
 import { Ema } from '../indicators/ema.js';
 import { Macd } from '../indicators/macd.js';
 import { Float64Ring, WindowExtreme } from '../indicators/ring.js';
+import { RollingRank } from '../indicators/rolling-rank.js';
 import { Rsi } from '../indicators/rsi.js';
 import { Vwap } from '../indicators/vwap.js';
 import { LevelTracker } from '../patterns/levels.js';
@@ -126,6 +127,79 @@ export function blankSnapshot(
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
 
 /**
+ * The newest candle's patterns that fired (non-zero results), by name: the snapshot's
+ * `patterns`. The scanner takes every candle, but the patterns themselves are detected only
+ * when the map is first read after a candle: strategies read them on the few candles where a
+ * rule fired, and scanning 25 patterns on every close of every timeframe was one of the
+ * pipeline's largest costs. Reading gives exactly what an eager scan would have given (see
+ * PatternScanner.detectLatest).
+ */
+class LatestPatterns extends Map<string, number> {
+  private stale = false;
+  private readonly out: Int32Array;
+
+  constructor(private readonly scanner: PatternScanner) {
+    super();
+    this.out = new Int32Array(scanner.size);
+  }
+
+  /** A new candle was pushed: the map is refilled on the next read. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  private refresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    super.clear();
+    const out = this.out;
+    this.scanner.detectLatest(out);
+    const names = this.scanner.names;
+    for (let k = 0; k < names.length; k++) if (out[k] !== 0) super.set(names[k], out[k]);
+  }
+
+  override get(key: string): number | undefined {
+    this.refresh();
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    this.refresh();
+    return super.has(key);
+  }
+
+  override get size(): number {
+    this.refresh();
+    return super.size;
+  }
+
+  override forEach(fn: (value: number, key: string, map: Map<string, number>) => void, self?: unknown): void {
+    this.refresh();
+    super.forEach(fn, self);
+  }
+
+  override entries(): MapIterator<[string, number]> {
+    this.refresh();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.refresh();
+    return super.keys();
+  }
+
+  override values(): MapIterator<number> {
+    this.refresh();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, number]> {
+    this.refresh();
+    return super[Symbol.iterator]();
+  }
+}
+
+/**
  * The streaming feature set of one (symbol, timeframe): feeds each closed candle of that
  * timeframe to its indicators and structure detectors and updates one snapshot in place.
  * O(1) per candle apart from the fixed-size volatility rank; nothing is allocated per candle
@@ -154,10 +228,9 @@ export class TimeframeFeatures {
   private readonly swings: SwingDetector;
   private readonly levels = new LevelTracker();
   private readonly scanner: PatternScanner | null;
-  private readonly patternOut: Int32Array;
-  private readonly patternMap = new Map<string, number>();
+  private readonly patterns: LatestPatterns | null;
   private readonly ema50History = new Float64Ring(SLOPE_BARS + 1);
-  private readonly atrPctHistory = new Float64Ring(VOLATILITY_WINDOW);
+  private readonly atrPctRank = new RollingRank(VOLATILITY_WINDOW);
   /** Defects (missing candles before it + 1 if incomplete) of each of the last candles. */
   private readonly defects: Float64Ring;
   private defectSum = 0;
@@ -170,9 +243,9 @@ export class TimeframeFeatures {
     this.step = timeframeMs(timeframe);
     this.swings = new SwingDetector({ timeframe, left: 5, right: 5 });
     this.scanner = level === 'full' ? new PatternScanner(CONFIRMATION_PATTERNS) : null;
-    this.patternOut = new Int32Array(this.scanner?.size ?? 0);
+    this.patterns = this.scanner ? new LatestPatterns(this.scanner) : null;
     this.defects = new Float64Ring(qualityWindow);
-    this.s = blankSnapshot(timeframe, this.levels, this.patternMap);
+    this.s = blankSnapshot(timeframe, this.levels, this.patterns ?? new Map());
     this.snapshot = this.s;
   }
 
@@ -246,13 +319,9 @@ export class TimeframeFeatures {
     s.volatilityPercentile = this.rankVolatility(s.atrPct);
     this.levels.update(c, confirmed);
 
-    const scanner = this.scanner;
-    if (scanner) {
-      scanner.update(c, this.patternOut);
-      this.patternMap.clear();
-      const names = scanner.names;
-      for (let k = 0; k < names.length; k++)
-        if (this.patternOut[k] !== 0) this.patternMap.set(names[k], this.patternOut[k]);
+    if (this.scanner && this.patterns) {
+      this.scanner.push(c.open, c.high, c.low, c.close);
+      this.patterns.invalidate();
     }
   }
 
@@ -270,12 +339,8 @@ export class TimeframeFeatures {
   /** Share of the last values strictly below `x` (0..1); NaN until the window is full. */
   private rankVolatility(x: number): number {
     if (Number.isNaN(x)) return Number.NaN;
-    const h = this.atrPctHistory;
-    h.push(x);
-    if (!h.isFull()) return Number.NaN;
-    let below = 0;
-    const n = h.length;
-    for (let i = 0; i < n; i++) if (h.ago(i) < x) below++;
-    return below / (n - 1);
+    const r = this.atrPctRank;
+    const below = r.push(x);
+    return r.isFull() ? below / (r.length - 1) : Number.NaN;
   }
 }
