@@ -63,6 +63,9 @@ interface Proposal {
   readonly text: string;
 }
 
+/** MAX_ENTRY_DISTANCE_ATR as the texts print it (formatted once, not per candidate). */
+const MAX_ENTRY_DISTANCE_TEXT = String(MAX_ENTRY_DISTANCE_ATR);
+
 function proposeRetest(inputs: EntryInputs): Proposal {
   const level = inputs.level;
   if (!level) return { type: 'SUPPORT_RETEST', price: null, text: 'the strategy named no level to retest' };
@@ -110,25 +113,32 @@ function proposeFibonacci(inputs: EntryInputs): Proposal {
   };
 }
 
+/** One proposer per limit entry type. */
+const PROPOSERS: { readonly [T in Proposal['type']]: (inputs: EntryInputs) => Proposal } = {
+  SUPPORT_RETEST: proposeRetest,
+  EMA_PULLBACK: proposeEmaPullback,
+  FIBONACCI_618: proposeFibonacci,
+};
+
 /**
  * The validity rules, for BUY (SELL mirrored): strictly below the market price (a limit at or
  * above it is just a market order), strictly above the structural stop, and at most
- * MAX_ENTRY_DISTANCE_ATR signal ATRs below the market.
+ * MAX_ENTRY_DISTANCE_ATR signal ATRs below the market. `market` is the market price as
+ * formatPrice prints it (formatted once per refinement by the caller).
  */
-function judge(p: Proposal, inputs: EntryInputs): EntryOption {
+function judge(p: Proposal, inputs: EntryInputs, market: string): EntryOption {
   const { price } = p;
   if (price === null) return { type: p.type, price: null, valid: false, reason: p.text };
   const buy = inputs.direction === 'BUY';
   const sign = buy ? 1 : -1;
   const side = buy ? 'below' : 'above';
-  const market = inputs.marketPrice;
-  const distance = sign * (market - price);
+  const distance = sign * (inputs.marketPrice - price);
   if (!(distance > 0)) {
     return {
       type: p.type,
       price,
       valid: false,
-      reason: `${p.text}: not ${side} the market price ${formatPrice(market)}`,
+      reason: `${p.text}: not ${side} the market price ${market}`,
     };
   }
   const stop = inputs.structuralStop;
@@ -146,7 +156,7 @@ function judge(p: Proposal, inputs: EntryInputs): EntryOption {
       type: p.type,
       price,
       valid: false,
-      reason: `${p.text}: ${formatAtr(atrs)} ${side} the market, beyond the ${MAX_ENTRY_DISTANCE_ATR} ATR limit`,
+      reason: `${p.text}: ${formatAtr(atrs)} ${side} the market, beyond the ${MAX_ENTRY_DISTANCE_TEXT} ATR limit`,
     };
   }
   return { type: p.type, price, valid: true, reason: `${p.text}: ${formatAtr(atrs)} ${side} the market` };
@@ -158,34 +168,31 @@ function judge(p: Proposal, inputs: EntryInputs): EntryOption {
  * market entry at the signal close when the entry timeframe has fewer than `minEntryCandles`
  * candles (its EMA and swings are not yet trustworthy; the options are still listed, none
  * valid) or when no option is valid.
+ *
+ * Runs for every strategy candidate, most of which are rejected later, so it builds only what
+ * the returned analysis holds: the options are judged and the nearest valid one found in one
+ * pass, and the market price is formatted once. The analysis fields are written out in each
+ * literal rather than spread from a shared base object: spreading cost about a fifth of a
+ * whole planRisk call when measured on the real candidates.
  */
 export function refineEntry(inputs: EntryInputs): EntryDecision {
   const { entry, marketPrice, minEntryCandles } = inputs;
-  const proposals: Proposal[] = [];
-  for (const type of ENTRY_PREFERENCE) {
-    if (type === 'SUPPORT_RETEST') proposals.push(proposeRetest(inputs));
-    else if (type === 'EMA_PULLBACK') proposals.push(proposeEmaPullback(inputs));
-    else proposals.push(proposeFibonacci(inputs));
-  }
-
-  const base = { entryTimeframe: entry.timeframe, entryCandles: entry.count, marketPrice };
   const market = formatPrice(marketPrice);
+  const considered: EntryOption[] = [];
 
   if (entry.count < minEntryCandles) {
-    const warming = `${entry.timeframe} has ${entry.count} of the ${minEntryCandles} candles needed to refine`;
-    const considered = proposals.map(
-      (p): EntryOption => ({
-        type: p.type,
-        price: p.price,
-        valid: false,
-        reason: `${p.text}; not used: ${warming}`,
-      }),
-    );
+    const notUsed = `; not used: ${entry.timeframe} has ${entry.count} of the ${minEntryCandles} candles needed to refine`;
+    for (const type of ENTRY_PREFERENCE) {
+      const p = PROPOSERS[type](inputs);
+      considered.push({ type: p.type, price: p.price, valid: false, reason: p.text + notUsed });
+    }
     return {
       type: 'MARKET_ENTRY',
       price: marketPrice,
       analysis: {
-        ...base,
+        entryTimeframe: entry.timeframe,
+        entryCandles: entry.count,
+        marketPrice,
         considered,
         chosen: 'MARKET_ENTRY',
         why: `market entry at ${market}: the entry timeframe ${entry.timeframe} has ${entry.count} closed candles, fewer than the ${minEntryCandles} needed to refine the entry`,
@@ -193,41 +200,50 @@ export function refineEntry(inputs: EntryInputs): EntryDecision {
     };
   }
 
-  const considered = proposals.map((p) => judge(p, inputs));
   let best: EntryOption | null = null;
+  let bestPrice = 0;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const option of considered) {
+  let validCount = 0;
+  for (const type of ENTRY_PREFERENCE) {
+    const option = judge(PROPOSERS[type](inputs), inputs, market);
+    considered.push(option);
     if (!option.valid || option.price === null) continue;
+    validCount++;
     const distance = Math.abs(marketPrice - option.price);
     // strict: on a tie the option listed first (ENTRY_PREFERENCE) stays
     if (distance < bestDistance) {
       best = option;
+      bestPrice = option.price;
       bestDistance = distance;
     }
   }
 
-  if (best === null || best.price === null) {
+  if (best === null) {
     return {
       type: 'MARKET_ENTRY',
       price: marketPrice,
       analysis: {
-        ...base,
+        entryTimeframe: entry.timeframe,
+        entryCandles: entry.count,
+        marketPrice,
         considered,
         chosen: 'MARKET_ENTRY',
         why: `market entry at ${market}: no refinement option is valid`,
       },
     };
   }
-  const others = considered.filter((o) => o.valid).length - 1;
+  const others = validCount - 1;
   return {
     type: best.type,
-    price: best.price,
+    price: bestPrice,
     analysis: {
-      ...base,
+      entryTimeframe: entry.timeframe,
+      entryCandles: entry.count,
+      marketPrice,
       considered,
       chosen: best.type,
       why:
-        `${best.type} limit at ${formatPrice(best.price)}: the valid option nearest to the market price ${market} ` +
+        `${best.type} limit at ${formatPrice(bestPrice)}: the valid option nearest to the market price ${market} ` +
         `(${formatAtr(bestDistance / inputs.atr)} away${others > 0 ? `; ${others} other valid option${others > 1 ? 's' : ''} no nearer` : ''})`,
     },
   };

@@ -2,7 +2,7 @@ import type { EngineConfig } from '../../config/engine-schema.js';
 import type { EntryAnalysis, EntryType, StrategyCandidate } from '../signals/types.js';
 import type { TfSnapshot } from '../strategies/snapshot.js';
 import { refineEntry } from './entry.js';
-import { formatAtr, formatPrice } from './format.js';
+import { formatAtr, formatFixed2, formatPrice } from './format.js';
 
 export interface RiskPlan {
   readonly entryType: EntryType;
@@ -36,6 +36,9 @@ function reject(
 
 const isPrice = (x: number): boolean => Number.isFinite(x) && x > 0;
 
+/** Names of the plan's prices in invariant order, for the breach texts. */
+const PRICE_NAMES = ['stop', 'entry', 'TP1', 'TP2', 'TP3'] as const;
+
 /**
  * Why a plan breaks the invariants every returned plan keeps, or null when it keeps them:
  * all prices finite and > 0, and for BUY stop < entry < TP1 < TP2 < TP3 (SELL mirrored).
@@ -43,20 +46,37 @@ const isPrice = (x: number): boolean => Number.isFinite(x) && x > 0;
  * point can merge prices (a tiny ATR on a large price) and a SELL's targets can go below 0.
  */
 function invariantBreach(plan: RiskPlan, sign: number): string | null {
-  const [tp1, tp2, tp3] = plan.takeProfits;
-  const prices = [plan.stopLoss, plan.entryPrice, tp1, tp2, tp3];
-  const names = ['stop', 'entry', 'TP1', 'TP2', 'TP3'];
+  const { stopLoss, entryPrice, takeProfits } = plan;
+  const tp1 = takeProfits[0];
+  const tp2 = takeProfits[1];
+  const tp3 = takeProfits[2];
+  // the common case, checked without building anything; the texts below say which rule broke
+  if (
+    isPrice(stopLoss) &&
+    isPrice(entryPrice) &&
+    isPrice(tp1) &&
+    isPrice(tp2) &&
+    isPrice(tp3) &&
+    sign * (entryPrice - stopLoss) > 0 &&
+    sign * (tp1 - entryPrice) > 0 &&
+    sign * (tp2 - tp1) > 0 &&
+    sign * (tp3 - tp2) > 0 &&
+    Number.isFinite(plan.rewardRisk)
+  ) {
+    return null;
+  }
+  const prices = [stopLoss, entryPrice, tp1, tp2, tp3];
   for (let i = 0; i < prices.length; i++) {
-    if (!isPrice(prices[i])) return `${names[i]} ${formatPrice(prices[i])} is not a positive finite price`;
+    if (!isPrice(prices[i]))
+      return `${PRICE_NAMES[i]} ${formatPrice(prices[i])} is not a positive finite price`;
   }
   for (let i = 1; i < prices.length; i++) {
     if (!(sign * (prices[i] - prices[i - 1]) > 0)) {
       const order = sign > 0 ? 'stop < entry < TP1 < TP2 < TP3' : 'stop > entry > TP1 > TP2 > TP3';
-      return `prices break the order ${order} at ${names[i - 1]} ${formatPrice(prices[i - 1])} / ${names[i]} ${formatPrice(prices[i])}`;
+      return `prices break the order ${order} at ${PRICE_NAMES[i - 1]} ${formatPrice(prices[i - 1])} / ${PRICE_NAMES[i]} ${formatPrice(prices[i])}`;
     }
   }
-  if (!Number.isFinite(plan.rewardRisk)) return `reward:risk ${plan.rewardRisk} is not finite`;
-  return null;
+  return `reward:risk ${plan.rewardRisk} is not finite`;
 }
 
 /**
@@ -141,7 +161,10 @@ export function planRisk(
   const stopLoss = entryPrice - sign * distance;
 
   const unit = risk.targetMode === 'atr' ? atr : distance;
-  const [t1, t2, t3] = risk.targets;
+  const targets = risk.targets;
+  const t1 = targets[0];
+  const t2 = targets[1];
+  const t3 = targets[2];
   const takeProfits: readonly [number, number, number] = [
     entryPrice + sign * t1 * unit,
     entryPrice + sign * t2 * unit,
@@ -177,7 +200,7 @@ export function planRisk(
   if (!(rewardRisk >= minRewardRisk)) {
     return reject(
       'low_reward_risk',
-      `reward:risk to TP2 is ${rewardRisk.toFixed(2)}, below the ${minRewardRisk} minimum (stop ${formatAtr(distanceAtr)} away, TP2 ${formatPrice(takeProfits[1])})`,
+      `reward:risk to TP2 is ${formatFixed2(rewardRisk)}, below the ${minRewardRisk} minimum (stop ${formatAtr(distanceAtr)} away, TP2 ${formatPrice(takeProfits[1])})`,
       plan,
     );
   }
