@@ -1,5 +1,5 @@
 import { regimeOf, scoreContext, volumeFactor } from '../mtf/context.js';
-import { formatDecimal } from '../numbers.js';
+import { formatPrice } from '../risk/format.js';
 import type {
   ConfidenceBreakdown,
   Direction,
@@ -20,7 +20,8 @@ export type EnsembleWeights = Readonly<Record<VoterName, number>>;
 const finite = Number.isFinite;
 const clamp01 = (x: number): number => (x > 1 ? 1 : x > 0 ? x : 0);
 const sideOf = (direction: Direction): number => (direction === 'BUY' ? 1 : -1);
-const price = (x: number): string => (finite(x) ? formatDecimal(Number(x.toPrecision(8))) : String(x));
+/** Prices in the vote reasons: 8 significant digits, as the risk plan's texts. */
+const price = formatPrice;
 
 /** Strategies that trade with a trend and want one; mean reversion wants the market to range. */
 const TREND_FAMILIES: ReadonlySet<StrategyName> = new Set(['momentum', 'breakout', 'scalping']);

@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMultiple, formatPrice, formatReading, formatSigned, formatTouches } from './format.js';
+import {
+  formatMultiple,
+  formatPrice,
+  formatReading,
+  formatSigned,
+  formatTouches,
+  groupThousands,
+} from './format.js';
 
 describe('formatPrice', () => {
   it('two decimals with thousands separators from 10 up', () => {
@@ -35,5 +43,31 @@ describe('other formats', () => {
     expect(formatSigned(-200)).toBe('-200');
     expect(formatTouches(1)).toBe('1 touch');
     expect(formatTouches(3)).toBe('3 touches');
+  });
+});
+
+describe('groupThousands', () => {
+  /** The look-ahead regex it replaced, as the reference. */
+  const byRegex = (digits: string): string => {
+    const dot = digits.indexOf('.');
+    const int = dot < 0 ? digits : digits.slice(0, dot);
+    const rest = dot < 0 ? '' : digits.slice(dot);
+    return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + rest;
+  };
+
+  it('equals the regex on integers and decimals of every length', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{1,22}$/),
+        fc.option(fc.stringMatching(/^[0-9]{0,12}$/)),
+        (int, frac) => {
+          const digits = frac === null ? int : `${int}.${frac}`;
+          expect(groupThousands(digits)).toBe(byRegex(digits));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const d of ['1', '12', '123', '1234', '123456', '1234567', '1000.00', '999.999', '0.0001'])
+      expect(groupThousands(d), d).toBe(byRegex(d));
   });
 });

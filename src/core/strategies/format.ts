@@ -3,12 +3,19 @@
  * the same on every Node build and locale: signals must be byte-identical across runs.
  */
 
-/** Groups the integer digits of an unsigned decimal string by thousands: "3247.50" → "3,247.50". */
-function groupThousands(digits: string): string {
+/**
+ * Groups the integer digits of an unsigned decimal string by thousands: "3247.50" → "3,247.50".
+ * A plain loop over the digits: the same result as a look-ahead regex, several times cheaper,
+ * and it runs for every price in every candidate's reasons.
+ */
+export function groupThousands(digits: string): string {
   const dot = digits.indexOf('.');
-  const int = dot < 0 ? digits : digits.slice(0, dot);
-  const rest = dot < 0 ? '' : digits.slice(dot);
-  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + rest;
+  const intLength = dot < 0 ? digits.length : dot;
+  if (intLength <= 3) return digits;
+  const head = intLength % 3 || 3;
+  let out = digits.slice(0, head);
+  for (let i = head; i < intLength; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return dot < 0 ? out : out + digits.slice(dot);
 }
 
 /**
