@@ -34,19 +34,29 @@ export class RollingRank {
   push(x: number): number {
     if (Number.isNaN(x)) throw new RangeError('RollingRank: NaN has no rank');
     const sorted = this.sorted;
-    let n = this.size;
-    if (n === this.window) {
-      // remove one copy of the value leaving the window
-      const at = this.lowerBound(this.order.oldest(), n);
-      sorted.copyWithin(at, at + 1, n);
-      n--;
+    const n = this.size;
+    if (n < this.window) {
+      const at = this.lowerBound(x, n);
+      for (let i = n; i > at; i--) sorted[i] = sorted[i - 1];
+      sorted[at] = x;
+      this.size = n + 1;
+      this.order.push(x);
+      return at;
     }
-    const below = this.lowerBound(x, n);
-    sorted.copyWithin(below + 1, below, n);
-    sorted[below] = x;
-    this.size = n + 1;
+    // Full: one copy of the leaving value goes, x comes in; only the values between the two
+    // places move, by one slot (plain loops: the moves are short, a copyWithin call costs more).
+    const out = this.lowerBound(this.order.oldest(), n);
+    let at = this.lowerBound(x, n);
+    if (at > out) {
+      at--; // x goes after values that all shift down over the leaving one
+      for (let i = out; i < at; i++) sorted[i] = sorted[i + 1];
+    } else {
+      for (let i = out; i > at; i--) sorted[i] = sorted[i - 1];
+    }
+    sorted[at] = x;
     this.order.push(x);
-    return below;
+    // values below x: the index it took (the leaving value is gone, x itself not counted)
+    return at;
   }
 
   /** Index of the first of the `n` sorted values that is >= x (= how many are < x). */
