@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hasRealData, loadRealCandles } from '../../../test/support/real-data.js';
 import type { Candle } from '../candles/candle.js';
+import { mulberry32 } from '../metrics/random.js';
 import type { Direction, EntryType, Signal } from '../signals/types.js';
 import { DEFAULT_OUTCOME_CONFIG, resolveOutcomeConfig } from './config.js';
 import { OutcomeTracker } from './tracker.js';
-import type { Outcome, OutcomeConfig } from './types.js';
+import type { Outcome, OutcomeConfig, OutcomeEvent } from './types.js';
 
 const MIN = 60_000;
 /** Creation time of every test signal: the close of its candle, so candle 0 below opens there. */
@@ -846,4 +848,140 @@ describe('OutcomeTracker: properties on random candle paths', () => {
     );
     expect(compared).toBeGreaterThan(100);
   });
+
+  it('the quiet-candle shortcut changes nothing: several signals at once, every policy', () => {
+    fc.assert(
+      fc.property(candlePath, fc.array(setup, { minLength: 1, maxLength: 6 }), (steps, setups) => {
+        for (const policy of ['pessimistic', 'optimistic', 'ohlc_path'] as const) {
+          const [fast, slow] = [true, false].map((quietShortcut) => {
+            const log: [string, OutcomeEvent][] = [];
+            const first = scenario(steps, setups[0]);
+            // the first signal's config for the tracker; every signal keeps its own holding limit
+            const tracker = new OutcomeTracker(
+              { ...first.config, policy },
+              (sig, e) => log.push([sig.id, e]),
+              {
+                quietShortcut,
+              },
+            );
+            setups.forEach((s, k) => {
+              const { signal, config } = scenario(steps, s);
+              tracker.track({ ...signal, id: `P${k}` }, config.maxHoldingMs ?? null);
+            });
+            const bars = first.bars;
+            return { closed: feed(tracker, bars), open: tracker.open(), log };
+          });
+          expect(fast).toStrictEqual(slow);
+        }
+      }),
+      { numRuns: PROPERTY_RUNS / 4 },
+    );
+  });
+});
+
+/** JSON with every number exact: JSON writes a finite number so that it reads back the same, and −0, ±∞ and NaN are spelt out. */
+function exactText(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'number' && (Object.is(v, -0) || !Number.isFinite(v))
+      ? `number:${Object.is(v, -0) ? '-0' : v}`
+      : v,
+  );
+}
+
+interface RealRun {
+  readonly outcomes: Outcome[];
+  readonly log: [string, OutcomeEvent][];
+  readonly open: ReturnType<OutcomeTracker['open']>;
+}
+
+/**
+ * Real candles and, on about one candle in eight, a synthetic signal around the close: BUY or
+ * SELL, at market or a limit a little away, risk 0.05-0.65 %, targets 0.5R-6R, some created a few
+ * minutes ahead (candles before their creation must not touch them), expiries of 5-120 min,
+ * holding limits of 10 min-1 day (some fractional, some none); now and then a signal is cancelled.
+ */
+function runReal(bars: readonly Candle[], config: Partial<OutcomeConfig>, quietShortcut: boolean): RealRun {
+  const log: [string, OutcomeEvent][] = [];
+  const tracker = new OutcomeTracker(config, (sig, e) => log.push([sig.id, e]), { quietShortcut });
+  // seeded, so both runs see the same signals
+  const rand = mulberry32(20240101);
+  const outcomes: Outcome[] = [];
+  bars.forEach((c, i) => {
+    const close = c.openTime + MIN;
+    for (const o of tracker.onCandle(c, close)) outcomes.push(o);
+    if (tracker.size > 0 && rand() < 0.003) {
+      const open = tracker.open();
+      const victim = open[Math.floor(rand() * open.length)];
+      const o = tracker.cancel(victim.signalId, close, c.close, 'test');
+      if (o !== null) outcomes.push(o);
+    }
+    if (rand() >= 1 / 8) return;
+    const direction: Direction = rand() < 0.5 ? 'BUY' : 'SELL';
+    const sign = direction === 'BUY' ? 1 : -1;
+    const market = rand() < 0.5;
+    const entry = market ? c.close : c.close * (1 - sign * 0.004 * rand());
+    const risk = entry * (0.0005 + 0.006 * rand());
+    const r1 = 0.5 + 1.5 * rand();
+    const r2 = r1 + 0.3 + rand();
+    const r3 = r2 + 0.3 + 2 * rand();
+    const createdAt = rand() < 0.05 ? close + Math.floor(1 + 5 * rand()) * MIN : close;
+    const holdDraw = rand();
+    const hold = holdDraw < 0.2 ? null : (10 + Math.floor(1430 * rand())) * MIN + (holdDraw < 0.3 ? 0.5 : 0);
+    tracker.track(
+      makeSignal({
+        id: `R${i}`,
+        direction,
+        entryType: market ? 'MARKET_ENTRY' : 'FIBONACCI_618',
+        entry,
+        stop: entry - sign * risk,
+        targets: [entry + sign * r1 * risk, entry + sign * r2 * risk, entry + sign * r3 * risk],
+        createdAt,
+        expiresAt: createdAt + (5 + Math.floor(115 * rand())) * MIN,
+      }),
+      hold,
+    );
+  });
+  return { outcomes, log, open: tracker.open() };
+}
+
+describe('OutcomeTracker: the quiet-candle shortcut on real candles', () => {
+  it.skipIf(!hasRealData)(
+    'gives exactly the outcomes, events and open state of the general path (BTC 1m, every policy)',
+    () => {
+      const bars = loadRealCandles('binance_BTCUSDT_1m.csv.gz');
+      const configs: Partial<OutcomeConfig>[] = [];
+      for (const policy of ['pessimistic', 'optimistic', 'ohlc_path'] as const) {
+        configs.push({ policy });
+        configs.push({ policy, breakevenAfterTp1: false, split: [0.6, 0.4, 0] });
+      }
+      for (const config of configs) {
+        const fast = runReal(bars, config, true);
+        const slow = runReal(bars, config, false);
+        // the comparison means something: every way out, and ambiguous candles, occur
+        const types = new Set(fast.outcomes.map((o) => o.type));
+        const expected: Outcome['type'][] = [
+          'TP_HIT',
+          'PARTIAL_TP',
+          'SL_HIT',
+          'TIME_EXIT',
+          'EXPIRED',
+          'CANCELLED',
+        ];
+        for (const t of expected) expect(types.has(t), `${config.policy} ${t}`).toBe(true);
+        expect(fast.outcomes.some((o) => o.ambiguous)).toBe(true);
+        expect(fast.outcomes.length).toBeGreaterThan(10_000);
+        expect(fast.open.length).toBeGreaterThan(0);
+        expect(exactText(fast.open)).toBe(exactText(slow.open));
+        expect(fast.outcomes.length).toBe(slow.outcomes.length);
+        for (let i = 0; i < fast.outcomes.length; i++) {
+          // a text compare is fast; on a difference the object compare shows it
+          if (exactText(fast.outcomes[i]) !== exactText(slow.outcomes[i])) {
+            expect(fast.outcomes[i]).toStrictEqual(slow.outcomes[i]);
+          }
+        }
+        expect(exactText(fast.log)).toBe(exactText(slow.log));
+      }
+    },
+    60_000,
+  );
 });

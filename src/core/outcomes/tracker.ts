@@ -18,6 +18,16 @@ type TargetCount = 0 | 1 | 2 | 3;
 /** Told of every step of every followed signal as it happens (fills, targets, exits). */
 export type OutcomeListener = (signal: Signal, event: OutcomeEvent) => void;
 
+/** How the tracker runs; none of it changes a result. */
+export interface OutcomeTrackerOptions {
+  /**
+   * Skip the general step on candles where nothing can happen to a signal (see
+   * `OutcomeTracker.onCandle`). Default true; false sends every candle down the general path,
+   * so tests can prove the shortcut changes nothing.
+   */
+  readonly quietShortcut?: boolean;
+}
+
 /**
  * One followed signal. Prices are kept in "favourable coordinates" x = sign × price
  * (sign +1 for BUY, −1 for SELL), so that for both directions the targets lie above the entry
@@ -26,8 +36,20 @@ export type OutcomeListener = (signal: Signal, event: OutcomeEvent) => void;
 class Tracked {
   readonly signal: Signal;
   readonly sign: 1 | -1;
+  /** Copies of the signal's times, read on every candle. */
+  readonly createdAt: number;
+  readonly expiresAt: number;
   readonly entryX: number;
   readonly targetX: readonly number[];
+  /** The next target not yet taken (targetX[next]), +∞ once all are taken. */
+  nextTargetX: number;
+  /** maxHoldingMs, +∞ when there is no limit: the quiet-candle test reads it without a null check. */
+  readonly holdLimit: number;
+  /**
+   * A candle closing before this cannot end the signal by time: the expiry while pending, a
+   * little before the time exit once filled (see `fill`).
+   */
+  quietUntil: number;
   /** |entry − original stop|: the unit of R. */
   readonly risk: number;
   stopX: number;
@@ -62,11 +84,16 @@ class Tracked {
   ) {
     this.signal = signal;
     this.sign = signal.direction === 'BUY' ? 1 : -1;
+    this.createdAt = signal.createdAt;
+    this.expiresAt = signal.expiresAt;
     const s = this.sign;
     this.entryX = s * signal.entryPrice;
     this.stopX = s * signal.stopLoss;
     const [t1, t2, t3] = signal.takeProfits;
     this.targetX = [s * t1, s * t2, s * t3];
+    this.nextTargetX = this.targetX[0];
+    this.holdLimit = maxHoldingMs ?? Number.POSITIVE_INFINITY;
+    this.quietUntil = signal.expiresAt;
     this.risk = this.entryX - this.stopX;
   }
 
@@ -81,6 +108,7 @@ class Tracked {
     this.fillTime = time;
     this.worstX = this.entryX;
     this.bestX = this.entryX;
+    this.quietUntil = timeExitBound(time, this.holdLimit);
   }
 
   exit(fraction: number, exitX: number): void {
@@ -90,18 +118,41 @@ class Tracked {
   }
 }
 
+/**
+ * A bound b such that every close time t < b has t − fillTime < holdLimit as computed in floating
+ * point (no time exit due), or −∞ when none is found. The bound sits 1 ms early and is checked:
+ * rounding is monotone, so fl(t − fillTime) ≤ fl(b − fillTime) < holdLimit for every t < b.
+ */
+function timeExitBound(fillTime: number, holdLimit: number): number {
+  if (holdLimit === Number.POSITIVE_INFINITY) {
+    // t < +∞ with a finite fill time: t − fillTime is finite or −∞, below +∞
+    return Number.isFinite(fillTime) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+  const bound = fillTime + holdLimit - 1;
+  return bound - fillTime < holdLimit ? bound : Number.NEGATIVE_INFINITY;
+}
+
+/** Time from the fill to target k, null when not taken. */
+function timeToTarget(p: Tracked, k: number): number | null {
+  const t = p.targetTime[k];
+  return t < 0 ? null : t - p.fillTime;
+}
+
+const PRICE_NAMES = ['stopLoss', 'entryPrice', 'takeProfits[0]', 'takeProfits[1]', 'takeProfits[2]'];
+
 function checkSignal(s: Signal): void {
   const [t1, t2, t3] = s.takeProfits;
   const prices = [s.stopLoss, s.entryPrice, t1, t2, t3];
-  const names = ['stopLoss', 'entryPrice', 'takeProfits[0]', 'takeProfits[1]', 'takeProfits[2]'];
   const sign = s.direction === 'BUY' ? 1 : -1;
   for (let i = 0; i < prices.length; i++) {
     if (!Number.isFinite(prices[i]) || prices[i] <= 0) {
-      throw new RangeError(`signal ${s.id}: ${names[i]} must be a positive finite price, got ${prices[i]}`);
+      throw new RangeError(
+        `signal ${s.id}: ${PRICE_NAMES[i]} must be a positive finite price, got ${prices[i]}`,
+      );
     }
     if (i > 0 && !(sign * (prices[i] - prices[i - 1]) > 0)) {
       const order = sign > 0 ? 'stop < entry < TP1 < TP2 < TP3' : 'stop > entry > TP1 > TP2 > TP3';
-      throw new RangeError(`signal ${s.id}: ${names[i]} ${prices[i]} breaks the order ${order}`);
+      throw new RangeError(`signal ${s.id}: ${PRICE_NAMES[i]} ${prices[i]} breaks the order ${order}`);
     }
   }
   if (!Number.isFinite(s.createdAt)) throw new RangeError(`signal ${s.id}: createdAt must be finite`);
@@ -140,6 +191,10 @@ function checkSignal(s: Signal): void {
  * the range may have come after the exit.
  *
  * No allocation on a candle where nothing happens: `onCandle` then returns one shared empty array.
+ *
+ * Cost: a candle that can change nothing but excursions for any followed signal costs a few
+ * comparisons in all; otherwise it visits every signal, and a signal it cannot touch costs a few
+ * comparisons more (see `onCandle`). The general step runs only where something may happen.
  */
 export class OutcomeTracker {
   readonly config: OutcomeConfig;
@@ -150,10 +205,26 @@ export class OutcomeTracker {
   private readonly rest: readonly [number, number, number, number];
 
   private readonly listener: OutcomeListener | null;
+  private readonly quietShortcut: boolean;
+  // Quiet for all (see onCandle): a candle with openTime >= quietFrom, closeTime < quietBefore,
+  // low > quietLowAbove and high < quietHighBelow is quiet for every followed signal. Signals
+  // removed since the bounds were computed only make them stricter than needed.
+  private quietFrom = Number.NEGATIVE_INFINITY;
+  private quietBefore = Number.POSITIVE_INFINITY;
+  private quietLowAbove = Number.NEGATIVE_INFINITY;
+  private quietHighBelow = Number.POSITIVE_INFINITY;
+  /** Lowest low and highest high of the candles skipped as quiet for all, not yet applied. */
+  private skippedLow = Number.POSITIVE_INFINITY;
+  private skippedHigh = Number.NEGATIVE_INFINITY;
 
-  constructor(config: Partial<OutcomeConfig> = {}, listener?: OutcomeListener) {
+  constructor(
+    config: Partial<OutcomeConfig> = {},
+    listener?: OutcomeListener,
+    options: OutcomeTrackerOptions = {},
+  ) {
     this.config = resolveOutcomeConfig(config);
     this.listener = listener ?? null;
+    this.quietShortcut = options.quietShortcut ?? true;
     const [, b, c] = this.config.split;
     this.rest = [1, b + c, c, 0];
   }
@@ -183,6 +254,8 @@ export class OutcomeTracker {
     if (maxHoldingMs !== null && !(maxHoldingMs > 0)) {
       throw new RangeError(`maxHoldingMs must be > 0 or null, got ${maxHoldingMs}`);
     }
+    // the candles skipped so far belong to the signals followed so far
+    this.applySkipped();
     const p = new Tracked(signal, maxHoldingMs, this.listener);
     if (signal.entryType === 'MARKET_ENTRY') {
       p.fill(signal.createdAt);
@@ -190,26 +263,132 @@ export class OutcomeTracker {
     }
     this.tracked.push(p);
     this.byId.set(signal.id, p);
+    this.foldQuietForAll(p);
   }
 
   /**
    * Applies one closed base candle (`closeTime` = its close) to every followed signal and returns
    * the outcomes that closed on it, in the order the signals were tracked.
+   *
+   * Most candles change nothing for a signal but its excursions. Such a candle is "quiet" for it:
+   * - a candle opening before the signal existed (nothing at all happens);
+   * - a pending limit the candle does not reach, before its expiry (what `step` returns at once);
+   * - a filled position whose candle stays strictly between the stop and the next target, with
+   *   no time exit due: only the excursions widen (to the low and the high, as on any candle held
+   *   from open to close). Every policy agrees there: open, extremes and close all lie in
+   *   [low, high], so no path reaches a level, none takes a target or stops out, and with no
+   *   target in range the candle is not ambiguous.
+   * Quiet signals skip the general `step` (`quietFor`). Beyond that, a candle within the bounds
+   * every followed signal sets (`foldQuietForAll`) is quiet for all of them at once and is not
+   * walked signal by signal: its low and high are kept and applied to the excursions before
+   * anything next reads or changes a signal (`applySkipped`); the lowest of the lows is what
+   * applying each low in turn gives, and likewise the highs. Any NaN fails every test and takes
+   * the general path.
    */
   onCandle(candle: Candle, closeTime: number): readonly Outcome[] {
+    const shortcut = this.quietShortcut;
+    const openTime = candle.openTime;
+    const low = candle.low;
+    const high = candle.high;
+    if (
+      shortcut &&
+      openTime >= this.quietFrom &&
+      closeTime < this.quietBefore &&
+      low > this.quietLowAbove &&
+      high < this.quietHighBelow
+    ) {
+      if (low < this.skippedLow) this.skippedLow = low;
+      if (high > this.skippedHigh) this.skippedHigh = high;
+      return NO_OUTCOMES;
+    }
+    this.applySkipped();
+    this.resetQuietForAll();
     const list = this.tracked;
+    // the candle's extremes in favourable coordinates, for BUY (+) and SELL (−) positions
+    const loSell = -high;
+    const hiSell = -low;
     let out: Outcome[] | null = null;
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
-      const closed = this.step(p, candle, closeTime);
-      if (closed !== null) {
-        if (out === null) out = [];
-        out.push(closed);
+      if (
+        !shortcut ||
+        !this.quietFor(p, openTime, closeTime, p.sign > 0 ? low : loSell, p.sign > 0 ? high : hiSell)
+      ) {
+        const closed = this.step(p, candle, closeTime);
+        if (closed !== null) {
+          if (out === null) out = [];
+          out.push(closed);
+        }
       }
+      if (!p.done) this.foldQuietForAll(p);
     }
     if (out === null) return NO_OUTCOMES;
     this.compact();
     return out;
+  }
+
+  /**
+   * When the candle (`lo`, `hi` in p's favourable coordinates) is quiet for `p` (see `onCandle`),
+   * applies it (the excursions) and returns true; otherwise changes nothing and returns false.
+   * Each test is the negation of the one in `step` / `isAmbiguous` / the resolvers it skips.
+   */
+  private quietFor(p: Tracked, openTime: number, closeTime: number, lo: number, hi: number): boolean {
+    if (openTime < p.createdAt) return true;
+    if (!p.filled) return closeTime < p.expiresAt && !(openTime < p.expiresAt && lo <= p.entryX);
+    if (lo > p.stopX && hi < p.nextTargetX && closeTime - p.fillTime < p.holdLimit) {
+      if (lo < p.worstX) p.worstX = lo;
+      if (hi > p.bestX) p.bestX = hi;
+      return true;
+    }
+    return false;
+  }
+
+  /** Empties the quiet-for-all bounds: with no signal every candle is quiet. */
+  private resetQuietForAll(): void {
+    this.quietFrom = Number.NEGATIVE_INFINITY;
+    this.quietBefore = Number.POSITIVE_INFINITY;
+    this.quietLowAbove = Number.NEGATIVE_INFINITY;
+    this.quietHighBelow = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Narrows the quiet-for-all bounds to what `quietFor(p)` needs, in raw prices: a candle within
+   * them passes `quietFor(p)` as a filled or pending signal without the "not yet created" case.
+   * A SELL's favourable coordinates are negated prices, so its levels bound the other side
+   * (x > stopX ⇔ price < −stopX, exactly). The time bound is `p.quietUntil`.
+   */
+  private foldQuietForAll(p: Tracked): void {
+    if (p.createdAt > this.quietFrom) this.quietFrom = p.createdAt;
+    if (p.quietUntil < this.quietBefore) this.quietBefore = p.quietUntil;
+    // lowest level (favourable coordinates) the candle's adverse extreme must stay above, and the
+    // level its favourable extreme must stay below
+    const floorX = p.filled ? p.stopX : p.entryX;
+    const ceilX = p.filled ? p.nextTargetX : Number.POSITIVE_INFINITY;
+    if (p.sign > 0) {
+      if (floorX > this.quietLowAbove) this.quietLowAbove = floorX;
+      if (ceilX < this.quietHighBelow) this.quietHighBelow = ceilX;
+    } else {
+      if (-floorX < this.quietHighBelow) this.quietHighBelow = -floorX;
+      if (-ceilX > this.quietLowAbove) this.quietLowAbove = -ceilX;
+    }
+  }
+
+  /** Widens the filled signals' excursions by the candles skipped as quiet for all. */
+  private applySkipped(): void {
+    const low = this.skippedLow;
+    const high = this.skippedHigh;
+    if (low === Number.POSITIVE_INFINITY && high === Number.NEGATIVE_INFINITY) return;
+    this.skippedLow = Number.POSITIVE_INFINITY;
+    this.skippedHigh = Number.NEGATIVE_INFINITY;
+    const list = this.tracked;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
+      if (!p.filled) continue;
+      const lo = p.sign > 0 ? low : -high;
+      const hi = p.sign > 0 ? high : -low;
+      if (lo < p.worstX) p.worstX = lo;
+      if (hi > p.bestX) p.bestX = hi;
+    }
   }
 
   /**
@@ -220,6 +399,7 @@ export class OutcomeTracker {
   cancel(signalId: string, time: number, price: number, reason: string): Outcome | null {
     const p = this.byId.get(signalId);
     if (p === undefined) return null;
+    this.applySkipped();
     if (p.filled) {
       if (!Number.isFinite(price) || price <= 0) {
         throw new RangeError(`cancel ${signalId}: price must be a positive finite price, got ${price}`);
@@ -350,6 +530,7 @@ export class OutcomeTracker {
     p.exit(fraction, x);
     p.targetTime[k] = time;
     p.next = (k + 1) as TargetCount;
+    p.nextTargetX = k + 1 < 3 ? p.targetX[k + 1] : Number.POSITIVE_INFINITY;
     p.remaining = this.rest[k + 1];
     if (x > p.candleTopTargetX) p.candleTopTargetX = x;
     if (k === 0 && this.config.breakevenAfterTp1) {
@@ -488,7 +669,6 @@ export class OutcomeTracker {
     const entry = s.entryPrice;
     const filled = p.filled;
     const fees = filled ? this.config.feePerSide * (1 + p.exitNotional / entry) : 0;
-    const tpTime = (k: number): number | null => (p.targetTime[k] < 0 ? null : p.targetTime[k] - p.fillTime);
     const outcome: Outcome = {
       signalId: s.id,
       symbol: s.symbol,
@@ -513,9 +693,9 @@ export class OutcomeTracker {
       maeR: filled ? (p.worstX - p.entryX) / p.risk : 0,
       mfeR: filled ? (p.bestX - p.entryX) / p.risk : 0,
       timeToFillMs: filled ? p.fillTime - s.createdAt : null,
-      timeToTp1Ms: tpTime(0),
-      timeToTp2Ms: tpTime(1),
-      timeToTp3Ms: tpTime(2),
+      timeToTp1Ms: timeToTarget(p, 0),
+      timeToTp2Ms: timeToTarget(p, 1),
+      timeToTp3Ms: timeToTarget(p, 2),
       timeToExitMs: exitTime - s.createdAt,
       holdingMs: filled ? exitTime - p.fillTime : null,
       ambiguous: p.ambiguousCandles > 0,
