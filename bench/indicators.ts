@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IndicatorsSync } from '@ixjb94/indicators';
 import * as indicatorts from 'indicatorts';
@@ -18,11 +20,15 @@ import { Sma, sma } from '../src/core/indicators/sma.js';
 import { Stoch, stoch } from '../src/core/indicators/stoch.js';
 import { candlePattern, PATTERN_NAMES, talibFunctionName } from '../src/core/patterns/candlesticks.js';
 import { PatternScanner } from '../src/core/patterns/scanner.js';
-import { DATA_DIR, fmt, machine, median, table, writeResults } from './lib.js';
+import { benchDir, DATA_DIR, fmt, machine, median, table, writeResults } from './lib.js';
 
 /*
- * Indicator throughput against the npm peers, all measured in the same process and the same
- * rounds, so the ratios hold even though a shared machine makes the absolute numbers noisy.
+ * Indicator throughput against the npm peers. Batch functions are all timed in this process, in
+ * the same interleaved rounds. Streaming implementations are each timed in fresh processes of
+ * their own (bench/indicators-stream-worker.ts), one after another in rotating order: timed in
+ * one process, one implementation's compiled code and garbage slowed the others down by up to
+ * 3x. Either way a burst of load on the shared machine lands on all of them alike, so the ratios
+ * hold even though the absolute numbers are noisy.
  *
  * Input: the real BTCUSDT 1m candles (13 weeks) repeated until there are CANDLES of them. Each
  * copy is re-timed to follow the previous one and its prices are scaled so that its first open
@@ -33,10 +39,25 @@ import { DATA_DIR, fmt, machine, median, table, writeResults } from './lib.js';
 const FILE = 'binance_BTCUSDT_1m.csv.gz';
 /** `BENCH_CANDLES` shrinks the input for a quick try; the published numbers use the default. */
 const CANDLES = Number(process.env.BENCH_CANDLES ?? 1_000_000);
-/** Measured rounds for implementations that take under SLOW_MS a call, and for the others. */
+/** Batch: measured rounds for implementations that take under SLOW_MS a call, and for the others. */
 const ROUNDS = 7;
 const SLOW_ROUNDS = 3;
 const SLOW_MS = 1_500;
+/**
+ * Streaming: each implementation runs in PROCESS_ROUNDS processes of its own, and each process
+ * times RUNS_PER_PROCESS runs, or SLOW_RUNS_PER_PROCESS if a run takes over STREAMING_SLOW_MS.
+ * Each process spends about 1.5 s starting and building the input, so the cutoff is lower than
+ * SLOW_MS: the slowest peers would otherwise keep the whole bench past 8 minutes.
+ */
+const PROCESS_ROUNDS = 3;
+export const RUNS_PER_PROCESS = 3;
+export const SLOW_RUNS_PER_PROCESS = 1;
+export const STREAMING_SLOW_MS = 500;
+const STREAMING_ISOLATION =
+  `one process per implementation per round: ${PROCESS_ROUNDS} rounds, the order of the implementations ` +
+  `rotated each round; each process warms up (2 runs) and times ${RUNS_PER_PROCESS} runs, or 1 and ` +
+  `${SLOW_RUNS_PER_PROCESS} for an implementation whose first run in the first round took over ${STREAMING_SLOW_MS} ms`;
+const WORKER = join(benchDir, 'indicators-stream-worker.ts');
 /** Relative difference at the last index above which a peer's value is reported. */
 const TOLERANCE = 1e-6;
 
@@ -47,9 +68,9 @@ const STREAMING_PEERS = ['trading-signals', 'technicalindicators'] as const;
 type Peer = (typeof BATCH_PEERS)[number] | (typeof STREAMING_PEERS)[number];
 
 /** Last-index values by output name; names shared by ours and a peer are compared. */
-type Probe = Record<string, number>;
+export type Probe = Record<string, number>;
 
-interface Impl {
+export interface Impl {
   /** Runs the whole computation once and returns its output. */
   run(): unknown;
   /** The last-index values of an output of `run`. */
@@ -68,7 +89,7 @@ function impl<T>(run: () => T, probe: (out: T) => Probe, note?: string): Impl {
   return { run, probe: (out) => probe(out as T), note };
 }
 
-interface Case {
+export interface Case {
   indicator: string;
   mode: Mode;
   ours: Impl;
@@ -83,7 +104,7 @@ interface Plain {
   volume: number[];
 }
 
-interface Input {
+export interface Input {
   cols: CandleColumns;
   plain: Plain;
   bars: Candle[];
@@ -135,7 +156,7 @@ function extend(base: readonly Candle[], n: number): CandleColumns {
   return cols;
 }
 
-function prepare(cols: CandleColumns): Input {
+export function prepare(cols: CandleColumns): Input {
   const plain: Plain = {
     open: Array.from(cols.open),
     high: Array.from(cols.high),
@@ -156,6 +177,37 @@ function prepare(cols: CandleColumns): Input {
     };
   }
   return { cols, plain, bars };
+}
+
+/** The columns as the streaming workers read them: each column's float64s, one after another. */
+const COLUMN_KEYS = ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+function writeColumns(cols: CandleColumns, path: string): void {
+  const views = COLUMN_KEYS.map((key) =>
+    Buffer.from(cols[key].buffer, cols[key].byteOffset, cols[key].byteLength),
+  );
+  writeFileSync(path, Buffer.concat(views));
+}
+
+export function readColumns(path: string): CandleColumns {
+  const bytes = readFileSync(path);
+  const n = bytes.byteLength / 8 / COLUMN_KEYS.length;
+  if (!Number.isInteger(n))
+    throw new Error(`${path}: ${bytes.byteLength} bytes is not ${COLUMN_KEYS.length} columns`);
+  // Copied into a buffer of its own each, as the parent's are (and aligned, which the file's may not be).
+  const column = (key: (typeof COLUMN_KEYS)[number]): Float64Array => {
+    const start = bytes.byteOffset + COLUMN_KEYS.indexOf(key) * n * 8;
+    return new Float64Array(bytes.buffer.slice(start, start + n * 8));
+  };
+  return {
+    length: n,
+    openTime: column('openTime'),
+    open: column('open'),
+    high: column('high'),
+    low: column('low'),
+    close: column('close'),
+    volume: column('volume'),
+  };
 }
 
 const lastOf = (xs: ArrayLike<number>): number => xs[xs.length - 1];
@@ -492,7 +544,7 @@ function streamBars<R>(bars: readonly Bar[], update: (bar: Bar) => R): R | undef
 
 const num = (x: number | null | undefined): number => (typeof x === 'number' ? x : Number.NaN);
 
-function streamingCases(input: Input): Case[] {
+export function streamingCases(input: Input): Case[] {
   const { cols, plain: p, bars } = input;
   const close = cols.close;
   // Each run builds a fresh instance and feeds it every candle; the loops are written out per
@@ -826,6 +878,73 @@ function timeInterleaved(impls: readonly Impl[]): { timed: Timed[]; probes: Prob
   return { timed, probes };
 }
 
+/** What a streaming worker prints: the times of its timed runs and its probe. */
+export interface StreamRun {
+  ms: number[];
+  probe: Probe;
+  slow: boolean;
+}
+
+// JSON has no NaN or Infinity, which a probe can hold (no value yet): they travel as strings.
+export const encodeStreamRun = (r: StreamRun): string =>
+  JSON.stringify(r, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+
+const decodeStreamRun = (line: string): StreamRun =>
+  JSON.parse(line, (_key, v: unknown) => (typeof v === 'string' ? Number(v) : v)) as StreamRun;
+
+/**
+ * Runs one streaming implementation in a fresh process (same node, same tsx loader flags).
+ * `slow` is undefined in the first round, where the worker decides from its first run; later
+ * rounds pass that decision on, so every process of an implementation times as many runs.
+ */
+function runWorker(columnsFile: string, indicator: string, name: string, slow?: boolean): StreamRun {
+  const args = [
+    WORKER,
+    columnsFile,
+    indicator,
+    name,
+    ...(slow === undefined ? [] : [slow ? 'slow' : 'fast']),
+  ];
+  const child = spawnSync(process.execPath, [...process.execArgv, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const what = `streaming ${indicator}, ${name}`;
+  if (child.error) throw new Error(`${what}: ${child.error.message}`);
+  if (child.status !== 0) throw new Error(`${what}: worker exited with ${child.status ?? child.signal}`);
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return decodeStreamRun(line);
+  } catch {
+    throw new Error(`${what}: unreadable worker output ${JSON.stringify(line)}`);
+  }
+}
+
+/**
+ * Times each implementation (`ours` or a peer's name) in PROCESS_ROUNDS fresh processes of its
+ * own, one process at a time and the order rotating each round, so a burst of load on the
+ * shared machine hits all of them alike; nothing one runs is left in a process another is timed in.
+ */
+function timeIsolated(
+  indicator: string,
+  names: readonly string[],
+  columnsFile: string,
+): { timed: Timed[]; probes: Probe[] } {
+  const timed: Timed[] = names.map(() => ({ ms: [], slow: false }));
+  const probes: Probe[] = names.map(() => ({}));
+  for (let round = 0; round < PROCESS_ROUNDS; round++) {
+    for (let j = 0; j < names.length; j++) {
+      const k = (j + round) % names.length;
+      const run = runWorker(columnsFile, indicator, names[k], round === 0 ? undefined : timed[k].slow);
+      timed[k].ms.push(...run.ms);
+      if (round > 0) continue;
+      timed[k].slow = run.slow;
+      probes[k] = run.probe;
+    }
+  }
+  return { timed, probes };
+}
+
 interface PeerResult {
   mcps: number;
   ratio: number;
@@ -842,22 +961,20 @@ interface CaseResult {
   ours_median_ms: number;
   runs: number;
   ours_runs_ms: number[];
-  /**
-   * Streaming only: ours measured again after every batch function has run in the process.
-   * Batch results share property names (and so V8 hidden classes) with some streaming result
-   * objects; see docs/BENCHMARKS.md.
-   */
-  ours_after_batch_mcps?: number;
   peers: Partial<Record<Peer, PeerResult | null>>;
 }
 
 const mcps = (n: number, ms: number): number => n / ms / 1000;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-function runCase(c: Case, peerNames: readonly Peer[], n: number): CaseResult {
+/** Batch cases are timed in this process; streaming ones in workers reading `columnsFile`. */
+function runCase(c: Case, peerNames: readonly Peer[], n: number, columnsFile: string | null): CaseResult {
   const present = peerNames.filter((name) => c.peers[name] !== undefined);
   const impls = [c.ours, ...present.map((name) => c.peers[name] as Impl)];
-  const { timed, probes } = timeInterleaved(impls);
+  const { timed, probes } =
+    columnsFile === null
+      ? timeInterleaved(impls)
+      : timeIsolated(c.indicator, ['ours', ...present], columnsFile);
   const oursProbe = probes[0];
   const oursMs = median(timed[0].ms);
   const result: CaseResult = {
@@ -907,40 +1024,25 @@ function goal(r: CaseResult): string {
   } else {
     const p = r.peers['trading-signals'];
     if (p && p.ratio < 5) misses.push(`trading-signals ${p.ratio.toFixed(2)}x < 5x`);
-    const after = r.ours_after_batch_mcps;
-    if (p && after !== undefined && after / p.mcps < 5)
-      misses.push(`after batch ${(after / p.mcps).toFixed(2)}x < 5x`);
   }
   return misses.length ? `MISSED: ${misses.join(', ')}` : 'met';
 }
 
 function printMode(results: readonly CaseResult[], mode: Mode, peerNames: readonly Peer[]): void {
-  const afterBatch = mode === 'streaming';
   const rows = results
     .filter((r) => r.mode === mode)
-    .map((r) => {
-      const tsig = r.peers['trading-signals'];
-      const after = r.ours_after_batch_mcps;
-      return [
-        r.indicator,
-        fmt(r.ours_mcps, 1),
-        ...peerNames.map((name) => {
-          const p = r.peers[name];
-          return p ? `${fmt(p.mcps, 1)} (${p.ratio.toFixed(2)}x)` : 'n/a';
-        }),
-        ...(afterBatch
-          ? [
-              after === undefined
-                ? 'n/a'
-                : `${fmt(after, 1)}${tsig ? ` (${(after / tsig.mcps).toFixed(2)}x)` : ''}`,
-            ]
-          : []),
-        goal(r),
-      ];
-    });
+    .map((r) => [
+      r.indicator,
+      fmt(r.ours_mcps, 1),
+      ...peerNames.map((name) => {
+        const p = r.peers[name];
+        return p ? `${fmt(p.mcps, 1)} (${p.ratio.toFixed(2)}x)` : 'n/a';
+      }),
+      goal(r),
+    ]);
   const goalText = mode === 'batch' ? 'goal: >=2x @ixjb94, >=1x the others' : 'goal: >=5x trading-signals';
   console.log(`\n## Indicators, ${mode}: million candles/s (ours/peer speed ratio)`);
-  const head = ['indicator', 'ours', ...peerNames, ...(afterBatch ? ['ours after batch'] : []), goalText];
+  const head = ['indicator', 'ours', ...peerNames, goalText];
   console.log(table(head, rows));
   const notes = results
     .filter((r) => r.mode === mode)
@@ -1048,24 +1150,24 @@ export async function runIndicators(): Promise<void> {
       `each copy re-timed and price-scaled to continue the previous one)`,
   );
 
-  // Streaming first, in a process that has not run any batch function yet; then batch; then
-  // our streaming once more, to show what running batch code first does to it.
+  // Streaming in worker processes that read the columns from a temporary file; the cases built
+  // here give the workers' names and the notes, and are not run in this process.
   const results: CaseResult[] = [];
-  const streaming = streamingCases(input);
-  for (const c of streaming) {
-    results.push(runCase(c, STREAMING_PEERS, n));
-    console.log(`  streaming ${c.indicator} done`);
+  const tmp = mkdtempSync(join(tmpdir(), 'alphapulse-bench-'));
+  try {
+    const columnsFile = join(tmp, 'columns.f64');
+    writeColumns(cols, columnsFile);
+    for (const c of streamingCases(input)) {
+      results.push(runCase(c, STREAMING_PEERS, n, columnsFile));
+      console.log(`  streaming ${c.indicator} done`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
   for (const c of batchCases(input)) {
-    results.push(runCase(c, BATCH_PEERS, n));
+    results.push(runCase(c, BATCH_PEERS, n, null));
     console.log(`  batch ${c.indicator} done`);
   }
-  for (const c of streaming) {
-    const { timed } = timeInterleaved([c.ours]);
-    const r = results.find((x) => x.mode === 'streaming' && x.indicator === c.indicator);
-    if (r) r.ours_after_batch_mcps = mcps(n, median(timed[0].ms));
-  }
-  console.log('  streaming (ours, after batch) done');
   const patterns = benchPatterns(input);
 
   printMode(results, 'batch', BATCH_PEERS);
@@ -1073,8 +1175,8 @@ export async function runIndicators(): Promise<void> {
   console.log(
     '\n(@ixjb94/indicators, indicatorts and talib have no streaming API; ' +
       'trading-signals 8.3.0 has no Fast* classes, its standard classes are measured.\n' +
-      ' "ours after batch": our streaming classes timed again once every batch function has run in\n' +
-      ' the process; the ratio in it is against the trading-signals figure of the same row.)',
+      ` Streaming: each implementation is timed alone in ${PROCESS_ROUNDS} fresh processes, spawned one at a time with\n` +
+      ` the order rotating, ${RUNS_PER_PROCESS} timed runs each (${SLOW_RUNS_PER_PROCESS} over ${STREAMING_SLOW_MS} ms), median over all its runs.)`,
   );
 
   console.log(`\n## Candlestick patterns: all ${patterns.patterns} at once, candles/s`);
@@ -1111,6 +1213,7 @@ export async function runIndicators(): Promise<void> {
     candles: n,
     input: `${base.length} real ${FILE} candles repeated to ${n}; each copy re-timed to follow the previous one and its prices scaled so its first open equals the previous copy's last close; volumes unchanged`,
     rounds: { fast: ROUNDS, slow: SLOW_ROUNDS, slow_ms: SLOW_MS },
+    streaming_isolation: STREAMING_ISOLATION,
     results,
     patterns,
   });
