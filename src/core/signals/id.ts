@@ -14,7 +14,11 @@ export function signalId(
   createdAt: number,
 ): string {
   const d = new Date(createdAt);
-  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
-  const stamp = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}T${p(d.getUTCHours())}${p(d.getUTCMinutes())}Z`;
+  const stamp = `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}Z`;
   return `${symbol}-${timeframe}-${strategy}-${direction}-${stamp}`;
+}
+
+/** Two digits (module level, not a closure made on every call: ids are made for every candidate). */
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }

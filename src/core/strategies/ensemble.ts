@@ -130,28 +130,45 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
   const behindWord = d > 0 ? 'support' : 'resistance';
   const aheadWord = d > 0 ? 'resistance' : 'support';
 
-  const behind: { price: number; what: string }[] = [];
+  // up to three levels behind, each as its price and the words before it ("support", ...);
+  // the text is written only for the one that gives the floor (the first of the best)
+  const behindPrices: number[] = [];
+  const behindWords: string[] = [];
   const trackerBehind = d > 0 ? s.levels.nearestSupport(close) : s.levels.nearestResistance(close);
-  if (trackerBehind)
-    behind.push({ price: trackerBehind.price, what: `${behindWord} ${price(trackerBehind.price)}` });
+  if (trackerBehind) {
+    behindPrices.push(trackerBehind.price);
+    behindWords.push(behindWord);
+  }
   const lvl = candidate.level;
-  if (lvl && d * (close - lvl.price) >= 0)
-    behind.push({ price: lvl.price, what: `${lvl.kind} ${price(lvl.price)}` });
+  if (lvl && d * (close - lvl.price) >= 0) {
+    behindPrices.push(lvl.price);
+    behindWords.push(lvl.kind);
+  }
   const donchian = d > 0 ? s.donchianHigh : s.donchianLow;
   if (finite(donchian) && d * (close - donchian) > 0) {
-    behind.push({ price: donchian, what: `20-candle ${d > 0 ? 'high' : 'low'} ${price(donchian)}` });
+    behindPrices.push(donchian);
+    behindWords.push(`20-candle ${d > 0 ? 'high' : 'low'}`);
   }
 
   let floor = 0;
-  let floorWhy = `no ${behindWord} within ${NEAR_ATR} ATR`;
-  for (const b of behind) {
-    const fresh = finite(s.prevClose) && d * (s.prevClose - b.price) < 0;
-    const cushion = (d * (close - b.price)) / atr;
+  let best = -1;
+  let bestFresh = false;
+  let bestCushion = 0;
+  for (let k = 0; k < behindPrices.length; k++) {
+    const fresh = finite(s.prevClose) && d * (s.prevClose - behindPrices[k]) < 0;
+    const cushion = (d * (close - behindPrices[k])) / atr;
     const f = fresh ? 1 : Math.max(0, 1 - cushion / NEAR_ATR);
     if (f > floor) {
       floor = f;
-      floorWhy = fresh ? `broke ${b.what} this candle` : `${cushion.toFixed(2)} ATR from ${b.what}`;
+      best = k;
+      bestFresh = fresh;
+      bestCushion = cushion;
     }
+  }
+  let floorWhy = `no ${behindWord} within ${NEAR_ATR} ATR`;
+  if (best >= 0) {
+    const what = `${behindWords[best]} ${price(behindPrices[best])}`;
+    floorWhy = bestFresh ? `broke ${what} this candle` : `${bestCushion.toFixed(2)} ATR from ${what}`;
   }
 
   const ahead = d > 0 ? s.levels.nearestResistance(close) : s.levels.nearestSupport(close);
