@@ -269,27 +269,6 @@ export class SignalPipeline {
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
-    /** Records the candidate as filtered; returns false so `return reject(...)` reads as "not created". */
-    const reject = (reason: RejectionReason, detail: string, would: Signal | null): false => {
-      const r: RejectedCandidate = {
-        id,
-        reason,
-        detail,
-        symbol: st.symbol,
-        timeframe: tf,
-        strategy: cand.strategy,
-        direction: cand.direction,
-        createdAt,
-        signal: would,
-      };
-      this.emit({ type: 'signal.rejected', candidate: r });
-      if (would && st.shadow !== null) {
-        st.shadowSignals.set(id, would);
-        st.shadow.track(would, stf.maxHoldingMs);
-      }
-      return false;
-    };
-
     const contexts = stf.cfg.context.map((c) => st.snapshot(c));
     const { confidence, breakdown } = scoreConfidence(
       cand,
@@ -338,24 +317,53 @@ export class SignalPipeline {
         }
       : null;
 
-    if (!risk.ok) return reject(risk.reason, risk.detail, would);
+    if (!risk.ok) return this.reject(st, stf, id, cand, createdAt, risk.reason, risk.detail, would);
     if (!would) return false;
     if (confidence < cfg.thresholds.minConfidence) {
-      return reject(
+      return this.reject(
+        st,
+        stf,
+        id,
+        cand,
+        createdAt,
         'low_confidence',
         `confidence ${confidence.toFixed(3)} < ${cfg.thresholds.minConfidence}`,
         would,
       );
     }
     if (health.score < cfg.thresholds.minHealth) {
-      return reject('low_health', `health ${health.score.toFixed(3)} < ${cfg.thresholds.minHealth}`, would);
+      return this.reject(
+        st,
+        stf,
+        id,
+        cand,
+        createdAt,
+        'low_health',
+        `health ${health.score.toFixed(3)} < ${cfg.thresholds.minHealth}`,
+        would,
+      );
     }
     const dup = st.book.duplicateOf(cand.direction, cand.strategy);
-    if (dup) return reject('duplicate', `a live ${dup.direction} signal exists: ${dup.id}`, would);
+    if (dup)
+      return this.reject(
+        st,
+        stf,
+        id,
+        cand,
+        createdAt,
+        'duplicate',
+        `a live ${dup.direction} signal exists: ${dup.id}`,
+        would,
+      );
     const coolKey = `${tf}|${cand.strategy}|${cand.direction}`;
     const last = st.lastSignalAt.get(coolKey);
     if (last !== undefined && createdAt < last + stf.cooldownMs) {
-      return reject(
+      return this.reject(
+        st,
+        stf,
+        id,
+        cand,
+        createdAt,
         'cooldown',
         `last ${cand.direction} ${cand.strategy} signal on ${tf} at ${new Date(last).toISOString()}`,
         would,
@@ -372,5 +380,38 @@ export class SignalPipeline {
     st.lastSignalAt.set(coolKey, createdAt);
     this.emit({ type: 'signal.created', signal: would });
     return true;
+  }
+
+  /**
+   * Records a candidate as filtered (and follows its would-be signal as a shadow, when it has
+   * one); returns false so `return this.reject(...)` reads as "not created".
+   */
+  private reject(
+    st: SymbolState,
+    stf: SignalTf,
+    id: string,
+    cand: StrategyCandidate,
+    createdAt: number,
+    reason: RejectionReason,
+    detail: string,
+    would: Signal | null,
+  ): false {
+    const r: RejectedCandidate = {
+      id,
+      reason,
+      detail,
+      symbol: st.symbol,
+      timeframe: stf.cfg.timeframe,
+      strategy: cand.strategy,
+      direction: cand.direction,
+      createdAt,
+      signal: would,
+    };
+    this.emit({ type: 'signal.rejected', candidate: r });
+    if (would && st.shadow !== null) {
+      st.shadowSignals.set(id, would);
+      st.shadow.track(would, stf.maxHoldingMs);
+    }
+    return false;
   }
 }
