@@ -12,7 +12,7 @@ import {
  * Times one streaming implementation in a process of its own, so that no other implementation's
  * compiled code or garbage is around while it runs. Spawned by bench/indicators.ts as
  *
- *   <node + tsx flags> bench/indicators-stream-worker.ts <columns file> <indicator> <ours | peer> [slow | fast]
+ *   <node + tsx flags> bench/indicators-stream-worker.ts <columns file> <indicator> <ours | floor | peer> [slow | fast]
  *
  * It builds the input from the columns file as the parent does, runs the implementation once for
  * the probe and once more to warm up, then times RUNS_PER_PROCESS runs, and prints one JSON line.
@@ -24,7 +24,11 @@ import {
 const [columnsFile, indicator, name, speed] = process.argv.slice(2);
 const found = streamingCases(prepare(readColumns(columnsFile))).find((c) => c.indicator === indicator);
 const f =
-  name === 'ours' ? found?.ours : Object.entries(found?.peers ?? {}).find(([peer]) => peer === name)?.[1];
+  name === 'ours'
+    ? found?.ours
+    : name === 'floor'
+      ? found?.floor
+      : Object.entries(found?.peers ?? {}).find(([peer]) => peer === name)?.[1];
 if (f === undefined) {
   console.error(`indicators-stream-worker: no streaming case ${indicator} with implementation ${name}`);
   process.exit(2);

@@ -94,6 +94,13 @@ export interface Case {
   mode: Mode;
   ours: Impl;
   peers: Partial<Record<Peer, Impl>>;
+  /**
+   * Streaming only, where a goal is in doubt: the indicator's arithmetic as a bare loop over the
+   * same inputs, with no object, no ring and no warm-up handling. Not a usable streaming
+   * implementation: a floor that shows how fast any implementation could go on this input, so
+   * the best ratio any implementation could reach against a peer is peer time / floor time.
+   */
+  floor?: Impl;
 }
 
 interface Plain {
@@ -562,6 +569,20 @@ export function streamingCases(input: Input): Case[] {
         },
         (r) => ({ sma: num(r) }),
       ),
+      floor: impl(
+        () => {
+          // the running sum of the last 20, the leaving value read back from the input itself
+          let sum = 0;
+          for (let i = 0; i < 20; i++) sum += close[i];
+          let r = sum / 20;
+          for (let i = 20; i < close.length; i++) {
+            sum = sum - close[i - 20] + close[i];
+            r = sum / 20;
+          }
+          return r;
+        },
+        (r) => ({ sma: r }),
+      ),
       peers: {
         'trading-signals': impl(
           () => {
@@ -590,6 +611,18 @@ export function streamingCases(input: Input): Case[] {
           return r;
         },
         (r) => ({ ema: num(r) }),
+      ),
+      floor: impl(
+        () => {
+          // the recurrence alone, its value in a register: each step waits for the previous one
+          const k = 2 / 21;
+          let sum = 0;
+          for (let i = 0; i < 20; i++) sum += close[i];
+          let e = sum / 20;
+          for (let i = 20; i < close.length; i++) e = (close[i] - e) * k + e;
+          return e;
+        },
+        (r) => ({ ema: r }),
       ),
       peers: {
         'trading-signals': impl(
@@ -743,6 +776,21 @@ export function streamingCases(input: Input): Case[] {
           return r;
         },
         (r) => ({ obv: num(r) }),
+      ),
+      floor: impl(
+        () => {
+          // the close and volume of every candle object read, the sign added: nothing kept in an object
+          let v = bars[0].volume;
+          let prev = bars[0].close;
+          for (let i = 1; i < bars.length; i++) {
+            const b = bars[i];
+            const c = b.close;
+            v += b.volume * (+(c > prev) - +(c < prev));
+            prev = c;
+          }
+          return v;
+        },
+        (r) => ({ obv: r }),
       ),
       peers: {
         'trading-signals': impl(
@@ -962,6 +1010,14 @@ interface CaseResult {
   runs: number;
   ours_runs_ms: number[];
   peers: Partial<Record<Peer, PeerResult | null>>;
+  /** Streaming cases with a bare-loop floor (see `Case.floor`). */
+  floor?: {
+    mcps: number;
+    median_ms: number;
+    runs_ms: number[];
+    /** trading-signals' median over the floor's: no implementation can beat it by more. */
+    best_possible_ratio_vs_trading_signals: number | null;
+  };
 }
 
 const mcps = (n: number, ms: number): number => n / ms / 1000;
@@ -971,10 +1027,11 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 function runCase(c: Case, peerNames: readonly Peer[], n: number, columnsFile: string | null): CaseResult {
   const present = peerNames.filter((name) => c.peers[name] !== undefined);
   const impls = [c.ours, ...present.map((name) => c.peers[name] as Impl)];
+  const withFloor = columnsFile !== null && c.floor !== undefined;
   const { timed, probes } =
     columnsFile === null
       ? timeInterleaved(impls)
-      : timeIsolated(c.indicator, ['ours', ...present], columnsFile);
+      : timeIsolated(c.indicator, ['ours', ...present, ...(withFloor ? ['floor'] : [])], columnsFile);
   const oursProbe = probes[0];
   const oursMs = median(timed[0].ms);
   const result: CaseResult = {
@@ -1009,6 +1066,21 @@ function runCase(c: Case, peerNames: readonly Peer[], n: number, columnsFile: st
       ...(notes.length ? { note: notes.join('; ') } : {}),
     };
   }
+  if (withFloor) {
+    const k = present.length + 1;
+    const ms = median(timed[k].ms);
+    const diff = compare(oursProbe, probes[k]);
+    if (diff === null || diff.worst > TOLERANCE) {
+      throw new Error(`${c.indicator}: the bare-loop floor does not compute the same value as ours`);
+    }
+    const tsigMs = result.peers['trading-signals']?.median_ms;
+    result.floor = {
+      mcps: mcps(n, ms),
+      median_ms: ms,
+      runs_ms: timed[k].ms.map(round2),
+      best_possible_ratio_vs_trading_signals: tsigMs === undefined ? null : tsigMs / ms,
+    };
+  }
   return result;
 }
 
@@ -1028,6 +1100,13 @@ function goal(r: CaseResult): string {
   return misses.length ? `MISSED: ${misses.join(', ')}` : 'met';
 }
 
+const floorText = (r: CaseResult): string => {
+  const f = r.floor;
+  if (!f) return '';
+  const best = f.best_possible_ratio_vs_trading_signals;
+  return `${fmt(f.mcps, 1)} (${best === null ? 'n/a' : `${best.toFixed(2)}x`})`;
+};
+
 function printMode(results: readonly CaseResult[], mode: Mode, peerNames: readonly Peer[]): void {
   const rows = results
     .filter((r) => r.mode === mode)
@@ -1038,11 +1117,18 @@ function printMode(results: readonly CaseResult[], mode: Mode, peerNames: readon
         const p = r.peers[name];
         return p ? `${fmt(p.mcps, 1)} (${p.ratio.toFixed(2)}x)` : 'n/a';
       }),
+      ...(mode === 'streaming' ? [floorText(r)] : []),
       goal(r),
     ]);
   const goalText = mode === 'batch' ? 'goal: >=2x @ixjb94, >=1x the others' : 'goal: >=5x trading-signals';
   console.log(`\n## Indicators, ${mode}: million candles/s (ours/peer speed ratio)`);
-  const head = ['indicator', 'ours', ...peerNames, goalText];
+  const head = [
+    'indicator',
+    'ours',
+    ...peerNames,
+    ...(mode === 'streaming' ? ['bare-loop floor (best possible vs trading-signals)'] : []),
+    goalText,
+  ];
   console.log(table(head, rows));
   const notes = results
     .filter((r) => r.mode === mode)

@@ -7,7 +7,7 @@ import type { Candle } from '../src/core/candles/candle.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import type { SymbolCandle } from '../src/runtime/replay/file-source.js';
-import { DATA_DIR, fmt, median, table, timeRuns, writeResults } from './lib.js';
+import { DATA_DIR, fmt, machine, median, table, timeRuns, writeResults } from './lib.js';
 
 const FILES: Record<string, string> = {
   BTCUSDT: 'binance_BTCUSDT_1m.csv.gz',
@@ -59,6 +59,22 @@ export async function runPipelineBench(): Promise<void> {
     7,
     2,
   );
+  // the floor under the pipeline: the same aggregation plus every timeframe's features, with no
+  // strategy enabled (so no candidates, risk, texts or outcome tracking)
+  const featuresOnly = EngineConfig.parse({
+    strategies: Object.fromEntries(
+      ['momentum', 'breakout', 'mean_reversion', 'scalping'].map((k) => [k, { enabled: false }]),
+    ),
+  });
+  const featMs = await timeRuns(
+    () => {
+      const p = new SignalPipeline(featuresOnly);
+      const sink = () => {};
+      for (let i = 0; i < feed.length; i++) p.process(feedSymbols[i], feed[i], sink);
+    },
+    5,
+    1,
+  );
   let signals = 0;
   const pipeMs = await timeRuns(
     () => {
@@ -82,12 +98,14 @@ export async function runPipelineBench(): Promise<void> {
   const bt = (feed.length / median(btMs)) * 1000;
   const agg = (feed.length / median(aggMs)) * 1000;
   const pipe = (feed.length / median(pipeMs)) * 1000;
+  const feat = (feed.length / median(featMs)) * 1000;
   console.log('\n## Signal pipeline (2 symbols x 13 weeks of 1m, strategies on 15m/1h/4h; medians)');
   console.log(
     table(
       ['run', 'base candles/s', 'vs aggregation-only'],
       [
         [`aggregation only (${targets.join(', ')})`, fmt(agg), '1.00x'],
+        ['aggregation + features (no strategy enabled)', fmt(feat), `${(feat / agg).toFixed(2)}x`],
         [
           'full SignalPipeline (incl. outcome tracking)',
           fmt(pipe),
@@ -99,14 +117,19 @@ export async function runPipelineBench(): Promise<void> {
   );
   console.log(`(${fmt(feed.length)} candles, ${signals} signals per run)`);
   writeResults('pipeline', {
+    machine: machine(),
+    date: new Date().toISOString(),
+    command: 'npm run bench -- pipeline',
     candles: feed.length,
     signals,
     aggregation_only_candles_per_s: agg,
+    features_only_candles_per_s: feat,
     pipeline_candles_per_s: pipe,
     backtest_candles_per_s: bt,
     backtest_ms: btMs,
     ratio: pipe / agg,
     aggregation_ms: aggMs,
+    features_only_ms: featMs,
     pipeline_ms: pipeMs,
   });
 }
