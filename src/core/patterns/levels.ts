@@ -56,6 +56,14 @@ interface LevelState {
   lastBreakTime: number | null;
   /** Side of the last close outside the band: 1 above, -1 below, 0 not known yet. */
   side: number;
+  /**
+   * Derived from `price` whenever it changes (see setPrice), so the per-bar side test is two
+   * comparisons: the tolerance band `tolerance × price`, and `price ± band`, computed with the
+   * same operations a per-bar computation would do (same doubles).
+   */
+  band: number;
+  bandHigh: number;
+  bandLow: number;
 }
 
 /**
@@ -123,7 +131,7 @@ export class LevelTracker {
     const states = this.states;
     for (let k = 0; k < states.length; k++) {
       const s = states[k];
-      const side = this.sideOf(close, s.price);
+      const side = close > s.bandHigh ? 1 : close < s.bandLow ? -1 : 0;
       if (side === 0) continue;
       if (s.side !== 0 && side !== s.side) {
         s.breaks++;
@@ -173,7 +181,7 @@ export class LevelTracker {
     for (let k = 0; k < states.length; k++) {
       const s = states[k];
       const d = Math.abs(p - s.price);
-      if (d <= this.tolerance * s.price && d < best) {
+      if (d <= s.band && d < best) {
         best = d;
         target = s;
       }
@@ -181,15 +189,15 @@ export class LevelTracker {
     if (target) {
       target.priceSum += p;
       target.touches++;
-      target.price = target.priceSum / target.touches;
+      this.setPrice(target, target.priceSum / target.touches);
       if (swing.kind === 'high') target.highTouches++;
       else target.lowTouches++;
       target.firstTouchTime = Math.min(target.firstTouchTime, swing.openTime);
       target.lastTouchTime = Math.max(target.lastTouchTime, swing.openTime);
       target.lastTouchBar = Math.max(target.lastTouchBar, touchBar);
       // The mean moved: its side is re-read from this close without calling it a break.
-      target.side = this.sideOf(close, target.price);
-      states.sort(byPrice);
+      target.side = sideOf(close, target);
+      resort(states, states.indexOf(target));
       this.mergeAround(target, close);
     } else {
       const fresh: LevelState = {
@@ -203,10 +211,15 @@ export class LevelTracker {
         lastTouchBar: touchBar,
         breaks: 0,
         lastBreakTime: null,
-        side: this.sideOf(close, p),
+        side: 0,
+        band: 0,
+        bandHigh: 0,
+        bandLow: 0,
       };
+      this.setPrice(fresh, p);
+      fresh.side = sideOf(close, fresh);
       states.push(fresh);
-      states.sort(byPrice);
+      resort(states, states.length - 1);
       if (states.length > this.maxLevels) this.evictWeakestExcept(fresh);
     }
   }
@@ -222,15 +235,15 @@ export class LevelTracker {
       // then no two neighbours are ever within tolerance of each other.
       const dBelow = below ? level.price - below.price : Number.POSITIVE_INFINITY;
       const dAbove = above ? above.price - level.price : Number.POSITIVE_INFINITY;
-      const nearBelow = below !== null && dBelow <= this.tolerance * below.price;
-      const nearAbove = above !== null && dAbove <= this.tolerance * level.price;
+      const nearBelow = below !== null && dBelow <= below.band;
+      const nearAbove = above !== null && dAbove <= level.band;
       let other: LevelState | null = null;
       if (nearBelow && (!nearAbove || dBelow <= dAbove)) other = below;
       else if (nearAbove) other = above;
       if (!other) return;
       level.priceSum += other.priceSum;
       level.touches += other.touches;
-      level.price = level.priceSum / level.touches;
+      this.setPrice(level, level.priceSum / level.touches);
       level.highTouches += other.highTouches;
       level.lowTouches += other.lowTouches;
       level.firstTouchTime = Math.min(level.firstTouchTime, other.firstTouchTime);
@@ -239,9 +252,9 @@ export class LevelTracker {
       // Two levels this close were crossed by the same closes; adding would double-count.
       level.breaks = Math.max(level.breaks, other.breaks);
       level.lastBreakTime = latest(level.lastBreakTime, other.lastBreakTime);
-      level.side = this.sideOf(close, level.price);
+      level.side = sideOf(close, level);
       states.splice(states.indexOf(other), 1);
-      states.sort(byPrice);
+      resort(states, states.indexOf(level));
     }
   }
 
@@ -270,11 +283,13 @@ export class LevelTracker {
     return s.touches * 0.5 ** ((this.bar - s.lastTouchBar) / this.halfLifeBars);
   }
 
-  private sideOf(close: number, levelPrice: number): number {
-    const band = this.tolerance * levelPrice;
-    if (close > levelPrice + band) return 1;
-    if (close < levelPrice - band) return -1;
-    return 0;
+  /** Sets a level's mean price and the tolerance band derived from it. */
+  private setPrice(s: LevelState, price: number): void {
+    const band = this.tolerance * price;
+    s.price = price;
+    s.band = band;
+    s.bandHigh = price + band;
+    s.bandLow = price - band;
   }
 
   private snapshot(s: LevelState, referencePrice: number): Level {
@@ -294,8 +309,30 @@ export class LevelTracker {
   }
 }
 
-function byPrice(a: LevelState, b: LevelState): number {
-  return a.price - b.price;
+/** Side of `close` against a level's band: 1 above it, -1 below it, 0 within. */
+function sideOf(close: number, s: LevelState): number {
+  if (close > s.bandHigh) return 1;
+  if (close < s.bandLow) return -1;
+  return 0;
+}
+
+/**
+ * Puts `states[at]`, whose price just changed, back in ascending price order, the others being
+ * sorted already. Moves it past strictly lower (or higher) prices only, so equal prices keep
+ * their previous order: the same array a stable sort by price gives, without a full sort.
+ */
+function resort(states: LevelState[], at: number): void {
+  const s = states[at];
+  let k = at;
+  while (k > 0 && states[k - 1].price > s.price) {
+    states[k] = states[k - 1];
+    k--;
+  }
+  while (k + 1 < states.length && states[k + 1].price < s.price) {
+    states[k] = states[k + 1];
+    k++;
+  }
+  states[k] = s;
 }
 
 function latest(a: number | null, b: number | null): number | null {
