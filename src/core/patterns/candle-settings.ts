@@ -62,6 +62,12 @@ export const CandleSettings = Object.freeze({
  */
 const RING = 16;
 const MASK = RING - 1;
+/**
+ * Each range type keeps its 16 bars twice, at slot and slot + 16, so a read `d` bars back from
+ * the newest (d < 16) is `block + 16 + head - d` with no wrap to mask: the rolling loop then
+ * reads two precomputed offsets plus the head.
+ */
+const BLOCK = 2 * RING;
 /** Accumulator capacity to start with; it grows while patterns register, never during updates. */
 const INITIAL_TOTALS = 16;
 const SPEC = 4;
@@ -82,8 +88,8 @@ export class CandleWindow {
   private readonly upperShadow = new Float64Array(RING);
   private readonly lowerShadow = new Float64Array(RING);
   private readonly colors = new Int32Array(RING);
-  /** Ranges by type: RealBody at [0, 16), HighLow at [16, 32), Shadows at [32, 48). */
-  private readonly ranges = new Float64Array(3 * RING);
+  /** Ranges by type, each block twice over (see BLOCK): RealBody at [0, 32), HighLow at [32, 64), Shadows at [64, 96). */
+  private readonly ranges = new Float64Array(3 * BLOCK);
   /** Ring slot of the newest bar. */
   private head = MASK;
   private bars = 0;
@@ -93,6 +99,11 @@ export class CandleWindow {
   private totalCount = 0;
   /** Per total, SPEC ints: range offset, lag + 1 (distance to the bar entering), period, first bar summed. */
   private totalSpec = new Int32Array(INITIAL_TOTALS * SPEC);
+  /**
+   * Per total, the two indices into `ranges` minus the head, once rolling: the range entering
+   * (`block + 16 - (lag + 1)`) and the one leaving (that minus the period).
+   */
+  private rollIndex = new Int32Array(INITIAL_TOTALS * 2);
   /** From this bar on every total rolls (none is still seeding). */
   private steadyFrom = 0;
 
@@ -111,7 +122,7 @@ export class CandleWindow {
     if (start < 0 || lag + 1 + period > RING) {
       throw new Error(`CandleWindow: total ${candleSetting.name} at lag ${lag} does not fit bar ${firstBar}`);
     }
-    const rangeOffset = candleSetting.rangeType * RING;
+    const rangeOffset = candleSetting.rangeType * BLOCK;
     const spec = this.totalSpec;
     for (let k = 0, j = 0; k < this.totalCount; k++, j += SPEC) {
       if (
@@ -126,6 +137,8 @@ export class CandleWindow {
     if (this.totalCount === this.totals.length) this.growTotals();
     const slot = this.totalCount++;
     this.totalSpec.set([rangeOffset, lag + 1, period, start], slot * SPEC);
+    this.rollIndex[2 * slot] = rangeOffset + RING - (lag + 1);
+    this.rollIndex[2 * slot + 1] = rangeOffset + RING - (lag + 1) - period;
     // The first bar whose entering range is past the seeding: start + period + lag + 1.
     this.steadyFrom = Math.max(this.steadyFrom, start + period + lag + 1);
     return slot;
@@ -148,6 +161,9 @@ export class CandleWindow {
     const spec = new Int32Array(totals.length * SPEC);
     spec.set(this.totalSpec);
     this.totalSpec = spec;
+    const roll = new Int32Array(totals.length * 2);
+    roll.set(this.rollIndex);
+    this.rollIndex = roll;
   }
 
   push(open: number, high: number, low: number, close: number): void {
@@ -168,9 +184,15 @@ export class CandleWindow {
     this.colors[h] = close >= open ? 1 : -1;
     const ranges = this.ranges;
     // Same operations as TA_REALBODY, TA_HIGHLOWRANGE and TA_UPPERSHADOW + TA_LOWERSHADOW.
-    ranges[h] = Math.abs(close - open);
-    ranges[RING + h] = high - low;
-    ranges[2 * RING + h] = upper + lower;
+    const body = Math.abs(close - open);
+    const range = high - low;
+    const shadows = upper + lower;
+    ranges[h] = body;
+    ranges[h + RING] = body;
+    ranges[BLOCK + h] = range;
+    ranges[BLOCK + h + RING] = range;
+    ranges[2 * BLOCK + h] = shadows;
+    ranges[2 * BLOCK + h + RING] = shadows;
 
     const t = this.bars++;
     const totals = this.totals;
@@ -178,10 +200,9 @@ export class CandleWindow {
     const n = this.totalCount;
     if (t >= this.steadyFrom) {
       // Every total is past its seeding: one subtract-and-add each, as TA-Lib's loop body.
-      for (let k = 0, j = 0; k < n; k++, j += SPEC) {
-        const offset = spec[j];
-        const entering = h - spec[j + 1];
-        totals[k] += ranges[offset + (entering & MASK)] - ranges[offset + ((entering - spec[j + 2]) & MASK)];
+      const roll = this.rollIndex;
+      for (let k = 0, j = 0; k < n; k++, j += 2) {
+        totals[k] += ranges[roll[j] + h] - ranges[roll[j + 1] + h];
       }
       return;
     }
@@ -230,7 +251,7 @@ export class CandleWindow {
 
   /** TA_HIGHLOWRANGE. */
   range(age: number): number {
-    return this.ranges[RING + ((this.head - age) & MASK)];
+    return this.ranges[BLOCK + ((this.head - age) & MASK)];
   }
 
   /** TA_UPPERSHADOW. */
@@ -266,7 +287,7 @@ export class CandleWindow {
     const period = candleSetting.avgPeriod;
     const rangeType = candleSetting.rangeType;
     const base =
-      period !== 0 ? this.totals[slot] / period : this.ranges[rangeType * RING + ((this.head - age) & MASK)];
+      period !== 0 ? this.totals[slot] / period : this.ranges[rangeType * BLOCK + ((this.head - age) & MASK)];
     return rangeType === RangeType.Shadows ? (candleSetting.factor * base) / 2 : candleSetting.factor * base;
   }
 
