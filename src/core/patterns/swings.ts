@@ -68,10 +68,16 @@ export class SwingDetector {
   readonly lookback: number;
 
   private readonly size: number;
+  /**
+   * Each bar is written at its slot and at slot + size, so the bars around a candidate are a
+   * contiguous run of indices (no modulo per comparison).
+   */
   private readonly highs: Float64Array;
   private readonly lows: Float64Array;
   private readonly openTimes: Float64Array;
   private count = 0;
+  /** Slot of the next bar: count % size. */
+  private slot = 0;
   private lastHigh: Swing | null = null;
   private lastLow: Swing | null = null;
 
@@ -85,8 +91,8 @@ export class SwingDetector {
     }
     this.size = this.left + this.right + 1;
     this.lookback = this.left + this.right;
-    this.highs = new Float64Array(this.size);
-    this.lows = new Float64Array(this.size);
+    this.highs = new Float64Array(2 * this.size);
+    this.lows = new Float64Array(2 * this.size);
     this.openTimes = new Float64Array(this.size);
   }
 
@@ -112,17 +118,21 @@ export class SwingDetector {
   update(bar: Bar & { readonly openTime: number }): readonly Swing[] {
     const size = this.size;
     const t = this.count;
-    const slot = t % size;
+    const slot = this.slot;
     this.highs[slot] = bar.high;
+    this.highs[slot + size] = bar.high;
     this.lows[slot] = bar.low;
+    this.lows[slot + size] = bar.low;
     this.openTimes[slot] = bar.openTime;
     this.count = t + 1;
+    this.slot = slot + 1 === size ? 0 : slot + 1;
     if (t < this.lookback) return NO_SWINGS;
 
     const c = t - this.right;
-    const cSlot = c % size;
-    const high = this.isSwingHigh(c, cSlot) ? this.makeSwing('high', c, cSlot, bar.openTime) : null;
-    const low = this.isSwingLow(c, cSlot) ? this.makeSwing('low', c, cSlot, bar.openTime) : null;
+    // the candidate's slot, c % size, from this bar's slot
+    const cSlot = slot >= this.right ? slot - this.right : slot - this.right + size;
+    const high = this.isSwingHigh(cSlot) ? this.makeSwing('high', c, cSlot, bar.openTime) : null;
+    const low = this.isSwingLow(cSlot) ? this.makeSwing('low', c, cSlot, bar.openTime) : null;
     if (high) this.lastHigh = high;
     if (low) this.lastLow = low;
     if (high && low) return [high, low];
@@ -133,34 +143,43 @@ export class SwingDetector {
 
   reset(): void {
     this.count = 0;
+    this.slot = 0;
     this.lastHigh = null;
     this.lastLow = null;
   }
 
-  private isSwingHigh(c: number, cSlot: number): boolean {
-    const size = this.size;
+  /**
+   * The candidate at `cSlot` against its neighbours, nearest first (a pure test: the order
+   * only decides how soon a failing candidate is rejected). In the doubled ring the `left`
+   * bars before it sit at [cSlot + size - left, cSlot + size) and the `right` bars after it at
+   * (cSlot, cSlot + right].
+   */
+  private isSwingHigh(cSlot: number): boolean {
     const highs = this.highs;
     const h = highs[cSlot];
-    for (let j = c - this.left; j < c; j++) {
-      if (!(h > highs[j % size])) return false;
+    const end = cSlot + this.right;
+    for (let j = cSlot + 1; j <= end; j++) {
+      if (!(h >= highs[j])) return false;
     }
-    const end = c + this.right;
-    for (let j = c + 1; j <= end; j++) {
-      if (!(h >= highs[j % size])) return false;
+    const before = cSlot + this.size;
+    const start = before - this.left;
+    for (let j = before - 1; j >= start; j--) {
+      if (!(h > highs[j])) return false;
     }
     return true;
   }
 
-  private isSwingLow(c: number, cSlot: number): boolean {
-    const size = this.size;
+  private isSwingLow(cSlot: number): boolean {
     const lows = this.lows;
     const l = lows[cSlot];
-    for (let j = c - this.left; j < c; j++) {
-      if (!(l < lows[j % size])) return false;
+    const end = cSlot + this.right;
+    for (let j = cSlot + 1; j <= end; j++) {
+      if (!(l <= lows[j])) return false;
     }
-    const end = c + this.right;
-    for (let j = c + 1; j <= end; j++) {
-      if (!(l <= lows[j % size])) return false;
+    const before = cSlot + this.size;
+    const start = before - this.left;
+    for (let j = before - 1; j >= start; j--) {
+      if (!(l < lows[j])) return false;
     }
     return true;
   }
