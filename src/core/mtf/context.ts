@@ -69,8 +69,16 @@ export function regimeOf(adx: number): Regime {
  * and the +1 keeps 1m above zero.
  */
 export function timeframeWeight(tf: Timeframe): number {
-  return 1 + Math.log2(timeframeMs(tf) / 60_000);
+  let w = WEIGHTS.get(tf);
+  if (w === undefined) {
+    w = 1 + Math.log2(timeframeMs(tf) / 60_000);
+    WEIGHTS.set(tf, w);
+  }
+  return w;
 }
+
+/** Weights computed so far: a handful of timeframes, and every scored candidate asks for them. */
+const WEIGHTS = new Map<Timeframe, number>();
 
 export interface ContextScore {
   /** Weighted share of the warm context timeframes that agree, 0..1. */

@@ -26,48 +26,24 @@ const price = formatPrice;
 /** Strategies that trade with a trend and want one; mean reversion wants the market to range. */
 const TREND_FAMILIES: ReadonlySet<StrategyName> = new Set(['momentum', 'breakout', 'scalping']);
 
-interface Check {
-  readonly label: string;
-  /** Positive when the reading favours the direction; NaN when not known yet. */
-  readonly value: number;
-}
-
-/** Share of the known checks that favour the direction (0.5 when none is known). */
-function tally(checks: readonly Check[]): {
-  share: number;
-  known: number;
-  agreed: string[];
-  against: string[];
-} {
-  const agreed: string[] = [];
-  const against: string[] = [];
-  for (const c of checks) {
-    if (!finite(c.value)) continue;
-    if (c.value > 0) agreed.push(c.label);
-    else against.push(c.label);
-  }
-  const known = agreed.length + against.length;
-  return { share: known > 0 ? agreed.length / known : 0.5, known, agreed, against };
-}
-
-function indicatorChecks(strategy: StrategyName, s: TfSnapshot, d: number): Check[] {
-  if (strategy === 'mean_reversion') {
-    // a reversion wants the turn, not the side: RSI and MACD hooking back, price still on the
-    // stretched side of the Bollinger mean with room to revert
-    return [
-      { label: 'RSI turning', value: d * (s.rsi - s.prevRsi) },
-      { label: 'MACD histogram turning', value: d * (s.macdHist - s.prevMacdHist) },
-      { label: 'close turning', value: d * (s.close - s.prevClose) },
-      { label: 'room to the Bollinger mean', value: d * (s.bbMiddle - s.close) },
-    ];
-  }
-  return [
-    { label: `RSI ${d > 0 ? 'above' : 'below'} 50`, value: d * (s.rsi - 50) },
-    { label: `MACD histogram ${d > 0 ? 'positive' : 'negative'}`, value: d * s.macdHist },
-    { label: `close ${d > 0 ? 'above' : 'below'} EMA21`, value: d * (s.close - s.ema21) },
-    { label: `EMA9 ${d > 0 ? 'above' : 'below'} EMA21`, value: d * (s.ema9 - s.ema21) },
-  ];
-}
+/**
+ * The labels of the technical vote's four checks, in the order they are listed: trend families
+ * check sides (worded for the direction), mean reversion checks turns. Fixed strings, so a vote
+ * builds no label text.
+ */
+const TREND_LABELS_BUY = ['RSI above 50', 'MACD histogram positive', 'close above EMA21', 'EMA9 above EMA21'];
+const TREND_LABELS_SELL = [
+  'RSI below 50',
+  'MACD histogram negative',
+  'close below EMA21',
+  'EMA9 below EMA21',
+];
+const REVERSION_LABELS = [
+  'RSI turning',
+  'MACD histogram turning',
+  'close turning',
+  'room to the Bollinger mean',
+];
 
 /** Weight of the strategy's own verdict in the technical vote; the rest is indicator agreement. */
 const TECHNICAL_BASE_WEIGHT = 0.7;
@@ -80,14 +56,45 @@ const TECHNICAL_BASE_WEIGHT = 0.7;
  */
 export const technicalVoter: Voter = (candidate, s) => {
   const base = clamp01(candidate.baseConfidence);
-  const t = tally(indicatorChecks(candidate.strategy, s, sideOf(candidate.direction)));
-  const score = TECHNICAL_BASE_WEIGHT * base + (1 - TECHNICAL_BASE_WEIGHT) * t.share;
+  const d = sideOf(candidate.direction);
+  const reversion = candidate.strategy === 'mean_reversion';
+  const labels = reversion ? REVERSION_LABELS : d > 0 ? TREND_LABELS_BUY : TREND_LABELS_SELL;
+  // the four readings, positive when they favour the direction, NaN when not known yet;
+  // a reversion wants the turn, not the side: RSI and MACD hooking back, price still on the
+  // stretched side of the Bollinger mean with room to revert
+  let agreed = 0;
+  let against = 0;
+  let agreedText = '';
+  let againstText = '';
+  for (let k = 0; k < 4; k++) {
+    const value = reversion
+      ? k === 0
+        ? d * (s.rsi - s.prevRsi)
+        : k === 1
+          ? d * (s.macdHist - s.prevMacdHist)
+          : k === 2
+            ? d * (s.close - s.prevClose)
+            : d * (s.bbMiddle - s.close)
+      : k === 0
+        ? d * (s.rsi - 50)
+        : k === 1
+          ? d * s.macdHist
+          : k === 2
+            ? d * (s.close - s.ema21)
+            : d * (s.ema9 - s.ema21);
+    if (!finite(value)) continue;
+    if (value > 0) agreedText = agreed++ === 0 ? labels[k] : `${agreedText}, ${labels[k]}`;
+    else againstText = against++ === 0 ? labels[k] : `${againstText}, ${labels[k]}`;
+  }
+  const known = agreed + against;
+  const share = known > 0 ? agreed / known : 0.5;
+  const score = TECHNICAL_BASE_WEIGHT * base + (1 - TECHNICAL_BASE_WEIGHT) * share;
   const detail =
-    t.known === 0
+    known === 0
       ? 'indicators not warm'
-      : `indicators agree ${t.agreed.length}/${t.known}` +
-        (t.agreed.length > 0 ? ` (${t.agreed.join(', ')})` : '') +
-        (t.against.length > 0 ? `, not: ${t.against.join(', ')}` : '');
+      : `indicators agree ${agreed}/${known}` +
+        (agreed > 0 ? ` (${agreedText})` : '') +
+        (against > 0 ? `, not: ${againstText}` : '');
   return { voter: 'technical', score, reason: `strategy ${base.toFixed(2)}; ${detail}` };
 };
 
@@ -185,20 +192,31 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
 
 /** Higher highs and higher lows for a BUY (lower for a SELL): share of the two that hold. */
 function structure(s: TfSnapshot, d: number): { score: number; reason: string } {
-  const checks: Check[] = [];
   const hi = s.lastSwingHigh;
   const phi = s.prevSwingHigh;
   const lo = s.lastSwingLow;
   const plo = s.prevSwingLow;
   const word = d > 0 ? 'higher' : 'lower';
-  if (hi && phi) checks.push({ label: `${word} high`, value: d * (hi.price - phi.price) });
-  if (lo && plo) checks.push({ label: `${word} low`, value: d * (lo.price - plo.price) });
-  const t = tally(checks);
-  if (t.known === 0) return { score: 0.5, reason: 'no swing structure yet' };
+  // each check is positive when it holds, NaN when a price is not known
+  const highCheck = hi && phi ? d * (hi.price - phi.price) : Number.NaN;
+  const lowCheck = lo && plo ? d * (lo.price - plo.price) : Number.NaN;
+  const highKnown = finite(highCheck);
+  const lowKnown = finite(lowCheck);
+  const known = (highKnown ? 1 : 0) + (lowKnown ? 1 : 0);
+  if (known === 0) return { score: 0.5, reason: 'no swing structure yet' };
+  const highHolds = highKnown && highCheck > 0;
+  const lowHolds = lowKnown && lowCheck > 0;
+  const agreed = (highHolds ? 1 : 0) + (lowHolds ? 1 : 0);
   return {
-    score: t.share,
+    score: agreed / known,
     reason:
-      t.agreed.length > 0 ? `swings: ${t.agreed.join(', ')}` : `swings against (no ${word} high or low)`,
+      agreed === 2
+        ? `swings: ${word} high, ${word} low`
+        : highHolds
+          ? `swings: ${word} high`
+          : lowHolds
+            ? `swings: ${word} low`
+            : `swings against (no ${word} high or low)`,
   };
 }
 
