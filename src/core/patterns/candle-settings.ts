@@ -57,15 +57,22 @@ export const CandleSettings = Object.freeze({
 });
 
 /**
- * Bars kept. The deepest read is a total for a candle 4 bars back averaged over 10 candles,
- * which needs the range 4 + 1 + 10 = 15 bars ago; a power of two lets the ring use a mask.
+ * Deepest bar a total reaches. The deepest read is a total for a candle 4 bars back averaged
+ * over 10 candles, which needs the range 4 + 1 + 10 = 15 bars ago.
  */
-const RING = 16;
-const MASK = RING - 1;
+const DEPTH = 16;
 /**
- * Each range type keeps its 16 bars twice, at slot and slot + 16, so a read `d` bars back from
- * the newest (d < 16) is `block + 16 + head - d` with no wrap to mask: the rolling loop then
- * reads two precomputed offsets plus the head.
+ * Bars kept: DEPTH, plus the bars whose roll into the totals is still pending (see `push`).
+ * A power of two lets the ring use a mask.
+ */
+const RING = 64;
+const MASK = RING - 1;
+/** Bars that may wait before the totals must roll, so every range they read is still held. */
+const MAX_PENDING = RING - DEPTH;
+/**
+ * Each range type keeps its bars twice, at slot and slot + RING, so a read `d` bars back from
+ * a bar at slot `h` (d < RING) is `block + RING + h - d` with no wrap to mask: the rolling loop
+ * then reads two precomputed offsets plus the head.
  */
 const BLOCK = 2 * RING;
 /** Accumulator capacity to start with; it grows while patterns register, never during updates. */
@@ -106,6 +113,13 @@ export class CandleWindow {
   private rollIndex = new Int32Array(INITIAL_TOTALS * 2);
   /** From this bar on every total rolls (none is still seeding). */
   private steadyFrom = 0;
+  /**
+   * Newest bars (at most MAX_PENDING) not yet rolled into the totals. Past the seeding, totals
+   * are only read through `avg`, so rolling waits until a read (or until the ring would lose
+   * a range still to be rolled): a caller that reads patterns on few bars then rolls each
+   * total in one tight pass, with exactly the subtract-and-add sequence of rolling per bar.
+   */
+  private pending = 0;
 
   /**
    * Registers the rolling sum TA-Lib keeps for `candleSetting` on the candle `lag` bars back, in a
@@ -119,7 +133,7 @@ export class CandleWindow {
     if (period === 0) return -1;
     if (this.bars !== 0) throw new Error('CandleWindow: register totals before the first bar');
     const start = firstBar - lag - period;
-    if (start < 0 || lag + 1 + period > RING) {
+    if (start < 0 || lag + 1 + period > DEPTH) {
       throw new Error(`CandleWindow: total ${candleSetting.name} at lag ${lag} does not fit bar ${firstBar}`);
     }
     const rangeOffset = candleSetting.rangeType * BLOCK;
@@ -199,11 +213,8 @@ export class CandleWindow {
     const spec = this.totalSpec;
     const n = this.totalCount;
     if (t >= this.steadyFrom) {
-      // Every total is past its seeding: one subtract-and-add each, as TA-Lib's loop body.
-      const roll = this.rollIndex;
-      for (let k = 0, j = 0; k < n; k++, j += 2) {
-        totals[k] += ranges[roll[j] + h] - ranges[roll[j + 1] + h];
-      }
+      // Every total is past its seeding: the roll of this bar waits (see `pending`).
+      if (++this.pending === MAX_PENDING) this.roll();
       return;
     }
     for (let k = 0, j = 0; k < n; k++, j += SPEC) {
@@ -222,7 +233,35 @@ export class CandleWindow {
     }
   }
 
+  /**
+   * Rolls the pending bars into every total, oldest bar first: one subtract-and-add per bar and
+   * total, as TA-Lib's loop body (each total's own sequence of operations is what a roll per
+   * bar would have done; only the interleaving between totals differs).
+   */
+  private roll(): void {
+    const pending = this.pending;
+    this.pending = 0;
+    const totals = this.totals;
+    const ranges = this.ranges;
+    const roll = this.rollIndex;
+    const n = this.totalCount;
+    // ring positions of the pending bars, oldest first (negative ones wrap through the mask)
+    const end = this.head + 1;
+    const first = end - pending;
+    for (let k = 0, j = 0; k < n; k++, j += 2) {
+      const entering = roll[j];
+      const leaving = roll[j + 1];
+      let total = totals[k];
+      for (let b = first; b < end; b++) {
+        const h = b & MASK;
+        total += ranges[entering + h] - ranges[leaving + h];
+      }
+      totals[k] = total;
+    }
+  }
+
   reset(): void {
+    this.pending = 0;
     this.bars = 0;
     this.head = MASK;
     this.totals.fill(0);
@@ -286,6 +325,7 @@ export class CandleWindow {
   avg(candleSetting: CandleSetting, slot: number, age: number): number {
     const period = candleSetting.avgPeriod;
     const rangeType = candleSetting.rangeType;
+    if (period !== 0 && this.pending !== 0) this.roll();
     const base =
       period !== 0 ? this.totals[slot] / period : this.ranges[rangeType * BLOCK + ((this.head - age) & MASK)];
     return rangeType === RangeType.Shadows ? (candleSetting.factor * base) / 2 : candleSetting.factor * base;

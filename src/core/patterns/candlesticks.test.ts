@@ -212,6 +212,36 @@ describe('PatternScanner', () => {
     },
   );
 
+  it.skipIf(!hasRealData)(
+    'totals rolled late (reads many bars apart, no stateful pattern) equal totals rolled every bar, real BTC 1h',
+    () => {
+      const candles = loadRealCandles('binance_BTCUSDT_1h.csv.gz');
+      // no hikkake: nothing reads the totals on push, so they roll only when read (or every 48 bars)
+      const names = PATTERN_NAMES.filter((n) => !n.startsWith('hikkake'));
+      const eager = new PatternScanner(names);
+      const lazy = new PatternScanner(names);
+      const a = new Int32Array(eager.size);
+      const b = new Int32Array(lazy.size);
+      let gap = 1;
+      let next = 0;
+      let read = 0;
+      for (let i = 0; i < candles.length; i++) {
+        const c = candles[i];
+        eager.update(c, a);
+        lazy.push(c.open, c.high, c.low, c.close);
+        if (i === next) {
+          lazy.detectLatest(b);
+          expect(Array.from(b), `bar ${i}`).toEqual(Array.from(a));
+          read++;
+          // gaps 1..120 bars: shorter than, equal to and longer than the most bars left pending
+          gap = (gap * 7 + 3) % 120;
+          next = i + 1 + gap;
+        }
+      }
+      expect(read).toBeGreaterThan(candles.length / 120);
+    },
+  );
+
   it('batch equals streaming', () => {
     const cols = {
       length: bars.length,
