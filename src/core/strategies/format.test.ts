@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatMultiple,
   formatPrice,
+  formatPriceBuiltIn,
   formatReading,
   formatSigned,
   formatTouches,
@@ -69,5 +70,25 @@ describe('groupThousands', () => {
     );
     for (const d of ['1', '12', '123', '1234', '123456', '1234567', '1000.00', '999.999', '0.0001'])
       expect(groupThousands(d), d).toBe(byRegex(d));
+  });
+});
+
+describe('formatPrice fast path', () => {
+  it('gives the built-in (toFixed) string for prices, small readings and ties', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, min: -1e9, max: 1e9 }), (x) => {
+        expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
+      }),
+      { numRuns: 20000 },
+    );
+    // cents and sub-cent grids (ties of the decimal rounding) and magnitudes around the limits
+    for (let k = -30000; k <= 30000; k++) {
+      for (const x of [k / 100, k / 1000, k / 200, k * 0.005 + 1000, k * 1e-7, k * 1e-9, k * 37.13]) {
+        expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
+      }
+    }
+    for (const x of [1e-13, 9.99995, 9.999949999, 21474836.47, 21474836.475, 1e15, 1e21, -0, Infinity]) {
+      expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
+    }
   });
 });

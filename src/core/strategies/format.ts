@@ -22,16 +22,53 @@ export function groupThousands(digits: string): string {
  * A price: two decimals with thousands separators from 10 up ("3,247.50"); below 10, where two
  * decimals would lose the price, at least four decimals and four significant digits
  * ("1.2345", "0.05123", "0.00001235").
+ *
+ * Every candidate writes several prices into its reasons, so this takes an arithmetic path for
+ * ordinary inputs and falls back to `toFixed` (`formatPriceBuiltIn`) for the rest, with the same
+ * string either way (format.test.ts compares the two over many numbers):
+ * `toFixed(k)` rounds the EXACT decimal value |x| × 10^k to an integer; the fast path rounds the
+ * double m = |x| × 10^k instead. 10^k is exact (k ≤ 12) and one multiplication is correctly
+ * rounded, so m is within half an ulp of the exact value, below 2^-23 for m below 2^31. Unless
+ * m's fraction lies within PRICE_TIE_MARGIN of ½, both round to the same integer; near ½ the
+ * fast path steps aside. The integer is below 2^31, so its digits print exactly.
  */
 export function formatPrice(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
-  let decimals = 2;
-  if (abs < 10) {
-    decimals = abs === 0 ? 4 : Math.min(12, Math.max(4, 3 - Math.floor(Math.log10(abs))));
+  const decimals = priceDecimals(abs);
+  const m = abs * PRICE_POW10[decimals];
+  const frac = m - Math.floor(m);
+  if (!(m < FAST_PRICE_LIMIT) || Math.abs(frac - 0.5) < PRICE_TIE_MARGIN) {
+    return formatPriceBuiltIn(x, abs, decimals);
   }
+  const scaled = Math.round(m);
+  const p = PRICE_POW10[decimals];
+  const rem = scaled % p;
+  const fraction = String(rem);
+  const text = groupThousands(`${(scaled - rem) / p}.${PRICE_ZEROS[decimals - fraction.length]}${fraction}`);
+  return x < 0 && scaled !== 0 ? `-${text}` : text;
+}
+
+/** 10^0 .. 10^12, each exact as a double. */
+const PRICE_POW10: readonly number[] = Array.from({ length: 13 }, (_, k) => 10 ** k);
+/** "", "0", "00", … : leading zeros of the fraction digits. */
+const PRICE_ZEROS: readonly string[] = Array.from({ length: 13 }, (_, k) => '0'.repeat(k));
+/** Scaled prices from here on take the built-in route (integers below 2^31 print exactly). */
+const FAST_PRICE_LIMIT = 2 ** 31;
+/** How close to ½ the scaled fraction may come before the fast path defers to `toFixed`. */
+const PRICE_TIE_MARGIN = 1e-6;
+
+/** The reference route of `formatPrice` (exported for the test that holds the two equal). */
+export function formatPriceBuiltIn(x: number, abs = Math.abs(x), decimals = priceDecimals(abs)): string {
+  if (!Number.isFinite(x)) return String(x);
   const text = groupThousands(abs.toFixed(decimals));
   return x < 0 && Number(abs.toFixed(decimals)) !== 0 ? `-${text}` : text;
+}
+
+/** The decimals a price of magnitude `abs` is written with. */
+function priceDecimals(abs: number): number {
+  if (abs >= 10) return 2;
+  return abs === 0 ? 4 : Math.min(12, Math.max(4, 3 - Math.floor(Math.log10(abs))));
 }
 
 /** An indicator reading (RSI, ADX, DI): one decimal, e.g. "58.3". */
