@@ -248,15 +248,33 @@ export class CandleWindow {
     // ring positions of the pending bars, oldest first (negative ones wrap through the mask)
     const end = this.head + 1;
     const first = end - pending;
-    for (let k = 0, j = 0; k < n; k++, j += 2) {
-      const entering = roll[j];
-      const leaving = roll[j + 1];
-      let total = totals[k];
-      for (let b = first; b < end; b++) {
-        const h = b & MASK;
-        total += ranges[entering + h] - ranges[leaving + h];
+    // Two totals per pass: each is a chain of dependent adds, and two chains side by side let
+    // the processor overlap them. Each total still sees its own adds in bar order.
+    let k = 0;
+    for (; k + 1 < n; k += 2) {
+      const enterA = roll[2 * k];
+      const leaveA = roll[2 * k + 1];
+      const enterB = roll[2 * k + 2];
+      const leaveB = roll[2 * k + 3];
+      let a = totals[k];
+      let b = totals[k + 1];
+      for (let bar = first; bar < end; bar++) {
+        const h = bar & MASK;
+        a += ranges[enterA + h] - ranges[leaveA + h];
+        b += ranges[enterB + h] - ranges[leaveB + h];
       }
-      totals[k] = total;
+      totals[k] = a;
+      totals[k + 1] = b;
+    }
+    if (k < n) {
+      const enter = roll[2 * k];
+      const leave = roll[2 * k + 1];
+      let a = totals[k];
+      for (let bar = first; bar < end; bar++) {
+        const h = bar & MASK;
+        a += ranges[enter + h] - ranges[leave + h];
+      }
+      totals[k] = a;
     }
   }
 
