@@ -73,11 +73,13 @@ describe('groupThousands', () => {
   });
 });
 
-describe('formatPrice fast path', () => {
+describe('fast paths of formatPrice, formatReading, formatMultiple', () => {
   it('gives the built-in (toFixed) string for prices, small readings and ties', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, min: -1e9, max: 1e9 }), (x) => {
         expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
+        expect(formatReading(x)).toBe(x.toFixed(1));
+        expect(formatMultiple(x)).toBe(`${x.toFixed(1)}x`);
       }),
       { numRuns: 20000 },
     );
@@ -86,6 +88,9 @@ describe('formatPrice fast path', () => {
       for (const x of [k / 100, k / 1000, k / 200, k * 0.005 + 1000, k * 1e-7, k * 1e-9, k * 37.13]) {
         expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
       }
+      const r = k / 2000;
+      expect(formatReading(r)).toBe(r.toFixed(1));
+      expect(formatMultiple(r)).toBe(`${r.toFixed(1)}x`);
     }
     for (const x of [1e-13, 9.99995, 9.999949999, 21474836.47, 21474836.475, 1e15, 1e21, -0, Infinity]) {
       expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
