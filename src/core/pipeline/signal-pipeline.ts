@@ -74,6 +74,14 @@ class SymbolState {
 
 const NO_EVENTS: readonly PipelineEvent[] = Object.freeze([]);
 
+/** A would-be signal's reasons: the strategy's, then each confirmation (one array, no spreads). */
+function reasonsOf(cand: StrategyCandidate): string[] {
+  const reasons = cand.reasons.slice();
+  const confirmations = cand.confirmations;
+  for (let k = 0; k < confirmations.length; k++) reasons.push(`Confirmation: ${confirmations[k]}`);
+  return reasons;
+}
+
 /**
  * The one signal pipeline of AlphaPulse: closed base candles in, events out. Backtest, replay
  * and live all drive this object; only the candle source and the clock differ.
@@ -252,7 +260,9 @@ export class SignalPipeline {
     if (!stf) return;
     const signal = st.snapshot(tf);
     const ctx = { symbol: st.symbol, signal, isLowestSignalTimeframe: stf.isLowest };
-    for (const strategy of stf.strategies) {
+    const strategies = stf.strategies;
+    for (let k = 0; k < strategies.length; k++) {
+      const strategy = strategies[k];
       const cand = strategy.evaluate(ctx);
       if (cand) this.consider(st, stf, strategy, cand, signal);
     }
@@ -269,7 +279,9 @@ export class SignalPipeline {
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
-    const contexts = stf.cfg.context.map((c) => st.snapshot(c));
+    const contextTfs = stf.cfg.context;
+    const contexts: TfSnapshot[] = [];
+    for (let k = 0; k < contextTfs.length; k++) contexts.push(st.snapshot(contextTfs[k]));
     const { confidence, breakdown } = scoreConfidence(
       cand,
       signal,
@@ -304,7 +316,7 @@ export class SignalPipeline {
           breakdown,
           health,
           priority: priorityOf(confidence, cfg.thresholds.minConfidence) ?? 'LOW',
-          reasons: [...cand.reasons, ...cand.confirmations.map((c) => `Confirmation: ${c}`)],
+          reasons: reasonsOf(cand),
           entryAnalysis: plan.analysis,
           createdAt,
           expiresAt: createdAt + stf.expiryMs,
