@@ -115,6 +115,23 @@ const INDECISION_PATTERNS: ReadonlySet<string> = new Set([
   'spinningtop',
 ]);
 
+/** Which level behind gives the location floor (see `location`). */
+const BEHIND_TRACKER = 0;
+const BEHIND_CANDIDATE = 1;
+const BEHIND_DONCHIAN = 2;
+
+/** Whether the level at `levelPrice` was broken by this very candle (previous close beyond it). */
+function freshBreak(s: TfSnapshot, d: number, levelPrice: number): boolean {
+  return finite(s.prevClose) && d * (s.prevClose - levelPrice) < 0;
+}
+
+/** The location floor a level behind gives: 1 when broken this candle, else 1 − cushion in ATRs. */
+function floorOf(s: TfSnapshot, d: number, levelPrice: number): number {
+  if (freshBreak(s, d, levelPrice)) return 1;
+  const cushion = (d * (s.close - levelPrice)) / s.atr;
+  return Math.max(0, 1 - cushion / NEAR_ATR);
+}
+
 interface Location {
   readonly score: number;
   readonly reason: string;
@@ -137,45 +154,51 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
   const behindWord = d > 0 ? 'support' : 'resistance';
   const aheadWord = d > 0 ? 'resistance' : 'support';
 
-  // up to three levels behind, each as its price and the words before it ("support", ...);
-  // the text is written only for the one that gives the floor (the first of the best)
-  const behindPrices: number[] = [];
-  const behindWords: string[] = [];
+  // up to three levels behind (the tracker's, the candidate's, a broken Donchian bound); the
+  // best floor wins (the first of equals) and only its text is written
+  let floor = 0;
+  let bestPrice = 0;
+  let bestWhich = -1;
   const trackerBehind = d > 0 ? s.levels.nearestSupport(close) : s.levels.nearestResistance(close);
   if (trackerBehind) {
-    behindPrices.push(trackerBehind.price);
-    behindWords.push(behindWord);
+    const f = floorOf(s, d, trackerBehind.price);
+    if (f > floor) {
+      floor = f;
+      bestPrice = trackerBehind.price;
+      bestWhich = BEHIND_TRACKER;
+    }
   }
   const lvl = candidate.level;
   if (lvl && d * (close - lvl.price) >= 0) {
-    behindPrices.push(lvl.price);
-    behindWords.push(lvl.kind);
+    const f = floorOf(s, d, lvl.price);
+    if (f > floor) {
+      floor = f;
+      bestPrice = lvl.price;
+      bestWhich = BEHIND_CANDIDATE;
+    }
   }
   const donchian = d > 0 ? s.donchianHigh : s.donchianLow;
   if (finite(donchian) && d * (close - donchian) > 0) {
-    behindPrices.push(donchian);
-    behindWords.push(`20-candle ${d > 0 ? 'high' : 'low'}`);
-  }
-
-  let floor = 0;
-  let best = -1;
-  let bestFresh = false;
-  let bestCushion = 0;
-  for (let k = 0; k < behindPrices.length; k++) {
-    const fresh = finite(s.prevClose) && d * (s.prevClose - behindPrices[k]) < 0;
-    const cushion = (d * (close - behindPrices[k])) / atr;
-    const f = fresh ? 1 : Math.max(0, 1 - cushion / NEAR_ATR);
+    const f = floorOf(s, d, donchian);
     if (f > floor) {
       floor = f;
-      best = k;
-      bestFresh = fresh;
-      bestCushion = cushion;
+      bestPrice = donchian;
+      bestWhich = BEHIND_DONCHIAN;
     }
   }
+
   let floorWhy = `no ${behindWord} within ${NEAR_ATR} ATR`;
-  if (best >= 0) {
-    const what = `${behindWords[best]} ${price(behindPrices[best])}`;
-    floorWhy = bestFresh ? `broke ${what} this candle` : `${bestCushion.toFixed(2)} ATR from ${what}`;
+  if (bestWhich >= 0) {
+    const words =
+      bestWhich === BEHIND_TRACKER
+        ? behindWord
+        : bestWhich === BEHIND_CANDIDATE && lvl
+          ? lvl.kind
+          : `20-candle ${d > 0 ? 'high' : 'low'}`;
+    const what = `${words} ${price(bestPrice)}`;
+    floorWhy = freshBreak(s, d, bestPrice)
+      ? `broke ${what} this candle`
+      : `${((d * (close - bestPrice)) / atr).toFixed(2)} ATR from ${what}`;
   }
 
   const ahead = d > 0 ? s.levels.nearestResistance(close) : s.levels.nearestSupport(close);
