@@ -8,6 +8,24 @@ function snapshot(): { count: number } & TfSnapshot {
 }
 
 describe('CandleMemory', () => {
+  it('keeps snapshots apart when they alternate (the last-lookup shortcut follows the key)', () => {
+    const m = new CandleMemory();
+    const a = snapshot();
+    const b = snapshot();
+    for (let n = 1; n <= 6; n++) {
+      a.count = n;
+      b.count = n;
+      expect(m.previous(a)).toBe(n === 1 ? -1 : 10 + n - 1);
+      m.record(a, 10 + n);
+      // b is not evaluated on candle 3, so candle 4 cannot know its previous flags
+      if (n !== 3) {
+        expect(m.previous(b)).toBe(n === 1 || n === 4 ? -1 : 20 + n - 1);
+        m.record(b, 20 + n);
+      }
+      m.record(a, 10 + n); // recording the same candle again changes nothing
+    }
+  });
+
   it('gives the flags of the previous candle, -1 when that candle was not seen', () => {
     const m = new CandleMemory();
     const s = snapshot();

@@ -23,10 +23,24 @@ interface Entry {
  */
 export class CandleMemory {
   private readonly entries = new WeakMap<TfSnapshot, Entry>();
+  /**
+   * The snapshot last looked up and its entry: a rule calls `previous` and then `record` for the
+   * same snapshot, so the second WeakMap lookup is skipped.
+   */
+  private lastKey: TfSnapshot | null = null;
+  private lastEntry: Entry | undefined = undefined;
+
+  private entry(s: TfSnapshot): Entry | undefined {
+    if (s === this.lastKey) return this.lastEntry;
+    const e = this.entries.get(s);
+    this.lastKey = s;
+    this.lastEntry = e;
+    return e;
+  }
 
   /** The flags recorded for the candle before the snapshot's latest one, or -1 if unknown. */
   previous(s: TfSnapshot): number {
-    const e = this.entries.get(s);
+    const e = this.entry(s);
     if (!e) return -1;
     if (e.count === s.count) return e.before;
     if (e.count === s.count - 1) return e.flags;
@@ -35,9 +49,11 @@ export class CandleMemory {
 
   /** Records the flags (non-negative) of the snapshot's latest candle. */
   record(s: TfSnapshot, flags: number): void {
-    const e = this.entries.get(s);
+    const e = this.entry(s);
     if (!e) {
-      this.entries.set(s, { count: s.count, flags, before: -1 });
+      const created: Entry = { count: s.count, flags, before: -1 };
+      this.entries.set(s, created);
+      this.lastEntry = created;
       return;
     }
     if (e.count !== s.count) {
