@@ -18,6 +18,16 @@ describe('signal ids', () => {
       'ETHUSDT-15m-mean_reversion-SELL-20250102T0345Z',
     );
   });
+
+  it('reusing the last stamp never hands one time the stamp of another', () => {
+    const times = [T, T, T + M, T, T + 61 * M, T + 61 * M, T + 86_400_000, T];
+    for (const t of times) {
+      const d = new Date(t).toISOString(); // 2025-06-01T12:00:00.000Z
+      const stamp = `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}T${d.slice(11, 13)}${d.slice(14, 16)}Z`;
+      expect(signalId('BTCUSDT', '1h', 'breakout', 'SELL', t)).toBe(`BTCUSDT-1h-breakout-SELL-${stamp}`);
+      expect(signalId('ETHUSDT', '4h', 'scalping', 'BUY', t)).toBe(`ETHUSDT-4h-scalping-BUY-${stamp}`);
+    }
+  });
 });
 
 describe('SignalBook', () => {
