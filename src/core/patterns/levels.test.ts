@@ -11,6 +11,30 @@ const RIGHT = 2;
 
 type TimedBar = Bar & { readonly openTime: number };
 
+/** The tracker judging every level on every close: the reference for the run-only pass. */
+class ScanEveryLevel extends LevelTracker {
+  protected override scanEveryLevel = true;
+}
+
+/** Levels after every `stride`-th bar, from a tracker built by `make`, fed the detector's swings. */
+function levelsEachBar(
+  series: readonly TimedBar[],
+  make: () => LevelTracker,
+  left = 2,
+  right = 2,
+  stride = 1,
+): Level[][] {
+  const detector = new SwingDetector({ timeframe: '1h', left, right });
+  const tracker = make();
+  const out: Level[][] = [];
+  for (let i = 0; i < series.length; i++) {
+    const b = series[i];
+    tracker.update(b, detector.update(b));
+    if (i % stride === 0) out.push(tracker.levels());
+  }
+  return out;
+}
+
 /**
  * Drives a tracker bar by bar with hand-made swings, so each test states exactly which swing
  * prices arrive and where the close is.
@@ -246,6 +270,16 @@ describe('LevelTracker', () => {
       return snapshots;
     }
 
+    it('judging only the levels a close moved past equals judging every level on every close', () => {
+      fc.assert(
+        fc.property(walkArb, optsArb, (series, opts) => {
+          expect(levelsEachBar(series, () => new LevelTracker(opts))).toEqual(
+            levelsEachBar(series, () => new ScanEveryLevel(opts)),
+          );
+        }),
+      );
+    });
+
     it('has no lookahead: levels up to a cut are the same whether the series stops there or runs on', () => {
       fc.assert(
         fc.property(walkArb, optsArb, fc.nat(), (series, opts, seed) => {
@@ -279,6 +313,15 @@ describe('LevelTracker', () => {
 });
 
 describe.skipIf(!hasRealData)('LevelTracker on real BTCUSDT 1h', () => {
+  it('judging only the levels a close moved past equals judging every level (compared every 7th bar)', () => {
+    const candles: Candle[] = loadRealCandles('binance_BTCUSDT_1h.csv.gz');
+    // every 7th bar: a missed or extra break stays in the counts, so sampling still sees it
+    const fast = levelsEachBar(candles, () => new LevelTracker(), 5, 5, 7);
+    const every = levelsEachBar(candles, () => new ScanEveryLevel(), 5, 5, 7);
+    expect(fast.length).toBe(Math.ceil(candles.length / 7));
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(every));
+  });
+
   it('stays bounded and consistent over the whole history', () => {
     const candles: Candle[] = loadRealCandles('binance_BTCUSDT_1h.csv.gz');
     const detector = new SwingDetector({ timeframe: '1h' });

@@ -127,19 +127,44 @@ export class LevelTracker {
   update(bar: Bar & { readonly openTime: number }, swings: readonly Swing[]): void {
     this.bar++;
     const close = bar.close;
+    const previous = this.lastClose;
     this.lastClose = close;
     const states = this.states;
-    for (let k = 0; k < states.length; k++) {
-      const s = states[k];
-      const side = close > s.bandHigh ? 1 : close < s.bandLow ? -1 : 0;
-      if (side === 0) continue;
-      if (s.side !== 0 && side !== s.side) {
-        s.breaks++;
-        s.lastBreakTime = bar.openTime;
-      }
-      s.side = side;
+    if (this.scanEveryLevel || !(close === close && previous === previous)) {
+      for (let k = 0; k < states.length; k++) this.judge(states[k], close, bar.openTime);
+    } else if (close > previous) {
+      // Every level's side is that of the previous close (when it was outside the band: the
+      // side is set against the current close whenever a level is made or moved). Rising, only
+      // levels whose band top lies in [previous, close) can change side: below them the side
+      // is 1 already, above them the close is within or below the band as before. Band tops
+      // ascend with the levels' prices, so those levels are a run.
+      let k = 0;
+      while (k < states.length && states[k].bandHigh < previous) k++;
+      for (; k < states.length && states[k].bandHigh < close; k++) this.judge(states[k], close, bar.openTime);
+    } else if (close < previous) {
+      // Falling: only band bottoms in (close, previous] can change side (to -1).
+      let k = states.length - 1;
+      while (k >= 0 && states[k].bandLow > previous) k--;
+      for (; k >= 0 && states[k].bandLow > close; k--) this.judge(states[k], close, bar.openTime);
     }
     for (let k = 0; k < swings.length; k++) this.touch(swings[k], close);
+  }
+
+  /**
+   * Every level is judged on every close when true: the plain pass that the run-only pass
+   * above must equal (tests switch it on to compare the two).
+   */
+  protected scanEveryLevel = false;
+
+  /** A close outside the band on the other side from the last one outside it is a break. */
+  private judge(s: LevelState, close: number, openTime: number): void {
+    const side = close > s.bandHigh ? 1 : close < s.bandLow ? -1 : 0;
+    if (side === 0) return;
+    if (s.side !== 0 && side !== s.side) {
+      s.breaks++;
+      s.lastBreakTime = openTime;
+    }
+    s.side = side;
   }
 
   /** Every level, ascending by price, with `kind` relative to `referencePrice` (default: the last close). */
