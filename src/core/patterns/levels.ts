@@ -130,7 +130,7 @@ export class LevelTracker {
     const previous = this.lastClose;
     this.lastClose = close;
     const states = this.states;
-    if (this.scanEveryLevel || !(close === close && previous === previous)) {
+    if (this.scanEveryLevel || Number.isNaN(close) || Number.isNaN(previous)) {
       for (let k = 0; k < states.length; k++) this.judge(states[k], close, bar.openTime);
     } else if (close > previous) {
       // Every level's side is that of the previous close (when it was outside the band: the
