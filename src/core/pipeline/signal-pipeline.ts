@@ -15,6 +15,7 @@ import type {
   StrategyCandidate,
 } from '../signals/types.js';
 import { healthScore, priorityOf, scoreConfidence } from '../strategies/ensemble.js';
+import { formatFixed } from '../strategies/format.js';
 import type { TfSnapshot } from '../strategies/snapshot.js';
 import { createStrategies, type Strategy } from '../strategies/strategy.js';
 import { type FeatureLevel, TimeframeFeatures } from '../strategies/timeframe-features.js';
@@ -339,7 +340,7 @@ export class SignalPipeline {
         cand,
         createdAt,
         'low_confidence',
-        `confidence ${confidence.toFixed(3)} < ${cfg.thresholds.minConfidence}`,
+        `confidence ${formatFixed(confidence, 3)} < ${cfg.thresholds.minConfidence}`,
         would,
       );
     }
@@ -351,7 +352,7 @@ export class SignalPipeline {
         cand,
         createdAt,
         'low_health',
-        `health ${health.score.toFixed(3)} < ${cfg.thresholds.minHealth}`,
+        `health ${formatFixed(health.score, 3)} < ${cfg.thresholds.minHealth}`,
         would,
       );
     }

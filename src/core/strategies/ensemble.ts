@@ -10,6 +10,7 @@ import type {
   Vote,
   VoterName,
 } from '../signals/types.js';
+import { formatFixed } from './format.js';
 import type { TfSnapshot } from './snapshot.js';
 
 /** One voter's opinion before the ensemble gives it its configured weight. */
@@ -95,7 +96,7 @@ export const technicalVoter: Voter = (candidate, s) => {
       : `indicators agree ${agreed}/${known}` +
         (agreed > 0 ? ` (${agreedText})` : '') +
         (against > 0 ? `, not: ${againstText}` : '');
-  return { voter: 'technical', score, reason: `strategy ${base.toFixed(2)}; ${detail}` };
+  return { voter: 'technical', score, reason: `strategy ${formatFixed(base, 2)}; ${detail}` };
 };
 
 /** Distance in ATRs within which a level counts as near. */
@@ -198,7 +199,7 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
     const what = `${words} ${price(bestPrice)}`;
     floorWhy = freshBreak(s, d, bestPrice)
       ? `broke ${what} this candle`
-      : `${((d * (close - bestPrice)) / atr).toFixed(2)} ATR from ${what}`;
+      : `${formatFixed((d * (close - bestPrice)) / atr, 2)} ATR from ${what}`;
   }
 
   const ahead = d > 0 ? s.levels.nearestResistance(close) : s.levels.nearestSupport(close);
@@ -207,7 +208,7 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
   if (ahead) {
     const room = (d * (ahead.price - close)) / atr;
     ceiling = Math.max(0, 1 - room / NEAR_ATR);
-    aheadWhy = `${room.toFixed(2)} ATR to ${aheadWord} ${price(ahead.price)}`;
+    aheadWhy = `${formatFixed(room, 2)} ATR to ${aheadWord} ${price(ahead.price)}`;
   }
   const score = clamp01(0.5 + FLOOR_BONUS * floor - CEILING_PENALTY * ceiling);
   return { score, reason: `${floorWhy}, ${aheadWhy}` };
@@ -303,7 +304,7 @@ export function regimeFit(strategy: StrategyName, adx: number): number {
 export const regimeVoter: Voter = (candidate, s) => {
   const score = regimeFit(candidate.strategy, s.adx);
   const reason = finite(s.adx)
-    ? `ADX ${s.adx.toFixed(1)} (${regimeOf(s.adx)}) fits ${candidate.strategy} ${score.toFixed(2)}`
+    ? `ADX ${formatFixed(s.adx, 1)} (${regimeOf(s.adx)}) fits ${candidate.strategy} ${formatFixed(score, 2)}`
     : 'regime unknown (ADX warming up)';
   return { voter: 'regime', score, reason };
 };
@@ -313,7 +314,11 @@ export const volumeVoter: Voter = (_candidate, s) => {
   const r = s.volumeRatio;
   if (!finite(r))
     return { voter: 'volume', score: 0.5, reason: 'volume ratio unknown (no average volume yet)' };
-  return { voter: 'volume', score: clamp01(r / 2), reason: `volume ${r.toFixed(2)}x its 20-candle mean` };
+  return {
+    voter: 'volume',
+    score: clamp01(r / 2),
+    reason: `volume ${formatFixed(r, 2)}x its 20-candle mean`,
+  };
 };
 
 /** The voters in the order their votes are listed in a breakdown. */

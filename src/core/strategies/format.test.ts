@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  formatFixed,
   formatMultiple,
   formatPrice,
   formatPriceBuiltIn,
@@ -79,9 +80,10 @@ describe('fast paths of formatPrice, formatReading, formatMultiple', () => {
       fc.property(fc.double({ noNaN: true, min: -1e9, max: 1e9 }), (x) => {
         expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
         expect(formatReading(x)).toBe(x.toFixed(1));
+        for (let k = 0; k <= 12; k++) expect(formatFixed(x, k)).toBe(x.toFixed(k));
         expect(formatMultiple(x)).toBe(`${x.toFixed(1)}x`);
       }),
-      { numRuns: 20000 },
+      { numRuns: 5000 },
     );
     // cents and sub-cent grids (ties of the decimal rounding) and magnitudes around the limits
     for (let k = -30000; k <= 30000; k++) {
@@ -89,8 +91,15 @@ describe('fast paths of formatPrice, formatReading, formatMultiple', () => {
         expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));
       }
       const r = k / 2000;
+      for (const x of [r, k / 20000, k * 1e-3 + 0.0005]) {
+        expect(formatFixed(x, 2)).toBe(x.toFixed(2));
+        expect(formatFixed(x, 3)).toBe(x.toFixed(3));
+      }
       expect(formatReading(r)).toBe(r.toFixed(1));
       expect(formatMultiple(r)).toBe(`${r.toFixed(1)}x`);
+    }
+    for (const x of [Number.NaN, -Infinity, -0.001, 0.0005, 0.0015, 2.675]) {
+      for (let k = 0; k <= 12; k++) expect(formatFixed(x, k)).toBe(x.toFixed(k));
     }
     for (const x of [1e-13, 9.99995, 9.999949999, 21474836.47, 21474836.475, 1e15, 1e21, -0, Infinity]) {
       expect(formatPrice(x)).toBe(formatPriceBuiltIn(x));

@@ -33,6 +33,7 @@ function fixedDigits(abs: number, decimals: number): string {
   const m = abs * POW10[decimals];
   if (!(m < FAST_LIMIT) || Math.abs(m - Math.floor(m) - 0.5) < TIE_MARGIN) return abs.toFixed(decimals);
   const scaled = Math.round(m);
+  if (decimals === 0) return String(scaled);
   const p = POW10[decimals];
   const rem = scaled % p;
   const fraction = String(rem);
@@ -81,19 +82,22 @@ export function formatPriceBuiltIn(x: number): string {
   return x < 0 && Number(abs.toFixed(decimals)) !== 0 ? `-${text}` : text;
 }
 
-/** `x.toFixed(decimals)` for finite x (the sign as toFixed writes it: "-0.0" for -0.01). */
-function fixed(x: number, decimals: number): string {
+/**
+ * `x.toFixed(decimals)` for decimals 0..12, the same string for every x (NaN and infinities go
+ * to toFixed itself; the sign as toFixed writes it: "-0.0" for -0.01).
+ */
+export function formatFixed(x: number, decimals: number): string {
   return x < 0 ? `-${fixedDigits(-x, decimals)}` : fixedDigits(x, decimals);
 }
 
 /** An indicator reading (RSI, ADX, DI): one decimal, e.g. "58.3". */
 export function formatReading(x: number): string {
-  return Number.isFinite(x) ? fixed(x, 1) : String(x);
+  return Number.isFinite(x) ? formatFixed(x, 1) : String(x);
 }
 
 /** A multiple, e.g. a volume ratio: "1.8x". */
 export function formatMultiple(x: number): string {
-  return Number.isFinite(x) ? `${fixed(x, 1)}x` : String(x);
+  return Number.isFinite(x) ? `${formatFixed(x, 1)}x` : String(x);
 }
 
 /** A pattern output with its sign, as TA-Lib gives it: "+100", "-200". */
