@@ -328,7 +328,6 @@ export const VOTERS: Readonly<Record<VoterName, Voter>> = {
   regime: regimeVoter,
   volume: volumeVoter,
 };
-const VOTER_ORDER: readonly VoterName[] = ['technical', 'price_action', 'regime', 'volume'];
 
 /**
  * confidence = clamp(base × (1 + mtfBoost) × alignmentFactor × volumeFactor, 0, 1) with
@@ -343,16 +342,20 @@ export function scoreConfidence(
   weights: EnsembleWeights,
   baseScale = 1,
 ): { confidence: number; breakdown: ConfidenceBreakdown } {
-  const votes: Vote[] = [];
+  // the four votes in the order of VOTERS, written out (named reads, no keyed lookups per vote); a NaN
+  // score would poison the sum even at weight 0: voters never give one, but be sure
+  const t = VOTERS.technical(candidate, signal);
+  const p = VOTERS.price_action(candidate, signal);
+  const r = VOTERS.regime(candidate, signal);
+  const v = VOTERS.volume(candidate, signal);
+  const votes: Vote[] = [
+    { voter: 'technical', weight: weights.technical, score: clamp01(t.score), reason: t.reason },
+    { voter: 'price_action', weight: weights.price_action, score: clamp01(p.score), reason: p.reason },
+    { voter: 'regime', weight: weights.regime, score: clamp01(r.score), reason: r.reason },
+    { voter: 'volume', weight: weights.volume, score: clamp01(v.score), reason: v.reason },
+  ];
   let ensembleScore = 0;
-  for (const name of VOTER_ORDER) {
-    const opinion = VOTERS[name](candidate, signal);
-    // a NaN score would poison the sum even at weight 0; voters never give one, but be sure
-    const score = clamp01(opinion.score);
-    const weight = weights[name];
-    votes.push({ voter: name, weight, score, reason: opinion.reason });
-    ensembleScore += weight * score;
-  }
+  for (let k = 0; k < votes.length; k++) ensembleScore += votes[k].weight * votes[k].score;
   const base = baseScale * ensembleScore;
   const ctx = scoreContext(contexts, candidate.direction);
   const vf = volumeFactor(signal.volumeRatio);
@@ -386,6 +389,9 @@ export interface HealthInput {
 
 export const HEALTH_WEIGHTS = { dataQuality: 0.3, technical: 0.3, risk: 0.2, regime: 0.2 } as const;
 
+/** How many readings the technical health checks for warmth. */
+const HEALTH_READINGS = 10;
+
 /** Multiplier on data quality when the signal's own candle lacks some of its constituents. */
 const INCOMPLETE_CANDLE_PENALTY = 0.5;
 
@@ -413,29 +419,28 @@ export function healthScore(input: HealthInput): HealthBreakdown {
     dataQuality = clamp01(dataQuality);
   }
 
-  const readings = [
-    s.ema9,
-    s.ema21,
-    s.ema50,
-    s.ema200,
-    s.rsi,
-    s.macdHist,
-    s.adx,
-    s.atr,
-    s.bbMiddle,
-    s.volumeRatio,
-  ];
-  let warmCount = 0;
-  for (const r of readings) if (finite(r)) warmCount++;
-  const warmShare = warmCount / readings.length;
+  // the ten readings whose warmth counts, tallied without building an array of them
+  const warmCount =
+    (finite(s.ema9) ? 1 : 0) +
+    (finite(s.ema21) ? 1 : 0) +
+    (finite(s.ema50) ? 1 : 0) +
+    (finite(s.ema200) ? 1 : 0) +
+    (finite(s.rsi) ? 1 : 0) +
+    (finite(s.macdHist) ? 1 : 0) +
+    (finite(s.adx) ? 1 : 0) +
+    (finite(s.atr) ? 1 : 0) +
+    (finite(s.bbMiddle) ? 1 : 0) +
+    (finite(s.volumeRatio) ? 1 : 0);
+  const warmShare = warmCount / HEALTH_READINGS;
   let technical = warmShare;
   if (input.strategy !== 'mean_reversion') {
-    let bull = 0;
-    let bear = 0;
-    for (const x of [s.ema9 - s.ema21, s.macdHist, s.rsi - 50, s.close - s.ema50]) {
-      if (x > 0) bull++;
-      else if (x < 0) bear++;
-    }
+    // the signs of EMA9−EMA21, MACD hist, RSI−50, close−EMA50 (NaN counts for neither side)
+    const a = s.ema9 - s.ema21;
+    const b = s.macdHist;
+    const c = s.rsi - 50;
+    const e = s.close - s.ema50;
+    const bull = (a > 0 ? 1 : 0) + (b > 0 ? 1 : 0) + (c > 0 ? 1 : 0) + (e > 0 ? 1 : 0);
+    const bear = (a < 0 ? 1 : 0) + (b < 0 ? 1 : 0) + (c < 0 ? 1 : 0) + (e < 0 ? 1 : 0);
     const consistency = bull + bear > 0 ? Math.abs(bull - bear) / (bull + bear) : 1;
     technical = warmShare * (0.5 + 0.5 * consistency);
   }
