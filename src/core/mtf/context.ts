@@ -63,6 +63,9 @@ export function regimeOf(adx: number): Regime {
   return adx >= TRENDING_ADX ? 'trending' : 'ranging';
 }
 
+/** Weights computed so far: a handful of timeframes, and every scored candidate asks for them. */
+const WEIGHTS = new Map<Timeframe, number>();
+
 /**
  * 1 + log2(minutes): each doubling of the timeframe adds one unit, so 4h weighs 8.9 and 1d
  * 11.5. Higher timeframes weigh more without drowning the nearer one (a log, not the length),
@@ -76,9 +79,6 @@ export function timeframeWeight(tf: Timeframe): number {
   }
   return w;
 }
-
-/** Weights computed so far: a handful of timeframes, and every scored candidate asks for them. */
-const WEIGHTS = new Map<Timeframe, number>();
 
 export interface ContextScore {
   /** Weighted share of the warm context timeframes that agree, 0..1. */
