@@ -17,7 +17,7 @@ import type {
 import { healthScore, priorityOf, scoreConfidence } from '../strategies/ensemble.js';
 import { formatFixed } from '../strategies/format.js';
 import type { TfSnapshot } from '../strategies/snapshot.js';
-import { createStrategies, type Strategy } from '../strategies/strategy.js';
+import { createStrategies, type Strategy, type StrategyContext } from '../strategies/strategy.js';
 import { type FeatureLevel, TimeframeFeatures } from '../strategies/timeframe-features.js';
 import type { EventSink, PipelineEvent } from './events.js';
 
@@ -30,9 +30,30 @@ interface SignalTf {
   readonly isLowest: boolean;
 }
 
+/**
+ * A signal timeframe of one symbol with the snapshots its candidates read. Snapshots are
+ * updated in place, so they are looked up once here instead of by timeframe key on every
+ * close and every candidate.
+ */
+interface SignalSlot {
+  readonly stf: SignalTf;
+  /** What the strategies read (the signal timeframe's snapshot among it); fixed per symbol. */
+  readonly ctx: StrategyContext;
+  /** The context timeframes' snapshots, in configured order. */
+  readonly contexts: readonly TfSnapshot[];
+  readonly entry: TfSnapshot;
+}
+
+/** One timeframe of a symbol: its features, and its signal slot when it is a signal timeframe. */
+interface TfSlot {
+  readonly features: TimeframeFeatures;
+  readonly signal: SignalSlot | null;
+}
+
 /** Everything the pipeline keeps for one symbol; symbols share nothing. */
 class SymbolState {
   readonly features = new Map<Timeframe, TimeframeFeatures>();
+  readonly slots = new Map<Timeframe, TfSlot>();
   readonly aggregator: Aggregator | null;
   readonly book: SignalBook;
   /** Follows every created signal: its events drive the lifecycle in `book`. */
@@ -44,12 +65,13 @@ class SymbolState {
   /** Creation time of the last signal per cooldown key (timeframe|strategy|direction). */
   readonly lastSignalAt = new Map<string, number>();
   /** Signal timeframes whose candle closed during the current base candle: the first `closedCount`. */
-  readonly closedNow: Timeframe[] = [];
+  readonly closedNow: SignalSlot[] = [];
   closedCount = 0;
 
   constructor(
     readonly symbol: string,
     levels: ReadonlyMap<Timeframe, FeatureLevel>,
+    signalTfs: ReadonlyMap<Timeframe, SignalTf>,
     base: Timeframe,
     qualityWindow: number,
     dedup: EngineConfig['dedup'],
@@ -59,6 +81,18 @@ class SymbolState {
     onStep: (state: SymbolState, signal: Signal, e: OutcomeEvent) => void,
   ) {
     for (const [tf, level] of levels) this.features.set(tf, new TimeframeFeatures(tf, level, qualityWindow));
+    for (const [tf, features] of this.features) {
+      const stf = signalTfs.get(tf);
+      const signal: SignalSlot | null = stf
+        ? {
+            stf,
+            ctx: { symbol, signal: features.snapshot, isLowestSignalTimeframe: stf.isLowest },
+            contexts: stf.cfg.context.map((c) => this.snapshot(c)),
+            entry: this.snapshot(stf.cfg.entry),
+          }
+        : null;
+      this.slots.set(tf, { features, signal });
+    }
     const higher = [...levels.keys()].filter((tf) => tf !== base);
     this.aggregator = higher.length ? new Aggregator(base, higher, (c) => onClose(this, c)) : null;
     this.book = new SignalBook(dedup);
@@ -104,9 +138,8 @@ export class SignalPipeline {
   private readonly baseMs: number;
   private sink: EventSink | null = null;
   private readonly outcomeConfig: Partial<OutcomeConfig>;
-  /** Whether the base timeframe itself needs features / is a signal timeframe. */
+  /** Whether the base timeframe itself needs features. */
   private readonly baseFeatures: boolean;
-  private readonly baseIsSignal: boolean;
 
   constructor(config: EngineConfig) {
     this.config = config;
@@ -140,7 +173,6 @@ export class SignalPipeline {
       });
     }
     this.baseFeatures = this.levels.has(config.baseTimeframe);
-    this.baseIsSignal = this.signalTfs.has(config.baseTimeframe);
   }
 
   /** Timeframes the pipeline builds for each symbol, with how much it computes on each. */
@@ -187,8 +219,9 @@ export class SignalPipeline {
     // 2. aggregation and features
     st.closedCount = 0;
     if (this.baseFeatures) {
-      st.features.get(this.config.baseTimeframe)?.update(candle);
-      if (this.baseIsSignal) st.closedNow[st.closedCount++] = this.config.baseTimeframe;
+      const slot = st.slots.get(this.config.baseTimeframe);
+      slot?.features.update(candle);
+      if (slot?.signal) st.closedNow[st.closedCount++] = slot.signal;
     }
     st.aggregator?.push(candle);
     // 3. strategies on every signal timeframe that closed now, finest first
@@ -202,6 +235,7 @@ export class SignalPipeline {
       st = new SymbolState(
         symbol,
         this.levels,
+        this.signalTfs,
         this.config.baseTimeframe,
         this.config.qualityWindow,
         this.config.dedup,
@@ -220,9 +254,10 @@ export class SignalPipeline {
   }
 
   private onHigherClose(st: SymbolState, c: AggregatedCandle): void {
-    st.features.get(c.timeframe)?.update(c);
+    const slot = st.slots.get(c.timeframe);
+    slot?.features.update(c);
     this.emit({ type: 'candle.closed', symbol: st.symbol, timeframe: c.timeframe, candle: c });
-    if (this.signalTfs.has(c.timeframe)) st.closedNow[st.closedCount++] = c.timeframe;
+    if (slot?.signal) st.closedNow[st.closedCount++] = slot.signal;
   }
 
   private changeStatus(st: SymbolState, id: string, status: SignalStatus, at: number, reason: string): void {
@@ -256,41 +291,31 @@ export class SignalPipeline {
     if (signal) this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: true });
   }
 
-  private evaluate(st: SymbolState, tf: Timeframe): void {
-    const stf = this.signalTfs.get(tf);
-    if (!stf) return;
-    const signal = st.snapshot(tf);
-    const ctx = { symbol: st.symbol, signal, isLowestSignalTimeframe: stf.isLowest };
-    const strategies = stf.strategies;
+  private evaluate(st: SymbolState, slot: SignalSlot): void {
+    const ctx = slot.ctx;
+    const strategies = slot.stf.strategies;
     for (let k = 0; k < strategies.length; k++) {
       const strategy = strategies[k];
       const cand = strategy.evaluate(ctx);
-      if (cand) this.consider(st, stf, strategy, cand, signal);
+      if (cand) this.consider(st, slot, strategy, cand);
     }
   }
 
-  private consider(
-    st: SymbolState,
-    stf: SignalTf,
-    strategy: Strategy,
-    cand: StrategyCandidate,
-    signal: TfSnapshot,
-  ): boolean {
+  private consider(st: SymbolState, slot: SignalSlot, strategy: Strategy, cand: StrategyCandidate): boolean {
+    const stf = slot.stf;
+    const signal = slot.ctx.signal;
     const cfg = this.config;
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
-    const contextTfs = stf.cfg.context;
-    const contexts: TfSnapshot[] = [];
-    for (let k = 0; k < contextTfs.length; k++) contexts.push(st.snapshot(contextTfs[k]));
     const { confidence, breakdown } = scoreConfidence(
       cand,
       signal,
-      contexts,
+      slot.contexts,
       cfg.ensemble,
       cfg.ensemble.baseScale,
     );
-    const risk = planRisk(cand, signal, st.snapshot(stf.cfg.entry), cfg.risk, cfg.thresholds.minRewardRisk);
+    const risk = planRisk(cand, signal, slot.entry, cfg.risk, cfg.thresholds.minRewardRisk);
     const plan = risk.plan;
     const health = healthScore({
       signal,
