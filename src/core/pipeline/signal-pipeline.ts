@@ -52,8 +52,10 @@ interface TfSlot {
 
 /** Everything the pipeline keeps for one symbol; symbols share nothing. */
 class SymbolState {
-  readonly features = new Map<Timeframe, TimeframeFeatures>();
+  /** Every timeframe the symbol computes features on, by timeframe. */
   readonly slots = new Map<Timeframe, TfSlot>();
+  /** The base timeframe's slot, when the base timeframe itself needs features. */
+  readonly baseSlot: TfSlot | null;
   readonly aggregator: Aggregator | null;
   readonly book: SignalBook;
   /** Follows every created signal: its events drive the lifecycle in `book`. */
@@ -80,30 +82,32 @@ class SymbolState {
     onClose: (state: SymbolState, c: AggregatedCandle) => void,
     onStep: (state: SymbolState, signal: Signal, e: OutcomeEvent) => void,
   ) {
-    for (const [tf, level] of levels) this.features.set(tf, new TimeframeFeatures(tf, level, qualityWindow));
-    for (const [tf, features] of this.features) {
+    // every timeframe's features first: a signal slot holds the snapshots of other timeframes
+    const features = new Map<Timeframe, TimeframeFeatures>();
+    for (const [tf, level] of levels) features.set(tf, new TimeframeFeatures(tf, level, qualityWindow));
+    const snapshotOf = (tf: Timeframe): TfSnapshot => {
+      const f = features.get(tf);
+      if (!f) throw new Error(`no features for ${tf}`);
+      return f.snapshot;
+    };
+    for (const [tf, f] of features) {
       const stf = signalTfs.get(tf);
       const signal: SignalSlot | null = stf
         ? {
             stf,
-            ctx: { symbol, signal: features.snapshot, isLowestSignalTimeframe: stf.isLowest },
-            contexts: stf.cfg.context.map((c) => this.snapshot(c)),
-            entry: this.snapshot(stf.cfg.entry),
+            ctx: { symbol, signal: f.snapshot, isLowestSignalTimeframe: stf.isLowest },
+            contexts: stf.cfg.context.map(snapshotOf),
+            entry: snapshotOf(stf.cfg.entry),
           }
         : null;
-      this.slots.set(tf, { features, signal });
+      this.slots.set(tf, { features: f, signal });
     }
+    this.baseSlot = this.slots.get(base) ?? null;
     const higher = [...levels.keys()].filter((tf) => tf !== base);
     this.aggregator = higher.length ? new Aggregator(base, higher, (c) => onClose(this, c)) : null;
     this.book = new SignalBook(dedup);
     this.tracker = new OutcomeTracker(outcomes, (sig, e) => onStep(this, sig, e));
     this.shadow = trackRejected ? new OutcomeTracker(outcomes) : null;
-  }
-
-  snapshot(tf: Timeframe): TfSnapshot {
-    const f = this.features.get(tf);
-    if (!f) throw new Error(`no features for ${tf}`);
-    return f.snapshot;
   }
 }
 
@@ -138,8 +142,6 @@ export class SignalPipeline {
   private readonly baseMs: number;
   private sink: EventSink | null = null;
   private readonly outcomeConfig: Partial<OutcomeConfig>;
-  /** Whether the base timeframe itself needs features. */
-  private readonly baseFeatures: boolean;
 
   constructor(config: EngineConfig) {
     this.config = config;
@@ -172,7 +174,6 @@ export class SignalPipeline {
         isLowest: s.timeframe === lowest,
       });
     }
-    this.baseFeatures = this.levels.has(config.baseTimeframe);
   }
 
   /** Timeframes the pipeline builds for each symbol, with how much it computes on each. */
@@ -187,7 +188,7 @@ export class SignalPipeline {
 
   /** The feature snapshot of a symbol's timeframe (for inspection and tests). */
   snapshot(symbol: string, tf: Timeframe): TfSnapshot | null {
-    return this.symbols.get(symbol)?.features.get(tf)?.snapshot ?? null;
+    return this.symbols.get(symbol)?.slots.get(tf)?.features.snapshot ?? null;
   }
 
   /** Feeds one closed base candle of `symbol` and returns the events it caused. */
@@ -218,10 +219,10 @@ export class SignalPipeline {
     }
     // 2. aggregation and features
     st.closedCount = 0;
-    if (this.baseFeatures) {
-      const slot = st.slots.get(this.config.baseTimeframe);
-      slot?.features.update(candle);
-      if (slot?.signal) st.closedNow[st.closedCount++] = slot.signal;
+    const base = st.baseSlot;
+    if (base !== null) {
+      base.features.update(candle);
+      if (base.signal) st.closedNow[st.closedCount++] = base.signal;
     }
     st.aggregator?.push(candle);
     // 3. strategies on every signal timeframe that closed now, finest first
