@@ -16,7 +16,15 @@ export const REAL_DATA_DIR = resolve(
 
 export const hasRealData = existsSync(join(REAL_DATA_DIR, 'binance_BTCUSDT_1m.csv.gz'));
 
+/** Under CI the real-data tests must run: a missing folder fails every file that needs it. */
+export const realDataRequired = process.env.CI === 'true';
+
 if (!hasRealData) {
+  if (realDataRequired) {
+    throw new Error(
+      `[real-data] CI=true but ${REAL_DATA_DIR} has no candle files (binance_BTCUSDT_1m.csv.gz missing): the real-data tests must run in CI; put ../shared/data/ohlcv beside the project or set ALPHAPULSE_DATA_DIR`,
+    );
+  }
   console.warn(
     `[real-data] ${REAL_DATA_DIR} has no candle files: tests on real data are skipped (set ALPHAPULSE_DATA_DIR to enable them)`,
   );
