@@ -156,7 +156,7 @@ function walk(schema: z.ZodType, path: string[], out: string[]): void {
 
 function unwrap(s: z.ZodType): z.ZodType {
   let cur: z.ZodType = s;
-  while (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional) {
+  while (cur instanceof z.ZodDefault || cur instanceof z.ZodPrefault || cur instanceof z.ZodOptional) {
     cur = cur.unwrap() as z.ZodType;
   }
   return cur;

@@ -1,6 +1,6 @@
 import { type Timeframe, timeframeMs } from '../../src/core/candles/timeframe.js';
-import type { TfSnapshot } from '../../src/core/strategies/snapshot.js';
-import { blankSnapshot } from '../../src/core/strategies/timeframe-features.js';
+import { type TfSnapshot, warmOf } from '../../src/core/features/snapshot.js';
+import { blankSnapshot } from '../../src/core/features/timeframe-features.js';
 
 export type MutableSnapshot = { -readonly [K in keyof TfSnapshot]: TfSnapshot[K] };
 
@@ -60,5 +60,7 @@ export function warmSnapshot(overrides: Partial<MutableSnapshot> = {}): TfSnapsh
     prevVwap: 100,
     volumeRatio: 1,
   };
-  return { ...base, ...overrides };
+  const s = { ...base, ...overrides };
+  // the warm bits follow the fields unless a test sets them itself
+  return overrides.warm === undefined ? { ...s, warm: warmOf(s) } : s;
 }

@@ -1,9 +1,15 @@
 import type { Candle } from '../../src/core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../src/core/candles/timeframe.js';
+import { isReady, type TfSnapshot, warmMask } from '../../src/core/features/snapshot.js';
+import { TimeframeFeatures } from '../../src/core/features/timeframe-features.js';
 import type { StrategyCandidate } from '../../src/core/signals/types.js';
-import type { TfSnapshot } from '../../src/core/strategies/snapshot.js';
-import type { Strategy } from '../../src/core/strategies/strategy.js';
-import { TimeframeFeatures } from '../../src/core/strategies/timeframe-features.js';
+import {
+  defaultParams,
+  type ParamSpecs,
+  type ParamValues,
+  type StrategyDefinition,
+  type StrategyRule,
+} from '../../src/core/strategies/definition.js';
 
 /** Monday 2024-01-01 00:00 UTC: aligned for every timeframe up to a day. */
 export const SERIES_START = Date.UTC(2024, 0, 1);
@@ -92,12 +98,27 @@ export interface Hit {
   readonly candidate: StrategyCandidate;
 }
 
-/** Feeds the series through full TimeframeFeatures and evaluates the strategy on every candle. */
+/** A rule of `def` with its defaults overridden by `params`, and the warm mask of its needs. */
+export interface StrategyUnderTest {
+  readonly rule: StrategyRule;
+  readonly needMask: number;
+}
+
+export function instantiate<S extends ParamSpecs>(
+  def: StrategyDefinition<S>,
+  params: Partial<ParamValues<S>> = {},
+): StrategyUnderTest {
+  return { rule: def.create({ ...defaultParams(def.params), ...params }), needMask: warmMask(def.needs) };
+}
+
+/**
+ * Feeds the series through full TimeframeFeatures and evaluates the strategy on every candle,
+ * with readiness as the pipeline computes it.
+ */
 export function runStrategy(
-  strategy: Strategy,
+  strategy: StrategyUnderTest,
   candles: readonly SeriesCandle[],
   timeframe: Timeframe,
-  isLowestSignalTimeframe = true,
   inspect?: (s: TfSnapshot, index: number) => void,
 ): Hit[] {
   const features = new TimeframeFeatures(timeframe, 'full');
@@ -105,10 +126,11 @@ export function runStrategy(
   for (let i = 0; i < candles.length; i++) {
     features.update(candles[i]);
     inspect?.(features.snapshot, i);
-    const candidate = strategy.evaluate({
+    const candidate = strategy.rule.evaluate({
       symbol: 'TEST',
       signal: features.snapshot,
-      isLowestSignalTimeframe,
+      isLowestSignalTimeframe: true,
+      ready: isReady(features.snapshot, strategy.needMask),
     });
     if (candidate) hits.push({ index: i, candidate });
   }

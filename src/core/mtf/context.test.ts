@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { warmSnapshot } from '../../../test/support/snapshots.js';
 import type { Candle } from '../candles/candle.js';
 import { TIMEFRAMES, type Timeframe } from '../candles/timeframe.js';
-import type { TfSnapshot } from '../strategies/snapshot.js';
-import { TimeframeFeatures } from '../strategies/timeframe-features.js';
+import type { TfSnapshot } from '../features/snapshot.js';
+import { TimeframeFeatures } from '../features/timeframe-features.js';
 import {
   classifyContext,
   MAX_ALIGNMENT_FACTOR,

@@ -1,6 +1,6 @@
 import { type Timeframe, timeframeMs } from '../candles/timeframe.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 import type { ContextView, Direction } from '../signals/types.js';
-import type { TfSnapshot } from '../strategies/snapshot.js';
 
 /** Wilder's reading of ADX: a trend has to reach 25 to count; below 20 the market ranges. */
 export const TRENDING_ADX = 25;

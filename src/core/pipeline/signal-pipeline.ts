@@ -2,6 +2,11 @@ import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-sc
 import { Aggregator } from '../candles/aggregator.js';
 import type { AggregatedCandle, Candle } from '../candles/candle.js';
 import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timeframe.js';
+import { scoreConfidence } from '../ensemble/confidence.js';
+import { healthScore } from '../ensemble/health.js';
+import { priorityOf } from '../ensemble/priority.js';
+import { isReady, type TfSnapshot } from '../features/snapshot.js';
+import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
 import { planRisk } from '../risk/risk-plan.js';
@@ -14,16 +19,14 @@ import type {
   SignalStatus,
   StrategyCandidate,
 } from '../signals/types.js';
-import { healthScore, priorityOf, scoreConfidence } from '../strategies/ensemble.js';
-import { formatFixed } from '../strategies/format.js';
-import type { TfSnapshot } from '../strategies/snapshot.js';
-import { createStrategies, type Strategy, type StrategyContext } from '../strategies/strategy.js';
-import { type FeatureLevel, TimeframeFeatures } from '../strategies/timeframe-features.js';
+import type { StrategyContext } from '../strategies/definition.js';
+import { type ActiveStrategy, BUILTIN_REGISTRY, type StrategyRegistry } from '../strategies/registry.js';
 import type { EventSink, PipelineEvent } from './events.js';
+import { type FilterInput, filtersNamed, type SignalFilter } from './filters.js';
 
 interface SignalTf {
   readonly cfg: SignalTimeframeConfig;
-  readonly strategies: readonly Strategy[];
+  readonly strategies: readonly ActiveStrategy[];
   readonly expiryMs: number;
   readonly cooldownMs: number;
   readonly maxHoldingMs: number | null;
@@ -38,7 +41,7 @@ interface SignalTf {
 interface SignalSlot {
   readonly stf: SignalTf;
   /** What the strategies read (the signal timeframe's snapshot among it); fixed per symbol. */
-  readonly ctx: StrategyContext;
+  readonly ctx: Mutable<StrategyContext>;
   /** The context timeframes' snapshots, in configured order. */
   readonly contexts: readonly TfSnapshot[];
   readonly entry: TfSnapshot;
@@ -95,7 +98,7 @@ class SymbolState {
       const signal: SignalSlot | null = stf
         ? {
             stf,
-            ctx: { symbol, signal: f.snapshot, isLowestSignalTimeframe: stf.isLowest },
+            ctx: { symbol, signal: f.snapshot, isLowestSignalTimeframe: stf.isLowest, ready: false },
             contexts: stf.cfg.context.map(snapshotOf),
             entry: snapshotOf(stf.cfg.entry),
           }
@@ -110,6 +113,8 @@ class SymbolState {
     this.shadow = trackRejected ? new OutcomeTracker(outcomes) : null;
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NO_EVENTS: readonly PipelineEvent[] = Object.freeze([]);
 
@@ -142,8 +147,13 @@ export class SignalPipeline {
   private readonly baseMs: number;
   private sink: EventSink | null = null;
   private readonly outcomeConfig: Partial<OutcomeConfig>;
+  private readonly filters: readonly SignalFilter[];
 
-  constructor(config: EngineConfig) {
+  /**
+   * @param registry the strategy families the config's `strategies` section refers to (the
+   *   built-in ones unless a user loaded more)
+   */
+  constructor(config: EngineConfig, registry: StrategyRegistry = BUILTIN_REGISTRY) {
     this.config = config;
     this.baseMs = timeframeMs(config.baseTimeframe);
     const o = config.outcomes;
@@ -156,7 +166,8 @@ export class SignalPipeline {
     };
     const sorted = [...config.signalTimeframes].sort((a, b) => compareTimeframes(a.timeframe, b.timeframe));
     const lowest = sorted[0]?.timeframe;
-    const all = createStrategies(config.strategies);
+    const all = registry.create(config.strategies);
+    this.filters = filtersNamed(config.filters);
     for (const s of sorted) {
       this.levels.set(s.timeframe, 'full');
       for (const c of s.context) this.levels.set(c, 'full');
@@ -166,7 +177,7 @@ export class SignalPipeline {
       const tfMs = timeframeMs(s.timeframe);
       this.signalTfs.set(s.timeframe, {
         cfg: s,
-        strategies: all.filter((st) => st.timeframes === 'all' || s.timeframe === lowest),
+        strategies: all.filter((st) => st.definition.timeframes === 'all' || s.timeframe === lowest),
         expiryMs: s.expiryCandles * tfMs,
         cooldownMs: config.cooldownCandles * tfMs,
         maxHoldingMs:
@@ -297,116 +308,89 @@ export class SignalPipeline {
     const strategies = slot.stf.strategies;
     for (let k = 0; k < strategies.length; k++) {
       const strategy = strategies[k];
-      const cand = strategy.evaluate(ctx);
+      ctx.ready = isReady(ctx.signal, strategy.needMask);
+      const cand = strategy.rule.evaluate(ctx);
       if (cand) this.consider(st, slot, strategy, cand);
     }
   }
 
-  private consider(st: SymbolState, slot: SignalSlot, strategy: Strategy, cand: StrategyCandidate): boolean {
+  private consider(
+    st: SymbolState,
+    slot: SignalSlot,
+    strategy: ActiveStrategy,
+    cand: StrategyCandidate,
+  ): void {
     const stf = slot.stf;
     const signal = slot.ctx.signal;
     const cfg = this.config;
+    const family = strategy.definition;
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
+    const risk = planRisk(cand, signal, slot.entry, cfg.risk);
+    if (!risk.ok) {
+      this.reject(st, stf, id, cand, createdAt, risk.reason, risk.detail, null);
+      return;
+    }
+    const plan = risk.plan;
     const { confidence, breakdown } = scoreConfidence(
       cand,
+      family,
       signal,
       slot.contexts,
       cfg.ensemble,
       cfg.ensemble.baseScale,
     );
-    const risk = planRisk(cand, signal, slot.entry, cfg.risk, cfg.thresholds.minRewardRisk);
-    const plan = risk.plan;
     const health = healthScore({
       signal,
-      warmupComplete: signal.count >= strategy.warmup,
+      warmupComplete: signal.count >= family.warmup,
       qualityWindow: cfg.qualityWindow,
-      rewardRisk: plan ? plan.rewardRisk : 0,
+      rewardRisk: plan.rewardRisk,
       minRewardRisk: cfg.thresholds.minRewardRisk,
-      strategy: cand.strategy,
+      family,
     });
-    const would: Signal | null = plan
-      ? {
-          id,
-          symbol: st.symbol,
-          direction: cand.direction,
-          timeframe: tf,
-          entryTimeframe: stf.cfg.entry,
-          strategy: cand.strategy,
-          entryType: plan.entryType,
-          entryPrice: plan.entryPrice,
-          stopLoss: plan.stopLoss,
-          takeProfits: plan.takeProfits,
-          rewardRisk: plan.rewardRisk,
-          confidence,
-          breakdown,
-          health,
-          priority: priorityOf(confidence, cfg.thresholds.minConfidence) ?? 'LOW',
-          reasons: reasonsOf(cand),
-          entryAnalysis: plan.analysis,
-          createdAt,
-          expiresAt: createdAt + stf.expiryMs,
-          status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',
-          statusAt: createdAt,
-          statusReason:
-            plan.entryType === 'MARKET_ENTRY'
-              ? 'market entry'
-              : `limit ${plan.entryType} at ${plan.entryPrice}`,
-        }
-      : null;
+    const would: Signal = {
+      id,
+      symbol: st.symbol,
+      direction: cand.direction,
+      timeframe: tf,
+      entryTimeframe: stf.cfg.entry,
+      strategy: cand.strategy,
+      entryType: plan.entryType,
+      entryPrice: plan.entryPrice,
+      stopLoss: plan.stopLoss,
+      takeProfits: plan.takeProfits,
+      rewardRisk: plan.rewardRisk,
+      confidence,
+      breakdown,
+      health,
+      priority: priorityOf(confidence, cfg.thresholds.minConfidence) ?? 'LOW',
+      reasons: reasonsOf(cand),
+      entryAnalysis: plan.analysis,
+      createdAt,
+      expiresAt: createdAt + stf.expiryMs,
+      status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',
+      statusAt: createdAt,
+      statusReason:
+        plan.entryType === 'MARKET_ENTRY' ? 'market entry' : `limit ${plan.entryType} at ${plan.entryPrice}`,
+    };
 
-    if (!risk.ok) return this.reject(st, stf, id, cand, createdAt, risk.reason, risk.detail, would);
-    if (!would) return false;
-    if (confidence < cfg.thresholds.minConfidence) {
-      return this.reject(
-        st,
-        stf,
-        id,
-        cand,
-        createdAt,
-        'low_confidence',
-        `confidence ${formatFixed(confidence, 3)} < ${cfg.thresholds.minConfidence}`,
-        would,
-      );
-    }
-    if (health.score < cfg.thresholds.minHealth) {
-      return this.reject(
-        st,
-        stf,
-        id,
-        cand,
-        createdAt,
-        'low_health',
-        `health ${formatFixed(health.score, 3)} < ${cfg.thresholds.minHealth}`,
-        would,
-      );
-    }
-    const dup = st.book.duplicateOf(cand.direction, cand.strategy);
-    if (dup)
-      return this.reject(
-        st,
-        stf,
-        id,
-        cand,
-        createdAt,
-        'duplicate',
-        `a live ${dup.direction} signal exists: ${dup.id}`,
-        would,
-      );
     const coolKey = `${tf}|${cand.strategy}|${cand.direction}`;
-    const last = st.lastSignalAt.get(coolKey);
-    if (last !== undefined && createdAt < last + stf.cooldownMs) {
-      return this.reject(
-        st,
-        stf,
-        id,
-        cand,
-        createdAt,
-        'cooldown',
-        `last ${cand.direction} ${cand.strategy} signal on ${tf} at ${new Date(last).toISOString()}`,
-        would,
-      );
+    const input: FilterInput = {
+      signal: would,
+      plan,
+      config: cfg,
+      book: st.book,
+      lastSignalAt: st.lastSignalAt.get(coolKey),
+      cooldownMs: stf.cooldownMs,
+    };
+    for (let k = 0; k < this.filters.length; k++) {
+      const filter = this.filters[k];
+      const detail = filter.check(input);
+      if (detail !== null) {
+        this.reject(st, stf, id, cand, createdAt, filter.reason, detail, would);
+        return;
+      }
     }
     if (cfg.cancelOnOpposite) {
       for (const other of st.book.opposite(cand.direction)) {
@@ -418,13 +402,9 @@ export class SignalPipeline {
     st.tracker.track(would, stf.maxHoldingMs);
     st.lastSignalAt.set(coolKey, createdAt);
     this.emit({ type: 'signal.created', signal: would });
-    return true;
   }
 
-  /**
-   * Records a candidate as filtered (and follows its would-be signal as a shadow, when it has
-   * one); returns false so `return this.reject(...)` reads as "not created".
-   */
+  /** Records a candidate as filtered, and follows its would-be signal as a shadow when it has one. */
   private reject(
     st: SymbolState,
     stf: SignalTf,
@@ -434,7 +414,7 @@ export class SignalPipeline {
     reason: RejectionReason,
     detail: string,
     would: Signal | null,
-  ): false {
+  ): void {
     const r: RejectedCandidate = {
       id,
       reason,
@@ -451,6 +431,5 @@ export class SignalPipeline {
       st.shadowSignals.set(id, would);
       st.shadow.track(would, stf.maxHoldingMs);
     }
-    return false;
   }
 }

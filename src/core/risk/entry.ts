@@ -1,3 +1,4 @@
+import type { TfSnapshot } from '../features/snapshot.js';
 import { lastSwingLeg, retracementPrice } from '../patterns/fibonacci.js';
 import type {
   Direction,
@@ -6,7 +7,6 @@ import type {
   EntryType,
   StrategyCandidate,
 } from '../signals/types.js';
-import type { TfSnapshot } from '../strategies/snapshot.js';
 import { formatAtr, formatPrice } from './format.js';
 
 /**

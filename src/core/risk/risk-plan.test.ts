@@ -2,15 +2,48 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../../config/engine-schema.js';
 import type { Timeframe } from '../candles/timeframe.js';
+import type { TfSnapshot } from '../features/snapshot.js';
+import { blankSnapshot, TimeframeFeatures } from '../features/timeframe-features.js';
 import type { Swing } from '../patterns/swings.js';
-import type { EntryOption, EntryType, StrategyCandidate } from '../signals/types.js';
-import type { TfSnapshot } from '../strategies/snapshot.js';
-import { blankSnapshot, TimeframeFeatures } from '../strategies/timeframe-features.js';
+import { filtersNamed } from '../pipeline/filters.js';
+import { SignalBook } from '../signals/signal-book.js';
+import type { EntryOption, EntryType, Signal, StrategyCandidate } from '../signals/types.js';
 import { MAX_ENTRY_DISTANCE_ATR } from './entry.js';
-import { planRisk, type RiskPlan, type RiskResult } from './risk-plan.js';
+import { planRisk as plan, type RiskPlan } from './risk-plan.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type RiskConfig = EngineConfig['risk'];
+
+/** A plan as the pipeline judges it: planRisk, then the two risk filters in their default order. */
+type RiskResult =
+  | { readonly ok: true; readonly plan: RiskPlan }
+  | { readonly ok: false; readonly reason: string; readonly detail: string; readonly plan: RiskPlan | null };
+
+const RISK_FILTERS = filtersNamed(['max_stop_distance', 'min_reward_risk']);
+
+function planRisk(
+  c: StrategyCandidate,
+  signal: TfSnapshot,
+  entry: TfSnapshot,
+  risk: RiskConfig,
+  minRewardRisk: number,
+): RiskResult {
+  const r = plan(c, signal, entry, risk);
+  if (!r.ok) return { ...r, plan: null };
+  const config = { thresholds: { minConfidence: 0, minHealth: 0, minRewardRisk }, risk };
+  for (const f of RISK_FILTERS) {
+    const detail = f.check({
+      signal: { timeframe: signal.timeframe } as Signal,
+      plan: r.plan,
+      config,
+      book: new SignalBook('symbol_direction'),
+      lastSignalAt: undefined,
+      cooldownMs: 0,
+    });
+    if (detail !== null) return { ok: false, reason: f.reason, detail, plan: r.plan };
+  }
+  return r;
+}
 
 /** The schema defaults of the `risk` section. */
 const RISK: RiskConfig = {

@@ -1,8 +1,8 @@
 import type { EngineConfig } from '../../config/engine-schema.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 import type { EntryAnalysis, EntryType, StrategyCandidate } from '../signals/types.js';
-import type { TfSnapshot } from '../strategies/snapshot.js';
 import { refineEntry } from './entry.js';
-import { formatAtr, formatFixed2, formatPrice } from './format.js';
+import { formatPrice } from './format.js';
 
 export interface RiskPlan {
   readonly entryType: EntryType;
@@ -12,26 +12,29 @@ export interface RiskPlan {
   /** (TP2 − entry) / (entry − stop) for BUY, mirrored for SELL. */
   readonly rewardRisk: number;
   readonly analysis: EntryAnalysis;
+  /** How the stop distance was chosen (the filters word their verdicts from it). */
+  readonly stop: StopBasis;
 }
 
+/** Where the stop came from: beyond a swing (with its buffer), or the ATR minimum. */
+export interface StopBasis {
+  /** Entry-to-stop distance in signal-timeframe ATRs. */
+  readonly distanceAtr: number;
+  /** The swing the stop sits beyond, or null when the ATR minimum set it. */
+  readonly swing: { readonly name: 'swing low' | 'swing high'; readonly price: number } | null;
+  /** The minimum distance in ATRs (the candidate's or the configured stopAtr). */
+  readonly minAtr: number;
+}
+
+/** A plan, or why no sound plan exists (then the candidate cannot become a signal at all). */
 export type RiskResult =
   | { readonly ok: true; readonly plan: RiskPlan }
-  | {
-      readonly ok: false;
-      readonly reason: 'invalid_risk' | 'low_reward_risk';
-      readonly detail: string;
-      /** The would-be plan, kept so a rejected candidate's outcome can still be tracked; null when no sound plan exists. */
-      readonly plan: RiskPlan | null;
-    };
+  | { readonly ok: false; readonly reason: 'invalid_risk'; readonly detail: string };
 
 type RiskConfig = EngineConfig['risk'];
 
-function reject(
-  reason: 'invalid_risk' | 'low_reward_risk',
-  detail: string,
-  plan: RiskPlan | null,
-): RiskResult {
-  return { ok: false, reason, detail, plan };
+function reject(detail: string): RiskResult {
+  return { ok: false, reason: 'invalid_risk', detail };
 }
 
 const isPrice = (x: number): boolean => Number.isFinite(x) && x > 0;
@@ -99,43 +102,33 @@ function invariantBreach(plan: RiskPlan, sign: number): string | null {
  * - Targets: TPn = entry ± targets[n] × ATR ('atr' mode) or × the stop distance ('r' mode).
  * - rewardRisk = (TP2 − entry) / (entry − stop), mirrored for SELL, evaluated on the
  *   multiples (TP2 multiple × unit / stop distance) so that it is free of price rounding.
- * - Rejections, in this order: a plan breaking the invariants (e.g. a BUY stop at or below 0)
- *   → `invalid_risk`, no plan; stop distance > risk.maxStopAtr × ATR → `invalid_risk` with the
- *   plan; rewardRisk < minRewardRisk → `low_reward_risk` with the plan. Rejected plans are
- *   kept so the pipeline can track what the candidate would have done.
+ * - A plan breaking the invariants (e.g. a BUY stop at or below 0) → `invalid_risk`, no plan.
+ *   Whether the stop is too far or the reward too small is for the signal filters
+ *   (`max_stop_distance`, `min_reward_risk`), which read `plan.stop` and `plan.rewardRisk`.
  *
- * Every plan returned, accepted or not, keeps the invariants: all prices finite and > 0, and
- * BUY stop < entry < TP1 < TP2 < TP3 (SELL mirrored).
+ * Every plan returned keeps the invariants: all prices finite and > 0, and BUY stop < entry <
+ * TP1 < TP2 < TP3 (SELL mirrored).
  */
 export function planRisk(
   candidate: StrategyCandidate,
   signal: TfSnapshot,
   entry: TfSnapshot,
   risk: RiskConfig,
-  minRewardRisk: number,
 ): RiskResult {
   const buy = candidate.direction === 'BUY';
   const sign = buy ? 1 : -1;
   const market = signal.close;
   const atr = signal.atr;
-  if (Number.isNaN(atr)) return reject('invalid_risk', `${signal.timeframe} ATR is not available yet`, null);
+  if (Number.isNaN(atr)) return reject(`${signal.timeframe} ATR is not available yet`);
   if (!(Number.isFinite(atr) && atr > 0)) {
-    return reject(
-      'invalid_risk',
-      `${signal.timeframe} ATR must be a positive finite number, got ${atr}`,
-      null,
-    );
+    return reject(`${signal.timeframe} ATR must be a positive finite number, got ${atr}`);
   }
   if (!isPrice(market)) {
-    return reject(
-      'invalid_risk',
-      `market price (${signal.timeframe} close) must be positive, got ${market}`,
-      null,
-    );
+    return reject(`market price (${signal.timeframe} close) must be positive, got ${market}`);
   }
 
   const swing = buy ? signal.lastSwingLow : signal.lastSwingHigh;
-  const swingName = buy ? 'swing low' : 'swing high';
+  const swingName = buy ? ('swing low' as const) : ('swing high' as const);
   const buffer = risk.swingBufferAtr * atr;
   // the stop the structure asks for; null when there is no swing or it is not beyond the market
   const swingStop = swing === null ? Number.NaN : swing.price - sign * buffer;
@@ -181,28 +174,13 @@ export function planRisk(
     takeProfits,
     rewardRisk,
     analysis: refined.analysis,
+    stop: {
+      distanceAtr,
+      swing: fromSwing && swing !== null ? { name: swingName, price: swing.price } : null,
+      minAtr: k,
+    },
   };
 
   const breach = invariantBreach(plan, sign);
-  if (breach !== null) return reject('invalid_risk', breach, null);
-
-  if (distanceAtr > risk.maxStopAtr) {
-    const basis =
-      fromSwing && swing !== null
-        ? `beyond the ${signal.timeframe} ${swingName} ${formatPrice(swing.price)} with a ${formatAtr(risk.swingBufferAtr)} buffer`
-        : `the ${formatAtr(k)} minimum`;
-    return reject(
-      'invalid_risk',
-      `stop ${formatPrice(stopLoss)} is ${formatAtr(distanceAtr)} from the entry (${basis}), more than the ${risk.maxStopAtr} ATR maximum`,
-      plan,
-    );
-  }
-  if (!(rewardRisk >= minRewardRisk)) {
-    return reject(
-      'low_reward_risk',
-      `reward:risk to TP2 is ${formatFixed2(rewardRisk)}, below the ${minRewardRisk} minimum (stop ${formatAtr(distanceAtr)} away, TP2 ${formatPrice(takeProfits[1])})`,
-      plan,
-    );
-  }
-  return { ok: true, plan };
+  return breach === null ? { ok: true, plan } : reject(breach);
 }

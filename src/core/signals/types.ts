@@ -1,7 +1,8 @@
 import type { Timeframe } from '../candles/timeframe.js';
 
 export type Direction = 'BUY' | 'SELL';
-export type StrategyName = 'momentum' | 'breakout' | 'mean_reversion' | 'scalping';
+/** A strategy family's registered name (see core/strategies/registry.ts). */
+export type StrategyName = string;
 export const STRATEGY_NAMES: readonly StrategyName[] = ['momentum', 'breakout', 'mean_reversion', 'scalping'];
 
 export type SignalStatus = 'PENDING' | 'ACTIVE' | 'CLOSED' | 'EXPIRED' | 'CANCELLED';

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type BarShape, mirror, runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
-import { StrategiesConfig } from '../../config/engine-schema.js';
-import { createBreakout } from './breakout.js';
-
-const defaults = StrategiesConfig.parse({}).breakout;
+import {
+  type BarShape,
+  instantiate,
+  mirror,
+  runStrategy,
+  SeriesBuilder,
+} from '../../../test/support/strategy-series.js';
+import { breakout } from './breakout.js';
 
 /** A zig-zag between 100 and 104, 16 candles per cycle: six swing highs at 104.10, six swing lows at 99.90. */
 const zigzag = (i: number): number => {
@@ -26,16 +29,17 @@ function rangeThenBreakout(shape: BarShape = { volume: 300 }): { b: SeriesBuilde
 
 describe('breakout', () => {
   it('declares itself', () => {
-    const s = createBreakout(defaults);
+    const s = breakout;
     expect(s.name).toBe('breakout');
     expect(s.timeframes).toBe('all');
     expect(s.warmup).toBe(21);
-    expect(s.reads).toContain('volumeRatio');
+    expect(s.needs).toContain('volumeRatio');
+    expect([s.kind, s.regime]).toEqual(['breakout', 'trending']);
   });
 
   it('BUY on the high-volume close above a resistance touched six times, and only there', () => {
     const { b, at } = rangeThenBreakout();
-    const hits = runStrategy(createBreakout(defaults), b.candles, '1h');
+    const hits = runStrategy(instantiate(breakout), b.candles, '1h');
     expect(hits.map((h) => h.index)).toEqual([at]);
     const c = hits[0].candidate;
     expect(c.strategy).toBe('breakout');
@@ -54,7 +58,7 @@ describe('breakout', () => {
 
   it('SELL on the mirrored series: a high-volume close below support', () => {
     const { b, at } = rangeThenBreakout();
-    const hits = runStrategy(createBreakout(defaults), mirror(b.candles, 100), '1h');
+    const hits = runStrategy(instantiate(breakout), mirror(b.candles, 100), '1h');
     expect(hits.map((h) => h.index)).toEqual([at]);
     const c = hits[0].candidate;
     expect(c.direction).toBe('SELL');
@@ -68,23 +72,23 @@ describe('breakout', () => {
   it('no breakout without volume', () => {
     const { b } = rangeThenBreakout({ volume: 100 });
     const quiet = b.candles.map((c) => ({ ...c, volume: 100 }));
-    expect(runStrategy(createBreakout(defaults), quiet, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(breakout), quiet, '1h')).toEqual([]);
     // 1.4x is below the default 1.5x minimum; a lower minimum lets it through
     const { b: b14, at } = rangeThenBreakout({ volume: 140 });
-    expect(runStrategy(createBreakout(defaults), b14.candles, '1h')).toEqual([]);
-    const loose = runStrategy(createBreakout({ ...defaults, minVolumeRatio: 1.2 }), b14.candles, '1h');
+    expect(runStrategy(instantiate(breakout), b14.candles, '1h')).toEqual([]);
+    const loose = runStrategy(instantiate(breakout, { minVolumeRatio: 1.2 }), b14.candles, '1h');
     expect(loose.map((h) => h.index)).toEqual([at]);
   });
 
   it('no breakout on an incomplete candle', () => {
     const { b, at } = rangeThenBreakout({ volume: 300, complete: false });
     expect(b.candles[at].complete).toBe(false);
-    expect(runStrategy(createBreakout(defaults), b.candles, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(breakout), b.candles, '1h')).toEqual([]);
   });
 
   it('the Donchian channel alone: a level with too few touches does not count, the 20-candle high does', () => {
     const { b, at } = rangeThenBreakout();
-    const hits = runStrategy(createBreakout({ ...defaults, minTouches: 7 }), b.candles, '1h');
+    const hits = runStrategy(instantiate(breakout, { minTouches: 7 }), b.candles, '1h');
     expect(hits.map((h) => h.index)).toEqual([at]);
     const c = hits[0].candidate;
     expect(c.reasons).toEqual([
@@ -98,7 +102,7 @@ describe('breakout', () => {
     // pause 2 candles inside the new channel, then new highs on volume again
     b.bar(105.4, { volume: 100 }).bar(105.3, { volume: 100 });
     b.path(3, (i) => 107 + i, { volume: 400 });
-    const hits = runStrategy(createBreakout(defaults), b.candles, '1h');
+    const hits = runStrategy(instantiate(breakout), b.candles, '1h');
     expect(hits.map((h) => h.index)).toEqual([at]);
   });
 
@@ -106,14 +110,14 @@ describe('breakout', () => {
     const b = new SeriesBuilder('1h', 100);
     b.path(16 * 10, zigzag);
     const spiky = b.candles.map((c, i) => (i % 7 === 3 ? { ...c, volume: 500 } : c));
-    expect(runStrategy(createBreakout(defaults), spiky, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(breakout), spiky, '1h')).toEqual([]);
   });
 
   it('a marubozu breaking the level confirms it and lifts the confidence', () => {
     const plain = rangeThenBreakout();
     const solid = rangeThenBreakout({ volume: 300, open: 103, high: 105.5, low: 103 });
-    const [p] = runStrategy(createBreakout(defaults), plain.b.candles, '1h');
-    const [m] = runStrategy(createBreakout(defaults), solid.b.candles, '1h');
+    const [p] = runStrategy(instantiate(breakout), plain.b.candles, '1h');
+    const [m] = runStrategy(instantiate(breakout), solid.b.candles, '1h');
     expect(p.candidate.confirmations).toEqual([]);
     expect(m.candidate.confirmations).toContain('marubozu +100 at broken resistance 104.10');
     expect(m.candidate.baseConfidence).toBeGreaterThan(p.candidate.baseConfidence);

@@ -1,41 +1,22 @@
-import type { StrategiesConfig } from '../../config/engine-schema.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 import type { Level } from '../patterns/levels.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
 import { CandleMemory } from './candle-memory.js';
+import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
 import { formatMultiple, formatPrice, formatTouches } from './format.js';
-import type { TfSnapshot } from './snapshot.js';
-import type { Strategy, StrategyContext } from './strategy.js';
-import { baseConfidence, clamp01, type NumericField, patternConfirmations } from './strategy-kit.js';
+import { baseConfidence, clamp01, patternConfirmations } from './strategy-kit.js';
 
-export type BreakoutConfig = StrategiesConfig['breakout'];
+const PARAMS = {
+  minVolumeRatio: {
+    type: 'number',
+    default: 1.5,
+    positive: true,
+    description: 'Volume must be at least this multiple of its 20-candle mean.',
+  },
+  minTouches: { type: 'int', default: 2, min: 1, description: 'Touches a level needs to count as one.' },
+} as const;
 
-/** The snapshot fields the rule needs warm (not NaN). */
-export const BREAKOUT_NEEDS: readonly NumericField[] = [
-  'close',
-  'prevClose',
-  'high',
-  'low',
-  'atr',
-  'volumeRatio',
-  'donchianHigh',
-  'donchianLow',
-];
-
-/**
- * `notReady(s, BREAKOUT_NEEDS)` written out field by field: direct reads instead of keyed ones
- * (a keyed read of many different names is a slow lookup, and this runs on every close).
- * strategy.test.ts holds the two equal.
- */
-export const breakoutNotReady = (s: TfSnapshot): boolean =>
-  s.complete === false ||
-  Number.isNaN(s.close) ||
-  Number.isNaN(s.prevClose) ||
-  Number.isNaN(s.high) ||
-  Number.isNaN(s.low) ||
-  Number.isNaN(s.atr) ||
-  Number.isNaN(s.volumeRatio) ||
-  Number.isNaN(s.donchianHigh) ||
-  Number.isNaN(s.donchianLow);
+export type BreakoutConfig = ParamValues<typeof PARAMS>;
 
 /**
  * Candles the close must stay inside the Donchian channel before a close beyond it counts as a
@@ -87,7 +68,7 @@ function brokenLevel(s: TfSnapshot, direction: Direction, minTouches: number): L
  *   0.20 × clamp((close − broken) / ATR)                               clearance past it
  *   0.20 × clamp((close − low) / (high − low))                         close near the extreme
  */
-export function createBreakout(cfg: BreakoutConfig): Strategy {
+function createBreakout(cfg: BreakoutConfig): StrategyRule {
   const memory = new CandleMemory();
 
   function candidate(
@@ -135,12 +116,6 @@ export function createBreakout(cfg: BreakoutConfig): Strategy {
   }
 
   return {
-    name: 'breakout',
-    description:
-      'Close beyond a touched support/resistance level or the 20-candle Donchian channel, on volume',
-    warmup: 21,
-    timeframes: 'all',
-    reads: [...BREAKOUT_NEEDS, 'levels', 'patterns'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
       const prev = memory.previous(s);
@@ -150,7 +125,7 @@ export function createBreakout(cfg: BreakoutConfig): Strategy {
       const above = s.close > s.donchianHigh;
       const below = s.close < s.donchianLow;
       memory.record(s, packSince(above ? 0 : sinceAbove + 1, below ? 0 : sinceBelow + 1));
-      if (breakoutNotReady(s) || !(s.volumeRatio >= cfg.minVolumeRatio)) return null;
+      if (!ctx.ready || !(s.volumeRatio >= cfg.minVolumeRatio)) return null;
       if (s.close > s.prevClose) {
         const level = brokenLevel(s, 'BUY', cfg.minTouches);
         const donchian = above && sinceAbove >= DONCHIAN_QUIET;
@@ -164,3 +139,15 @@ export function createBreakout(cfg: BreakoutConfig): Strategy {
     },
   };
 }
+
+export const breakout = defineStrategy({
+  name: 'breakout',
+  description: 'Close beyond a touched support/resistance level or the 20-candle Donchian channel, on volume',
+  kind: 'breakout',
+  regime: 'trending',
+  needs: ['close', 'prevClose', 'high', 'low', 'atr', 'volumeRatio', 'donchianHigh', 'donchianLow'],
+  warmup: 21,
+  timeframes: 'all',
+  params: PARAMS,
+  create: createBreakout,
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { TfSnapshot } from '../features/snapshot.js';
 import { CandleMemory } from './candle-memory.js';
-import type { TfSnapshot } from './snapshot.js';
 
 /** Only `count` matters to the memory; the snapshot object is its key. */
 function snapshot(): { count: number } & TfSnapshot {

@@ -1,4 +1,4 @@
-import type { TfSnapshot } from './snapshot.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 
 /** What a strategy remembered about one (symbol, timeframe): its flags on the last two candles. */
 interface Entry {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mirror, runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
-import { StrategiesConfig } from '../../config/engine-schema.js';
-import { createMeanReversion } from './mean-reversion.js';
+import { instantiate, mirror, runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
+import { defaultParams } from './definition.js';
+import { meanReversion } from './mean-reversion.js';
 
-const defaults = StrategiesConfig.parse({}).mean_reversion;
+const defaults = defaultParams(meanReversion.params);
 
 /**
  * 120 candles of a ±1 sideways market around 100 (ADX about 15, swing lows at 98.90), a dip
@@ -25,15 +25,16 @@ const SHALLOW_DIP = [99.3, 98.5, 98.0, 98.9, 99.5];
 
 describe('mean reversion', () => {
   it('declares itself', () => {
-    const s = createMeanReversion(defaults);
+    const s = meanReversion;
     expect(s.name).toBe('mean_reversion');
     expect(s.timeframes).toBe('all');
     expect(s.warmup).toBe(28);
+    expect([s.kind, s.regime]).toEqual(['reversion', 'ranging']);
   });
 
   it('BUY when an oversold dip in a range turns up and closes back inside the lower band', () => {
     const { b, dipStart } = rangeWithDip(DEEP_DIP);
-    const hits = runStrategy(createMeanReversion(defaults), b.candles, '1h');
+    const hits = runStrategy(instantiate(meanReversion), b.candles, '1h');
     expect(hits.length).toBeGreaterThan(0);
     expect(hits[0].index).toBe(dipStart + 3);
     const c = hits[0].candidate;
@@ -50,7 +51,7 @@ describe('mean reversion', () => {
 
   it('SELL on the mirrored series (overbought spike back inside the upper band)', () => {
     const { b, dipStart } = rangeWithDip(DEEP_DIP);
-    const hits = runStrategy(createMeanReversion(defaults), mirror(b.candles, 100), '1h');
+    const hits = runStrategy(instantiate(meanReversion), mirror(b.candles, 100), '1h');
     expect(hits[0].index).toBe(dipStart + 3);
     const c = hits[0].candidate;
     expect(c.direction).toBe('SELL');
@@ -62,7 +63,7 @@ describe('mean reversion', () => {
 
   it('a Bollinger re-entry alone, on the old swing lows: support named and the engulfing candle confirms', () => {
     const { b, dipStart } = rangeWithDip(SHALLOW_DIP);
-    const hits = runStrategy(createMeanReversion(defaults), b.candles, '1h');
+    const hits = runStrategy(instantiate(meanReversion), b.candles, '1h');
     expect(hits[0].index).toBe(dipStart + 3);
     const c = hits[0].candidate;
     expect(c.direction).toBe('BUY');
@@ -77,7 +78,7 @@ describe('mean reversion', () => {
 
   it('nothing while the market is only ranging', () => {
     const b = new SeriesBuilder('1h', 100).range(300, 100, 1.0, 12);
-    expect(runStrategy(createMeanReversion(defaults), b.candles, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(meanReversion), b.candles, '1h')).toEqual([]);
   });
 
   it('nothing in a trending market, although RSI is oversold and price rides the lower band', () => {
@@ -90,7 +91,7 @@ describe('mean reversion', () => {
     }
     let oversold = 0;
     let belowBand = 0;
-    const hits = runStrategy(createMeanReversion(defaults), b.candles, '1h', true, (s, i) => {
+    const hits = runStrategy(instantiate(meanReversion), b.candles, '1h', (s, i) => {
       if (i < trendStart) return;
       if (s.rsi <= defaults.rsiOversold) oversold++;
       if (s.close < s.bbLower) belowBand++;
@@ -100,13 +101,13 @@ describe('mean reversion', () => {
     expect(belowBand).toBeGreaterThan(0);
     expect(hits.filter((h) => h.index >= trendStart)).toEqual([]);
     // the RSI turns every third candle would be trades without the regime filter
-    const unfiltered = runStrategy(createMeanReversion({ ...defaults, maxAdx: 100 }), b.candles, '1h');
+    const unfiltered = runStrategy(instantiate(meanReversion, { maxAdx: 100 }), b.candles, '1h');
     expect(unfiltered.filter((h) => h.index >= trendStart).length).toBeGreaterThan(10);
   });
 
   it('maxAdx gates the regime: the same dip under a stricter ceiling is no trade', () => {
     const { b } = rangeWithDip(DEEP_DIP);
-    expect(runStrategy(createMeanReversion({ ...defaults, maxAdx: 12 }), b.candles, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(meanReversion, { maxAdx: 12 }), b.candles, '1h')).toEqual([]);
   });
 
   it('an RSI recovering candle after candle below oversold fires on the first up-tick only', () => {
@@ -115,7 +116,7 @@ describe('mean reversion', () => {
     // a slide into oversold, then a slow recovery whose RSI stays under 30 for a few candles
     for (const p of [99.2, 98.4, 97.6, 96.8, 96.0, 95.2, 95.25, 95.3, 95.35]) b.bar(p, { wick: 0.05 });
     // the slide lifts ADX to 28: this test is about the RSI rule, so the regime is let through
-    const hits = runStrategy(createMeanReversion({ ...defaults, maxAdx: 50 }), b.candles, '1h');
+    const hits = runStrategy(instantiate(meanReversion, { maxAdx: 50 }), b.candles, '1h');
     const rsiTurns = hits.filter(
       (h) => h.index >= start && h.candidate.reasons.some((r) => r.includes('turned up')),
     );

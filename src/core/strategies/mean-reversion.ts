@@ -1,56 +1,29 @@
-import type { StrategiesConfig } from '../../config/engine-schema.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
 import { CandleMemory } from './candle-memory.js';
+import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
 import { formatPrice, formatReading, formatTouches } from './format.js';
-import type { TfSnapshot } from './snapshot.js';
-import type { Strategy, StrategyContext } from './strategy.js';
-import {
-  baseConfidence,
-  clamp01,
-  type NumericField,
-  patternConfirmations,
-  testedLevel,
-} from './strategy-kit.js';
+import { baseConfidence, clamp01, patternConfirmations, testedLevel } from './strategy-kit.js';
 
-export type MeanReversionConfig = StrategiesConfig['mean_reversion'];
+const PARAMS = {
+  rsiOversold: {
+    type: 'number',
+    default: 30,
+    min: 0,
+    max: 100,
+    description: 'RSI at or below this is oversold (BUY side).',
+  },
+  rsiOverbought: {
+    type: 'number',
+    default: 70,
+    min: 0,
+    max: 100,
+    description: 'RSI at or above this is overbought (SELL side).',
+  },
+  maxAdx: { type: 'number', default: 22, min: 0, max: 100, description: 'Ranging regime: ADX below this.' },
+} as const;
 
-/** The snapshot fields the rule needs warm (not NaN). */
-export const MEAN_REVERSION_NEEDS: readonly NumericField[] = [
-  'close',
-  'prevClose',
-  'low',
-  'high',
-  'rsi',
-  'prevRsi',
-  'adx',
-  'atr',
-  'bbUpper',
-  'bbMiddle',
-  'bbLower',
-  'prevBbUpper',
-  'prevBbLower',
-];
-
-/**
- * `notReady(s, MEAN_REVERSION_NEEDS)` written out field by field: direct reads instead of keyed ones
- * (a keyed read of many different names is a slow lookup, and this runs on every close).
- * strategy.test.ts holds the two equal.
- */
-export const meanReversionNotReady = (s: TfSnapshot): boolean =>
-  s.complete === false ||
-  Number.isNaN(s.close) ||
-  Number.isNaN(s.prevClose) ||
-  Number.isNaN(s.low) ||
-  Number.isNaN(s.high) ||
-  Number.isNaN(s.rsi) ||
-  Number.isNaN(s.prevRsi) ||
-  Number.isNaN(s.adx) ||
-  Number.isNaN(s.atr) ||
-  Number.isNaN(s.bbUpper) ||
-  Number.isNaN(s.bbMiddle) ||
-  Number.isNaN(s.bbLower) ||
-  Number.isNaN(s.prevBbUpper) ||
-  Number.isNaN(s.prevBbLower);
+export type MeanReversionConfig = ParamValues<typeof PARAMS>;
 
 /** Memory bits: RSI rose / fell on that candle. */
 const RSI_ROSE = 1;
@@ -77,7 +50,7 @@ const ADX_CALM_SPAN = 10;
  *   0.20 × clamp((BB middle − close) / (BB middle − BB lower))  room back to the mean
  *   0.15 × (the low tested a support level ? 1 : 0)
  */
-export function createMeanReversion(cfg: MeanReversionConfig): Strategy {
+function createMeanReversion(cfg: MeanReversionConfig): StrategyRule {
   const memory = new CandleMemory();
 
   function candidate(
@@ -126,19 +99,13 @@ export function createMeanReversion(cfg: MeanReversionConfig): Strategy {
   }
 
   return {
-    name: 'mean_reversion',
-    description:
-      'Ranging market (low ADX): RSI turning from oversold/overbought, or a close back inside the Bollinger bands',
-    warmup: 28,
-    timeframes: 'all',
-    reads: [...MEAN_REVERSION_NEEDS, 'levels', 'patterns'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
       const prev = memory.previous(s);
       // unseen previous candle: it may have been the turn already
       const before = prev < 0 ? RSI_ROSE | RSI_FELL : prev;
       memory.record(s, (s.rsi > s.prevRsi ? RSI_ROSE : 0) | (s.rsi < s.prevRsi ? RSI_FELL : 0));
-      if (meanReversionNotReady(s) || !(s.adx < cfg.maxAdx)) return null;
+      if (!ctx.ready || !(s.adx < cfg.maxAdx)) return null;
 
       const turnUp = s.prevRsi <= cfg.rsiOversold && s.rsi > s.prevRsi && (before & RSI_ROSE) === 0;
       const reentryUp = s.prevClose < s.prevBbLower && s.close > s.bbLower;
@@ -153,3 +120,30 @@ export function createMeanReversion(cfg: MeanReversionConfig): Strategy {
     },
   };
 }
+
+export const meanReversion = defineStrategy({
+  name: 'mean_reversion',
+  description:
+    'Ranging market (low ADX): RSI turning from oversold/overbought, or a close back inside the Bollinger bands',
+  kind: 'reversion',
+  regime: 'ranging',
+  needs: [
+    'close',
+    'prevClose',
+    'low',
+    'high',
+    'rsi',
+    'prevRsi',
+    'adx',
+    'atr',
+    'bbUpper',
+    'bbMiddle',
+    'bbLower',
+    'prevBbUpper',
+    'prevBbLower',
+  ],
+  warmup: 28,
+  timeframes: 'all',
+  params: PARAMS,
+  create: createMeanReversion,
+});

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mirror, runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
-import { StrategiesConfig } from '../../config/engine-schema.js';
-import { createMomentum } from './momentum.js';
-
-const defaults = StrategiesConfig.parse({}).momentum;
+import { instantiate, mirror, runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
+import { momentum } from './momentum.js';
 
 /**
  * 150 candles of a ±0.5 sideways market around 100, then a trend that climbs +1.0 / −0.6
@@ -24,16 +21,17 @@ function rangeThenTrend(trendCandles = 40): { b: SeriesBuilder; trendStart: numb
 
 describe('momentum', () => {
   it('declares itself', () => {
-    const m = createMomentum(defaults);
+    const m = momentum;
     expect(m.name).toBe('momentum');
     expect(m.timeframes).toBe('all');
     expect(m.warmup).toBe(50);
-    expect(m.reads).toContain('macdHist');
+    expect(m.needs).toContain('macdHist');
+    expect([m.kind, m.regime]).toEqual(['trend', 'trending']);
   });
 
   it('BUY once when a range turns into a trend, on the candle ADX reaches minAdx', () => {
     const { b, trendStart } = rangeThenTrend();
-    const hits = runStrategy(createMomentum(defaults), b.candles, '1h');
+    const hits = runStrategy(instantiate(momentum), b.candles, '1h');
     expect(hits).toHaveLength(1);
     const [{ index, candidate }] = hits;
     // ADX crosses 20 on the third trend candle, an up candle: the setup's last condition
@@ -53,7 +51,7 @@ describe('momentum', () => {
 
   it('SELL once on the mirrored series', () => {
     const { b, trendStart } = rangeThenTrend();
-    const hits = runStrategy(createMomentum(defaults), mirror(b.candles, 100), '1h');
+    const hits = runStrategy(instantiate(momentum), mirror(b.candles, 100), '1h');
     expect(hits).toHaveLength(1);
     expect(hits[0].index).toBe(trendStart + 2);
     expect(hits[0].candidate.direction).toBe('SELL');
@@ -72,7 +70,7 @@ describe('momentum', () => {
       p += i % 2 === 0 ? 1.0 : -0.6;
       b.bar(p);
     }
-    const hits = runStrategy(createMomentum(defaults), b.candles, '1h');
+    const hits = runStrategy(instantiate(momentum), b.candles, '1h');
     expect(hits.map((h) => h.candidate.direction)).toEqual(['BUY', 'BUY']);
     expect(hits[0].index).toBe(trendStart + 2);
     expect(hits[1].index).toBeGreaterThanOrEqual(resumeStart);
@@ -83,7 +81,7 @@ describe('momentum', () => {
   it('an incomplete candle does not fire; the next complete candle where the setup holds does', () => {
     const { b, trendStart } = rangeThenTrend();
     const candles = b.candles.map((c, i) => (i === trendStart + 2 ? { ...c, complete: false } : c));
-    const hits = runStrategy(createMomentum(defaults), candles, '1h');
+    const hits = runStrategy(instantiate(momentum), candles, '1h');
     expect(hits).toHaveLength(1);
     // the setup holds on every up candle of the trend: the next one is two candles later
     expect(hits[0].index).toBe(trendStart + 4);
@@ -91,27 +89,27 @@ describe('momentum', () => {
 
   it('nothing in a sideways market', () => {
     const b = new SeriesBuilder('1h', 100).range(400, 100, 0.5, 12);
-    expect(runStrategy(createMomentum(defaults), b.candles, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(momentum), b.candles, '1h')).toEqual([]);
   });
 
   it('nothing on a dead flat price (indicators degenerate, no trend)', () => {
     const b = new SeriesBuilder('1h', 100).path(300, () => 100);
-    expect(runStrategy(createMomentum(defaults), b.candles, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(momentum), b.candles, '1h')).toEqual([]);
   });
 
   it('no BUY in an overbought sprint: RSI above rsiCeiling before ADX confirms', () => {
     const b = new SeriesBuilder('1h', 100).range(150, 100, 0.5, 12);
     b.path(40, () => b.last + 1);
-    const hits = runStrategy(createMomentum(defaults), b.candles, '1h');
+    const hits = runStrategy(instantiate(momentum), b.candles, '1h');
     expect(hits).toEqual([]);
     // with a higher ceiling the same sprint is a trend to follow
-    const loose = runStrategy(createMomentum({ ...defaults, rsiCeiling: 100 }), b.candles, '1h');
+    const loose = runStrategy(instantiate(momentum, { rsiCeiling: 100 }), b.candles, '1h');
     expect(loose.map((h) => h.candidate.direction)).toEqual(['BUY']);
   });
 
   it('minAdx gates the trend strength', () => {
     const { b } = rangeThenTrend();
-    expect(runStrategy(createMomentum({ ...defaults, minAdx: 90 }), b.candles, '1h')).toEqual([]);
+    expect(runStrategy(instantiate(momentum, { minAdx: 90 }), b.candles, '1h')).toEqual([]);
   });
 
   it('waits for its warm-up: a trend from the first candle fires only once EMA 50 exists', () => {
@@ -121,9 +119,8 @@ describe('momentum', () => {
       p += i % 2 === 0 ? 1.0 : -0.6;
       b.bar(p);
     }
-    const m = createMomentum(defaults);
-    const hits = runStrategy(m, b.candles, '1h');
+    const hits = runStrategy(instantiate(momentum), b.candles, '1h');
     expect(hits).toHaveLength(1);
-    expect(hits[0].index).toBeGreaterThanOrEqual(m.warmup - 1);
+    expect(hits[0].index).toBeGreaterThanOrEqual(momentum.warmup - 1);
   });
 });

@@ -1,54 +1,35 @@
-import type { StrategiesConfig } from '../../config/engine-schema.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
 import { CandleMemory } from './candle-memory.js';
+import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
 import { formatPrice, formatReading } from './format.js';
-import type { TfSnapshot } from './snapshot.js';
-import type { Strategy, StrategyContext } from './strategy.js';
-import {
-  baseConfidence,
-  clamp01,
-  type NumericField,
-  patternConfirmations,
-  testedLevel,
-} from './strategy-kit.js';
+import { baseConfidence, clamp01, patternConfirmations, testedLevel } from './strategy-kit.js';
 
-export type MomentumConfig = StrategiesConfig['momentum'];
+const PARAMS = {
+  rsiFloor: {
+    type: 'number',
+    default: 50,
+    min: 0,
+    max: 100,
+    description: 'BUY needs RSI above this (SELL below 100 - it).',
+  },
+  rsiCeiling: {
+    type: 'number',
+    default: 72,
+    min: 0,
+    max: 100,
+    description: 'BUY is skipped above this RSI (overbought; mirrored for SELL).',
+  },
+  minAdx: {
+    type: 'number',
+    default: 20,
+    min: 0,
+    max: 100,
+    description: 'Minimum ADX (trend strength) on the signal timeframe.',
+  },
+} as const;
 
-/** The snapshot fields the rule needs warm (not NaN). */
-export const MOMENTUM_NEEDS: readonly NumericField[] = [
-  'close',
-  'ema9',
-  'ema21',
-  'ema50',
-  'rsi',
-  'prevRsi',
-  'macdHist',
-  'prevMacdHist',
-  'adx',
-  'plusDi',
-  'minusDi',
-  'atr',
-];
-
-/**
- * `notReady(s, MOMENTUM_NEEDS)` written out field by field: direct reads instead of keyed ones
- * (a keyed read of many different names is a slow lookup, and this runs on every close).
- * strategy.test.ts holds the two equal.
- */
-export const momentumNotReady = (s: TfSnapshot): boolean =>
-  s.complete === false ||
-  Number.isNaN(s.close) ||
-  Number.isNaN(s.ema9) ||
-  Number.isNaN(s.ema21) ||
-  Number.isNaN(s.ema50) ||
-  Number.isNaN(s.rsi) ||
-  Number.isNaN(s.prevRsi) ||
-  Number.isNaN(s.macdHist) ||
-  Number.isNaN(s.prevMacdHist) ||
-  Number.isNaN(s.adx) ||
-  Number.isNaN(s.plusDi) ||
-  Number.isNaN(s.minusDi) ||
-  Number.isNaN(s.atr);
+export type MomentumConfig = ParamValues<typeof PARAMS>;
 
 /** Memory bits: the setup may fire again in this direction (its trend structure broke since). */
 const ARMED_BUY = 1;
@@ -83,7 +64,7 @@ const EMA_SPREAD_ATR = 2;
  *   0.15 × clamp((EMA 9 − EMA 50) / (2 × ATR)) EMA fan-out
  *   0.15 × clamp((RSI − previous RSI) / 5)     RSI rise
  */
-export function createMomentum(cfg: MomentumConfig): Strategy {
+function createMomentum(cfg: MomentumConfig): StrategyRule {
   const memory = new CandleMemory();
   const sellRsiLow = 100 - cfg.rsiCeiling;
   const sellRsiHigh = 100 - cfg.rsiFloor;
@@ -119,12 +100,6 @@ export function createMomentum(cfg: MomentumConfig): Strategy {
   }
 
   return {
-    name: 'momentum',
-    description:
-      'Trend following: EMA 9/21/50 alignment, rising RSI in its band, rising MACD histogram, ADX trend',
-    warmup: 50,
-    timeframes: 'all',
-    reads: [...MOMENTUM_NEEDS, 'levels', 'patterns', 'low', 'high'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
       const prev = memory.previous(s);
@@ -134,7 +109,7 @@ export function createMomentum(cfg: MomentumConfig): Strategy {
       if (!buyTrend) armed |= ARMED_BUY;
       if (!sellTrend) armed |= ARMED_SELL;
       let out: StrategyCandidate | null = null;
-      if (!momentumNotReady(s) && s.adx >= cfg.minAdx) {
+      if (ctx.ready && s.adx >= cfg.minAdx) {
         const macdUp = s.macdHist > 0 && s.macdHist > s.prevMacdHist;
         const macdDown = s.macdHist < 0 && s.macdHist < s.prevMacdHist;
         if (
@@ -164,3 +139,29 @@ export function createMomentum(cfg: MomentumConfig): Strategy {
     },
   };
 }
+
+export const momentum = defineStrategy({
+  name: 'momentum',
+  description:
+    'Trend following: EMA 9/21/50 alignment, rising RSI in its band, rising MACD histogram, ADX trend',
+  kind: 'trend',
+  regime: 'trending',
+  needs: [
+    'close',
+    'ema9',
+    'ema21',
+    'ema50',
+    'rsi',
+    'prevRsi',
+    'macdHist',
+    'prevMacdHist',
+    'adx',
+    'plusDi',
+    'minusDi',
+    'atr',
+  ],
+  warmup: 50,
+  timeframes: 'all',
+  params: PARAMS,
+  create: createMomentum,
+});

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mirror, runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
-import { StrategiesConfig } from '../../config/engine-schema.js';
-import { createScalping } from './scalping.js';
-
-const defaults = StrategiesConfig.parse({}).scalping;
+import { instantiate, mirror, runStrategy, SeriesBuilder } from '../../../test/support/strategy-series.js';
+import { scalping } from './scalping.js';
 
 /**
  * 15m candles: 120 candles sliding 0.02 a candle from 102 (EMA 9 under EMA 21 all along,
@@ -19,17 +16,18 @@ function slideThenRally(): { b: SeriesBuilder; rallyStart: number } {
 
 describe('scalping', () => {
   it('declares itself: lowest signal timeframe only', () => {
-    const s = createScalping(defaults);
+    const s = scalping;
     expect(s.name).toBe('scalping');
     expect(s.timeframes).toBe('lowest');
     expect(s.warmup).toBe(22);
-    expect(s.reads).toContain('vwap');
+    expect(s.needs).toContain('vwap');
+    expect([s.kind, s.regime]).toEqual(['scalp', 'trending']);
   });
 
   it('BUY on the candle EMA 9 crosses above EMA 21 with the close above VWAP, once', () => {
     const { b, rallyStart } = slideThenRally();
     const crosses: number[] = [];
-    const hits = runStrategy(createScalping(defaults), b.candles, '15m', true, (s, i) => {
+    const hits = runStrategy(instantiate(scalping), b.candles, '15m', (s, i) => {
       if (s.prevEma9 <= s.prevEma21 && s.ema9 > s.ema21) crosses.push(i);
     });
     expect(crosses).toEqual([rallyStart + 2]);
@@ -49,7 +47,7 @@ describe('scalping', () => {
 
   it('SELL on the mirrored series', () => {
     const { b, rallyStart } = slideThenRally();
-    const hits = runStrategy(createScalping(defaults), mirror(b.candles, 100), '15m');
+    const hits = runStrategy(instantiate(scalping), mirror(b.candles, 100), '15m');
     expect(hits.map((h) => [h.index, h.candidate.direction])).toEqual([[rallyStart + 2, 'SELL']]);
     expect(hits[0].candidate.reasons[0]).toBe(
       'Scalping SELL: EMA 9 crossed below EMA 21 (100.04 < 100.10), close 99.50 below VWAP 100.13',
@@ -58,14 +56,9 @@ describe('scalping', () => {
 
   it('the stop distance comes from the config', () => {
     const { b } = slideThenRally();
-    const [hit] = runStrategy(createScalping({ ...defaults, stopAtr: 0.75 }), b.candles, '15m');
+    const [hit] = runStrategy(instantiate(scalping, { stopAtr: 0.75 }), b.candles, '15m');
     expect(hit.candidate.stopAtr).toBe(0.75);
     expect(hit.candidate.reasons).toContain('Tight stop: 0.75 ATR');
-  });
-
-  it('nothing on a signal timeframe that is not the lowest', () => {
-    const { b } = slideThenRally();
-    expect(runStrategy(createScalping(defaults), b.candles, '15m', false)).toEqual([]);
   });
 
   it('no BUY when the cross happens below VWAP', () => {
@@ -77,7 +70,7 @@ describe('scalping', () => {
     const reboundStart = b.length;
     b.path(16, () => b.last + 0.2);
     const crossesBelowVwap: number[] = [];
-    const hits = runStrategy(createScalping(defaults), b.candles, '15m', true, (s, i) => {
+    const hits = runStrategy(instantiate(scalping), b.candles, '15m', (s, i) => {
       if (i >= reboundStart && s.prevEma9 <= s.prevEma21 && s.ema9 > s.ema21) {
         expect(s.close).toBeLessThan(s.vwap);
         crossesBelowVwap.push(i);
@@ -89,6 +82,6 @@ describe('scalping', () => {
 
   it('nothing while EMA 9 stays on one side of EMA 21', () => {
     const b = new SeriesBuilder('15m', 102, 100, 0.05).path(300, (i) => 102 - 0.02 * (i + 1));
-    expect(runStrategy(createScalping(defaults), b.candles, '15m')).toEqual([]);
+    expect(runStrategy(instantiate(scalping), b.candles, '15m')).toEqual([]);
   });
 });

@@ -1,43 +1,14 @@
-import type { StrategiesConfig } from '../../config/engine-schema.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
+import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
 import { formatMultiple, formatPrice, formatReading } from './format.js';
-import type { TfSnapshot } from './snapshot.js';
-import type { Strategy, StrategyContext } from './strategy.js';
-import {
-  baseConfidence,
-  clamp01,
-  type NumericField,
-  patternConfirmations,
-  testedLevel,
-} from './strategy-kit.js';
+import { baseConfidence, clamp01, patternConfirmations, testedLevel } from './strategy-kit.js';
 
-export type ScalpingConfig = StrategiesConfig['scalping'];
+const PARAMS = {
+  stopAtr: { type: 'number', default: 1.0, positive: true, description: 'Stop distance in ATRs (tight).' },
+} as const;
 
-/** The snapshot fields the rule needs warm (not NaN). */
-export const SCALPING_NEEDS: readonly NumericField[] = [
-  'close',
-  'ema9',
-  'ema21',
-  'prevEma9',
-  'prevEma21',
-  'vwap',
-  'atr',
-];
-
-/**
- * `notReady(s, SCALPING_NEEDS)` written out field by field: direct reads instead of keyed ones
- * (a keyed read of many different names is a slow lookup, and this runs on every close).
- * strategy.test.ts holds the two equal.
- */
-export const scalpingNotReady = (s: TfSnapshot): boolean =>
-  s.complete === false ||
-  Number.isNaN(s.close) ||
-  Number.isNaN(s.ema9) ||
-  Number.isNaN(s.ema21) ||
-  Number.isNaN(s.prevEma9) ||
-  Number.isNaN(s.prevEma21) ||
-  Number.isNaN(s.vwap) ||
-  Number.isNaN(s.atr);
+export type ScalpingConfig = ParamValues<typeof PARAMS>;
 
 /** EMA 9-21 gap (in ATRs) at which the cross counts as decisive. */
 const CROSS_GAP_ATR = 0.2;
@@ -59,7 +30,7 @@ const RSI_SIDE_SPAN = 15;
  *   0.25 × clamp(volumeRatio − 1)                  volume above its mean
  *   0.25 × clamp((RSI − 50) / 15)                  RSI on the same side
  */
-export function createScalping(cfg: ScalpingConfig): Strategy {
+function createScalping(cfg: ScalpingConfig): StrategyRule {
   function candidate(s: TfSnapshot, direction: Direction): StrategyCandidate {
     const up = direction === 'BUY';
     const d = up ? 1 : -1;
@@ -90,18 +61,24 @@ export function createScalping(cfg: ScalpingConfig): Strategy {
   }
 
   return {
-    name: 'scalping',
-    description:
-      'Fast EMA 9/21 cross on the side of the daily VWAP, lowest signal timeframe only, tight stop',
-    warmup: 22,
-    timeframes: 'lowest',
-    reads: [...SCALPING_NEEDS, 'rsi', 'volumeRatio', 'levels', 'patterns'],
     evaluate(ctx: StrategyContext): StrategyCandidate | null {
       const s = ctx.signal;
-      if (!ctx.isLowestSignalTimeframe || scalpingNotReady(s)) return null;
+      if (!ctx.ready) return null;
       if (s.prevEma9 <= s.prevEma21 && s.ema9 > s.ema21 && s.close > s.vwap) return candidate(s, 'BUY');
       if (s.prevEma9 >= s.prevEma21 && s.ema9 < s.ema21 && s.close < s.vwap) return candidate(s, 'SELL');
       return null;
     },
   };
 }
+
+export const scalping = defineStrategy({
+  name: 'scalping',
+  description: 'Fast EMA 9/21 cross on the side of the daily VWAP, lowest signal timeframe only, tight stop',
+  kind: 'scalp',
+  regime: 'trending',
+  needs: ['close', 'ema9', 'ema21', 'prevEma9', 'prevEma21', 'vwap', 'atr'],
+  warmup: 22,
+  timeframes: 'lowest',
+  params: PARAMS,
+  create: createScalping,
+});

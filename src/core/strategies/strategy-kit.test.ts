@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baseConfidence, clamp01, patternSign } from './strategy-kit.js';
+import { INDECISION_PATTERNS, patternSign } from '../patterns/pattern-sign.js';
+import { baseConfidence, clamp01 } from './strategy-kit.js';
 
 describe('strategy kit', () => {
   it('baseConfidence runs 0.4 (bare setup) to 0.8 (textbook), confirmations add up to 0.1', () => {
@@ -28,5 +29,15 @@ describe('strategy kit', () => {
     expect(patternSign('gravestonedoji', 100)).toBe(-1);
     expect(patternSign('dragonflydoji', 100)).toBe(1);
     expect(patternSign('marubozu', 0)).toBe(0);
+  });
+
+  it('one set of indecision patterns: the vote ignores all four, a dragonfly or gravestone at a level still points', () => {
+    expect([...INDECISION_PATTERNS].sort()).toEqual([
+      'doji',
+      'dragonflydoji',
+      'gravestonedoji',
+      'spinningtop',
+    ]);
+    for (const name of INDECISION_PATTERNS) expect(patternSign(name, 0)).toBe(0);
   });
 });

@@ -1,29 +1,13 @@
+import type { TfSnapshot } from '../features/snapshot.js';
+import { clamp01 } from '../math.js';
 import type { Level } from '../patterns/levels.js';
+import { patternSign } from '../patterns/pattern-sign.js';
 import type { Direction } from '../signals/types.js';
 import { formatPrice, formatSigned } from './format.js';
-import type { TfSnapshot } from './snapshot.js';
 
-/** The building blocks the four strategy families share: readiness, scoring, confirmations. */
+/** The building blocks the strategy families share: scoring, levels, confirmations. */
 
-export type NumericField = {
-  [K in keyof TfSnapshot]-?: TfSnapshot[K] extends number ? K : never;
-}[keyof TfSnapshot];
-
-/**
- * Whether the rule cannot be judged on this candle: the candle is incomplete (built from
- * missing constituents, so its OHLC may lie) or one of the fields the rule needs is NaN
- * (an indicator still warming up).
- */
-export function notReady(s: TfSnapshot, fields: readonly NumericField[]): boolean {
-  if (s.complete === false) return true;
-  for (let i = 0; i < fields.length; i++) if (Number.isNaN(s[fields[i]])) return true;
-  return false;
-}
-
-/** x clamped to [0, 1]; NaN counts as 0 (a strength term that cannot be measured adds nothing). */
-export function clamp01(x: number): number {
-  return x > 0 ? (x < 1 ? x : 1) : 0;
-}
+export { clamp01 };
 
 /** Every candidate starts here: the rule fired, which alone is a middling setup. */
 export const CONFIDENCE_FLOOR = 0.4;
@@ -45,21 +29,6 @@ export const CONFIRMATION_MAX = 0.1;
 export function baseConfidence(strength: number, confirmations: number): number {
   const c = CONFIDENCE_FLOOR + CONFIDENCE_STRENGTH_SPAN * clamp01(strength);
   return c + Math.min(CONFIRMATION_MAX, CONFIRMATION_STEP * confirmations);
-}
-
-/**
- * TA-Lib signs every pattern, but a few signs carry no direction: doji is always +100 and a
- * spinning top takes its candle's colour, yet both are indecision candles. A gravestone doji is
- * +100 in TA-Lib although it reads bearish where it counts (at resistance).
- */
-const INDECISION_PATTERNS: ReadonlySet<string> = new Set(['doji', 'spinningtop']);
-const BEARISH_PATTERNS: ReadonlySet<string> = new Set(['gravestonedoji']);
-
-/** The direction a pattern output points to: 1 bullish, -1 bearish, 0 none. */
-export function patternSign(name: string, value: number): number {
-  if (value === 0 || INDECISION_PATTERNS.has(name)) return 0;
-  if (BEARISH_PATTERNS.has(name)) return -1;
-  return value > 0 ? 1 : -1;
 }
 
 export const directionSign = (d: Direction): number => (d === 'BUY' ? 1 : -1);

@@ -2,23 +2,46 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { warmSnapshot } from '../../../test/support/snapshots.js';
 import type { Timeframe } from '../candles/timeframe.js';
+import type { TfSnapshot } from '../features/snapshot.js';
 import { scoreContext, volumeFactor } from '../mtf/context.js';
 import { LevelTracker } from '../patterns/levels.js';
 import type { Swing } from '../patterns/swings.js';
-import type { StrategyCandidate, StrategyName } from '../signals/types.js';
-import {
-  HEALTH_WEIGHTS,
-  healthScore,
-  priceActionVoter,
-  priorityOf,
-  regimeFit,
-  regimeVoter,
-  scoreConfidence,
-  technicalVoter,
-  VOTERS,
-  volumeVoter,
-} from './ensemble.js';
-import type { TfSnapshot } from './snapshot.js';
+import type { StrategyCandidate } from '../signals/types.js';
+import type { StrategyFamily } from '../strategies/definition.js';
+import { BUILTIN_REGISTRY } from '../strategies/registry.js';
+import { type EnsembleWeights, scoreConfidence as score, VOTERS } from './confidence.js';
+import { HEALTH_WEIGHTS, type HealthInput, healthScore as health } from './health.js';
+import { priceActionVoter as priceAction } from './price-action.js';
+import { priorityOf } from './priority.js';
+import { regimeFit as fitOfBand, regimeVoter as regime, volumeVoter as volume } from './regime.js';
+import { technicalVoter as technical } from './technical.js';
+import type { Voter, VoterOpinion } from './voter.js';
+
+type StrategyName = string;
+
+/** The declared family of a built-in strategy (the voters judge a candidate by its family). */
+function familyOf(name: StrategyName): StrategyFamily {
+  const d = BUILTIN_REGISTRY.get(name);
+  if (!d) throw new Error(`no strategy ${name}`);
+  return d;
+}
+const withFamily =
+  (voter: Voter) =>
+  (c: StrategyCandidate, s: TfSnapshot): VoterOpinion =>
+    voter(c, s, familyOf(c.strategy));
+const technicalVoter = withFamily(technical);
+const priceActionVoter = withFamily(priceAction);
+const regimeVoter = withFamily(regime);
+const volumeVoter = withFamily(volume);
+const regimeFit = (name: StrategyName, adx: number): number => fitOfBand(familyOf(name).regime, adx);
+const scoreConfidence = (
+  c: StrategyCandidate,
+  s: TfSnapshot,
+  ctx: readonly TfSnapshot[],
+  w: EnsembleWeights,
+) => score(c, familyOf(c.strategy), s, ctx, w);
+const healthScore = ({ strategy, ...rest }: Omit<HealthInput, 'family'> & { strategy: StrategyName }) =>
+  health({ ...rest, family: familyOf(strategy) });
 
 const T0 = Date.UTC(2024, 0, 1);
 const HOUR = 3_600_000;
@@ -278,7 +301,7 @@ describe('every voter', () => {
     fc.assert(
       fc.property(arbCandidate, arbSnapshot, (c, s) => {
         for (const [name, voter] of Object.entries(VOTERS)) {
-          const v = voter(c, s);
+          const v = voter(c, s, familyOf(c.strategy));
           expect(v.voter).toBe(name);
           expect(v.score).toBeGreaterThanOrEqual(0);
           expect(v.score).toBeLessThanOrEqual(1);

@@ -13,7 +13,7 @@ import { LevelTracker } from '../patterns/levels.js';
 import { PatternScanner } from '../patterns/scanner.js';
 import { type Swing, SwingDetector } from '../patterns/swings.js';
 import { VolumeRatio } from '../patterns/volume.js';
-import type { TfSnapshot } from './snapshot.js';
+import { type TfSnapshot, WARM_BITS as W } from './snapshot.js';
 
 /**
  * How much a timeframe must know: `full` for signal and context timeframes (every indicator,
@@ -82,6 +82,7 @@ export function blankSnapshot(
     close: n,
     volume: n,
     complete: true,
+    warm: 0,
     defectsInWindow: 0,
     prevClose: n,
     prevHigh: n,
@@ -125,6 +126,35 @@ export function blankSnapshot(
 }
 
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
+
+/** The warm bits of the snapshot: a field group's bit is set when its field is not NaN. */
+function warmBits(s: TfSnapshot): number {
+  let w = 0;
+  if (!Number.isNaN(s.close)) w |= W.close;
+  if (!Number.isNaN(s.prevClose)) w |= W.prevClose;
+  if (!Number.isNaN(s.ema9)) w |= W.ema9;
+  if (!Number.isNaN(s.ema21)) w |= W.ema21;
+  if (!Number.isNaN(s.ema50)) w |= W.ema50;
+  if (!Number.isNaN(s.ema200)) w |= W.ema200;
+  if (!Number.isNaN(s.prevEma9)) w |= W.prevEma9;
+  if (!Number.isNaN(s.prevEma21)) w |= W.prevEma21;
+  if (!Number.isNaN(s.ema50Slope)) w |= W.ema50Slope;
+  if (!Number.isNaN(s.rsi)) w |= W.rsi;
+  if (!Number.isNaN(s.prevRsi)) w |= W.prevRsi;
+  if (!Number.isNaN(s.macdHist)) w |= W.macdHist;
+  if (!Number.isNaN(s.prevMacdHist)) w |= W.prevMacdHist;
+  if (!Number.isNaN(s.adx)) w |= W.adx;
+  if (!Number.isNaN(s.atr)) w |= W.atr;
+  if (!Number.isNaN(s.atrPct)) w |= W.atrPct;
+  if (!Number.isNaN(s.volatilityPercentile)) w |= W.volatilityPercentile;
+  if (!Number.isNaN(s.bbMiddle)) w |= W.bbMiddle;
+  if (!Number.isNaN(s.prevBbUpper)) w |= W.prevBbUpper;
+  if (!Number.isNaN(s.donchianHigh)) w |= W.donchianHigh;
+  if (!Number.isNaN(s.vwap)) w |= W.vwap;
+  if (!Number.isNaN(s.prevVwap)) w |= W.prevVwap;
+  if (!Number.isNaN(s.volumeRatio)) w |= W.volumeRatio;
+  return w;
+}
 
 /**
  * The newest candle's patterns that fired (non-zero results), by name: the snapshot's
@@ -292,7 +322,10 @@ export class TimeframeFeatures {
     const confirmed = this.swings.update(c);
     for (let i = 0; i < confirmed.length; i++) this.recordSwing(confirmed[i]);
 
-    if (!full) return;
+    if (!full) {
+      s.warm = warmBits(s);
+      return;
+    }
     s.ema9 = this.ema9.updateOrNaN(c.close);
     s.ema50 = this.ema50.updateOrNaN(c.close);
     s.ema200 = this.ema200.updateOrNaN(c.close);
@@ -323,6 +356,7 @@ export class TimeframeFeatures {
       this.scanner.push(c.open, c.high, c.low, c.close);
       this.patterns.invalidate();
     }
+    s.warm = warmBits(s);
   }
 
   private recordSwing(sw: Swing): void {

@@ -1,0 +1,68 @@
+import type { TfSnapshot } from '../features/snapshot.js';
+import { scoreContext, volumeFactor } from '../mtf/context.js';
+import type { ConfidenceBreakdown, StrategyCandidate, Vote, VoterName } from '../signals/types.js';
+import type { StrategyFamily } from '../strategies/definition.js';
+import { priceActionVoter } from './price-action.js';
+import { regimeVoter, volumeVoter } from './regime.js';
+import { technicalVoter } from './technical.js';
+import { clamp01, type Voter } from './voter.js';
+
+export type EnsembleWeights = Readonly<Record<VoterName, number>>;
+
+/** The voters in the order their votes are listed in a breakdown. */
+export const VOTERS: Readonly<Record<VoterName, Voter>> = {
+  technical: technicalVoter,
+  price_action: priceActionVoter,
+  regime: regimeVoter,
+  volume: volumeVoter,
+};
+
+/**
+ * confidence = clamp(base × (1 + mtfBoost) × alignmentFactor × volumeFactor, 0, 1) with
+ * base = Σ weight × score over the four votes (see `scoreContext` and `volumeFactor`).
+ * The product is evaluated left to right in exactly that order, so a reader of the breakdown
+ * can recompute it to the bit.
+ */
+export function scoreConfidence(
+  candidate: StrategyCandidate,
+  family: StrategyFamily,
+  signal: TfSnapshot,
+  contexts: readonly TfSnapshot[],
+  weights: EnsembleWeights,
+  baseScale = 1,
+): { confidence: number; breakdown: ConfidenceBreakdown } {
+  // the four votes in the order of VOTERS, written out (named reads, no keyed lookups per vote); a NaN
+  // score would poison the sum even at weight 0: voters never give one, but be sure
+  const t = VOTERS.technical(candidate, signal, family);
+  const p = VOTERS.price_action(candidate, signal, family);
+  const r = VOTERS.regime(candidate, signal, family);
+  const v = VOTERS.volume(candidate, signal, family);
+  const votes: Vote[] = [
+    { voter: 'technical', weight: weights.technical, score: clamp01(t.score), reason: t.reason },
+    { voter: 'price_action', weight: weights.price_action, score: clamp01(p.score), reason: p.reason },
+    { voter: 'regime', weight: weights.regime, score: clamp01(r.score), reason: r.reason },
+    { voter: 'volume', weight: weights.volume, score: clamp01(v.score), reason: v.reason },
+  ];
+  let ensembleScore = 0;
+  for (let k = 0; k < votes.length; k++) ensembleScore += votes[k].weight * votes[k].score;
+  const base = baseScale * ensembleScore;
+  const ctx = scoreContext(contexts, candidate.direction);
+  const vf = volumeFactor(signal.volumeRatio);
+  const product = base * (1 + ctx.mtfBoost) * ctx.alignmentFactor * vf;
+  const confidence = Math.min(1, Math.max(0, product));
+  return {
+    confidence,
+    breakdown: {
+      strategyBase: candidate.baseConfidence,
+      votes,
+      ensembleScore,
+      baseScale,
+      base,
+      mtfBoost: ctx.mtfBoost,
+      alignmentFactor: ctx.alignmentFactor,
+      volumeFactor: vf,
+      product,
+      context: ctx.views,
+    },
+  };
+}
