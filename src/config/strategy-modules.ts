@@ -43,16 +43,16 @@ const Param = z.discriminatedUnion('type', [
 /** The declared shape every strategy module exports (see StrategyDefinition). */
 const Definition = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower case letters, digits and underscores, like my_breakout'),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'lower case letters, digits and underscores, like my_breakout'),
     description: z.string().min(1),
     kind: z.enum(STRATEGY_KINDS as [string, ...string[]]),
     regime: z.enum(REGIME_BANDS as [string, ...string[]]),
     needs: z.array(
-      z
-        .string()
-        .refine((f) => (WARM_FIELDS as readonly string[]).includes(f), {
-          message: `not a numeric snapshot field; known: ${WARM_FIELDS.join(', ')}`,
-        }),
+      z.string().refine((f) => (WARM_FIELDS as readonly string[]).includes(f), {
+        message: `not a numeric snapshot field; known: ${WARM_FIELDS.join(', ')}`,
+      }),
     ),
     warmup: z.number().int().min(0),
     timeframes: z.enum(['all', 'lowest']),
@@ -111,7 +111,9 @@ async function loadOne(file: string): Promise<StrategyDefinition> {
   }
   for (const [key, spec] of Object.entries(parsed.data.params)) {
     if (spec.type !== 'boolean' && spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
-      throw new StrategyModuleError(`strategy file ${file}: params.${key} has min ${spec.min} > max ${spec.max}`);
+      throw new StrategyModuleError(
+        `strategy file ${file}: params.${key} has min ${spec.min} > max ${spec.max}`,
+      );
     }
   }
   return exported as StrategyDefinition;

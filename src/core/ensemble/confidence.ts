@@ -16,6 +16,7 @@ export const VOTERS: Readonly<Record<VoterName, Voter>> = {
   regime: regimeVoter,
   volume: volumeVoter,
 };
+const VOTER_ORDER = Object.keys(VOTERS) as VoterName[];
 
 /**
  * confidence = clamp(base × (1 + mtfBoost) × alignmentFactor × volumeFactor, 0, 1) with
@@ -31,18 +32,11 @@ export function scoreConfidence(
   weights: EnsembleWeights,
   baseScale = 1,
 ): { confidence: number; breakdown: ConfidenceBreakdown } {
-  // the four votes in the order of VOTERS, written out (named reads, no keyed lookups per vote); a NaN
-  // score would poison the sum even at weight 0: voters never give one, but be sure
-  const t = VOTERS.technical(candidate, signal, family);
-  const p = VOTERS.price_action(candidate, signal, family);
-  const r = VOTERS.regime(candidate, signal, family);
-  const v = VOTERS.volume(candidate, signal, family);
-  const votes: Vote[] = [
-    { voter: 'technical', weight: weights.technical, score: clamp01(t.score), reason: t.reason },
-    { voter: 'price_action', weight: weights.price_action, score: clamp01(p.score), reason: p.reason },
-    { voter: 'regime', weight: weights.regime, score: clamp01(r.score), reason: r.reason },
-    { voter: 'volume', weight: weights.volume, score: clamp01(v.score), reason: v.reason },
-  ];
+  // a NaN score would poison the sum even at weight 0: voters never give one, but be sure
+  const votes: Vote[] = VOTER_ORDER.map((name) => {
+    const opinion = VOTERS[name](candidate, signal, family);
+    return { voter: name, weight: weights[name], score: clamp01(opinion.score), reason: opinion.reason };
+  });
   let ensembleScore = 0;
   for (let k = 0; k < votes.length; k++) ensembleScore += votes[k].weight * votes[k].score;
   const base = baseScale * ensembleScore;

@@ -1,8 +1,8 @@
-import type { TfSnapshot } from '../features/snapshot.js';
+import { type TfSnapshot, warmMask } from '../features/snapshot.js';
 import type { HealthBreakdown } from '../signals/types.js';
 import type { StrategyFamily } from '../strategies/definition.js';
 import { regimeFit } from './regime.js';
-import { clamp01, finite } from './voter.js';
+import { clamp01 } from './voter.js';
 
 export interface HealthInput {
   readonly signal: TfSnapshot;
@@ -15,8 +15,27 @@ export interface HealthInput {
 
 export const HEALTH_WEIGHTS = { dataQuality: 0.3, technical: 0.3, risk: 0.2, regime: 0.2 } as const;
 
-/** How many readings the technical health checks for warmth. */
-const HEALTH_READINGS = 10;
+/** The readings whose warmth the technical health counts (each has a warm bit of its own). */
+const HEALTH_FIELDS = [
+  'ema9',
+  'ema21',
+  'ema50',
+  'ema200',
+  'rsi',
+  'macdHist',
+  'adx',
+  'atr',
+  'bbMiddle',
+  'volumeRatio',
+] as const;
+const HEALTH_READINGS = warmMask(HEALTH_FIELDS);
+const HEALTH_READING_COUNT = HEALTH_FIELDS.length;
+
+function bitCount(x: number): number {
+  let n = 0;
+  for (let v = x; v !== 0; v &= v - 1) n++;
+  return n;
+}
 
 /** Multiplier on data quality when the signal's own candle lacks some of its constituents. */
 const INCOMPLETE_CANDLE_PENALTY = 0.5;
@@ -46,19 +65,7 @@ export function healthScore(input: HealthInput): HealthBreakdown {
     dataQuality = clamp01(dataQuality);
   }
 
-  // the ten readings whose warmth counts, tallied without building an array of them
-  const warmCount =
-    (finite(s.ema9) ? 1 : 0) +
-    (finite(s.ema21) ? 1 : 0) +
-    (finite(s.ema50) ? 1 : 0) +
-    (finite(s.ema200) ? 1 : 0) +
-    (finite(s.rsi) ? 1 : 0) +
-    (finite(s.macdHist) ? 1 : 0) +
-    (finite(s.adx) ? 1 : 0) +
-    (finite(s.atr) ? 1 : 0) +
-    (finite(s.bbMiddle) ? 1 : 0) +
-    (finite(s.volumeRatio) ? 1 : 0);
-  const warmShare = warmCount / HEALTH_READINGS;
+  const warmShare = bitCount(s.warm & HEALTH_READINGS) / HEALTH_READING_COUNT;
   let technical = warmShare;
   if (input.family.kind !== 'reversion') {
     // the signs of EMA9−EMA21, MACD hist, RSI−50, close−EMA50 (NaN counts for neither side)

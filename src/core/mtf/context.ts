@@ -63,21 +63,13 @@ export function regimeOf(adx: number): Regime {
   return adx >= TRENDING_ADX ? 'trending' : 'ranging';
 }
 
-/** Weights computed so far: a handful of timeframes, and every scored candidate asks for them. */
-const WEIGHTS = new Map<Timeframe, number>();
-
 /**
  * 1 + log2(minutes): each doubling of the timeframe adds one unit, so 4h weighs 8.9 and 1d
  * 11.5. Higher timeframes weigh more without drowning the nearer one (a log, not the length),
  * and the +1 keeps 1m above zero.
  */
 export function timeframeWeight(tf: Timeframe): number {
-  let w = WEIGHTS.get(tf);
-  if (w === undefined) {
-    w = 1 + Math.log2(timeframeMs(tf) / 60_000);
-    WEIGHTS.set(tf, w);
-  }
-  return w;
+  return 1 + Math.log2(timeframeMs(tf) / 60_000);
 }
 
 export interface ContextScore {
