@@ -48,7 +48,12 @@ describe.skipIf(!hasRealData)('a strategy family added from outside the engine',
     for (const s of all) {
       expect(s.strategy).toBe('rsi_pullback');
       expect(s.reasons[0]).toMatch(/^RSI pullback (BUY|SELL): RSI/);
-      expect(s.breakdown.votes.map((v) => v.voter)).toEqual(['technical', 'price_action', 'regime', 'volume']);
+      expect(s.breakdown.votes.map((v) => v.voter)).toEqual([
+        'technical',
+        'price_action',
+        'regime',
+        'volume',
+      ]);
       expect(s.breakdown.votes[2].reason).toContain('fits rsi_pullback');
       expect(s.entryAnalysis.considered.length).toBeGreaterThan(0);
       const sign = s.direction === 'BUY' ? 1 : -1;
@@ -104,7 +109,11 @@ describe('loading strategy modules: bad files are refused with the file and the 
     ['none.mjs', 'export const x = 1;', /exports no strategy/],
     ['syntax.mjs', 'export default {', /could not be loaded/],
     ['badname.mjs', `export default { ...${valid}, name: 'Bad Name' };`, /name: lower case/],
-    ['badneed.mjs', `export default { ...${valid}, needs: ['closee'] };`, /needs\.0: not a numeric snapshot field/],
+    [
+      'badneed.mjs',
+      `export default { ...${valid}, needs: ['closee'] };`,
+      /needs\.0: not a numeric snapshot field/,
+    ],
     ['badkind.mjs', `export default { ...${valid}, kind: 'magic' };`, /kind/],
     ['nocreate.mjs', `export default { ...${valid}, create: 3 };`, /create: must be a function/],
     [

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineConfig } from '../../src/config/engine-schema.js';
 import type { Candle } from '../../src/core/candles/candle.js';
+import { inferTickSize } from '../../src/core/candles/tick-size.js';
 import type { PipelineEvent } from '../../src/core/pipeline/events.js';
 import { SignalPipeline } from '../../src/core/pipeline/signal-pipeline.js';
 import { loadRealCandles } from './real-data.js';
@@ -58,6 +59,10 @@ export function runGolden(): GoldenRun {
   const series: Record<string, Candle[]> = {};
   for (const f of GOLDEN_FILES) series[f.replace(/^binance_|_1m\.csv\.gz$/g, '')] = loadRealCandles(f);
   const pipeline = new SignalPipeline(EngineConfig.parse({}));
+  // as the file commands do: each symbol's tick size inferred from its data
+  for (const [symbol, candles] of Object.entries(series)) {
+    pipeline.setTickSize(symbol, inferTickSize(candles) ?? Number.NaN);
+  }
   const texts: string[] = [];
   const counts: Record<string, number> = {};
   const sink = (e: PipelineEvent): void => {

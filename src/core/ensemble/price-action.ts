@@ -1,12 +1,8 @@
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatFixed, formatPrice } from '../format.js';
 import { INDECISION_PATTERNS } from '../patterns/pattern-sign.js';
-import { formatPrice } from '../risk/format.js';
 import type { StrategyCandidate } from '../signals/types.js';
-import { formatFixed } from '../strategies/format.js';
 import { clamp01, finite, sideOf, type Voter } from './voter.js';
-
-/** Prices in the vote reasons: 8 significant digits, as the risk plan's texts. */
-const price = formatPrice;
 
 /** Distance in ATRs within which a level counts as near. */
 const NEAR_ATR = 1;
@@ -94,7 +90,7 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
         : bestWhich === BEHIND_CANDIDATE && lvl
           ? lvl.kind
           : `20-candle ${d > 0 ? 'high' : 'low'}`;
-    const what = `${words} ${price(bestPrice)}`;
+    const what = `${words} ${formatPrice(bestPrice, s.tickSize)}`;
     floorWhy = freshBreak(s, d, bestPrice)
       ? `broke ${what} this candle`
       : `${formatFixed((d * (close - bestPrice)) / atr, 2)} ATR from ${what}`;
@@ -106,7 +102,7 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
   if (ahead) {
     const room = (d * (ahead.price - close)) / atr;
     ceiling = Math.max(0, 1 - room / NEAR_ATR);
-    aheadWhy = `${formatFixed(room, 2)} ATR to ${aheadWord} ${price(ahead.price)}`;
+    aheadWhy = `${formatFixed(room, 2)} ATR to ${aheadWord} ${formatPrice(ahead.price, s.tickSize)}`;
   }
   const score = clamp01(0.5 + FLOOR_BONUS * floor - CEILING_PENALTY * ceiling);
   return { score, reason: `${floorWhy}, ${aheadWhy}` };

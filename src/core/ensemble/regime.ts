@@ -1,6 +1,6 @@
+import { formatFixed } from '../format.js';
 import { regimeOf } from '../mtf/context.js';
 import type { RegimeBand } from '../strategies/definition.js';
-import { formatFixed } from '../strategies/format.js';
 import { clamp01, finite, type Voter } from './voter.js';
 
 /**

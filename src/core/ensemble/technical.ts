@@ -1,4 +1,4 @@
-import { formatFixed } from '../strategies/format.js';
+import { formatFixed } from '../format.js';
 import { clamp01, finite, sideOf, type Voter } from './voter.js';
 
 /**

@@ -25,6 +25,8 @@ export interface TfSnapshot {
   readonly volume: number;
   /** Whether the latest candle was built from all its constituents. */
   readonly complete: boolean;
+  /** The symbol's price step (from the exchange, or inferred from the data); NaN when unknown. */
+  readonly tickSize: number;
   /**
    * Which numeric fields are warm (not NaN) on the latest candle: the OR of `WARM_BITS[field]`
    * over them. Fields computed together share a bit. A rule's readiness is one mask test
@@ -90,7 +92,7 @@ export interface TfSnapshot {
 /** The snapshot fields that hold a number and may be NaN while warming up. */
 export type WarmField = {
   [K in keyof TfSnapshot]-?: TfSnapshot[K] extends number
-    ? K extends 'count' | 'warm' | 'defectsInWindow'
+    ? K extends 'count' | 'warm' | 'defectsInWindow' | 'tickSize'
       ? never
       : K
     : never;

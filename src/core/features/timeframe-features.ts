@@ -82,6 +82,7 @@ export function blankSnapshot(
     close: n,
     volume: n,
     complete: true,
+    tickSize: n,
     warm: 0,
     defectsInWindow: 0,
     prevClose: n,
@@ -277,6 +278,11 @@ export class TimeframeFeatures {
     this.defects = new Float64Ring(qualityWindow);
     this.s = blankSnapshot(timeframe, this.levels, this.patterns ?? new Map());
     this.snapshot = this.s;
+  }
+
+  /** The symbol's price step (NaN: unknown); prices in texts and plans follow it. */
+  setTickSize(tickSize: number): void {
+    this.s.tickSize = tickSize > 0 && Number.isFinite(tickSize) ? tickSize : Number.NaN;
   }
 
   update(c: Candle & { readonly complete?: boolean }): void {

@@ -1,8 +1,7 @@
-import { formatAtr, formatFixed2, formatPrice } from '../risk/format.js';
+import { formatAtr, formatFixed, formatPrice } from '../format.js';
 import type { RiskPlan } from '../risk/risk-plan.js';
 import type { SignalBook } from '../signals/signal-book.js';
 import type { RejectionReason, Signal } from '../signals/types.js';
-import { formatFixed } from '../strategies/format.js';
 
 /** The configuration the filters read (sections of the engine config). */
 export interface FilterSettings {
@@ -49,9 +48,9 @@ const maxStopDistance: SignalFilter = {
     if (!(stop.distanceAtr > max)) return null;
     const basis =
       stop.swing !== null
-        ? `beyond the ${signal.timeframe} ${stop.swing.name} ${formatPrice(stop.swing.price)} with a ${formatAtr(config.risk.swingBufferAtr)} buffer`
+        ? `beyond the ${signal.timeframe} ${stop.swing.name} ${formatPrice(stop.swing.price, plan.tickSize)} with a ${formatAtr(config.risk.swingBufferAtr)} buffer`
         : `the ${formatAtr(stop.minAtr)} minimum`;
-    return `stop ${formatPrice(plan.stopLoss)} is ${formatAtr(stop.distanceAtr)} from the entry (${basis}), more than the ${max} ATR maximum`;
+    return `stop ${formatPrice(plan.stopLoss, plan.tickSize)} is ${formatAtr(stop.distanceAtr)} from the entry (${basis}), more than the ${max} ATR maximum`;
   },
 };
 
@@ -62,7 +61,7 @@ const minRewardRisk: SignalFilter = {
   check({ plan, config }) {
     const min = config.thresholds.minRewardRisk;
     if (plan.rewardRisk >= min) return null;
-    return `reward:risk to TP2 is ${formatFixed2(plan.rewardRisk)}, below the ${min} minimum (stop ${formatAtr(plan.stop.distanceAtr)} away, TP2 ${formatPrice(plan.takeProfits[1])})`;
+    return `reward:risk to TP2 is ${formatFixed(plan.rewardRisk, 2)}, below the ${min} minimum (stop ${formatAtr(plan.stop.distanceAtr)} away, TP2 ${formatPrice(plan.takeProfits[1], plan.tickSize)})`;
   },
 };
 

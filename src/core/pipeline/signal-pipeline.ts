@@ -7,6 +7,7 @@ import { healthScore } from '../ensemble/health.js';
 import { priorityOf } from '../ensemble/priority.js';
 import { isReady, type TfSnapshot } from '../features/snapshot.js';
 import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
+import { formatPrice } from '../format.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
 import { planRisk } from '../risk/risk-plan.js';
@@ -148,6 +149,7 @@ export class SignalPipeline {
   private sink: EventSink | null = null;
   private readonly outcomeConfig: Partial<OutcomeConfig>;
   private readonly filters: readonly SignalFilter[];
+  private readonly tickSizes = new Map<string, number>();
 
   /**
    * @param registry the strategy families the config's `strategies` section refers to (the
@@ -190,6 +192,17 @@ export class SignalPipeline {
   /** Timeframes the pipeline builds for each symbol, with how much it computes on each. */
   timeframes(): ReadonlyMap<Timeframe, FeatureLevel> {
     return this.levels;
+  }
+
+  /**
+   * The price step of `symbol` (from the exchange's market precision, or inferred from the
+   * data's decimals for files): plans are rounded to it and texts print its decimals. Unknown
+   * (NaN) until set; it may be set before or after the symbol's first candle.
+   */
+  setTickSize(symbol: string, tickSize: number): void {
+    this.tickSizes.set(symbol, tickSize);
+    const st = this.symbols.get(symbol);
+    if (st) for (const slot of st.slots.values()) slot.features.setTickSize(tickSize);
   }
 
   /** Signals of `symbol` that are PENDING or ACTIVE now. */
@@ -257,6 +270,8 @@ export class SignalPipeline {
         (s, sig, e) => this.onStep(s, sig, e),
       );
       this.symbols.set(symbol, st);
+      const tick = this.tickSizes.get(symbol);
+      if (tick !== undefined) for (const slot of st.slots.values()) slot.features.setTickSize(tick);
     }
     return st;
   }
@@ -282,11 +297,16 @@ export class SignalPipeline {
     if (e.kind === 'FILL') {
       // a market entry is ACTIVE from its creation; only limit fills change the status
       if (st.book.get(signal.id)?.status === 'PENDING') {
-        this.changeStatus(st, signal.id, 'ACTIVE', e.time, `entry filled at ${e.price}`);
+        this.changeStatus(st, signal.id, 'ACTIVE', e.time, `entry filled at ${this.price(st, e.price)}`);
       }
     } else if (e.kind === 'TP1' || e.kind === 'TP2') {
-      this.changeStatus(st, signal.id, 'ACTIVE', e.time, `${e.kind} hit at ${e.price}`);
+      this.changeStatus(st, signal.id, 'ACTIVE', e.time, `${e.kind} hit at ${this.price(st, e.price)}`);
     }
+  }
+
+  /** A price of the symbol as every signal text prints it. */
+  private price(st: SymbolState, x: number): string {
+    return formatPrice(x, this.tickSizes.get(st.symbol));
   }
 
   private onOutcome(st: SymbolState, o: Outcome): void {
@@ -372,7 +392,9 @@ export class SignalPipeline {
       status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',
       statusAt: createdAt,
       statusReason:
-        plan.entryType === 'MARKET_ENTRY' ? 'market entry' : `limit ${plan.entryType} at ${plan.entryPrice}`,
+        plan.entryType === 'MARKET_ENTRY'
+          ? 'market entry'
+          : `limit ${plan.entryType} at ${formatPrice(plan.entryPrice, plan.tickSize)}`,
     };
 
     const coolKey = `${tf}|${cand.strategy}|${cand.direction}`;

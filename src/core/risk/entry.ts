@@ -1,4 +1,6 @@
+import { roundToTick } from '../candles/tick-size.js';
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatAtr, formatPrice } from '../format.js';
 import { lastSwingLeg, retracementPrice } from '../patterns/fibonacci.js';
 import type {
   Direction,
@@ -7,7 +9,6 @@ import type {
   EntryType,
   StrategyCandidate,
 } from '../signals/types.js';
-import { formatAtr, formatPrice } from './format.js';
 
 /**
  * Furthest a limit entry may sit from the market price, in signal-timeframe ATRs. Further
@@ -69,11 +70,11 @@ const MAX_ENTRY_DISTANCE_TEXT = String(MAX_ENTRY_DISTANCE_ATR);
 function proposeRetest(inputs: EntryInputs): Proposal {
   const level = inputs.level;
   if (!level) return { type: 'SUPPORT_RETEST', price: null, text: 'the strategy named no level to retest' };
-  const what = `retest of the ${level.kind} ${formatPrice(level.price)} (${level.touches} touches)`;
+  const what = `retest of the ${level.kind} ${formatPrice(level.price, inputs.entry.tickSize)} (${level.touches} touches)`;
   if (!(Number.isFinite(level.price) && level.price > 0)) {
     return { type: 'SUPPORT_RETEST', price: null, text: `${what}: not a usable price` };
   }
-  return { type: 'SUPPORT_RETEST', price: level.price, text: what };
+  return { type: 'SUPPORT_RETEST', price: roundToTick(level.price, inputs.entry.tickSize), text: what };
 }
 
 function proposeEmaPullback(inputs: EntryInputs): Proposal {
@@ -82,7 +83,12 @@ function proposeEmaPullback(inputs: EntryInputs): Proposal {
   if (!(Number.isFinite(ema) && ema > 0)) {
     return { type: 'EMA_PULLBACK', price: null, text: `${tf} EMA 21 is not available yet` };
   }
-  return { type: 'EMA_PULLBACK', price: ema, text: `pullback to the ${tf} EMA 21 at ${formatPrice(ema)}` };
+  const price = roundToTick(ema, inputs.entry.tickSize);
+  return {
+    type: 'EMA_PULLBACK',
+    price,
+    text: `pullback to the ${tf} EMA 21 at ${formatPrice(price, inputs.entry.tickSize)}`,
+  };
 }
 
 /**
@@ -96,7 +102,7 @@ function proposeFibonacci(inputs: EntryInputs): Proposal {
   const wanted = inputs.direction === 'BUY' ? 'up' : 'down';
   const leg = lastSwingLeg(inputs.entry);
   if (!leg) return { type: 'FIBONACCI_618', price: null, text: `no confirmed swing leg on ${tf} yet` };
-  const span = `${formatPrice(leg.start.price)} → ${formatPrice(leg.end.price)}`;
+  const span = `${formatPrice(leg.start.price, inputs.entry.tickSize)} → ${formatPrice(leg.end.price, inputs.entry.tickSize)}`;
   if (leg.direction !== wanted) {
     return {
       type: 'FIBONACCI_618',
@@ -105,11 +111,14 @@ function proposeFibonacci(inputs: EntryInputs): Proposal {
     };
   }
   // BUY up-leg low→high: high − 0.618 × (high − low); the mirror for a SELL down-leg
-  const price = retracementPrice(leg.start.price, leg.end.price, ENTRY_RETRACEMENT_RATIO);
+  const price = roundToTick(
+    retracementPrice(leg.start.price, leg.end.price, ENTRY_RETRACEMENT_RATIO),
+    inputs.entry.tickSize,
+  );
   return {
     type: 'FIBONACCI_618',
     price,
-    text: `61.8 % retracement of the ${tf} ${leg.direction}-leg ${span} at ${formatPrice(price)}`,
+    text: `61.8 % retracement of the ${tf} ${leg.direction}-leg ${span} at ${formatPrice(price, inputs.entry.tickSize)}`,
   };
 }
 
@@ -147,7 +156,7 @@ function judge(p: Proposal, inputs: EntryInputs, market: string): EntryOption {
       type: p.type,
       price,
       valid: false,
-      reason: `${p.text}: at or beyond the structural stop ${formatPrice(stop)}`,
+      reason: `${p.text}: at or beyond the structural stop ${formatPrice(stop, inputs.entry.tickSize)}`,
     };
   }
   const atrs = distance / inputs.atr;
@@ -177,7 +186,7 @@ function judge(p: Proposal, inputs: EntryInputs, market: string): EntryOption {
  */
 export function refineEntry(inputs: EntryInputs): EntryDecision {
   const { entry, marketPrice, minEntryCandles } = inputs;
-  const market = formatPrice(marketPrice);
+  const market = formatPrice(marketPrice, inputs.entry.tickSize);
   const considered: EntryOption[] = [];
 
   if (entry.count < minEntryCandles) {
@@ -243,7 +252,7 @@ export function refineEntry(inputs: EntryInputs): EntryDecision {
       considered,
       chosen: best.type,
       why:
-        `${best.type} limit at ${formatPrice(bestPrice)}: the valid option nearest to the market price ${market} ` +
+        `${best.type} limit at ${formatPrice(bestPrice, inputs.entry.tickSize)}: the valid option nearest to the market price ${market} ` +
         `(${formatAtr(bestDistance / inputs.atr)} away${others > 0 ? `; ${others} other valid option${others > 1 ? 's' : ''} no nearer` : ''})`,
     },
   };

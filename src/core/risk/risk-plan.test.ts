@@ -214,7 +214,7 @@ describe('planRisk: entry refinement', () => {
     expect(plan.analysis.considered.every((o) => o.valid)).toBe(true);
     expect(option(plan, 'FIBONACCI_618').price).toBeCloseTo(97.674, 12);
     expect(plan.analysis.why).toMatch(
-      /EMA_PULLBACK limit at 99.2: the valid option nearest to the market price 100/,
+      /EMA_PULLBACK limit at 99.20: the valid option nearest to the market price 100.00/,
     );
     expect(plan.analysis.why).toMatch(/2 other valid options/);
   });
@@ -226,7 +226,7 @@ describe('planRisk: entry refinement', () => {
     expect(plan.entryType).toBe('SUPPORT_RETEST');
     expect(plan.entryPrice).toBe(99.6);
     expect(option(plan, 'SUPPORT_RETEST').reason).toMatch(
-      /retest of the resistance 99.6 \(2 touches\): 0.20 ATR below/,
+      /retest of the resistance 99.60 \(2 touches\): 0.20 ATR below/,
     );
   });
 
@@ -237,7 +237,9 @@ describe('planRisk: entry refinement', () => {
     const plan = planOf(planRisk(c, signalTf(), entry, RISK, 2));
     expect(plan.entryType).toBe('FIBONACCI_618');
     expect(plan.entryPrice).toBeCloseTo(99.146, 12);
-    expect(option(plan, 'FIBONACCI_618').reason).toMatch(/61.8 % retracement of the 15m up-leg 98 → 101/);
+    expect(option(plan, 'FIBONACCI_618').reason).toMatch(
+      /61.8 % retracement of the 15m up-leg 98.00 → 101.00/,
+    );
   });
 
   it('breaks ties by SUPPORT_RETEST, then EMA_PULLBACK, then FIBONACCI_618', () => {
@@ -263,10 +265,10 @@ describe('planRisk: entry refinement', () => {
     const r1 = planRisk(c, signal, entryTf({ ema21: 98.7, ...downLeg(102, 97) }), RISK, 2);
     const p1 = planOf(r1);
     expect(option(p1, 'SUPPORT_RETEST')).toMatchObject({ price: 100, valid: false });
-    expect(option(p1, 'SUPPORT_RETEST').reason).toMatch(/not below the market price 100/);
+    expect(option(p1, 'SUPPORT_RETEST').reason).toMatch(/not below the market price 100.00/);
     expect(option(p1, 'FIBONACCI_618')).toMatchObject({ price: null, valid: false });
     expect(option(p1, 'FIBONACCI_618').reason).toMatch(
-      /last 15m leg is down \(102 → 97\), not an up-leg for a BUY/,
+      /last 15m leg is down \(102.00 → 97.00\), not an up-leg for a BUY/,
     );
     expect(p1.entryType).toBe('EMA_PULLBACK');
 
@@ -274,7 +276,7 @@ describe('planRisk: entry refinement', () => {
     const r2 = planRisk(c, signal, entryTf({ ema21: 98.6, ...upLeg(96, 101) }), RISK, 2);
     const p2 = planOf(r2);
     expect(option(p2, 'EMA_PULLBACK')).toMatchObject({ price: 98.6, valid: false });
-    expect(option(p2, 'EMA_PULLBACK').reason).toMatch(/at or beyond the structural stop 98.6/);
+    expect(option(p2, 'EMA_PULLBACK').reason).toMatch(/at or beyond the structural stop 98.60/);
     expect(option(p2, 'FIBONACCI_618').valid).toBe(false);
     expect(option(p2, 'FIBONACCI_618').reason).toMatch(/structural stop/);
     expect(p2.entryType).toBe('MARKET_ENTRY');
@@ -358,7 +360,7 @@ describe('planRisk: stop-loss', () => {
     if (r.ok) return;
     expect(r.reason).toBe('invalid_risk');
     expect(r.detail).toMatch(
-      /5.20 ATR from the entry \(beyond the 1h swing low 90 with a 0.20 ATR buffer\), more than the 4 ATR maximum/,
+      /5.20 ATR from the entry \(beyond the 1h swing low 90.00 with a 0.20 ATR buffer\), more than the 4 ATR maximum/,
     );
     const plan = planOf(r);
     expect(plan.stopLoss).toBeCloseTo(89.6, 12);
@@ -374,7 +376,7 @@ describe('planRisk: stop-loss', () => {
   it('rejects a BUY stop at or below zero as invalid_risk without a plan', () => {
     const r = planRisk(candidate(), signalTf({ close: 3, atr: 2 }), entryTf(), RISK, 2);
     expect(r).toMatchObject({ ok: false, reason: 'invalid_risk', plan: null });
-    if (!r.ok) expect(r.detail).toMatch(/stop 0 is not a positive finite price/);
+    if (!r.ok) expect(r.detail).toMatch(/stop 0.0000 is not a positive finite price/);
   });
 });
 
@@ -456,7 +458,7 @@ describe('planRisk: SELL mirrors BUY', () => {
     expect(plan.takeProfits[2]).toBeCloseTo(100.9 - 10.5, 12);
     expect(option(plan, 'FIBONACCI_618').price).toBeCloseTo(102.326, 12);
     expect(option(plan, 'FIBONACCI_618').reason).toMatch(
-      /15m down-leg 105 → 98 at 102.326: 1.16 ATR above the market/,
+      /15m down-leg 105.00 → 98.00 at 102.33: 1.16 ATR above the market/,
     );
     expect(option(plan, 'EMA_PULLBACK').valid).toBe(true);
     expectOrdered(plan, 'SELL');
@@ -473,8 +475,8 @@ describe('planRisk: SELL mirrors BUY', () => {
         2,
       ),
     );
-    expect(option(plan, 'SUPPORT_RETEST').reason).toMatch(/not above the market price 100/);
-    expect(option(plan, 'EMA_PULLBACK').reason).toMatch(/at or beyond the structural stop 101.4/);
+    expect(option(plan, 'SUPPORT_RETEST').reason).toMatch(/not above the market price 100.00/);
+    expect(option(plan, 'EMA_PULLBACK').reason).toMatch(/at or beyond the structural stop 101.40/);
     expect(option(plan, 'FIBONACCI_618').reason).toMatch(/not a down-leg for a SELL/);
     expect(plan.entryType).toBe('MARKET_ENTRY');
     // swing high 1 above: 1.4 from the swing < 3 from the ATR minimum
@@ -484,13 +486,13 @@ describe('planRisk: SELL mirrors BUY', () => {
   it('rejects a SELL whose targets would fall to zero or below', () => {
     const r = planRisk(sell(), signalTf({ close: 5, atr: 2 }), entryTf(), RISK, 2);
     expect(r).toMatchObject({ ok: false, reason: 'invalid_risk', plan: null });
-    if (!r.ok) expect(r.detail).toMatch(/TP2 -1 is not a positive finite price/);
+    if (!r.ok) expect(r.detail).toMatch(/TP2 -1.0000 is not a positive finite price/);
   });
 
   it('rejects a SELL swing stop beyond maxStopAtr', () => {
     const r = planRisk(sell(), signalTf({ lastSwingHigh: swing('high', 40, 110) }), entryTf(), RISK, 2);
     expect(r).toMatchObject({ ok: false, reason: 'invalid_risk' });
-    if (!r.ok) expect(r.detail).toMatch(/swing high 110/);
+    if (!r.ok) expect(r.detail).toMatch(/swing high 110.00/);
   });
 });
 
@@ -650,6 +652,33 @@ describe('planRisk on snapshots built by TimeframeFeatures', () => {
       expect(plan.analysis.entryCandles).toBe(1600);
       expect(plan.analysis.marketPrice).toBe(signal.snapshot.close);
       expect(plan.analysis.considered).toHaveLength(3);
+    }
+  });
+});
+
+describe('planRisk on a tick grid', () => {
+  const onGrid = (x: number, tick: number) => Math.abs(x / tick - Math.round(x / tick)) < 1e-9;
+
+  it('puts entry, stop and targets on the tick; the stop away from the entry, the targets toward it', () => {
+    for (const direction of ['BUY', 'SELL'] as const) {
+      const signal = signalTf({ close: 100, atr: 1.2345, tickSize: 0.01 });
+      const entry = entryTf({ ema21: direction === 'BUY' ? 99.3333 : 100.6667, tickSize: 0.01 });
+      const plan = planOf(planRisk(candidate({ direction }), signal, entry, RISK, 1));
+      expectOrdered(plan, direction);
+      const sign = direction === 'BUY' ? 1 : -1;
+      for (const p of [plan.entryPrice, plan.stopLoss, ...plan.takeProfits])
+        expect(onGrid(p, 0.01), `${p}`).toBe(true);
+      // unrounded: entry − 1.5 ATR and entry + 1.5 / 3 / 4.5 ATR
+      const rawStop = plan.entryPrice - sign * 1.5 * 1.2345;
+      expect(sign * (plan.entryPrice - plan.stopLoss)).toBeGreaterThanOrEqual(
+        sign * (plan.entryPrice - rawStop),
+      );
+      expect(Math.abs(plan.stopLoss - rawStop)).toBeLessThan(0.01);
+      const rawTp1 = plan.entryPrice + sign * 1.5 * 1.2345;
+      expect(sign * (plan.takeProfits[0] - plan.entryPrice)).toBeLessThanOrEqual(
+        sign * (rawTp1 - plan.entryPrice),
+      );
+      expect(plan.analysis.why).toMatch(/limit at \d+\.\d\d:/);
     }
   });
 });

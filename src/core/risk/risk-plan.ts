@@ -1,8 +1,9 @@
 import type { EngineConfig } from '../../config/engine-schema.js';
+import { roundToTick } from '../candles/tick-size.js';
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatPrice } from '../format.js';
 import type { EntryAnalysis, EntryType, StrategyCandidate } from '../signals/types.js';
 import { refineEntry } from './entry.js';
-import { formatPrice } from './format.js';
 
 export interface RiskPlan {
   readonly entryType: EntryType;
@@ -12,6 +13,8 @@ export interface RiskPlan {
   /** (TP2 − entry) / (entry − stop) for BUY, mirrored for SELL. */
   readonly rewardRisk: number;
   readonly analysis: EntryAnalysis;
+  /** The price step the prices sit on (NaN: unknown, prices unrounded). */
+  readonly tickSize: number;
   /** How the stop distance was chosen (the filters word their verdicts from it). */
   readonly stop: StopBasis;
 }
@@ -49,7 +52,7 @@ const PRICE_NAMES = ['stop', 'entry', 'TP1', 'TP2', 'TP3'] as const;
  * point can merge prices (a tiny ATR on a large price) and a SELL's targets can go below 0.
  */
 function invariantBreach(plan: RiskPlan, sign: number): string | null {
-  const { stopLoss, entryPrice, takeProfits } = plan;
+  const { stopLoss, entryPrice, takeProfits, tickSize } = plan;
   const tp1 = takeProfits[0];
   const tp2 = takeProfits[1];
   const tp3 = takeProfits[2];
@@ -71,12 +74,12 @@ function invariantBreach(plan: RiskPlan, sign: number): string | null {
   const prices = [stopLoss, entryPrice, tp1, tp2, tp3];
   for (let i = 0; i < prices.length; i++) {
     if (!isPrice(prices[i]))
-      return `${PRICE_NAMES[i]} ${formatPrice(prices[i])} is not a positive finite price`;
+      return `${PRICE_NAMES[i]} ${formatPrice(prices[i], tickSize)} is not a positive finite price`;
   }
   for (let i = 1; i < prices.length; i++) {
     if (!(sign * (prices[i] - prices[i - 1]) > 0)) {
       const order = sign > 0 ? 'stop < entry < TP1 < TP2 < TP3' : 'stop > entry > TP1 > TP2 > TP3';
-      return `prices break the order ${order} at ${PRICE_NAMES[i - 1]} ${formatPrice(prices[i - 1])} / ${PRICE_NAMES[i]} ${formatPrice(prices[i])}`;
+      return `prices break the order ${order} at ${PRICE_NAMES[i - 1]} ${formatPrice(prices[i - 1], tickSize)} / ${PRICE_NAMES[i]} ${formatPrice(prices[i], tickSize)}`;
     }
   }
   return `reward:risk ${plan.rewardRisk} is not finite`;
@@ -151,7 +154,12 @@ export function planRisk(
   const swingDistance = swingUsable ? sign * (entryPrice - swingStop) : Number.NEGATIVE_INFINITY;
   const fromSwing = swingDistance > minDistance;
   const distance = fromSwing ? swingDistance : minDistance;
-  const stopLoss = entryPrice - sign * distance;
+  // on the tick grid: the stop away from the entry (the risk is never understated), the targets
+  // toward it (the reward never overstated)
+  const tick = signal.tickSize;
+  const away = buy ? 'down' : 'up';
+  const toward = buy ? 'down' : 'up';
+  const stopLoss = roundToTick(entryPrice - sign * distance, tick, away);
 
   const unit = risk.targetMode === 'atr' ? atr : distance;
   const targets = risk.targets;
@@ -159,12 +167,13 @@ export function planRisk(
   const t2 = targets[1];
   const t3 = targets[2];
   const takeProfits: readonly [number, number, number] = [
-    entryPrice + sign * t1 * unit,
-    entryPrice + sign * t2 * unit,
-    entryPrice + sign * t3 * unit,
+    roundToTick(entryPrice + sign * t1 * unit, tick, toward),
+    roundToTick(entryPrice + sign * t2 * unit, tick, toward),
+    roundToTick(entryPrice + sign * t3 * unit, tick, toward),
   ];
   // From the multiples, not the rounded prices: with the defaults a stop at the ATR floor gives
-  // exactly 3 / 1.5 = 2.0, which price arithmetic could turn into 1.9999999999 and reject.
+  // exactly 3 / 1.5 = 2.0, which price arithmetic (and the tick grid) could turn into
+  // 1.9999999999 and reject.
   const distanceAtr = fromSwing ? swingDistance / atr : k;
   const rewardRisk = risk.targetMode === 'atr' ? t2 / distanceAtr : t2;
   const plan: RiskPlan = {
@@ -174,6 +183,7 @@ export function planRisk(
     takeProfits,
     rewardRisk,
     analysis: refined.analysis,
+    tickSize: tick,
     stop: {
       distanceAtr,
       swing: fromSwing && swing !== null ? { name: swingName, price: swing.price } : null,

@@ -1,9 +1,9 @@
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatMultiple, formatPrice, formatTouches } from '../format.js';
 import type { Level } from '../patterns/levels.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
 import { CandleMemory } from './candle-memory.js';
 import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
-import { formatMultiple, formatPrice, formatTouches } from './format.js';
 import { baseConfidence, clamp01, patternConfirmations } from './strategy-kit.js';
 
 const PARAMS = {
@@ -90,17 +90,19 @@ function createBreakout(cfg: BreakoutConfig): StrategyRule {
       0.2 * clamp01((up ? s.close - s.low : s.high - s.close) / (s.high - s.low));
 
     const volume = `volume ${formatMultiple(s.volumeRatio)} average`;
-    const channel = `the 20-candle ${up ? 'high' : 'low'} ${formatPrice(edge)}`;
+    const channel = `the 20-candle ${up ? 'high' : 'low'} ${formatPrice(edge, s.tickSize)}`;
     const reasons: string[] = [];
     if (level) {
       reasons.push(
-        `Breakout ${direction}: close ${formatPrice(s.close)} broke ${kind} ${formatPrice(level.price)} (${formatTouches(level.touches)}), ${volume}`,
+        `Breakout ${direction}: close ${formatPrice(s.close, s.tickSize)} broke ${kind} ${formatPrice(level.price, s.tickSize)} (${formatTouches(level.touches)}), ${volume}`,
       );
-      reasons.push(`Previous close ${formatPrice(s.prevClose)} was ${up ? 'below' : 'above'} the ${kind}`);
+      reasons.push(
+        `Previous close ${formatPrice(s.prevClose, s.tickSize)} was ${up ? 'below' : 'above'} the ${kind}`,
+      );
       if (donchian) reasons.push(`The close is also ${up ? 'above' : 'below'} ${channel}`);
     } else {
       reasons.push(
-        `Breakout ${direction}: close ${formatPrice(s.close)} ${up ? 'above' : 'below'} ${channel}, ${volume}`,
+        `Breakout ${direction}: close ${formatPrice(s.close, s.tickSize)} ${up ? 'above' : 'below'} ${channel}, ${volume}`,
       );
     }
     const where = level ? `broken ${kind}` : `20-candle ${up ? 'high' : 'low'}`;

@@ -1,8 +1,8 @@
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatPrice, formatReading, formatTouches } from '../format.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
 import { CandleMemory } from './candle-memory.js';
 import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
-import { formatPrice, formatReading, formatTouches } from './format.js';
 import { baseConfidence, clamp01, patternConfirmations, testedLevel } from './strategy-kit.js';
 
 const PARAMS = {
@@ -77,14 +77,14 @@ function createMeanReversion(cfg: MeanReversionConfig): StrategyRule {
       : `RSI ${formatReading(s.rsi)} turned down from ${formatReading(s.prevRsi)} (overbought ≥ ${cfg.rsiOverbought})`;
     const prevBand = up ? s.prevBbLower : s.prevBbUpper;
     const side = up ? 'lower' : 'upper';
-    const bbText = `close ${formatPrice(s.close)} back inside the ${side} Bollinger band ${formatPrice(band)} after a close ${formatPrice(s.prevClose)} ${up ? 'below' : 'above'} it (${formatPrice(prevBand)})`;
+    const bbText = `close ${formatPrice(s.close, s.tickSize)} back inside the ${side} Bollinger band ${formatPrice(band, s.tickSize)} after a close ${formatPrice(s.prevClose, s.tickSize)} ${up ? 'below' : 'above'} it (${formatPrice(prevBand, s.tickSize)})`;
     const reasons: string[] = [];
     if (rsiTurn) reasons.push(`${head} ${rsiText}`);
     if (reentry) reasons.push(rsiTurn ? `The ${bbText}` : `${head} ${bbText}`);
     reasons.push(`Ranging market: ADX ${formatReading(s.adx)} < ${cfg.maxAdx}`);
     if (level) {
       reasons.push(
-        `${up ? 'Low' : 'High'} ${formatPrice(up ? s.low : s.high)} tested ${level.kind} ${formatPrice(level.price)} (${formatTouches(level.touches)})`,
+        `${up ? 'Low' : 'High'} ${formatPrice(up ? s.low : s.high, s.tickSize)} tested ${level.kind} ${formatPrice(level.price, s.tickSize)} (${formatTouches(level.touches)})`,
       );
     }
     const confirmations = level ? patternConfirmations(s, direction, level.kind, level.price) : [];

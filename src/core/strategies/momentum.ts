@@ -1,8 +1,8 @@
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatPrice, formatReading } from '../format.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
 import { CandleMemory } from './candle-memory.js';
 import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
-import { formatPrice, formatReading } from './format.js';
 import { baseConfidence, clamp01, patternConfirmations, testedLevel } from './strategy-kit.js';
 
 const PARAMS = {
@@ -83,7 +83,7 @@ function createMomentum(cfg: MomentumConfig): StrategyRule {
     const rsiBand = up ? `${cfg.rsiFloor}-${cfg.rsiCeiling}` : `${sellRsiLow}-${sellRsiHigh}`;
     const crossed = up ? s.prevMacdHist <= 0 : s.prevMacdHist >= 0;
     const reasons = [
-      `Momentum ${direction}: EMA 9 ${rel} EMA 21 ${rel} EMA 50 (${formatPrice(s.ema9)} ${rel} ${formatPrice(s.ema21)} ${rel} ${formatPrice(s.ema50)}), close ${formatPrice(s.close)} ${up ? 'above' : 'below'} EMA 21`,
+      `Momentum ${direction}: EMA 9 ${rel} EMA 21 ${rel} EMA 50 (${formatPrice(s.ema9, s.tickSize)} ${rel} ${formatPrice(s.ema21, s.tickSize)} ${rel} ${formatPrice(s.ema50, s.tickSize)}), close ${formatPrice(s.close, s.tickSize)} ${up ? 'above' : 'below'} EMA 21`,
       `RSI ${formatReading(s.rsi)} ${up ? 'rising' : 'falling'} from ${formatReading(s.prevRsi)} (${direction} band ${rsiBand})`,
       `MACD histogram ${formatPrice(s.macdHist)} ${up ? 'rising' : 'falling'} from ${formatPrice(s.prevMacdHist)}${crossed ? `: MACD crossed ${up ? 'above' : 'below'} its signal` : ''}`,
       `ADX ${formatReading(s.adx)} ≥ ${cfg.minAdx} with ${up ? '+DI' : '-DI'} ${formatReading(up ? s.plusDi : s.minusDi)} > ${up ? '-DI' : '+DI'} ${formatReading(up ? s.minusDi : s.plusDi)}`,

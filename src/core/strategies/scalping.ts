@@ -1,7 +1,7 @@
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatMultiple, formatPrice, formatReading } from '../format.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
 import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
-import { formatMultiple, formatPrice, formatReading } from './format.js';
 import { baseConfidence, clamp01, patternConfirmations, testedLevel } from './strategy-kit.js';
 
 const PARAMS = {
@@ -41,7 +41,7 @@ function createScalping(cfg: ScalpingConfig): StrategyRule {
       0.25 * clamp01((d * (s.rsi - 50)) / RSI_SIDE_SPAN);
     const rel = up ? '>' : '<';
     const reasons = [
-      `Scalping ${direction}: EMA 9 crossed ${up ? 'above' : 'below'} EMA 21 (${formatPrice(s.ema9)} ${rel} ${formatPrice(s.ema21)}), close ${formatPrice(s.close)} ${up ? 'above' : 'below'} VWAP ${formatPrice(s.vwap)}`,
+      `Scalping ${direction}: EMA 9 crossed ${up ? 'above' : 'below'} EMA 21 (${formatPrice(s.ema9, s.tickSize)} ${rel} ${formatPrice(s.ema21, s.tickSize)}), close ${formatPrice(s.close, s.tickSize)} ${up ? 'above' : 'below'} VWAP ${formatPrice(s.vwap, s.tickSize)}`,
     ];
     const extras: string[] = [];
     if (!Number.isNaN(s.rsi)) extras.push(`RSI ${formatReading(s.rsi)}`);

@@ -1,9 +1,9 @@
 import type { TfSnapshot } from '../features/snapshot.js';
+import { formatPrice, formatSigned } from '../format.js';
 import { clamp01 } from '../math.js';
 import type { Level } from '../patterns/levels.js';
 import { patternSign } from '../patterns/pattern-sign.js';
 import type { Direction } from '../signals/types.js';
-import { formatPrice, formatSigned } from './format.js';
 
 /** The building blocks the strategy families share: scoring, levels, confirmations. */
 
@@ -67,7 +67,7 @@ export function patternConfirmations(
   const want = directionSign(direction);
   for (const [name, value] of s.patterns) {
     if (patternSign(name, value) === want)
-      out.push(`${name} ${formatSigned(value)} at ${where} ${formatPrice(price)}`);
+      out.push(`${name} ${formatSigned(value)} at ${where} ${formatPrice(price, s.tickSize)}`);
   }
   return out;
 }
