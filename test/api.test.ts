@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { describeInputs, type FileInput } from '../src/adapters/market/file-inputs.js';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
 import { openSqlite, type SqliteDatabase } from '../src/adapters/store/sqlite-database.js';
@@ -17,7 +18,6 @@ import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest, toTrade } from '../src/runtime/backtest/backtest.js';
 import type { BusTopic } from '../src/runtime/bus/event-bus.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
-import { describeInputs, type FileInput } from '../src/runtime/replay/file-source.js';
 import { hasRealData, loadRealCandles, realDataPath } from './support/real-data.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdef';

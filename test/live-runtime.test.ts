@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
 import { openSqlite } from '../src/adapters/store/sqlite-database.js';
@@ -10,7 +11,6 @@ import { ConfigSchema } from '../src/config/schema.js';
 import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
-import { describeInputs } from '../src/runtime/replay/file-source.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
 const config = ConfigSchema.parse({ symbols: ['BTCUSDT'] });

@@ -1,8 +1,8 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { runBacktest } from '../../runtime/backtest/backtest.js';
 import { formatSummary } from '../../runtime/backtest/summary.js';
-import { describeInputs } from '../../runtime/replay/file-source.js';
 import { CliError, configFor, parseTimeOption, progress } from '../common.js';
 import { JsonlFile } from '../jsonl-file.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { runPipelineOnFiles } from '../../runtime/backtest/run-signals.js';
-import { describeInputs } from '../../runtime/replay/file-source.js';
 import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
 import { JsonlFile } from '../jsonl-file.js';
 

@@ -1,3 +1,9 @@
+import {
+  type FileInput,
+  mergeFiles,
+  requireTimeframe,
+  type SymbolCandle,
+} from '../../adapters/market/file-inputs.js';
 import type { EngineConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
@@ -8,7 +14,6 @@ import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
-import { type FileInput, mergeFiles, requireTimeframe, type SymbolCandle } from '../replay/file-source.js';
 import type {
   BacktestReport,
   ChartSeries,

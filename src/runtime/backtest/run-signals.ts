@@ -1,7 +1,7 @@
+import { type FileInput, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
 import type { EngineConfig } from '../../config/engine-schema.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
-import { type FileInput, mergeFiles, requireTimeframe } from '../replay/file-source.js';
 
 export interface RunRange {
   /** Signals created before this are not reported (their candles still warm the pipeline). */

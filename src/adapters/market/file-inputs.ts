@@ -1,7 +1,13 @@
-import { inferFromName } from '../../adapters/market/candle-file.js';
 import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
-import { detectTimeframe, readValidatedCandles } from '../import/read-series.js';
+import { inferFromName } from './candle-file.js';
+import { detectTimeframe, readValidatedCandles } from './read-series.js';
+
+/**
+ * Candle files given as inputs (`--input`): what each holds, checked against the pipeline's base
+ * timeframe, and merged in time order as a live feed would deliver them. Backtest, the `signals`
+ * command and the replay source all read files through here.
+ */
 
 export interface FileInput {
   readonly path: string;
