@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
-import type { BacktestReport, SignalWithOutcome } from '../src/runtime/backtest/report-types.js';
+import type { BacktestReport, SignalWithOutcome } from '../src/core/metrics/report-types.js';
 import { runCli } from './support/cli.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
-/** Every field the report documents (src/runtime/backtest/report-types.ts). */
+/** Every field the report documents (src/core/metrics/report-types.ts). */
 const REPORT_FIELDS = [
   'version',
   'config',

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
-import type { BacktestReport, SignalWithOutcome } from '../../runtime/backtest/report-types.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
 
 export interface BacktestRunInfo {

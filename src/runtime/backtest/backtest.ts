@@ -8,20 +8,20 @@ import type { EngineConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
+import type {
+  BacktestReport,
+  PolicySummary,
+  SignalWithOutcome,
+  SymbolRange,
+  WalkForwardWindow,
+} from '../../core/metrics/report-types.js';
 import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
-import type {
-  BacktestReport,
-  ChartSeries,
-  PolicySummary,
-  SignalWithOutcome,
-  SymbolRange,
-  WalkForwardWindow,
-} from './report-types.js';
+import type { ChartSeries } from './chart-series.js';
 
 export interface BacktestOptions {
   readonly engine: EngineConfig;
