@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MemoryCache } from '../../adapters/cache/memory-cache.js';
 import type { CandleStore, SeriesInfo } from '../../adapters/store/ports.js';
-import { readStoredCandles } from '../../cli/commands/candles.js';
-import { CliError } from '../../cli/common.js';
 import { toColumns } from '../../core/candles/candle.js';
 import { alignTime, TIMEFRAMES, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { type IndicatorSpec, IndicatorSpecError, parseIndicatorSpecs } from '../../core/indicators/specs.js';
+import { CandlesNotStoredError, readStoredCandles } from '../../runtime/candles/read-stored.js';
 import { badRequest, checkRange, notFound, parseTimeParam } from '../errors.js';
 import { CandlesResponseSchema } from '../schemas/candles.js';
 import { enumOf, publicErrors, symbolSchema, timeParam } from '../schemas/common.js';
@@ -82,7 +81,7 @@ function window(
     read = readStoredCandles(store, exchange, symbol, tf, { from: start - warmup * tfMs, to: end });
   } catch (e) {
     // readStoredCandles explains what is stored when the timeframe cannot be built
-    if (e instanceof CliError) throw notFound(e.message);
+    if (e instanceof CandlesNotStoredError) throw notFound(e.message);
     throw e;
   }
   const all = read.candles;

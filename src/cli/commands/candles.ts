@@ -1,15 +1,6 @@
 import type { Command } from 'commander';
-import type { CandleStore, SeriesKey } from '../../adapters/store/ports.js';
-import { Aggregator } from '../../core/candles/aggregator.js';
-import type { Candle } from '../../core/candles/candle.js';
-import {
-  alignTime,
-  compareTimeframes,
-  divides,
-  parseTimeframe,
-  type Timeframe,
-  timeframeMs,
-} from '../../core/candles/timeframe.js';
+import { parseTimeframe } from '../../core/candles/timeframe.js';
+import { type CandleRead, readStoredCandles } from '../../runtime/candles/read-stored.js';
 import { CliError, configFor, openCandleStore, parseTimeOption } from '../common.js';
 import { CSV_HEADER, candleCsvLine } from './resample.js';
 
@@ -21,55 +12,6 @@ interface CandlesOptions {
   to?: string;
   format: string;
   db?: string;
-}
-
-export interface CandleRead {
-  readonly candles: (Candle & { complete?: boolean; constituents?: number })[];
-  /** The stored timeframe the candles were read (and, when different, aggregated) from. */
-  readonly source: Timeframe;
-}
-
-/**
- * Candles of `tf` from the store; when that timeframe is not stored, aggregated from the
- * coarsest stored timeframe that builds it. Only closed candles are returned; ones with
- * missing constituents are returned and marked incomplete.
- */
-export function readStoredCandles(
-  store: CandleStore,
-  exchange: string,
-  symbol: string,
-  tf: Timeframe,
-  range: { from?: number; to?: number },
-): CandleRead {
-  const stored = store.findSeries(exchange, symbol);
-  if (stored.length === 0)
-    throw new CliError(`no candles stored for ${exchange} ${symbol}; import some first`);
-  if (stored.some((s) => s.timeframe === tf)) {
-    return { candles: store.getCandles({ exchange, symbol, timeframe: tf }, range), source: tf };
-  }
-  const finer = stored
-    .filter((s) => divides(s.timeframe, tf))
-    .sort((a, b) => compareTimeframes(b.timeframe, a.timeframe))[0];
-  if (!finer) {
-    throw new CliError(
-      `${exchange} ${symbol} has no ${tf} candles and none finer that build them (stored: ${stored.map((s) => s.timeframe).join(', ')})`,
-    );
-  }
-  const key: SeriesKey = { exchange, symbol, timeframe: finer.timeframe };
-  const from = range.from === undefined ? undefined : alignTime(tf, range.from);
-  const out: CandleRead['candles'] = [];
-  const agg = new Aggregator(finer.timeframe, [tf], (c) => {
-    if (
-      (range.from === undefined || c.openTime >= range.from) &&
-      (range.to === undefined || c.openTime < range.to)
-    ) {
-      out.push(c);
-    }
-  });
-  // read up to the end of the last asked candle so that it can close
-  const readTo = range.to === undefined ? undefined : alignTime(tf, range.to - 1) + timeframeMs(tf);
-  for (const c of store.iterateCandles(key, { from, to: readTo })) agg.push(c);
-  return { candles: out, source: finer.timeframe };
 }
 
 export function registerCandles(program: Command): void {
