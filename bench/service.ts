@@ -821,7 +821,7 @@ export async function runServiceBench(): Promise<void> {
     for (let k = 0; k < market.symbols.length; k++) {
       const rows: Candle[] = [];
       for (let m = 0; m < warmupMin; m++) rows.push(market.candle(k, m));
-      candleStore.upsertCandles({ exchange: feed.kind, symbol: names[k], timeframe: '1m' }, rows);
+      await candleStore.upsertCandles({ exchange: feed.kind, symbol: names[k], timeframe: '1m' }, rows);
     }
     const storeMs = hrMs() - t;
 

@@ -832,7 +832,9 @@ describe.skipIf(!hasRealData)(
         const h0 = await hits();
         await get(url);
         expect(await hits()).toBe(h0 + 1);
-        const last = candles.getCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' }).at(-1);
+        const last = (
+          await candles.getCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })
+        ).at(-1);
         if (!last) throw new Error('no stored candle');
         // what the runtime publishes after storing a candle: other symbols' windows are kept
         runtime.bus.publish('candle.closed', { symbol: 'ETHUSDT', timeframe: '1m', candle: last });

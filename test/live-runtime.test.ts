@@ -40,7 +40,9 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     expect(published.map((s) => s.id)).toEqual(expected);
     expect(published).toEqual(backtest.signals.map((s) => s.signal));
     expect(signals.countSignals()).toBe(expected.length);
-    expect(candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(43_209);
+    expect(await candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(
+      43_209,
+    );
     // every final status stored is the one the backtest's outcome implies
     for (const s of backtest.signals) {
       const stored = signals.getSignal(s.signal.id);
@@ -71,11 +73,15 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     await r1.start(['BTCUSDT']);
     await halfway;
     await r1.stop();
-    const storedMidway = candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' });
+    const storedMidway = await candles.countCandles({
+      exchange: 'replay',
+      symbol: 'BTCUSDT',
+      timeframe: '1m',
+    });
     expect(storedMidway).toBeGreaterThanOrEqual(20_000);
     expect(storedMidway).toBeLessThan(43_209);
     const lastBeforeRestart =
-      candles.lastOpenTime({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' }) ?? 0;
+      (await candles.lastOpenTime({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })) ?? 0;
     // second run on the same store: recovery, then the rest of the replay
     const second = new ReplaySource({ inputs, timeframe: '1m', speed: 'max' });
     const r2 = new LiveRuntime({ config, source: second, candles, signals });
@@ -95,7 +101,9 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
       .filter((x) => x.createdAt > lastBeforeRestart + 60_000)
       .map((x) => x.id);
     expect(republished).toEqual(afterRestart);
-    expect(candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(43_209);
+    expect(await candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(
+      43_209,
+    );
     await r2.stop();
     db.close();
   });

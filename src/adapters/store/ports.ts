@@ -33,16 +33,32 @@ export interface TimeRange {
   readonly limit?: number;
 }
 
-/** The port every candle store implements (SQLite by default; PostgreSQL later). */
-export interface CandleStore {
-  upsertCandles(key: SeriesKey, candles: readonly Candle[]): UpsertResult;
-  /** Runs `work` so that either everything it wrote is kept or nothing is. */
-  atomically<T>(work: () => Promise<T>): Promise<T>;
-  getCandles(key: SeriesKey, range?: TimeRange): Candle[];
-  iterateCandles(key: SeriesKey, range?: TimeRange): IterableIterator<Candle>;
-  countCandles(key: SeriesKey, range?: TimeRange): number;
-  listSeries(): SeriesInfo[];
-  findSeries(exchange: string, symbol: string): SeriesInfo[];
-  gaps(key: SeriesKey, range?: TimeRange): Gap[];
-  close(): void;
+/** What a transaction of `CandleStore.atomically` may write through. */
+export interface CandleWriter {
+  upsertCandles(key: SeriesKey, candles: readonly Candle[]): Promise<UpsertResult>;
+}
+
+/**
+ * The port every candle store implements (SQLite by default; PostgreSQL later). Asynchronous,
+ * so that a store behind a network connection fits behind it as well as an embedded one.
+ */
+export interface CandleStore extends CandleWriter {
+  /**
+   * Runs `work`; what it writes through `tx` is kept only if `work` resolves. The transaction
+   * is explicit so that a pooled store can hold one connection for it.
+   */
+  atomically<T>(work: (tx: CandleWriter) => Promise<T>): Promise<T>;
+  getCandles(key: SeriesKey, range?: TimeRange): Promise<Candle[]>;
+  /**
+   * The candles of `range` in open-time order, read a page at a time: memory stays bounded and
+   * no read is held open while the consumer awaits, so writes can go on in between.
+   */
+  iterateCandles(key: SeriesKey, range?: TimeRange): AsyncIterable<Candle>;
+  countCandles(key: SeriesKey, range?: TimeRange): Promise<number>;
+  /** Open time of the latest stored candle of the series, or null when it has none. */
+  lastOpenTime(key: SeriesKey): Promise<number | null>;
+  listSeries(): Promise<SeriesInfo[]>;
+  findSeries(exchange: string, symbol: string): Promise<SeriesInfo[]>;
+  gaps(key: SeriesKey, range?: TimeRange): Promise<Gap[]>;
+  close(): Promise<void>;
 }

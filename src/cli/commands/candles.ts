@@ -25,7 +25,7 @@ export function registerCandles(program: Command): void {
     .option('--to <time>', 'last open time bound, ISO-8601 (exclusive)')
     .option('--format <format>', 'csv or json', 'csv')
     .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
-    .action((opts: CandlesOptions, cmd: Command) => {
+    .action(async (opts: CandlesOptions, cmd: Command) => {
       const tf = parseTimeframe(opts.timeframe);
       if (opts.format !== 'csv' && opts.format !== 'json') {
         throw new CliError(`--format "${opts.format}" is not a format; use csv or json`);
@@ -38,7 +38,10 @@ export function registerCandles(program: Command): void {
       const store = openCandleStore(loaded);
       try {
         const exchange = opts.exchange ?? loaded.config.exchange;
-        const { candles } = readStoredCandles(store, exchange, opts.symbol.toUpperCase(), tf, { from, to });
+        const { candles } = await readStoredCandles(store, exchange, opts.symbol.toUpperCase(), tf, {
+          from,
+          to,
+        });
         if (opts.format === 'csv') {
           const lines = [CSV_HEADER];
           for (const c of candles) lines.push(candleCsvLine(c));
@@ -47,7 +50,7 @@ export function registerCandles(program: Command): void {
           process.stdout.write(`${JSON.stringify(candles.map(jsonCandle), null, 0)}\n`);
         }
       } finally {
-        store.close();
+        await store.close();
       }
     });
 }

@@ -31,18 +31,18 @@ export interface CandleRead {
  * coarsest stored timeframe that builds it. Only closed candles are returned; ones with
  * missing constituents are returned and marked incomplete.
  */
-export function readStoredCandles(
+export async function readStoredCandles(
   store: CandleStore,
   exchange: string,
   symbol: string,
   tf: Timeframe,
   range: { from?: number; to?: number },
-): CandleRead {
-  const stored = store.findSeries(exchange, symbol);
+): Promise<CandleRead> {
+  const stored = await store.findSeries(exchange, symbol);
   if (stored.length === 0)
     throw new CandlesNotStoredError(`no candles stored for ${exchange} ${symbol}; import some first`);
   if (stored.some((s) => s.timeframe === tf)) {
-    return { candles: store.getCandles({ exchange, symbol, timeframe: tf }, range), source: tf };
+    return { candles: await store.getCandles({ exchange, symbol, timeframe: tf }, range), source: tf };
   }
   const finer = stored
     .filter((s) => divides(s.timeframe, tf))
@@ -65,6 +65,6 @@ export function readStoredCandles(
   });
   // read up to the end of the last asked candle so that it can close
   const readTo = range.to === undefined ? undefined : alignTime(tf, range.to - 1) + timeframeMs(tf);
-  for (const c of store.iterateCandles(key, { from, to: readTo })) agg.push(c);
+  for await (const c of store.iterateCandles(key, { from, to: readTo })) agg.push(c);
   return { candles: out, source: finer.timeframe };
 }

@@ -125,7 +125,7 @@ export class LiveRuntime implements RuntimeView {
     if (this.source.label !== 'REPLAY') {
       for (const s of symbols) await this.backfill(s);
     }
-    this.recover(symbols);
+    await this.recover(symbols);
     const after = new Map<string, number>();
     for (const s of symbols) after.set(s, this.lastBase.get(s) ?? Number.NEGATIVE_INFINITY);
     this.log('info', `${this.source.label}: ${this.source.describe()}`);
@@ -137,29 +137,30 @@ export class LiveRuntime implements RuntimeView {
   private async backfill(symbol: string): Promise<void> {
     const now = this.now();
     const from = now - this.config.live.warmupDays * DAY;
-    const last = this.candleStore.lastOpenTime(this.key(symbol));
+    const last = await this.candleStore.lastOpenTime(this.key(symbol));
     const start = last === null ? from : Math.max(from, last + this.baseMs);
     const got = await this.source.history(symbol, start, now);
     if (got.length) {
-      this.candleStore.upsertCandles(this.key(symbol), got);
+      await this.candleStore.upsertCandles(this.key(symbol), got);
       this.log('info', `${symbol}: stored ${got.length} candles of history`);
     }
   }
 
   /** Replays stored candles into a fresh pipeline: state rebuilt, signals rewritten, nothing published. */
-  private recover(symbols: readonly string[]): void {
+  private async recover(symbols: readonly string[]): Promise<void> {
     // pages, not a cursor: the connection cannot write (signals) while a read statement is open
-    const series = symbols.map((s) => {
-      const last = this.candleStore.lastOpenTime(this.key(s));
+    const series: { symbol: string; from: number; page: Candle[]; pos: number; done: boolean }[] = [];
+    for (const s of symbols) {
+      const last = await this.candleStore.lastOpenTime(this.key(s));
       const from =
         last === null || this.source.label === 'REPLAY'
           ? Number.NEGATIVE_INFINITY
           : last - this.config.live.warmupDays * DAY;
-      return { symbol: s, from, page: [] as Candle[], pos: 0, done: last === null };
-    });
-    const refill = (s: (typeof series)[number]): void => {
+      series.push({ symbol: s, from, page: [], pos: 0, done: last === null });
+    }
+    const refill = async (s: (typeof series)[number]): Promise<void> => {
       if (s.pos < s.page.length || s.done) return;
-      s.page = this.candleStore.getCandles(this.key(s.symbol), {
+      s.page = await this.candleStore.getCandles(this.key(s.symbol), {
         from: Number.isFinite(s.from) ? s.from : undefined,
         limit: RECOVERY_PAGE,
       });
@@ -171,7 +172,7 @@ export class LiveRuntime implements RuntimeView {
     for (;;) {
       let best: (typeof series)[number] | null = null;
       for (const s of series) {
-        refill(s);
+        await refill(s);
         if (s.pos < s.page.length && (!best || s.page[s.pos].openTime < best.page[best.pos].openTime))
           best = s;
       }
@@ -264,7 +265,8 @@ export class LiveRuntime implements RuntimeView {
         : this.source.label === 'REPLAY'
           ? undefined
           : this.now() - this.config.live.warmupDays * DAY;
-    for (const c of this.candleStore.getCandles(this.key(symbol), { from })) this.process(symbol, c, false);
+    for (const c of await this.candleStore.getCandles(this.key(symbol), { from }))
+      this.process(symbol, c, false);
     try {
       await this.source.addSymbol(symbol, this.lastBase.get(symbol));
     } catch (e) {
