@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCandleRows } from '../src/adapters/market/candle-file.js';
-import type { SymbolCandle } from '../src/adapters/market/file-inputs.js';
+import type { SymbolCandle } from '../src/adapters/market/time-order.js';
 import { EngineConfig } from '../src/config/engine-schema.js';
 import { Aggregator } from '../src/core/candles/aggregator.js';
 import type { Candle } from '../src/core/candles/candle.js';

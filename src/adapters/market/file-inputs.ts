@@ -1,7 +1,7 @@
-import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import { inferFromName } from './candle-file.js';
 import { detectTimeframe, readValidatedCandles } from './read-series.js';
+import { mergeInTimeOrder, type SymbolCandle } from './time-order.js';
 
 /**
  * Candle files given as inputs (`--input`): what each holds, checked against the pipeline's base
@@ -47,59 +47,14 @@ export function requireTimeframe(inputs: readonly FileInput[], base: Timeframe):
   }
 }
 
-export interface SymbolCandle {
-  readonly symbol: string;
-  readonly candle: Candle;
-}
-
 /**
  * Candles of several files merged in time order (ties by symbol name), as a live feed would
  * deliver them. Files are read in validated batches, so memory stays bounded.
  */
-export async function* mergeFiles(inputs: readonly FileInput[], to?: number): AsyncGenerator<SymbolCandle[]> {
-  const order = [...inputs].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  const readers = order.map((f) => ({
-    symbol: f.symbol,
-    it: readValidatedCandles(f.path, f.timeframe),
-    buf: [] as Candle[],
-    pos: 0,
-    done: false,
-  }));
-  const fill = async (r: (typeof readers)[number]): Promise<void> => {
-    while (!r.done && r.pos >= r.buf.length) {
-      const next = await r.it.next();
-      if (next.done) r.done = true;
-      else {
-        r.buf = next.value;
-        r.pos = 0;
-      }
-    }
-  };
-  try {
-    for (const r of readers) await fill(r);
-    let batch: SymbolCandle[] = [];
-    for (;;) {
-      let best = -1;
-      let bestTime = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < readers.length; i++) {
-        const r = readers[i];
-        if (r.pos < r.buf.length && r.buf[r.pos].openTime < bestTime) {
-          best = i;
-          bestTime = r.buf[r.pos].openTime;
-        }
-      }
-      if (best < 0 || (to !== undefined && bestTime >= to)) break;
-      const r = readers[best];
-      batch.push({ symbol: r.symbol, candle: r.buf[r.pos++] });
-      if (r.pos >= r.buf.length) await fill(r);
-      if (batch.length >= 8192) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
-  } finally {
-    // a consumer that stops early (a stopped replay) must not leave files open
-    for (const r of readers) if (!r.done) await r.it.return(undefined);
-  }
+export function mergeFiles(inputs: readonly FileInput[], to?: number): AsyncGenerator<SymbolCandle[]> {
+  const bySymbol = [...inputs].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  return mergeInTimeOrder(
+    bySymbol.map((f) => ({ symbol: f.symbol, batches: readValidatedCandles(f.path, f.timeframe) })),
+    to,
+  );
 }

@@ -50,10 +50,10 @@ export interface CandleStore extends CandleWriter {
   atomically<T>(work: (tx: CandleWriter) => Promise<T>): Promise<T>;
   getCandles(key: SeriesKey, range?: TimeRange): Promise<Candle[]>;
   /**
-   * The candles of `range` in open-time order, read a page at a time: memory stays bounded and
-   * no read is held open while the consumer awaits, so writes can go on in between.
+   * The candles of `range` in open-time order, a page at a time: memory stays bounded, and no
+   * read is held open while the consumer awaits a page, so writes can go on in between.
    */
-  iterateCandles(key: SeriesKey, range?: TimeRange): AsyncIterable<Candle>;
+  candlePages(key: SeriesKey, range?: TimeRange): AsyncIterable<readonly Candle[]>;
   countCandles(key: SeriesKey, range?: TimeRange): Promise<number>;
   /** Open time of the latest stored candle of the series, or null when it has none. */
   lastOpenTime(key: SeriesKey): Promise<number | null>;

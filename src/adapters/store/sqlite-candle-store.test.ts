@@ -65,12 +65,13 @@ describe('SqliteCandleStore', () => {
     expect(await store.getCandles({ ...key, symbol: 'NOPE' })).toEqual([]);
   });
 
-  it('iterates a range in time order across read pages, with and without a limit', async () => {
+  it('reads a range in time order, page by page, with and without a limit', async () => {
     const { store } = tempStore();
     await store.upsertCandles(key, candles(25_000));
-    const times = async (range: Parameters<SqliteCandleStore['iterateCandles']>[1]) => {
+    const times = async (range: Parameters<SqliteCandleStore['candlePages']>[1]) => {
       const out: number[] = [];
-      for await (const c of store.iterateCandles(key, range)) out.push((c.openTime - T) / M);
+      for await (const page of store.candlePages(key, range))
+        for (const c of page) out.push((c.openTime - T) / M);
       return out;
     };
     const all = await times({});
@@ -84,7 +85,7 @@ describe('SqliteCandleStore', () => {
     );
     expect(await times({ limit: 10_000 })).toHaveLength(10_000);
     // nothing is held open between pages: the store can write while an iteration is paused
-    const it = store.iterateCandles(key)[Symbol.asyncIterator]();
+    const it = store.candlePages(key)[Symbol.asyncIterator]();
     await it.next();
     expect(await store.upsertCandles(key, candles(1, 25_000))).toMatchObject({ inserted: 1 });
     await it.return?.(undefined);

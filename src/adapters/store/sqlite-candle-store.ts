@@ -21,7 +21,7 @@ const MAX_TIME = Number.MAX_SAFE_INTEGER;
 /** Rows per multi-row INSERT: binding once per 64 rows instead of per row roughly doubles import speed. */
 const CHUNK = 64;
 
-/** Candles per read of `iterateCandles`: each page is read whole, so no statement stays open between pages. */
+/** Candles per page of `candlePages`: each page is read whole, so no statement stays open between pages. */
 const READ_PAGE = 10_000;
 
 function upsertSql(rows: number): string {
@@ -223,7 +223,7 @@ export class SqliteCandleStore implements CandleStore {
     return (rows as CandleRow[]).map(toCandle);
   }
 
-  async *iterateCandles(key: SeriesKey, range: TimeRange = {}): AsyncGenerator<Candle> {
+  async *candlePages(key: SeriesKey, range: TimeRange = {}): AsyncGenerator<Candle[]> {
     const id = this.seriesId(key, false);
     if (id === null) return;
     let from = range.from ?? 0;
@@ -232,7 +232,7 @@ export class SqliteCandleStore implements CandleStore {
     while (left > 0) {
       const want = Math.min(READ_PAGE, left);
       const rows = this.selectLimitStmt.all(id, from, to, want) as CandleRow[];
-      for (const r of rows) yield toCandle(r);
+      if (rows.length) yield rows.map(toCandle);
       if (rows.length < want) return;
       left -= rows.length;
       from = rows[rows.length - 1].open_time + 1;

@@ -1,9 +1,5 @@
-import {
-  type FileInput,
-  mergeFiles,
-  requireTimeframe,
-  type SymbolCandle,
-} from '../../adapters/market/file-inputs.js';
+import { type FileInput, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
+import type { SymbolCandle } from '../../adapters/market/time-order.js';
 import type { EngineConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';

@@ -65,6 +65,6 @@ export async function readStoredCandles(
   });
   // read up to the end of the last asked candle so that it can close
   const readTo = range.to === undefined ? undefined : alignTime(tf, range.to - 1) + timeframeMs(tf);
-  for await (const c of store.iterateCandles(key, { from, to: readTo })) agg.push(c);
+  for await (const page of store.candlePages(key, { from, to: readTo })) for (const c of page) agg.push(c);
   return { candles: out, source: finer.timeframe };
 }

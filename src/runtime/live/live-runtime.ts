@@ -1,4 +1,5 @@
 import type { MarketSource } from '../../adapters/market/source.js';
+import { mergeInTimeOrder, type SymbolSeries } from '../../adapters/market/time-order.js';
 import type { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
 import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
 import type { Config } from '../../config/schema.js';
@@ -33,7 +34,6 @@ export interface LiveRuntimeOptions {
 
 const DAY = 86_400_000;
 const TIMING_WINDOW = 2048;
-const RECOVERY_PAGE = 20_000;
 
 /**
  * source -> SignalPipeline (with outcome tracking) -> store -> bus. Crash-only: `start` is also
@@ -148,37 +148,18 @@ export class LiveRuntime implements RuntimeView {
 
   /** Replays stored candles into a fresh pipeline: state rebuilt, signals rewritten, nothing published. */
   private async recover(symbols: readonly string[]): Promise<void> {
-    // pages, not a cursor: the connection cannot write (signals) while a read statement is open
-    const series: { symbol: string; from: number; page: Candle[]; pos: number; done: boolean }[] = [];
-    for (const s of symbols) {
-      const last = await this.candleStore.lastOpenTime(this.key(s));
-      const from =
-        last === null || this.source.label === 'REPLAY'
-          ? Number.NEGATIVE_INFINITY
-          : last - this.config.live.warmupDays * DAY;
-      series.push({ symbol: s, from, page: [], pos: 0, done: last === null });
+    const stored: SymbolSeries[] = [];
+    for (const symbol of symbols) {
+      const last = await this.candleStore.lastOpenTime(this.key(symbol));
+      if (last === null) continue;
+      const from = this.source.label === 'REPLAY' ? undefined : last - this.config.live.warmupDays * DAY;
+      const pages = this.candleStore.candlePages(this.key(symbol), { from });
+      stored.push({ symbol, batches: pages[Symbol.asyncIterator]() });
     }
-    const refill = async (s: (typeof series)[number]): Promise<void> => {
-      if (s.pos < s.page.length || s.done) return;
-      s.page = await this.candleStore.getCandles(this.key(s.symbol), {
-        from: Number.isFinite(s.from) ? s.from : undefined,
-        limit: RECOVERY_PAGE,
-      });
-      s.pos = 0;
-      if (s.page.length < RECOVERY_PAGE) s.done = true;
-      if (s.page.length) s.from = s.page[s.page.length - 1].openTime + 1;
-    };
     let n = 0;
-    for (;;) {
-      let best: (typeof series)[number] | null = null;
-      for (const s of series) {
-        await refill(s);
-        if (s.pos < s.page.length && (!best || s.page[s.pos].openTime < best.page[best.pos].openTime))
-          best = s;
-      }
-      if (!best) break;
-      this.process(best.symbol, best.page[best.pos++], false);
-      n++;
+    for await (const batch of mergeInTimeOrder(stored)) {
+      for (const { symbol, candle } of batch) this.process(symbol, candle, false);
+      n += batch.length;
     }
     if (n) this.log('info', `recovered: replayed ${n} stored candles into the pipeline`);
   }
