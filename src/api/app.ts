@@ -1,8 +1,7 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
-import type { CandleStore } from '../adapters/store/ports.js';
-import type { SqliteSignalStore } from '../adapters/store/sqlite-signal-store.js';
+import type { CandleStore, SignalStore } from '../adapters/store/ports.js';
 import type { Config } from '../config/schema.js';
 import type { RuntimeView } from '../runtime/live/runtime-view.js';
 import { registerWeb } from '../web/register-web.js';
@@ -35,7 +34,7 @@ declare module 'fastify' {
 export interface BuildAppOptions {
   /** What the API sees of the running service (LiveRuntime). */
   readonly runtime: RuntimeView;
-  readonly signals: SqliteSignalStore;
+  readonly signals: SignalStore;
   readonly candles: CandleStore;
   /** The whole application config; the API reads `api`, `exchange`. */
   readonly config: Config;

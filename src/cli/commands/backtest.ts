@@ -90,10 +90,10 @@ export function registerBacktest(program: Command): void {
         const { SqliteSignalStore } = await import('../../adapters/store/sqlite-signal-store.js');
         const store = new SqliteSignalStore(loaded.dbPath);
         try {
-          const id = store.saveBacktestRun(report, signals);
+          const id = await store.saveBacktestRun(report, signals);
           stored = `\nsaved as backtest run ${id} in ${loaded.dbPath}`;
         } finally {
-          store.close();
+          await store.close();
         }
       }
       process.stdout.write(`${formatSummary(report)}${stored}\n`);

@@ -1,7 +1,6 @@
 import type { MarketSource } from '../../adapters/market/source.js';
 import { mergeInTimeOrder, type SymbolSeries } from '../../adapters/market/time-order.js';
-import type { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
-import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import type { CandleStore, SignalStore } from '../../adapters/store/ports.js';
 import type { Config } from '../../config/schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
@@ -9,7 +8,7 @@ import type { PipelineEvent } from '../../core/pipeline/events.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { Signal } from '../../core/signals/types.js';
 import { EventBus } from '../bus/event-bus.js';
-import type { RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
+import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 
 /** The market source cannot provide a symbol (unknown market, not in the replay files). */
 export class SymbolUnavailableError extends Error {
@@ -24,8 +23,8 @@ export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
 export interface LiveRuntimeOptions {
   readonly config: Config;
   readonly source: MarketSource;
-  readonly candles: SqliteCandleStore;
-  readonly signals: SqliteSignalStore;
+  readonly candles: CandleStore;
+  readonly signals: SignalStore;
   readonly bus?: EventBus;
   readonly log?: LogFn;
   /** Wall clock, for lag and warm-up windows only (the pipeline's clock is candle time). */
@@ -35,19 +34,29 @@ export interface LiveRuntimeOptions {
 const DAY = 86_400_000;
 const TIMING_WINDOW = 2048;
 
+/** A base candle the pipeline has processed, and what it made of it. */
+interface ProcessedCandle {
+  readonly symbol: string;
+  readonly candle: Candle;
+  /** From the source now: the candle is stored with its events and all is published. Recovery: neither. */
+  readonly live: boolean;
+  readonly events: readonly PipelineEvent[];
+}
+
 /**
  * source -> SignalPipeline (with outcome tracking) -> store -> bus. Crash-only: `start` is also
  * the recovery path. It replays the stored base candles through a fresh pipeline (rewriting the
  * same signals, idempotently, publishing nothing), then asks the source for what came after
- * the last stored candle. Each candle and everything it caused are stored in one transaction
- * before anything is published, so a kill -9 loses nothing that was acknowledged.
+ * the last stored candle. The pipeline runs on each candle first, collecting its events; the
+ * candle and everything it caused are then stored in one commit, and only then published, so
+ * a kill -9 loses nothing that was acknowledged.
  */
 export class LiveRuntime implements RuntimeView {
   readonly bus: EventBus;
   private readonly config: Config;
   private readonly source: MarketSource;
-  private readonly candleStore: SqliteCandleStore;
-  private readonly signalStore: SqliteSignalStore;
+  private readonly candleStore: CandleStore;
+  private readonly signalStore: SignalStore;
   private readonly log: LogFn;
   private readonly now: () => number;
   private readonly base: Timeframe;
@@ -55,6 +64,8 @@ export class LiveRuntime implements RuntimeView {
   private readonly pipeline: SignalPipeline;
   private readonly watched = new Set<string>();
   private readonly lastBase = new Map<string, number>();
+  /** Per symbol, a live candle the pipeline processed but the store failed to take (see `commit`). */
+  private readonly unstored = new Map<string, ProcessedCandle>();
   private readonly timings = new Float64Array(TIMING_WINDOW);
   private timingCount = 0;
   private processed = 0;
@@ -76,38 +87,7 @@ export class LiveRuntime implements RuntimeView {
     this.baseMs = timeframeMs(this.base);
     this.pipeline = new SignalPipeline(opts.config.engine);
     this.startedAt = this.now();
-    // built once: better-sqlite3 makes a new wrapper per transaction() call
-    this.storeCandle = this.signalStore.db.transaction(
-      (symbol: string, candle: Candle, live: boolean, events: PipelineEvent[]) => {
-        if (live) this.candleStore.storeCandle(this.key(symbol), candle);
-        this.pipeline.process(symbol, candle, (e) => {
-          events.push(e);
-          switch (e.type) {
-            case 'signal.created':
-            case 'signal.updated':
-              this.signalStore.saveSignal(e.signal);
-              break;
-            case 'signal.rejected':
-              this.signalStore.saveRejected(e.candidate);
-              break;
-            case 'outcome.closed':
-              this.signalStore.saveOutcome(e.outcome, e.shadow);
-              break;
-            default:
-              break;
-          }
-        });
-      },
-    );
   }
-
-  /** One candle and everything the pipeline made of it, in one transaction. */
-  private readonly storeCandle: (
-    symbol: string,
-    candle: Candle,
-    live: boolean,
-    events: PipelineEvent[],
-  ) => void;
 
   private key(symbol: string) {
     return { exchange: this.exchangeName(), symbol, timeframe: this.base };
@@ -158,32 +138,56 @@ export class LiveRuntime implements RuntimeView {
     }
     let n = 0;
     for await (const batch of mergeInTimeOrder(stored)) {
-      for (const { symbol, candle } of batch) this.process(symbol, candle, false);
+      for (const { symbol, candle } of batch) await this.process(symbol, candle, false);
       n += batch.length;
     }
     if (n) this.log('info', `recovered: replayed ${n} stored candles into the pipeline`);
   }
 
-  private onCandle(symbol: string, candle: Candle): void {
+  private async onCandle(symbol: string, candle: Candle): Promise<void> {
     if (!this.watched.has(symbol)) return;
     const last = this.lastBase.get(symbol);
-    if (last !== undefined && candle.openTime <= last) return; // already seen: a source may repeat after a reconnect
+    if (last !== undefined && candle.openTime <= last) {
+      // already processed: a source repeats candles after a reconnect, and offers a candle again
+      // when handling it failed, which for a candle the store did not take means: store it now
+      const unstored = this.unstored.get(symbol);
+      if (unstored?.candle.openTime === candle.openTime) await this.commit(unstored);
+      return;
+    }
     const t0 = performance.now();
-    this.process(symbol, candle, true);
+    await this.process(symbol, candle, true);
     this.timings[this.timingCount++ % TIMING_WINDOW] = (performance.now() - t0) * 1000;
   }
 
-  /**
-   * One closed base candle: stored with everything the pipeline made of it in one
-   * transaction, then (when live) published.
-   */
-  private process(symbol: string, candle: Candle, live: boolean): void {
+  /** One closed base candle through the pipeline, then into the store with what it caused. */
+  private async process(symbol: string, candle: Candle, live: boolean): Promise<void> {
     const events: PipelineEvent[] = [];
-    this.storeCandle(symbol, candle, live, events);
+    this.pipeline.process(symbol, candle, (e) => events.push(e));
     this.lastBase.set(symbol, candle.openTime);
     this.processed++;
     for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+    await this.commit({ symbol, candle, live, events });
+  }
+
+  /**
+   * Stores the candle (when live) and everything it caused in one commit, then (when live)
+   * publishes: nothing is announced before it is stored. When the store fails, the pipeline has
+   * moved past the candle already; it is kept until the source offers it again.
+   */
+  private async commit(processed: ProcessedCandle): Promise<void> {
+    const { symbol, candle, live, events } = processed;
+    try {
+      await this.signalStore.commit(live ? { series: this.key(symbol), candle } : null, events);
+    } catch (e) {
+      if (live) this.unstored.set(symbol, processed);
+      throw e;
+    }
     if (!live) return;
+    this.unstored.delete(symbol);
+    this.publish(processed);
+  }
+
+  private publish({ symbol, candle, events }: ProcessedCandle): void {
     this.bus.publish('candle.closed', { symbol, timeframe: this.base, candle });
     for (const e of events) {
       switch (e.type) {
@@ -247,7 +251,7 @@ export class LiveRuntime implements RuntimeView {
           ? undefined
           : this.now() - this.config.live.warmupDays * DAY;
     for (const c of await this.candleStore.getCandles(this.key(symbol), { from }))
-      this.process(symbol, c, false);
+      await this.process(symbol, c, false);
     try {
       await this.source.addSymbol(symbol, this.lastBase.get(symbol));
     } catch (e) {
@@ -302,10 +306,10 @@ export class LiveRuntime implements RuntimeView {
     };
   }
 
-  ready(): { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> } {
-    let store = { ok: true, detail: 'SQLite answers' };
+  async ready(): Promise<Readiness> {
+    let store: { ok: boolean; detail: string };
     try {
-      this.signalStore.db.prepare('SELECT 1').get();
+      store = { ok: true, detail: await this.signalStore.ping() };
     } catch (e) {
       store = { ok: false, detail: `store unreachable: ${(e as Error).message}` };
     }
