@@ -4,6 +4,7 @@ import { MemoryCache } from '../adapters/cache/memory-cache.js';
 import type { CandleStore, SignalStore } from '../adapters/store/ports.js';
 import type { Config } from '../config/schema.js';
 import type { RuntimeView } from '../runtime/live/runtime-view.js';
+import { storedExchange } from '../runtime/live/stored-exchange.js';
 import { registerWeb } from '../web/register-web.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
@@ -121,11 +122,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await v1.register(candleRoutes, {
         candles,
         cache,
-        exchanges: () => {
-          // the runtime stores replayed and demo candles under the source's kind, live ones under the exchange
-          const source = runtime.status().source;
-          return source.label === 'LIVE' ? [opts.config.exchange] : [source.kind, opts.config.exchange];
-        },
+        // the running source's own candles first, then the exchange's (the same name when live)
+        exchanges: () => [
+          storedExchange(runtime.status().source, opts.config.exchange),
+          opts.config.exchange,
+        ],
       });
       await v1.register(symbolRoutes, { runtime });
       await v1.register(statusRoutes, { runtime, cache, wsClients });

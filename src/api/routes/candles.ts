@@ -30,7 +30,7 @@ interface CandlesQuery {
 export interface CandleRouteOptions {
   readonly candles: CandleStore;
   readonly cache: MemoryCache<unknown>;
-  /** Exchanges to look the symbol up under when the query names none, in order. */
+  /** Exchanges to look the symbol up under when the query names none, in order (a repeated one counts once). */
   readonly exchanges: () => readonly string[];
 }
 

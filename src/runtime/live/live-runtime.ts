@@ -1,6 +1,6 @@
 import type { MarketSource } from '../../adapters/market/source.js';
 import { mergeInTimeOrder, type SymbolSeries } from '../../adapters/market/time-order.js';
-import type { CandleStore, SignalStore } from '../../adapters/store/ports.js';
+import type { CandleStore, SeriesKey, SignalStore } from '../../adapters/store/ports.js';
 import type { Config } from '../../config/schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
@@ -9,6 +9,7 @@ import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { Signal } from '../../core/signals/types.js';
 import { EventBus } from '../bus/event-bus.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
+import { storedExchange } from './stored-exchange.js';
 
 /** The market source cannot provide a symbol (unknown market, not in the replay files). */
 export class SymbolUnavailableError extends Error {
@@ -89,13 +90,8 @@ export class LiveRuntime implements RuntimeView {
     this.startedAt = this.now();
   }
 
-  private key(symbol: string) {
-    return { exchange: this.exchangeName(), symbol, timeframe: this.base };
-  }
-
-  /** Candles are stored under the source they came from: replays and demos never mix with live data. */
-  private exchangeName(): string {
-    return this.source.label === 'LIVE' ? this.config.exchange : this.source.kind;
+  private key(symbol: string): SeriesKey {
+    return { exchange: storedExchange(this.source, this.config.exchange), symbol, timeframe: this.base };
   }
 
   async start(symbols: readonly string[] = this.config.symbols): Promise<void> {
