@@ -758,7 +758,7 @@ async function fanout(
     await new Promise((res) => setTimeout(res, 20));
     const arrival = arm();
     const t0 = hrMs();
-    bus.publish('signal.created', { signal: signals[i % signals.length] });
+    bus.publish({ type: 'signal.created', signal: signals[i % signals.length] });
     const t1 = hrMs();
     const a = await arrival;
     if (i < FANOUT_WARMUP_ROUNDS) continue;

@@ -839,10 +839,10 @@ describe.skipIf(!hasRealData)(
         ).at(-1);
         if (!last) throw new Error('no stored candle');
         // what the runtime publishes after storing a candle: other symbols' windows are kept
-        runtime.bus.publish('candle.closed', { symbol: 'ETHUSDT', timeframe: '1m', candle: last });
+        runtime.bus.publish({ type: 'candle.closed', symbol: 'ETHUSDT', timeframe: '1m', candle: last });
         await get(url);
         expect(await hits()).toBe(h0 + 2);
-        runtime.bus.publish('candle.closed', { symbol: 'BTCUSDT', timeframe: '1m', candle: last });
+        runtime.bus.publish({ type: 'candle.closed', symbol: 'BTCUSDT', timeframe: '1m', candle: last });
         await get(url);
         expect(await hits()).toBe(h0 + 2);
       });

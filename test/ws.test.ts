@@ -427,8 +427,8 @@ describe.skipIf(!hasRealData)(
           channels: ['signals'],
           remaining: ['outcomes'],
         });
-        runtime.bus.publish('signal.created', signal);
-        runtime.bus.publish('outcome.closed', outcome);
+        runtime.bus.publish(signal);
+        runtime.bus.publish(outcome);
         for (const c of [a, b]) await c.sync();
         expect(a.ofTypes(...EVENT_TYPES).map((m) => m.type)).toEqual(['outcome.closed']);
         expect(b.ofTypes(...EVENT_TYPES).map((m) => m.type)).toEqual(['signal.created', 'outcome.closed']);
@@ -527,7 +527,7 @@ describe.skipIf(!hasRealData)(
           for (let k = 0; k < 20; k++) {
             const e = real[sequence.length % real.length];
             sequence.push(e.signal.id);
-            runtime.bus.publish('signal.created', e);
+            runtime.bus.publish(e);
           }
           await fast.until(
             () => fast.ofTypes('signal.created').length === sequence.length,

@@ -106,7 +106,7 @@ export class LiveRuntime implements RuntimeView {
     for (const s of symbols) after.set(s, this.lastBase.get(s) ?? Number.NEGATIVE_INFINITY);
     this.log('info', `${this.source.label}: ${this.source.describe()}`);
     await this.source.start(after, (symbol, candle) => this.onCandle(symbol, candle));
-    this.bus.publish('status', { reason: 'started' });
+    this.bus.publish({ type: 'status', reason: 'started' });
   }
 
   /** Fetches missing history (warm-up window, or the gap since the last stored candle) into the store. */
@@ -184,24 +184,11 @@ export class LiveRuntime implements RuntimeView {
   }
 
   private publish({ symbol, candle, events }: ProcessedCandle): void {
-    this.bus.publish('candle.closed', { symbol, timeframe: this.base, candle });
+    this.bus.publish({ type: 'candle.closed', symbol, timeframe: this.base, candle });
     for (const e of events) {
-      switch (e.type) {
-        case 'candle.closed':
-          this.bus.publish('candle.closed', { symbol: e.symbol, timeframe: e.timeframe, candle: e.candle });
-          break;
-        case 'signal.created':
-          this.bus.publish('signal.created', { signal: e.signal });
-          break;
-        case 'signal.updated':
-          this.bus.publish('signal.updated', { signal: e.signal, previous: e.previous });
-          break;
-        case 'outcome.closed':
-          if (!e.shadow) this.bus.publish('outcome.closed', { outcome: e.outcome, signal: e.signal });
-          break;
-        default:
-          break;
-      }
+      // filtered candidates and shadow outcomes are stored for the track record, not announced
+      if (e.type === 'signal.rejected' || (e.type === 'outcome.closed' && e.shadow)) continue;
+      this.bus.publish(e);
     }
   }
 
@@ -256,13 +243,13 @@ export class LiveRuntime implements RuntimeView {
       );
     }
     this.watched.add(symbol);
-    this.bus.publish('status', { reason: `added ${symbol}` });
+    this.bus.publish({ type: 'status', reason: `added ${symbol}` });
   }
 
   async removeSymbol(symbol: string): Promise<void> {
     if (!this.watched.delete(symbol)) return;
     this.source.removeSymbol(symbol);
-    this.bus.publish('status', { reason: `removed ${symbol}` });
+    this.bus.publish({ type: 'status', reason: `removed ${symbol}` });
   }
 
   status(): RuntimeStatus {
