@@ -5,9 +5,9 @@ import type { Config } from '../../config/schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
-import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { Signal } from '../../core/signals/types.js';
 import { EventBus } from '../bus/event-bus.js';
+import { PipelineDriver } from '../driver.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 import { storedExchange } from './stored-exchange.js';
 
@@ -62,14 +62,15 @@ export class LiveRuntime implements RuntimeView {
   private readonly now: () => number;
   private readonly base: Timeframe;
   private readonly baseMs: number;
-  private readonly pipeline: SignalPipeline;
+  private readonly driver: PipelineDriver;
+  /** What the driver's sink collected from the candle being processed. */
+  private readonly collected: PipelineEvent[] = [];
   private readonly watched = new Set<string>();
   private readonly lastBase = new Map<string, number>();
   /** Per symbol, a live candle the pipeline processed but the store failed to take (see `commit`). */
   private readonly unstored = new Map<string, ProcessedCandle>();
   private readonly timings = new Float64Array(TIMING_WINDOW);
   private timingCount = 0;
-  private processed = 0;
   private signalsDay = -1;
   private signalsToday = 0;
   private readonly startedAt: number;
@@ -86,7 +87,7 @@ export class LiveRuntime implements RuntimeView {
     this.now = opts.now ?? Date.now;
     this.base = opts.config.engine.baseTimeframe;
     this.baseMs = timeframeMs(this.base);
-    this.pipeline = new SignalPipeline(opts.config.engine);
+    this.driver = new PipelineDriver(opts.config.engine, (e) => this.collected.push(e));
     this.startedAt = this.now();
   }
 
@@ -157,10 +158,9 @@ export class LiveRuntime implements RuntimeView {
 
   /** One closed base candle through the pipeline, then into the store with what it caused. */
   private async process(symbol: string, candle: Candle, live: boolean): Promise<void> {
-    const events: PipelineEvent[] = [];
-    this.pipeline.process(symbol, candle, (e) => events.push(e));
+    this.driver.feed(symbol, candle);
+    const events = this.collected.splice(0);
     this.lastBase.set(symbol, candle.openTime);
-    this.processed++;
     for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
     await this.commit({ symbol, candle, live, events });
   }
@@ -207,7 +207,7 @@ export class LiveRuntime implements RuntimeView {
 
   liveSignals(): readonly Signal[] {
     const all: Signal[] = [];
-    for (const s of this.watched) all.push(...this.pipeline.liveSignals(s));
+    for (const s of this.watched) all.push(...this.driver.pipeline.liveSignals(s));
     return all.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
   }
 
@@ -254,14 +254,14 @@ export class LiveRuntime implements RuntimeView {
 
   status(): RuntimeStatus {
     const now = this.now();
-    const tfs = [this.base, ...[...this.pipeline.timeframes().keys()].filter((t) => t !== this.base)];
+    const tfs = [this.base, ...[...this.driver.pipeline.timeframes().keys()].filter((t) => t !== this.base)];
     const symbols: SymbolStatus[] = this.symbols().map((symbol) => ({
       symbol,
       timeframes: tfs.map((timeframe) => {
         const lastOpen =
           timeframe === this.base
             ? (this.lastBase.get(symbol) ?? null)
-            : (this.pipeline.snapshot(symbol, timeframe)?.openTime ?? null);
+            : (this.driver.pipeline.snapshot(symbol, timeframe)?.openTime ?? null);
         const open = lastOpen === null || Number.isNaN(lastOpen) ? null : lastOpen;
         const close = open === null ? null : open + timeframeMs(timeframe);
         return {
@@ -283,7 +283,7 @@ export class LiveRuntime implements RuntimeView {
         detail: this.source.describe(),
       },
       symbols,
-      pipeline: { candles: this.processed, p50Us: q(0.5), p99Us: q(0.99) },
+      pipeline: { candles: this.driver.candles, p50Us: q(0.5), p99Us: q(0.99) },
       signalsToday: this.signalsToday,
       startedAt: this.startedAt,
     };
