@@ -108,8 +108,8 @@ export class SqliteCandleStore implements CandleStore {
   }
 
   /**
-   * Stores one candle (insert or replace) without counting what changed: the live path's
-   * per-candle write, inside the caller's transaction.
+   * Stores one candle (insert or replace) without counting what changed, synchronously: the
+   * live path's per-candle write, inside the transaction of `SqliteSignalStore.commit`.
    */
   storeCandle(key: SeriesKey, c: Candle): void {
     const id = this.seriesId(key, true);
