@@ -22,7 +22,7 @@ async function benchImport(): Promise<Record<string, number>> {
       key: { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' },
     });
     rows = r.inserted;
-    store.close();
+    await store.close();
   }, 5);
   let readMs: number[] = [];
   readMs = await timeRuns(async () => {

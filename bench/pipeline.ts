@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCandleRows } from '../src/adapters/market/candle-file.js';
+import type { SymbolCandle } from '../src/adapters/market/time-order.js';
 import { EngineConfig } from '../src/config/engine-schema.js';
 import { Aggregator } from '../src/core/candles/aggregator.js';
 import type { Candle } from '../src/core/candles/candle.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
-import type { SymbolCandle } from '../src/runtime/replay/file-source.js';
 import { DATA_DIR, fmt, machine, median, table, timeRuns, writeResults } from './lib.js';
 
 const FILES: Record<string, string> = {

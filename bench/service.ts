@@ -758,7 +758,7 @@ async function fanout(
     await new Promise((res) => setTimeout(res, 20));
     const arrival = arm();
     const t0 = hrMs();
-    bus.publish('signal.created', { signal: signals[i % signals.length] });
+    bus.publish({ type: 'signal.created', signal: signals[i % signals.length] });
     const t1 = hrMs();
     const a = await arrival;
     if (i < FANOUT_WARMUP_ROUNDS) continue;
@@ -821,7 +821,7 @@ export async function runServiceBench(): Promise<void> {
     for (let k = 0; k < market.symbols.length; k++) {
       const rows: Candle[] = [];
       for (let m = 0; m < warmupMin; m++) rows.push(market.candle(k, m));
-      candleStore.upsertCandles({ exchange: feed.kind, symbol: names[k], timeframe: '1m' }, rows);
+      await candleStore.upsertCandles({ exchange: feed.kind, symbol: names[k], timeframe: '1m' }, rows);
     }
     const storeMs = hrMs() - t;
 

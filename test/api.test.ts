@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { describeInputs, type FileInput } from '../src/adapters/market/file-inputs.js';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
 import { openSqlite, type SqliteDatabase } from '../src/adapters/store/sqlite-database.js';
@@ -17,7 +18,6 @@ import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest, toTrade } from '../src/runtime/backtest/backtest.js';
 import type { BusTopic } from '../src/runtime/bus/event-bus.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
-import { describeInputs, type FileInput } from '../src/runtime/replay/file-source.js';
 import { hasRealData, loadRealCandles, realDataPath } from './support/real-data.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -126,7 +126,7 @@ describe.skipIf(!hasRealData)(
         to: first + 14 * 24 * HOUR,
         metrics: { bootstrapSamples: 200 },
       });
-      backtestId = signals.saveBacktestRun(bt.report, bt.signals);
+      backtestId = await signals.saveBacktestRun(bt.report, bt.signals);
     }, 120_000);
 
     afterAll(async () => {
@@ -145,7 +145,7 @@ describe.skipIf(!hasRealData)(
       it('GET /ready reports the runtime checks', async () => {
         const r = await get('/ready');
         expect(r.statusCode).toBe(200);
-        expect(json(r)).toEqual({ ok: true, checks: runtime.ready().checks });
+        expect(json(r)).toEqual({ ok: true, checks: (await runtime.ready()).checks });
       });
 
       it('GET /ready is 503 with the failing check when the store no longer answers', async () => {
@@ -180,7 +180,7 @@ describe.skipIf(!hasRealData)(
         const r = await get('/api/v1/signals');
         expect(r.statusCode).toBe(200);
         const page = json(r) as unknown as Page;
-        const total = signals.countSignals();
+        const total = await signals.countSignals();
         expect(total).toBeGreaterThan(20);
         expect(page.items.length).toBe(Math.min(50, total));
         for (let i = 1; i < page.items.length; i++) {
@@ -189,7 +189,9 @@ describe.skipIf(!hasRealData)(
           expect(a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id)).toBe(true);
         }
         const withOutcome = page.items.find((s) => s.outcome !== null);
-        expect(withOutcome?.outcome?.type).toBe(signals.getSignal(withOutcome?.id ?? '')?.outcome?.type);
+        expect(withOutcome?.outcome?.type).toBe(
+          (await signals.getSignal(withOutcome?.id ?? ''))?.outcome?.type,
+        );
       });
 
       it('walks every page without duplicates or gaps', async () => {
@@ -268,7 +270,7 @@ describe.skipIf(!hasRealData)(
           expect(r.statusCode).toBe(200);
           const body = json(r) as { signal: Signal; outcome: Json | null };
           // nothing dropped or added by the response schema
-          expect(body).toEqual(JSON.parse(JSON.stringify(signals.getSignal(id))));
+          expect(body).toEqual(JSON.parse(JSON.stringify(await signals.getSignal(id))));
           expect(body.signal.breakdown.votes.length).toBeGreaterThan(0);
           expect(body.signal.entryAnalysis.considered.length).toBeGreaterThan(0);
           expect(body.outcome?.signalId).toBe(id);
@@ -288,13 +290,13 @@ describe.skipIf(!hasRealData)(
 
     describe('GET /api/v1/performance', () => {
       /** The trades as the backtester would count them, read signal by signal through the store. */
-      function tradesFromStore(keep: (s: Signal) => boolean = () => true): TradeRecord[] {
+      async function tradesFromStore(keep: (s: Signal) => boolean = () => true): Promise<TradeRecord[]> {
         const ids = (
           db.prepare('SELECT id FROM signals ORDER BY created_at, id').all() as { id: string }[]
         ).map((r) => r.id);
         const out: TradeRecord[] = [];
         for (const id of ids) {
-          const s = signals.getSignal(id);
+          const s = await signals.getSignal(id);
           if (!s?.outcome || !keep(s.signal)) continue;
           const t = toTrade(s.signal, s.outcome);
           if (t) out.push(t);
@@ -307,7 +309,7 @@ describe.skipIf(!hasRealData)(
         const r = await get('/api/v1/performance');
         expect(r.statusCode).toBe(200);
         const body = json(r);
-        const trades = tradesFromStore();
+        const trades = await tradesFromStore();
         expect(trades.length).toBeGreaterThan(10);
         expect(body.trades).toBe(trades.length);
         expect(body.overall).toEqual(roundTrip(computePerformance(trades, { minTrades: 30 })));
@@ -321,19 +323,19 @@ describe.skipIf(!hasRealData)(
         const body = json(r) as {
           groups: Record<string, { trades: number; winRate: { reliable: boolean } }>;
         };
-        const trades = tradesFromStore();
+        const trades = await tradesFromStore();
         expect(Object.keys(body.groups)).toEqual([...new Set(trades.map((t) => t.strategy))].sort());
         expect(Object.values(body.groups).reduce((a, g) => a + g.trades, 0)).toBe(trades.length);
         for (const g of Object.values(body.groups)) expect(g.winRate.reliable).toBe(g.trades >= 5);
 
-        const created = trades
-          .map((t) => signals.getSignal(t.id)?.signal.createdAt ?? 0)
-          .sort((a, b) => a - b);
+        const created: number[] = [];
+        for (const t of trades) created.push((await signals.getSignal(t.id))?.signal.createdAt ?? 0);
+        created.sort((a, b) => a - b);
         const mid = created[Math.floor(created.length / 2)];
         const windowed = json(
           await get(`/api/v1/performance?since=${new Date(mid).toISOString()}&groupBy=direction`),
         );
-        expect(windowed.trades).toBe(tradesFromStore((s) => s.createdAt >= mid).length);
+        expect(windowed.trades).toBe((await tradesFromStore((s) => s.createdAt >= mid)).length);
         expect(windowed.since).toBe(mid);
       });
 
@@ -365,7 +367,7 @@ describe.skipIf(!hasRealData)(
         expect(list.items.map((i) => i.id)).toContain(backtestId);
         const r = await get(`/api/v1/backtests/${backtestId}`);
         expect(r.statusCode).toBe(200);
-        const stored = signals.getBacktest(backtestId);
+        const stored = await signals.getBacktest(backtestId);
         expect(json(r)).toEqual(JSON.parse(JSON.stringify(stored)));
         expect((json(r).info as { symbols: string[] }).symbols).toEqual(['BTCUSDT']);
       });
@@ -696,7 +698,7 @@ describe.skipIf(!hasRealData)(
           (a, m) => a + Number(m[1]),
           0,
         );
-        expect(created).toBe(signals.countSignals());
+        expect(created).toBe(await signals.countSignals());
         expect(text).toMatch(/^alphapulse_websocket_clients 0$/m);
       });
 
@@ -832,13 +834,15 @@ describe.skipIf(!hasRealData)(
         const h0 = await hits();
         await get(url);
         expect(await hits()).toBe(h0 + 1);
-        const last = candles.getCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' }).at(-1);
+        const last = (
+          await candles.getCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })
+        ).at(-1);
         if (!last) throw new Error('no stored candle');
         // what the runtime publishes after storing a candle: other symbols' windows are kept
-        runtime.bus.publish('candle.closed', { symbol: 'ETHUSDT', timeframe: '1m', candle: last });
+        runtime.bus.publish({ type: 'candle.closed', symbol: 'ETHUSDT', timeframe: '1m', candle: last });
         await get(url);
         expect(await hits()).toBe(h0 + 2);
-        runtime.bus.publish('candle.closed', { symbol: 'BTCUSDT', timeframe: '1m', candle: last });
+        runtime.bus.publish({ type: 'candle.closed', symbol: 'BTCUSDT', timeframe: '1m', candle: last });
         await get(url);
         expect(await hits()).toBe(h0 + 2);
       });

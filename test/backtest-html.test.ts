@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineConfig } from '../src/config/engine-schema.js';
 import type { Candle } from '../src/core/candles/candle.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../src/core/metrics/index.js';
+import type { BacktestReport, PolicySummary, SignalWithOutcome } from '../src/core/metrics/report-types.js';
 import type { GroupKey, Performance, TradeRecord } from '../src/core/metrics/types.js';
 import { OutcomeTracker } from '../src/core/outcomes/tracker.js';
 import type { AmbiguityPolicy, Outcome } from '../src/core/outcomes/types.js';
 import { signalId } from '../src/core/signals/id.js';
 import type { Direction, EntryType, Priority, Signal, StrategyName } from '../src/core/signals/types.js';
+import type { ChartSeries } from '../src/runtime/backtest/chart-series.js';
 import { toClientChart, toClientEquity } from '../src/runtime/backtest/html/client-data.js';
 import {
   formatDuration,
@@ -25,12 +27,6 @@ import {
   jsonForScript,
 } from '../src/runtime/backtest/html/format.js';
 import { renderHtmlReport } from '../src/runtime/backtest/html-report.js';
-import type {
-  BacktestReport,
-  ChartSeries,
-  PolicySummary,
-  SignalWithOutcome,
-} from '../src/runtime/backtest/report-types.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 
 const HOUR = 3_600_000;

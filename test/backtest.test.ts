@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
-import type { BacktestReport, SignalWithOutcome } from '../src/runtime/backtest/report-types.js';
+import type { BacktestReport, SignalWithOutcome } from '../src/core/metrics/report-types.js';
 import { runCli } from './support/cli.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
-/** Every field the report documents (src/runtime/backtest/report-types.ts). */
+/** Every field the report documents (src/core/metrics/report-types.ts). */
 const REPORT_FIELDS = [
   'version',
   'config',
@@ -124,7 +124,7 @@ describe.skipIf(!hasRealData)('alphapulse backtest on 13 weeks of BTCUSDT and ET
     for (const r of rows) if (r.outcome) expect(r.outcome.signalId).toBe(r.signal.id);
   });
 
-  it('is reproducible: a second run gives an identical report, stored once', () => {
+  it('is reproducible: a second run gives an identical report, stored once', async () => {
     if (!first) return;
     const second = run('b');
     expect(second.r.code).toBe(0);
@@ -132,14 +132,14 @@ describe.skipIf(!hasRealData)('alphapulse backtest on 13 weeks of BTCUSDT and ET
     expect(readFileSync(second.signals, 'utf8')).toBe(readFileSync(first.signals, 'utf8'));
     const store = new SqliteSignalStore(db);
     try {
-      expect(store.listBacktests()).toHaveLength(1);
-      const saved = store.getBacktest(1);
+      expect(await store.listBacktests()).toHaveLength(1);
+      const saved = await store.getBacktest(1);
       expect(saved?.report.counts).toEqual(
         (JSON.parse(readFileSync(first.json, 'utf8')) as BacktestReport).counts,
       );
-      expect(store.backtestSignals(1)).toHaveLength(saved?.report.counts.signals ?? -1);
+      expect(await store.backtestSignals(1)).toHaveLength(saved?.report.counts.signals ?? -1);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

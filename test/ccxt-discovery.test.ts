@@ -1,12 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CcxtSource,
-  type CcxtSourceOptions,
-  isLeveragedToken,
-  STABLECOIN_BASES,
-} from '../src/adapters/market/ccxt-source.js';
+import { isLeveragedToken, STABLECOIN_BASES } from '../src/adapters/market/ccxt-discovery.js';
+import { CcxtSource, type CcxtSourceOptions } from '../src/adapters/market/ccxt-source.js';
 import { DemoSource } from '../src/adapters/market/demo-source.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import type { Candle } from '../src/core/candles/candle.js';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
-import { describeInputs } from '../src/runtime/replay/file-source.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 import { startServe, waitFor } from './support/serve.js';
 

@@ -91,7 +91,11 @@ describe.skipIf(!hasRealData)('LiveRuntime on a fake Binance with real BTCUSDT 1
 
     // what the runtime stored equals a replay (backtest) of exactly the candles it processed
     const store = new SqliteCandleStore(db);
-    const processed: Candle[] = store.getCandles({ exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' });
+    const processed: Candle[] = await store.getCandles({
+      exchange: 'binance',
+      symbol: 'BTCUSDT',
+      timeframe: '1m',
+    });
     expect(processed.map((c) => c.close)).toEqual(
       all
         .slice(all.findIndex((c) => c.openTime === processed[0].openTime))

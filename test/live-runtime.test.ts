@@ -2,16 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
+import type { CandleHandler, MarketSource, SourceState } from '../src/adapters/market/source.js';
+import type { SeriesCandle } from '../src/adapters/store/ports.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
 import { openSqlite } from '../src/adapters/store/sqlite-database.js';
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
 import { ConfigSchema } from '../src/config/schema.js';
+import type { Candle } from '../src/core/candles/candle.js';
+import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
-import { describeInputs } from '../src/runtime/replay/file-source.js';
-import { hasRealData, realDataPath } from './support/real-data.js';
+import { hasRealData, loadRealCandles, realDataPath } from './support/real-data.js';
 
 const config = ConfigSchema.parse({ symbols: ['BTCUSDT'] });
 
@@ -39,11 +43,13 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     expect(expected.length).toBeGreaterThan(5);
     expect(published.map((s) => s.id)).toEqual(expected);
     expect(published).toEqual(backtest.signals.map((s) => s.signal));
-    expect(signals.countSignals()).toBe(expected.length);
-    expect(candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(43_209);
+    expect(await signals.countSignals()).toBe(expected.length);
+    expect(await candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(
+      43_209,
+    );
     // every final status stored is the one the backtest's outcome implies
     for (const s of backtest.signals) {
-      const stored = signals.getSignal(s.signal.id);
+      const stored = await signals.getSignal(s.signal.id);
       expect(stored?.outcome?.type ?? null, s.signal.id).toBe(s.outcome?.type ?? null);
     }
     expect(updates.length).toBeGreaterThan(0);
@@ -51,7 +57,7 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     expect(st.source.label).toBe('REPLAY');
     expect(st.pipeline.candles).toBe(43_209);
     expect(st.symbols[0].timeframes.map((t) => t.timeframe)).toContain('4h');
-    expect(runtime.ready().ok).toBe(true);
+    expect((await runtime.ready()).ok).toBe(true);
     await runtime.stop();
     db.close();
   });
@@ -71,11 +77,15 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     await r1.start(['BTCUSDT']);
     await halfway;
     await r1.stop();
-    const storedMidway = candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' });
+    const storedMidway = await candles.countCandles({
+      exchange: 'replay',
+      symbol: 'BTCUSDT',
+      timeframe: '1m',
+    });
     expect(storedMidway).toBeGreaterThanOrEqual(20_000);
     expect(storedMidway).toBeLessThan(43_209);
     const lastBeforeRestart =
-      candles.lastOpenTime({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' }) ?? 0;
+      (await candles.lastOpenTime({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })) ?? 0;
     // second run on the same store: recovery, then the rest of the replay
     const second = new ReplaySource({ inputs, timeframe: '1m', speed: 'max' });
     const r2 = new LiveRuntime({ config, source: second, candles, signals });
@@ -88,15 +98,113 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     expect(ids).toEqual(backtest.signals.map((s) => s.signal.id).sort());
     // and each with the same final outcome
     for (const s of backtest.signals)
-      expect(signals.getSignal(s.signal.id)?.outcome?.type ?? null).toBe(s.outcome?.type ?? null);
+      expect((await signals.getSignal(s.signal.id))?.outcome?.type ?? null).toBe(s.outcome?.type ?? null);
     // what the restart publishes is exactly what came after the last candle stored before it
     const afterRestart = backtest.signals
       .map((x) => x.signal)
       .filter((x) => x.createdAt > lastBeforeRestart + 60_000)
       .map((x) => x.id);
     expect(republished).toEqual(afterRestart);
-    expect(candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(43_209);
+    expect(await candles.countCandles({ exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' })).toBe(
+      43_209,
+    );
     await r2.stop();
+    db.close();
+  });
+});
+
+/** Delivers candles of one symbol in order; a candle whose handler fails is offered again, as the exchange source does. */
+class RetryingSource implements MarketSource {
+  readonly kind = 'scripted';
+  readonly label = 'REPLAY' as const;
+  readonly timeframe = '1m' as const;
+  failures = 0;
+  private run: Promise<void> | null = null;
+
+  constructor(
+    private readonly symbol: string,
+    private readonly candles: readonly Candle[],
+  ) {}
+
+  state(): SourceState {
+    return this.run ? 'live' : 'idle';
+  }
+  describe(): string {
+    return `${this.candles.length} candles of ${this.symbol}`;
+  }
+  async history(): Promise<Candle[]> {
+    return [];
+  }
+  async start(_after: ReadonlyMap<string, number>, onCandle: CandleHandler): Promise<void> {
+    this.run = (async () => {
+      for (const c of this.candles) {
+        for (;;) {
+          try {
+            await onCandle(this.symbol, c);
+            break;
+          } catch {
+            this.failures++;
+          }
+        }
+      }
+    })();
+  }
+  async addSymbol(): Promise<void> {}
+  removeSymbol(): void {}
+  async stop(): Promise<void> {}
+  finished(): Promise<void> {
+    return this.run ?? Promise.resolve();
+  }
+}
+
+/** The real SQLite store, failing once (a full disk, a lock held too long) on the first commit that creates a signal. */
+class StoreFailingOnce extends SqliteSignalStore {
+  failed: SeriesCandle | null = null;
+  override async commit(candle: SeriesCandle | null, events: readonly PipelineEvent[]): Promise<void> {
+    if (!this.failed && candle && events.some((e) => e.type === 'signal.created')) {
+      this.failed = candle;
+      throw new Error('disk I/O error');
+    }
+    return super.commit(candle, events);
+  }
+}
+
+describe.skipIf(!hasRealData)('LiveRuntime when the store fails to take a candle', () => {
+  it('stores and publishes it when the source offers it again: nothing lost, nothing twice', async () => {
+    const btc = loadRealCandles('binance_BTCUSDT_1m_20240726-20240825.csv.gz');
+    const { db, candles } = stores();
+    const signals = new StoreFailingOnce(db);
+    const source = new RetryingSource('BTCUSDT', btc);
+    const runtime = new LiveRuntime({ config, source, candles, signals });
+    const published: number[] = [];
+    const created: string[] = [];
+    runtime.bus.on('candle.closed', (e) => {
+      if (e.timeframe === '1m') published.push(e.candle.openTime);
+    });
+    runtime.bus.on('signal.created', (e) => created.push(e.signal.id));
+    await runtime.start(['BTCUSDT']);
+    await source.finished();
+    expect(source.failures).toBe(1);
+    expect(signals.failed).not.toBeNull();
+    expect(published).toEqual(btc.map((c) => c.openTime));
+    const key = { exchange: 'scripted', symbol: 'BTCUSDT', timeframe: '1m' } as const;
+    expect(await candles.countCandles(key)).toBe(btc.length);
+    expect(runtime.status().pipeline.candles).toBe(btc.length);
+    // the store and the bus hold exactly what an uninterrupted backtest of the same candles creates
+    const backtest = await runBacktest({
+      engine: config.engine,
+      inputs: [{ path: 'memory', symbol: 'BTCUSDT', timeframe: '1m' }],
+      feed: [btc.map((candle) => ({ symbol: 'BTCUSDT', candle }))],
+      metrics: { bootstrapSamples: 0 },
+    });
+    const ids = backtest.signals.map((s) => s.signal.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(created).toEqual(ids);
+    const stored = (db.prepare('SELECT id FROM signals ORDER BY id').all() as { id: string }[]).map(
+      (r) => r.id,
+    );
+    expect(stored).toEqual([...ids].sort());
+    await runtime.stop();
     db.close();
   });
 });

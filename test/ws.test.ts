@@ -7,6 +7,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
 import { openSqlite } from '../src/adapters/store/sqlite-database.js';
@@ -16,7 +17,6 @@ import { ConfigSchema } from '../src/config/schema.js';
 import type { Signal } from '../src/core/signals/types.js';
 import type { BusEvents, BusTopic } from '../src/runtime/bus/event-bus.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
-import { describeInputs } from '../src/runtime/replay/file-source.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
 /** A server message as it arrived: always an object with a `type`. */
@@ -427,8 +427,8 @@ describe.skipIf(!hasRealData)(
           channels: ['signals'],
           remaining: ['outcomes'],
         });
-        runtime.bus.publish('signal.created', signal);
-        runtime.bus.publish('outcome.closed', outcome);
+        runtime.bus.publish(signal);
+        runtime.bus.publish(outcome);
         for (const c of [a, b]) await c.sync();
         expect(a.ofTypes(...EVENT_TYPES).map((m) => m.type)).toEqual(['outcome.closed']);
         expect(b.ofTypes(...EVENT_TYPES).map((m) => m.type)).toEqual(['signal.created', 'outcome.closed']);
@@ -527,7 +527,7 @@ describe.skipIf(!hasRealData)(
           for (let k = 0; k < 20; k++) {
             const e = real[sequence.length % real.length];
             sequence.push(e.signal.id);
-            runtime.bus.publish('signal.created', e);
+            runtime.bus.publish(e);
           }
           await fast.until(
             () => fast.ofTypes('signal.created').length === sequence.length,

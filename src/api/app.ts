@@ -1,10 +1,10 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
-import type { CandleStore } from '../adapters/store/ports.js';
-import type { SqliteSignalStore } from '../adapters/store/sqlite-signal-store.js';
+import type { CandleStore, SignalStore } from '../adapters/store/ports.js';
 import type { Config } from '../config/schema.js';
 import type { RuntimeView } from '../runtime/live/runtime-view.js';
+import { storedExchange } from '../runtime/live/stored-exchange.js';
 import { registerWeb } from '../web/register-web.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
@@ -35,7 +35,7 @@ declare module 'fastify' {
 export interface BuildAppOptions {
   /** What the API sees of the running service (LiveRuntime). */
   readonly runtime: RuntimeView;
-  readonly signals: SqliteSignalStore;
+  readonly signals: SignalStore;
   readonly candles: CandleStore;
   /** The whole application config; the API reads `api`, `exchange`. */
   readonly config: Config;
@@ -122,11 +122,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await v1.register(candleRoutes, {
         candles,
         cache,
-        exchanges: () => {
-          // the runtime stores replayed and demo candles under the source's kind, live ones under the exchange
-          const source = runtime.status().source;
-          return source.label === 'LIVE' ? [opts.config.exchange] : [source.kind, opts.config.exchange];
-        },
+        // the running source's own candles first, then the exchange's (the same name when live)
+        exchanges: () => [
+          storedExchange(runtime.status().source, opts.config.exchange),
+          opts.config.exchange,
+        ],
       });
       await v1.register(symbolRoutes, { runtime });
       await v1.register(statusRoutes, { runtime, cache, wsClients });

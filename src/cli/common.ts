@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import type { CandleStore } from '../adapters/store/ports.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite-candle-store.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 
@@ -28,7 +29,7 @@ export function configFor(cmd: Command, db?: string): LoadedConfig {
   });
 }
 
-export function openCandleStore(loaded: LoadedConfig): SqliteCandleStore {
+export function openCandleStore(loaded: LoadedConfig): CandleStore {
   return new SqliteCandleStore(loaded.dbPath);
 }
 

@@ -40,18 +40,21 @@ describe('MemoryCache', () => {
     expect(cache.stats()).toMatchObject({ entries: 3, evictions: 2 });
   });
 
-  it('computes once per key with getOrSet and does not cache a throw', () => {
+  it('computes once per key with getOrSet and does not cache a throw or a rejection', async () => {
     const cache = new MemoryCache<number>({ ttlMs: 1_000, maxEntries: 10 });
     let calls = 0;
     const f = () => ++calls;
-    expect(cache.getOrSet('k', f)).toBe(1);
-    expect(cache.getOrSet('k', f)).toBe(1);
-    expect(() =>
+    expect(await cache.getOrSet('k', f)).toBe(1);
+    expect(await cache.getOrSet('k', f)).toBe(1);
+    expect(await cache.getOrSet('later', async () => 7)).toBe(7);
+    expect(cache.get('later')).toBe(7);
+    await expect(
       cache.getOrSet('bad', () => {
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(cache.stats().entries).toBe(1);
+    ).rejects.toThrow('boom');
+    await expect(cache.getOrSet('bad', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(cache.stats().entries).toBe(2);
   });
 
   it('drops matching keys', () => {

@@ -71,11 +71,14 @@ export class MemoryCache<V> {
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
   }
 
-  /** The cached value, or `compute()` stored and returned. A value that throws is not cached. */
-  getOrSet(key: string, compute: () => V): V {
+  /**
+   * The cached value, or what `compute()` resolves to, stored and returned. The value is stored
+   * once it is known (not the promise), so a computation that fails is not cached.
+   */
+  async getOrSet(key: string, compute: () => V | Promise<V>): Promise<V> {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
-    const value = compute();
+    const value = await compute();
     this.set(key, value);
     return value;
   }

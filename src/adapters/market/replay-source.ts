@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
-import { type FileInput, mergeFiles } from '../../runtime/replay/file-source.js';
+import { type FileInput, mergeFiles } from './file-inputs.js';
 import type { CandleHandler, MarketSource, SourceState } from './source.js';
 
 export interface ReplayOptions {

@@ -1,59 +1,22 @@
 import type { Statement } from 'better-sqlite3';
 import type { Outcome, OutcomeType } from '../../core/outcomes/types.js';
-import type { Direction, Signal, SignalStatus } from '../../core/signals/types.js';
+import type { Signal } from '../../core/signals/types.js';
+import type {
+  CreationRange,
+  PageRequest,
+  SignalCursor,
+  SignalFilter,
+  SignalListItem,
+  SignalPage,
+  TradeRow,
+} from './ports.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /**
- * Read queries over the signal tables for the API: filtered, cursor-paginated listing and the
- * trades behind the live track record. Every value is a bound parameter; only the shape of the
- * WHERE clause varies, and each shape is prepared once per database.
+ * SQLite read queries over the signal tables, behind `SqliteSignalStore.listSignals` and
+ * `liveTrades`. Every value is a bound parameter; only the shape of the WHERE clause varies,
+ * and each shape is prepared once per database.
  */
-
-export interface SignalFilter {
-  readonly symbol?: string;
-  readonly strategy?: string;
-  readonly timeframe?: string;
-  readonly status?: SignalStatus;
-  readonly direction?: Direction;
-  /** Confidence at or above this (0..1). */
-  readonly minConfidence?: number;
-  /** Created at or after this time (ms). */
-  readonly since?: number;
-  /** Created before this time (ms). */
-  readonly until?: number;
-}
-
-/** Where a page ends: the (createdAt, id) of its last row, in the newest-first order. */
-export interface SignalCursor {
-  readonly createdAt: number;
-  readonly id: string;
-}
-
-/** What the listing shows of a signal's outcome without loading its event log. */
-export interface OutcomeSummary {
-  readonly type: OutcomeType;
-  readonly filled: boolean;
-  readonly rMultiple: number;
-  readonly returnPct: number;
-  readonly exitTime: number;
-}
-
-export interface SignalListItem {
-  readonly signal: Signal;
-  readonly outcome: OutcomeSummary | null;
-}
-
-export interface SignalPage {
-  readonly items: readonly SignalListItem[];
-  /** Cursor of the next (older) page; null on the last page. */
-  readonly next: SignalCursor | null;
-}
-
-/** A real (not shadow) outcome that was filled, with its signal: one trade of the track record. */
-export interface TradeRow {
-  readonly signal: Signal;
-  readonly outcome: Outcome;
-}
 
 const statements = new WeakMap<SqliteDatabase, Map<string, Statement>>();
 
@@ -69,32 +32,6 @@ function prepared(db: SqliteDatabase, sql: string): Statement {
     byDb.set(sql, st);
   }
   return st;
-}
-
-/** The cursor as an opaque URL-safe token: clients pass it back, they do not build it. */
-export function encodeCursor(c: SignalCursor): string {
-  return Buffer.from(JSON.stringify([c.createdAt, c.id]), 'utf8').toString('base64url');
-}
-
-/** The cursor a token stands for, or null when the token was not made by `encodeCursor`. */
-export function decodeCursor(token: string): SignalCursor | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 2 ||
-    !Number.isSafeInteger(parsed[0]) ||
-    typeof parsed[1] !== 'string' ||
-    parsed[1].length === 0
-  ) {
-    return null;
-  }
-  return { createdAt: parsed[0] as number, id: parsed[1] };
 }
 
 function whereOf(filter: SignalFilter, after: SignalCursor | undefined): { sql: string; params: unknown[] } {
@@ -139,16 +76,8 @@ interface ListRow {
   o_exit: number | null;
 }
 
-/**
- * Signals matching `filter`, newest first (ties by id, descending), `limit` per page, starting
- * after `after`. Keyset pagination: a page is stable while new signals arrive, because they
- * sort before every cursor already handed out.
- */
-export function listSignals(
-  db: SqliteDatabase,
-  filter: SignalFilter,
-  page: { readonly limit: number; readonly after?: SignalCursor },
-): SignalPage {
+/** See `SignalStore.listSignals`. */
+export function listSignals(db: SqliteDatabase, filter: SignalFilter, page: PageRequest): SignalPage {
   const where = whereOf(filter, page.after);
   const sql = `SELECT s.body AS body, o.type AS o_type, o.filled AS o_filled, o.r_multiple AS o_r,
       o.return_pct AS o_return, o.exit_time AS o_exit
@@ -181,14 +110,8 @@ export function listSignals(
   };
 }
 
-/**
- * The live track record's trades: real (not shadow) outcomes that were filled, of signals
- * created in [since, until), oldest first.
- */
-export function liveTrades(
-  db: SqliteDatabase,
-  range: { readonly since?: number; readonly until?: number } = {},
-): TradeRow[] {
+/** See `SignalStore.liveTrades`. */
+export function liveTrades(db: SqliteDatabase, range: CreationRange = {}): TradeRow[] {
   const rows = prepared(
     db,
     `SELECT s.body AS signal, o.body AS outcome

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Candle } from '../../core/candles/candle.js';
 import { isTimeframe, type Timeframe } from '../../core/candles/timeframe.js';
 import { findGaps, type Gap } from '../../core/candles/validation.js';
-import type { CandleStore, SeriesInfo, SeriesKey, TimeRange, UpsertResult } from './ports.js';
+import type { CandleStore, CandleWriter, SeriesInfo, SeriesKey, TimeRange, UpsertResult } from './ports.js';
 import { openSqlite, type SqliteDatabase, StoreError } from './sqlite-database.js';
 
 interface CandleRow {
@@ -20,6 +20,9 @@ const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
 /** Rows per multi-row INSERT: binding once per 64 rows instead of per row roughly doubles import speed. */
 const CHUNK = 64;
+
+/** Candles per page of `candlePages`: each page is read whole, so no statement stays open between pages. */
+const READ_PAGE = 10_000;
 
 function upsertSql(rows: number): string {
   const values = new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
@@ -51,6 +54,7 @@ function toCandle(r: CandleRow): Candle {
 /**
  * Candles in SQLite, one row per (series, open time). Upserts are idempotent: a row identical
  * to the stored one changes nothing, a different one replaces it and is counted as updated.
+ * better-sqlite3 is synchronous: each method does its work before it returns its promise.
  */
 export class SqliteCandleStore implements CandleStore {
   readonly db: SqliteDatabase;
@@ -104,8 +108,8 @@ export class SqliteCandleStore implements CandleStore {
   }
 
   /**
-   * Stores one candle (insert or replace) without counting what changed: the live path's
-   * per-candle write, inside the caller's transaction.
+   * Stores one candle (insert or replace) without counting what changed, synchronously: the
+   * live path's per-candle write, inside the transaction of `SqliteSignalStore.commit`.
    */
   storeCandle(key: SeriesKey, c: Candle): void {
     const id = this.seriesId(key, true);
@@ -124,7 +128,7 @@ export class SqliteCandleStore implements CandleStore {
     );
   }
 
-  upsertCandles(key: SeriesKey, candles: readonly Candle[]): UpsertResult {
+  async upsertCandles(key: SeriesKey, candles: readonly Candle[]): Promise<UpsertResult> {
     if (candles.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     const run = (): UpsertResult => {
       const id = this.seriesId(key, true);
@@ -181,42 +185,61 @@ export class SqliteCandleStore implements CandleStore {
     return this.db.transaction(run)();
   }
 
-  async atomically<T>(work: () => Promise<T>): Promise<T> {
+  async atomically<T>(work: (tx: CandleWriter) => Promise<T>): Promise<T> {
     if (this.inAtomic) throw new StoreError('atomically() cannot be nested');
     this.inAtomic = true;
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const result = await work();
+      // one connection: what the work writes through this store is inside the transaction
+      const result = await work(this);
       this.db.exec('COMMIT');
       return result;
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      // ids cached during the rolled-back transaction may no longer exist
-      this.seriesIds.clear();
+      this.forgetSeriesIds();
       throw e;
     } finally {
       this.inAtomic = false;
     }
   }
 
-  getCandles(key: SeriesKey, range: TimeRange = {}): Candle[] {
-    return [...this.iterateCandles(key, range)];
+  /**
+   * Series ids cached while a transaction that rolled back was open may no longer exist: the
+   * owner of such a transaction calls this after a rollback.
+   */
+  forgetSeriesIds(): void {
+    this.seriesIds.clear();
   }
 
-  *iterateCandles(key: SeriesKey, range: TimeRange = {}): IterableIterator<Candle> {
+  async getCandles(key: SeriesKey, range: TimeRange = {}): Promise<Candle[]> {
     const id = this.seriesId(key, false);
-    if (id === null) return;
+    if (id === null) return [];
     const from = range.from ?? 0;
     const to = range.to ?? MAX_TIME;
     const rows =
       range.limit === undefined
-        ? this.selectStmt.iterate(id, from, to)
-        : this.selectLimitStmt.iterate(id, from, to, range.limit);
-    for (const r of rows) yield toCandle(r as CandleRow);
+        ? this.selectStmt.all(id, from, to)
+        : this.selectLimitStmt.all(id, from, to, range.limit);
+    return (rows as CandleRow[]).map(toCandle);
   }
 
-  /** Open time of the latest stored candle of the series, or null when it has none. */
-  lastOpenTime(key: SeriesKey): number | null {
+  async *candlePages(key: SeriesKey, range: TimeRange = {}): AsyncGenerator<Candle[]> {
+    const id = this.seriesId(key, false);
+    if (id === null) return;
+    let from = range.from ?? 0;
+    const to = range.to ?? MAX_TIME;
+    let left = range.limit ?? Number.POSITIVE_INFINITY;
+    while (left > 0) {
+      const want = Math.min(READ_PAGE, left);
+      const rows = this.selectLimitStmt.all(id, from, to, want) as CandleRow[];
+      if (rows.length) yield rows.map(toCandle);
+      if (rows.length < want) return;
+      left -= rows.length;
+      from = rows[rows.length - 1].open_time + 1;
+    }
+  }
+
+  async lastOpenTime(key: SeriesKey): Promise<number | null> {
     const id = this.seriesId(key, false);
     if (id === null) return null;
     const row = this.db.prepare('SELECT MAX(open_time) AS t FROM candles WHERE series_id = ?').get(id) as {
@@ -225,17 +248,17 @@ export class SqliteCandleStore implements CandleStore {
     return row.t;
   }
 
-  countCandles(key: SeriesKey, range: TimeRange = {}): number {
+  async countCandles(key: SeriesKey, range: TimeRange = {}): Promise<number> {
     const id = this.seriesId(key, false);
     if (id === null) return 0;
     return (this.countStmt.get(id, range.from ?? 0, range.to ?? MAX_TIME) as { n: number }).n;
   }
 
-  listSeries(): SeriesInfo[] {
+  async listSeries(): Promise<SeriesInfo[]> {
     return this.querySeries('', []);
   }
 
-  findSeries(exchange: string, symbol: string): SeriesInfo[] {
+  async findSeries(exchange: string, symbol: string): Promise<SeriesInfo[]> {
     return this.querySeries('WHERE s.exchange = ? AND s.symbol = ?', [exchange, symbol]);
   }
 
@@ -259,14 +282,14 @@ export class SqliteCandleStore implements CandleStore {
     );
   }
 
-  gaps(key: SeriesKey, range: TimeRange = {}): Gap[] {
+  async gaps(key: SeriesKey, range: TimeRange = {}): Promise<Gap[]> {
     const id = this.seriesId(key, false);
     if (id === null) return [];
     const times = this.timesStmt.all(id, range.from ?? 0, range.to ?? MAX_TIME) as number[];
     return findGaps(times, key.timeframe);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

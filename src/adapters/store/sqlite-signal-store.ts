@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
+import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
-import type { BacktestReport, SignalWithOutcome } from '../../runtime/backtest/report-types.js';
+import type {
+  BacktestRunInfo,
+  CreationRange,
+  PageRequest,
+  SeriesCandle,
+  SignalFilter,
+  SignalPage,
+  SignalStore,
+  StoredBacktest,
+  StoredSignal,
+  TradeRow,
+} from './ports.js';
+import { listSignals, liveTrades } from './signal-queries.js';
+import { SqliteCandleStore } from './sqlite-candle-store.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
-
-export interface BacktestRunInfo {
-  readonly id: number;
-  readonly savedAt: number;
-  readonly symbols: readonly string[];
-  readonly from: number | null;
-  readonly to: number | null;
-  readonly signals: number;
-  readonly trades: number;
-}
-
-export interface StoredSignal {
-  readonly signal: Signal;
-  readonly outcome: Outcome | null;
-}
 
 /**
  * JSON with non-finite numbers kept recognisable: JSON turns NaN into null silently, which
@@ -32,14 +32,53 @@ function toJson(x: unknown): string {
  * Signals, their entry analysis, outcomes (real and shadow), filtered candidates and backtest
  * runs, in the same SQLite database as the candles. Every write is idempotent: signal ids are
  * deterministic, so a replay or a restart rewrites the same rows instead of adding new ones.
+ * better-sqlite3 is synchronous: each method does its work before it returns its promise.
  */
-export class SqliteSignalStore {
+export class SqliteSignalStore implements SignalStore {
   readonly db: SqliteDatabase;
 
   private readonly statements = new Map<string, Statement>();
+  /** Writes the candle of a commit, on this connection, so that it is inside the commit's transaction. */
+  private readonly candles: SqliteCandleStore;
+  /** Built once: better-sqlite3 makes a new wrapper per transaction() call. */
+  private readonly commitTransaction: (candle: SeriesCandle | null, events: readonly PipelineEvent[]) => void;
 
   constructor(pathOrDb: string | SqliteDatabase) {
     this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
+    this.candles = new SqliteCandleStore(this.db);
+    this.commitTransaction = this.db.transaction(
+      (candle: SeriesCandle | null, events: readonly PipelineEvent[]) => {
+        if (candle) this.candles.storeCandle(candle.series, candle.candle);
+        for (const e of events) this.storeEvent(e);
+      },
+    );
+  }
+
+  async commit(candle: SeriesCandle | null, events: readonly PipelineEvent[]): Promise<void> {
+    try {
+      this.commitTransaction(candle, events);
+    } catch (e) {
+      // a series created inside the rolled-back transaction does not exist any more
+      this.candles.forgetSeriesIds();
+      throw e;
+    }
+  }
+
+  private storeEvent(e: PipelineEvent): void {
+    switch (e.type) {
+      case 'signal.created':
+      case 'signal.updated':
+        this.saveSignal(e.signal);
+        return;
+      case 'signal.rejected':
+        this.saveRejected(e.candidate);
+        return;
+      case 'outcome.closed':
+        this.saveOutcome(e.outcome, e.shadow);
+        return;
+      case 'candle.closed':
+        return;
+    }
   }
 
   /** Each SQL text is compiled once: the live path saves on every candle that changes a signal. */
@@ -53,7 +92,7 @@ export class SqliteSignalStore {
   }
 
   /** Inserts a signal or replaces it with its newer state (status changes). */
-  saveSignal(s: Signal): void {
+  private saveSignal(s: Signal): void {
     this.stmt(
       `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, body)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -76,14 +115,14 @@ export class SqliteSignalStore {
     ).run(s.id, s.entryAnalysis.entryTimeframe, s.entryAnalysis.chosen, toJson(s.entryAnalysis));
   }
 
-  saveRejected(r: RejectedCandidate): void {
+  private saveRejected(r: RejectedCandidate): void {
     this.stmt(
       `INSERT INTO rejected_candidates (id, symbol, reason, created_at, body) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET reason = excluded.reason, body = excluded.body`,
     ).run(r.id, r.symbol, r.reason, r.createdAt, toJson(r));
   }
 
-  saveOutcome(o: Outcome, shadow: boolean): void {
+  private saveOutcome(o: Outcome, shadow: boolean): void {
     this.stmt(
       `INSERT INTO outcomes (signal_id, shadow, type, filled, r_multiple, return_pct, exit_time, body)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -101,7 +140,7 @@ export class SqliteSignalStore {
     );
   }
 
-  getSignal(id: string): StoredSignal | null {
+  async getSignal(id: string): Promise<StoredSignal | null> {
     const row = this.stmt('SELECT body FROM signals WHERE id = ?').get(id) as { body: string } | undefined;
     if (!row) return null;
     const out = this.stmt('SELECT body FROM outcomes WHERE signal_id = ? AND shadow = 0').get(id) as
@@ -113,15 +152,19 @@ export class SqliteSignalStore {
     };
   }
 
-  countSignals(): number {
+  async countSignals(): Promise<number> {
     return (this.stmt('SELECT COUNT(*) AS n FROM signals').get() as { n: number }).n;
   }
 
-  /**
-   * Saves a backtest run with its signals. A run identical to one already stored (same report)
-   * is not stored twice: its id is returned.
-   */
-  saveBacktestRun(report: BacktestReport, signals: readonly SignalWithOutcome[]): number {
+  async listSignals(filter: SignalFilter, page: PageRequest): Promise<SignalPage> {
+    return listSignals(this.db, filter, page);
+  }
+
+  async liveTrades(range: CreationRange = {}): Promise<TradeRow[]> {
+    return liveTrades(this.db, range);
+  }
+
+  async saveBacktestRun(report: BacktestReport, signals: readonly SignalWithOutcome[]): Promise<number> {
     const body = toJson(report);
     const fingerprint = createHash('sha256').update(body).digest('hex');
     const existing = this.stmt('SELECT id FROM backtest_runs WHERE fingerprint = ?').get(fingerprint) as
@@ -154,7 +197,11 @@ export class SqliteSignalStore {
     })();
   }
 
-  listBacktests(): BacktestRunInfo[] {
+  async listBacktests(): Promise<BacktestRunInfo[]> {
+    return this.backtestRuns();
+  }
+
+  private backtestRuns(): BacktestRunInfo[] {
     const rows = this.stmt(
       'SELECT id, saved_at, symbols, range_from, range_to, signals, trades FROM backtest_runs ORDER BY id DESC',
     ).all() as {
@@ -177,8 +224,8 @@ export class SqliteSignalStore {
     }));
   }
 
-  getBacktest(id: number): { info: BacktestRunInfo; report: BacktestReport } | null {
-    const info = this.listBacktests().find((r) => r.id === id);
+  async getBacktest(id: number): Promise<StoredBacktest | null> {
+    const info = this.backtestRuns().find((r) => r.id === id);
     if (!info) return null;
     const row = this.stmt('SELECT report FROM backtest_runs WHERE id = ?').get(id) as {
       report: string;
@@ -186,14 +233,19 @@ export class SqliteSignalStore {
     return { info, report: JSON.parse(row.report) as BacktestReport };
   }
 
-  backtestSignals(id: number): SignalWithOutcome[] {
+  async backtestSignals(id: number): Promise<SignalWithOutcome[]> {
     const rows = this.stmt('SELECT body FROM backtest_signals WHERE run_id = ? ORDER BY seq').all(id) as {
       body: string;
     }[];
     return rows.map((r) => JSON.parse(r.body) as SignalWithOutcome);
   }
 
-  close(): void {
+  async ping(): Promise<string> {
+    this.db.prepare('SELECT 1').get();
+    return 'SQLite answers';
+  }
+
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -1,13 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import type { SignalStore } from '../../adapters/store/ports.js';
 import { notFound } from '../errors.js';
 import { arrayOf, object, publicErrors, ref } from '../schemas/common.js';
 import { BacktestDetailSchema } from '../schemas/performance.js';
 
-export const backtestRoutes: FastifyPluginAsync<{ signals: SqliteSignalStore }> = async (
-  app,
-  { signals },
-) => {
+export const backtestRoutes: FastifyPluginAsync<{ signals: SignalStore }> = async (app, { signals }) => {
   app.get(
     '/backtests',
     {
@@ -18,7 +15,7 @@ export const backtestRoutes: FastifyPluginAsync<{ signals: SqliteSignalStore }> 
         response: { 200: object({ items: arrayOf(ref('BacktestInfo')) }), ...publicErrors },
       },
     },
-    async () => ({ items: signals.listBacktests() }),
+    async () => ({ items: await signals.listBacktests() }),
   );
 
   app.get<{ Params: { id: number } }>(
@@ -37,7 +34,7 @@ export const backtestRoutes: FastifyPluginAsync<{ signals: SqliteSignalStore }> 
       },
     },
     async (request) => {
-      const run = signals.getBacktest(request.params.id);
+      const run = await signals.getBacktest(request.params.id);
       if (!run) throw notFound(`no backtest run with id ${request.params.id}`);
       return run;
     },

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MemoryCache } from '../../adapters/cache/memory-cache.js';
 import type { CandleStore, SeriesInfo } from '../../adapters/store/ports.js';
-import { readStoredCandles } from '../../cli/commands/candles.js';
-import { CliError } from '../../cli/common.js';
 import { toColumns } from '../../core/candles/candle.js';
 import { alignTime, TIMEFRAMES, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { type IndicatorSpec, IndicatorSpecError, parseIndicatorSpecs } from '../../core/indicators/specs.js';
+import {
+  type CandleRead,
+  CandlesNotStoredError,
+  readStoredCandles,
+} from '../../runtime/candles/read-stored.js';
 import { badRequest, checkRange, notFound, parseTimeParam } from '../errors.js';
 import { CandlesResponseSchema } from '../schemas/candles.js';
 import { enumOf, publicErrors, symbolSchema, timeParam } from '../schemas/common.js';
@@ -27,7 +30,7 @@ interface CandlesQuery {
 export interface CandleRouteOptions {
   readonly candles: CandleStore;
   readonly cache: MemoryCache<unknown>;
-  /** Exchanges to look the symbol up under when the query names none, in order. */
+  /** Exchanges to look the symbol up under when the query names none, in order (a repeated one counts once). */
   readonly exchanges: () => readonly string[];
 }
 
@@ -36,19 +39,19 @@ export function candleCacheKeyPrefix(symbol: string): string {
   return `candles|${symbol}|`;
 }
 
-function findStored(
+async function findStored(
   store: CandleStore,
   symbol: string,
   exchanges: readonly string[],
-): { exchange: string; series: SeriesInfo[] } {
+): Promise<{ exchange: string; series: SeriesInfo[] }> {
   for (const exchange of exchanges) {
-    const series = store.findSeries(exchange, symbol);
+    const series = await store.findSeries(exchange, symbol);
     if (series.length > 0) return { exchange, series };
   }
   throw notFound(`no candles stored for ${symbol} (looked under exchange ${exchanges.join(', ')})`);
 }
 
-function window(
+async function window(
   store: CandleStore,
   symbol: string,
   tf: Timeframe,
@@ -60,7 +63,7 @@ function window(
     specs: readonly IndicatorSpec[];
   },
 ) {
-  const { exchange, series } = findStored(store, symbol, q.exchanges);
+  const { exchange, series } = await findStored(store, symbol, q.exchanges);
   const tfMs = timeframeMs(tf);
   const warmup = q.specs.length ? WARMUP_FACTOR * Math.max(...q.specs.map((s) => s.lookback)) : 0;
   let start: number;
@@ -77,12 +80,12 @@ function window(
     const newest = Math.min(alignTime(tf, end - 1), alignTime(tf, lastClose) - tfMs);
     start = newest - (q.limit - 1) * tfMs;
   }
-  let read: ReturnType<typeof readStoredCandles>;
+  let read: CandleRead;
   try {
-    read = readStoredCandles(store, exchange, symbol, tf, { from: start - warmup * tfMs, to: end });
+    read = await readStoredCandles(store, exchange, symbol, tf, { from: start - warmup * tfMs, to: end });
   } catch (e) {
     // readStoredCandles explains what is stored when the timeframe cannot be built
-    if (e instanceof CliError) throw notFound(e.message);
+    if (e instanceof CandlesNotStoredError) throw notFound(e.message);
     throw e;
   }
   const all = read.candles;

@@ -33,7 +33,7 @@ export const healthRoutes: FastifyPluginAsync<{ runtime: RuntimeView }> = async 
       },
     },
     async (_request, reply) => {
-      const r = runtime.ready();
+      const r = await runtime.ready();
       return reply.status(r.ok ? 200 : 503).send({ ok: r.ok, checks: r.checks });
     },
   );

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MemoryCache } from '../../adapters/cache/memory-cache.js';
-import { liveTrades } from '../../adapters/store/signal-queries.js';
-import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import type { SignalStore } from '../../adapters/store/ports.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
 import type { GroupKey, TradeRecord } from '../../core/metrics/types.js';
 import { toTrade } from '../../runtime/backtest/backtest.js';
@@ -25,7 +24,7 @@ export const PERFORMANCE_CACHE_PREFIX = 'performance|';
  * drops them (see app.ts).
  */
 export const performanceRoutes: FastifyPluginAsync<{
-  signals: SqliteSignalStore;
+  signals: SignalStore;
   cache: MemoryCache<unknown>;
 }> = async (app, { signals, cache }) => {
   app.get<{ Querystring: PerformanceQuery }>(
@@ -59,9 +58,9 @@ export const performanceRoutes: FastifyPluginAsync<{
       const until = parseTimeParam(q.until, 'querystring/until');
       checkRange(since, until, ['querystring/since', 'querystring/until']);
       const key = `${PERFORMANCE_CACHE_PREFIX}${q.groupBy ?? ''}|${since ?? ''}|${until ?? ''}|${q.minTrades}`;
-      return cache.getOrSet(key, () => {
+      return cache.getOrSet(key, async () => {
         const trades: TradeRecord[] = [];
-        for (const { signal, outcome } of liveTrades(signals.db, { since, until })) {
+        for (const { signal, outcome } of await signals.liveTrades({ since, until })) {
           const t = toTrade(signal, outcome);
           if (t) trades.push(t);
         }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { decodeCursor, encodeCursor, listSignals } from '../../adapters/store/signal-queries.js';
-import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import type { SignalCursor, SignalStore } from '../../adapters/store/ports.js';
 import { TIMEFRAMES } from '../../core/candles/timeframe.js';
 import { type Direction, type SignalStatus, STRATEGY_NAMES } from '../../core/signals/types.js';
 import { badRequest, checkRange, notFound, parseTimeParam } from '../errors.js';
 import { enumOf, publicErrors, ref, symbolSchema, timeParam } from '../schemas/common.js';
 import { DIRECTIONS, SIGNAL_STATUSES, SignalPageSchema } from '../schemas/signal.js';
+import { decodeCursor, encodeCursor } from '../signal-cursor.js';
 
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 50;
@@ -45,7 +45,7 @@ const signalsQuery = {
   },
 };
 
-export const signalRoutes: FastifyPluginAsync<{ signals: SqliteSignalStore }> = async (app, { signals }) => {
+export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore }> = async (app, { signals }) => {
   app.get<{ Querystring: SignalsQuery }>(
     '/signals',
     {
@@ -61,7 +61,7 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SqliteSignalStore }> = 
       const since = parseTimeParam(q.since, 'querystring/since');
       const until = parseTimeParam(q.until, 'querystring/until');
       checkRange(since, until, ['querystring/since', 'querystring/until']);
-      let after: ReturnType<typeof decodeCursor> | undefined;
+      let after: SignalCursor | null | undefined;
       if (q.cursor !== undefined) {
         after = decodeCursor(q.cursor);
         if (!after)
@@ -69,8 +69,7 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SqliteSignalStore }> = 
             'querystring/cursor is not a cursor this API gave out; pass nextCursor as it came',
           );
       }
-      const page = listSignals(
-        signals.db,
+      const page = await signals.listSignals(
         {
           symbol: q.symbol,
           strategy: q.strategy,
@@ -106,7 +105,7 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SqliteSignalStore }> = 
       },
     },
     async (request) => {
-      const found = signals.getSignal(request.params.id);
+      const found = await signals.getSignal(request.params.id);
       if (!found) throw notFound(`no signal with id "${request.params.id}"`);
       return found;
     },

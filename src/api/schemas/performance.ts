@@ -219,7 +219,7 @@ export const BacktestReportSchema: JsonSchema = {
         ],
       },
     },
-    { description: 'The backtest report, version 1 (src/runtime/backtest/report-types.ts)' },
+    { description: 'The backtest report, version 1 (src/core/metrics/report-types.ts)' },
   ),
 };
 

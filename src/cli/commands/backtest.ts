@@ -1,8 +1,8 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { runBacktest } from '../../runtime/backtest/backtest.js';
 import { formatSummary } from '../../runtime/backtest/summary.js';
-import { describeInputs } from '../../runtime/replay/file-source.js';
 import { CliError, configFor, parseTimeOption, progress } from '../common.js';
 import { JsonlFile } from '../jsonl-file.js';
 
@@ -90,10 +90,10 @@ export function registerBacktest(program: Command): void {
         const { SqliteSignalStore } = await import('../../adapters/store/sqlite-signal-store.js');
         const store = new SqliteSignalStore(loaded.dbPath);
         try {
-          const id = store.saveBacktestRun(report, signals);
+          const id = await store.saveBacktestRun(report, signals);
           stored = `\nsaved as backtest run ${id} in ${loaded.dbPath}`;
         } finally {
-          store.close();
+          await store.close();
         }
       }
       process.stdout.write(`${formatSummary(report)}${stored}\n`);

@@ -97,7 +97,7 @@ export function registerImport(program: Command): void {
         bar.stop();
         throw e instanceof Error ? new CliError(`import aborted, nothing stored: ${e.message}`) : e;
       } finally {
-        store.close();
+        await store.close();
       }
     });
 }

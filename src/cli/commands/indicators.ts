@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { detectTimeframe, readValidatedCandles } from '../../adapters/market/read-series.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { toColumns } from '../../core/candles/candle.js';
 import { parseIndicatorSpecs } from '../../core/indicators/specs.js';
 import { formatDecimal } from '../../core/numbers.js';
 import { PATTERN_NAMES } from '../../core/patterns/candlesticks.js';
 import { scanPatterns } from '../../core/patterns/scanner.js';
-import { detectTimeframe, readValidatedCandles } from '../../runtime/import/read-series.js';
 import { CliError, formatInt } from '../common.js';
 
 /** Output names as people write them in column headers (`macd:12:26:9.hist`, `stoch:14:3:3.k`). */

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { detectTimeframe, readValidatedCandles } from '../../adapters/market/read-series.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import type { AggregatedCandle } from '../../core/candles/candle.js';
 import { compareTimeframes, parseTimeframe } from '../../core/candles/timeframe.js';
 import { formatDecimal } from '../../core/numbers.js';
-import { detectTimeframe, readValidatedCandles } from '../../runtime/import/read-series.js';
 import { CliError, formatInt, progress } from '../common.js';
 
 interface ResampleOptions {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { runPipelineOnFiles } from '../../runtime/backtest/run-signals.js';
-import { describeInputs } from '../../runtime/replay/file-source.js';
+import { describeInputs, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
+import { PipelineDriver } from '../../runtime/driver.js';
 import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
 import { JsonlFile } from '../jsonl-file.js';
 
@@ -30,24 +30,24 @@ export function registerSignals(program: Command): void {
       if (from !== undefined && to !== undefined && to <= from)
         throw new CliError('--to must be after --from');
       const inputs = await describeInputs(opts.input, opts.symbol);
+      requireTimeframe(inputs, loaded.config.engine.baseTimeframe);
       const out = new JsonlFile(opts.out);
       const rejected = opts.rejectedOut ? new JsonlFile(opts.rejectedOut) : null;
       const counts = new Map<string, number>();
       const bar = progress('signals');
       let ok = false;
       try {
-        const { candles } = await runPipelineOnFiles(
+        const driver = new PipelineDriver(
           loaded.config.engine,
-          inputs,
-          { from, to },
           (e) => {
             if (e.type === 'signal.created') {
               out.write(e.signal);
               counts.set(e.signal.strategy, (counts.get(e.signal.strategy) ?? 0) + 1);
             } else if (e.type === 'signal.rejected') rejected?.write(e.candidate);
           },
-          (n) => bar.update(n),
+          { from },
         );
+        const candles = await driver.run(mergeFiles(inputs, to), (n) => bar.update(n));
         bar.stop();
         ok = true;
         await out.close(true);

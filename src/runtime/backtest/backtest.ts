@@ -1,22 +1,22 @@
+import { type FileInput, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
 import type { EngineConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
-import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
-import { OutcomeTracker } from '../../core/outcomes/tracker.js';
-import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
-import type { PipelineEvent } from '../../core/pipeline/events.js';
-import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
-import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
-import { type FileInput, mergeFiles, requireTimeframe, type SymbolCandle } from '../replay/file-source.js';
 import type {
   BacktestReport,
-  ChartSeries,
   PolicySummary,
   SignalWithOutcome,
   SymbolRange,
   WalkForwardWindow,
-} from './report-types.js';
+} from '../../core/metrics/report-types.js';
+import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
+import { OutcomeTracker } from '../../core/outcomes/tracker.js';
+import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
+import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
+import { type CandleFeed, PipelineDriver } from '../driver.js';
+import type { ChartSeries } from './chart-series.js';
 
 export interface BacktestOptions {
   readonly engine: EngineConfig;
@@ -35,7 +35,7 @@ export interface BacktestOptions {
    * Candles already read, in time order (for benchmarks and the store): replaces reading
    * `inputs`, which then only describe the symbols.
    */
-  readonly feed?: AsyncIterable<readonly SymbolCandle[]> | Iterable<readonly SymbolCandle[]>;
+  readonly feed?: CandleFeed;
 }
 
 export interface BacktestResult {
@@ -132,12 +132,10 @@ class PolicyReplay {
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
   const { engine } = opts;
   requireTimeframe(opts.inputs, engine.baseTimeframe);
-  const from = opts.from ?? Number.NEGATIVE_INFINITY;
   const metricOpts: PerformanceOptions = { minTrades: 30, bootstrapSamples: 2000, seed: 42, ...opts.metrics };
   const chartTf: Timeframe = opts.chartTimeframe ?? '1h';
   const chartable = divides(engine.baseTimeframe, chartTf);
 
-  const pipeline = new SignalPipeline(engine);
   const signals = new Map<string, Signal>();
   const outcomes = new Map<string, Outcome>();
   const rejected: RejectedCandidate[] = [];
@@ -148,18 +146,16 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const ranges = new Map<string, { candles: number; first: number | null; last: number | null }>();
   const charts = new Map<string, ChartSeries['candles'][number][]>();
   const chartAggs = new Map<string, Aggregator>();
-  let baseCandles = 0;
 
+  // signals and candidates created before `from` never reach it (the driver holds them back)
   const sink = (e: PipelineEvent): void => {
     switch (e.type) {
       case 'signal.created':
-        if (e.signal.createdAt < from) return;
         signals.set(e.signal.id, e.signal);
         pessimistic.track(e.signal);
         optimistic.track(e.signal);
         return;
       case 'signal.rejected':
-        if (e.candidate.createdAt < from) return;
         rejected.push(e.candidate);
         rejectedById.set(e.candidate.id, e.candidate);
         return;
@@ -188,13 +184,13 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   }
 
   const baseMs = timeframeMs(engine.baseTimeframe);
-  for await (const batch of opts.feed ?? mergeFiles(opts.inputs, opts.to)) {
-    for (const { symbol, candle } of batch) {
+  const driver = new PipelineDriver(engine, sink, {
+    from: opts.from,
+    beforeCandle: (symbol, candle) => {
       const closeAt = candle.openTime + baseMs;
       // the policy replays see this candle before the pipeline can create signals at its close
       pessimistic.onCandle(symbol, candle, closeAt);
       optimistic.onCandle(symbol, candle, closeAt);
-      pipeline.process(symbol, candle, sink);
       chartAggs.get(symbol)?.push(candle);
       const r = ranges.get(symbol);
       if (r) {
@@ -202,10 +198,9 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
         if (r.first === null) r.first = candle.openTime;
         r.last = candle.openTime;
       }
-    }
-    baseCandles += batch.length;
-    opts.onProgress?.(baseCandles);
-  }
+    },
+  });
+  const baseCandles = await driver.run(opts.feed ?? mergeFiles(opts.inputs, opts.to), opts.onProgress);
 
   const created = [...signals.values()];
   const tradesOf = (map: ReadonlyMap<string, Outcome>, list: readonly Signal[]): TradeRecord[] =>

@@ -1,3 +1,5 @@
+import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
+import type { ChartSeries } from './chart-series.js';
 import { chartLibrarySource } from './html/chart-library.js';
 import { sortSignals, toClientChart, toClientEquity, toClientSignal } from './html/client-data.js';
 import { CLIENT_SCRIPT } from './html/client-script.js';
@@ -14,7 +16,6 @@ import {
   walkForwardSection,
 } from './html/sections.js';
 import { REPORT_CSS } from './html/styles.js';
-import type { BacktestReport, ChartSeries, SignalWithOutcome } from './report-types.js';
 
 export interface HtmlReportInput {
   readonly report: BacktestReport;

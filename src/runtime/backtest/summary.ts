@@ -1,5 +1,5 @@
+import type { BacktestReport, PolicySummary } from '../../core/metrics/report-types.js';
 import type { Metric, Performance } from '../../core/metrics/types.js';
-import type { BacktestReport, PolicySummary } from './report-types.js';
 
 const pct = (x: number | null | undefined, d = 1): string =>
   x === null || x === undefined ? '-' : `${(x * 100).toFixed(d)}%`;

@@ -67,7 +67,7 @@ export async function importCandles(
     if (skippedExamples.length < 10) skippedExamples.push(p);
   };
 
-  await store.atomically(async () => {
+  await store.atomically(async (tx) => {
     for await (const batch of readCandleRows(path, { format: opts.format, batchSize: opts.batchSize })) {
       const good: Candle[] = [];
       for (const row of batch) {
@@ -85,7 +85,7 @@ export async function importCandles(
         }
       }
       if (good.length > 0) {
-        const r = store.upsertCandles(opts.key, good);
+        const r = await tx.upsertCandles(opts.key, good);
         inserted += r.inserted;
         updated += r.updated;
         unchanged += r.unchanged;

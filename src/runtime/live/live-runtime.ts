@@ -1,14 +1,15 @@
 import type { MarketSource } from '../../adapters/market/source.js';
-import type { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
-import type { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import { mergeInTimeOrder, type SymbolSeries } from '../../adapters/market/time-order.js';
+import type { CandleStore, SeriesKey, SignalStore } from '../../adapters/store/ports.js';
 import type { Config } from '../../config/schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
-import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { Signal } from '../../core/signals/types.js';
 import { EventBus } from '../bus/event-bus.js';
-import type { RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
+import { PipelineDriver } from '../driver.js';
+import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
+import { storedExchange } from './stored-exchange.js';
 
 /** The market source cannot provide a symbol (unknown market, not in the replay files). */
 export class SymbolUnavailableError extends Error {
@@ -23,8 +24,8 @@ export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
 export interface LiveRuntimeOptions {
   readonly config: Config;
   readonly source: MarketSource;
-  readonly candles: SqliteCandleStore;
-  readonly signals: SqliteSignalStore;
+  readonly candles: CandleStore;
+  readonly signals: SignalStore;
   readonly bus?: EventBus;
   readonly log?: LogFn;
   /** Wall clock, for lag and warm-up windows only (the pipeline's clock is candle time). */
@@ -33,31 +34,43 @@ export interface LiveRuntimeOptions {
 
 const DAY = 86_400_000;
 const TIMING_WINDOW = 2048;
-const RECOVERY_PAGE = 20_000;
+
+/** A base candle the pipeline has processed, and what it made of it. */
+interface ProcessedCandle {
+  readonly symbol: string;
+  readonly candle: Candle;
+  /** From the source now: the candle is stored with its events and all is published. Recovery: neither. */
+  readonly live: boolean;
+  readonly events: readonly PipelineEvent[];
+}
 
 /**
  * source -> SignalPipeline (with outcome tracking) -> store -> bus. Crash-only: `start` is also
  * the recovery path. It replays the stored base candles through a fresh pipeline (rewriting the
  * same signals, idempotently, publishing nothing), then asks the source for what came after
- * the last stored candle. Each candle and everything it caused are stored in one transaction
- * before anything is published, so a kill -9 loses nothing that was acknowledged.
+ * the last stored candle. The pipeline runs on each candle first, collecting its events; the
+ * candle and everything it caused are then stored in one commit, and only then published, so
+ * a kill -9 loses nothing that was acknowledged.
  */
 export class LiveRuntime implements RuntimeView {
   readonly bus: EventBus;
   private readonly config: Config;
   private readonly source: MarketSource;
-  private readonly candleStore: SqliteCandleStore;
-  private readonly signalStore: SqliteSignalStore;
+  private readonly candleStore: CandleStore;
+  private readonly signalStore: SignalStore;
   private readonly log: LogFn;
   private readonly now: () => number;
   private readonly base: Timeframe;
   private readonly baseMs: number;
-  private readonly pipeline: SignalPipeline;
+  private readonly driver: PipelineDriver;
+  /** What the driver's sink collected from the candle being processed. */
+  private readonly collected: PipelineEvent[] = [];
   private readonly watched = new Set<string>();
   private readonly lastBase = new Map<string, number>();
+  /** Per symbol, a live candle the pipeline processed but the store failed to take (see `commit`). */
+  private readonly unstored = new Map<string, ProcessedCandle>();
   private readonly timings = new Float64Array(TIMING_WINDOW);
   private timingCount = 0;
-  private processed = 0;
   private signalsDay = -1;
   private signalsToday = 0;
   private readonly startedAt: number;
@@ -74,48 +87,12 @@ export class LiveRuntime implements RuntimeView {
     this.now = opts.now ?? Date.now;
     this.base = opts.config.engine.baseTimeframe;
     this.baseMs = timeframeMs(this.base);
-    this.pipeline = new SignalPipeline(opts.config.engine);
+    this.driver = new PipelineDriver(opts.config.engine, (e) => this.collected.push(e));
     this.startedAt = this.now();
-    // built once: better-sqlite3 makes a new wrapper per transaction() call
-    this.storeCandle = this.signalStore.db.transaction(
-      (symbol: string, candle: Candle, live: boolean, events: PipelineEvent[]) => {
-        if (live) this.candleStore.storeCandle(this.key(symbol), candle);
-        this.pipeline.process(symbol, candle, (e) => {
-          events.push(e);
-          switch (e.type) {
-            case 'signal.created':
-            case 'signal.updated':
-              this.signalStore.saveSignal(e.signal);
-              break;
-            case 'signal.rejected':
-              this.signalStore.saveRejected(e.candidate);
-              break;
-            case 'outcome.closed':
-              this.signalStore.saveOutcome(e.outcome, e.shadow);
-              break;
-            default:
-              break;
-          }
-        });
-      },
-    );
   }
 
-  /** One candle and everything the pipeline made of it, in one transaction. */
-  private readonly storeCandle: (
-    symbol: string,
-    candle: Candle,
-    live: boolean,
-    events: PipelineEvent[],
-  ) => void;
-
-  private key(symbol: string) {
-    return { exchange: this.exchangeName(), symbol, timeframe: this.base };
-  }
-
-  /** Candles are stored under the source they came from: replays and demos never mix with live data. */
-  private exchangeName(): string {
-    return this.source.label === 'LIVE' ? this.config.exchange : this.source.kind;
+  private key(symbol: string): SeriesKey {
+    return { exchange: storedExchange(this.source, this.config.exchange), symbol, timeframe: this.base };
   }
 
   async start(symbols: readonly string[] = this.config.symbols): Promise<void> {
@@ -125,101 +102,93 @@ export class LiveRuntime implements RuntimeView {
     if (this.source.label !== 'REPLAY') {
       for (const s of symbols) await this.backfill(s);
     }
-    this.recover(symbols);
+    await this.recover(symbols);
     const after = new Map<string, number>();
     for (const s of symbols) after.set(s, this.lastBase.get(s) ?? Number.NEGATIVE_INFINITY);
     this.log('info', `${this.source.label}: ${this.source.describe()}`);
     await this.source.start(after, (symbol, candle) => this.onCandle(symbol, candle));
-    this.bus.publish('status', { reason: 'started' });
+    this.bus.publish({ type: 'status', reason: 'started' });
   }
 
   /** Fetches missing history (warm-up window, or the gap since the last stored candle) into the store. */
   private async backfill(symbol: string): Promise<void> {
     const now = this.now();
     const from = now - this.config.live.warmupDays * DAY;
-    const last = this.candleStore.lastOpenTime(this.key(symbol));
+    const last = await this.candleStore.lastOpenTime(this.key(symbol));
     const start = last === null ? from : Math.max(from, last + this.baseMs);
     const got = await this.source.history(symbol, start, now);
     if (got.length) {
-      this.candleStore.upsertCandles(this.key(symbol), got);
+      await this.candleStore.upsertCandles(this.key(symbol), got);
       this.log('info', `${symbol}: stored ${got.length} candles of history`);
     }
   }
 
   /** Replays stored candles into a fresh pipeline: state rebuilt, signals rewritten, nothing published. */
-  private recover(symbols: readonly string[]): void {
-    // pages, not a cursor: the connection cannot write (signals) while a read statement is open
-    const series = symbols.map((s) => {
-      const last = this.candleStore.lastOpenTime(this.key(s));
-      const from =
-        last === null || this.source.label === 'REPLAY'
-          ? Number.NEGATIVE_INFINITY
-          : last - this.config.live.warmupDays * DAY;
-      return { symbol: s, from, page: [] as Candle[], pos: 0, done: last === null };
-    });
-    const refill = (s: (typeof series)[number]): void => {
-      if (s.pos < s.page.length || s.done) return;
-      s.page = this.candleStore.getCandles(this.key(s.symbol), {
-        from: Number.isFinite(s.from) ? s.from : undefined,
-        limit: RECOVERY_PAGE,
-      });
-      s.pos = 0;
-      if (s.page.length < RECOVERY_PAGE) s.done = true;
-      if (s.page.length) s.from = s.page[s.page.length - 1].openTime + 1;
-    };
+  private async recover(symbols: readonly string[]): Promise<void> {
+    const stored: SymbolSeries[] = [];
+    for (const symbol of symbols) {
+      const last = await this.candleStore.lastOpenTime(this.key(symbol));
+      if (last === null) continue;
+      const from = this.source.label === 'REPLAY' ? undefined : last - this.config.live.warmupDays * DAY;
+      const pages = this.candleStore.candlePages(this.key(symbol), { from });
+      stored.push({ symbol, batches: pages[Symbol.asyncIterator]() });
+    }
     let n = 0;
-    for (;;) {
-      let best: (typeof series)[number] | null = null;
-      for (const s of series) {
-        refill(s);
-        if (s.pos < s.page.length && (!best || s.page[s.pos].openTime < best.page[best.pos].openTime))
-          best = s;
-      }
-      if (!best) break;
-      this.process(best.symbol, best.page[best.pos++], false);
-      n++;
+    for await (const batch of mergeInTimeOrder(stored)) {
+      for (const { symbol, candle } of batch) await this.process(symbol, candle, false);
+      n += batch.length;
     }
     if (n) this.log('info', `recovered: replayed ${n} stored candles into the pipeline`);
   }
 
-  private onCandle(symbol: string, candle: Candle): void {
+  private async onCandle(symbol: string, candle: Candle): Promise<void> {
     if (!this.watched.has(symbol)) return;
     const last = this.lastBase.get(symbol);
-    if (last !== undefined && candle.openTime <= last) return; // already seen: a source may repeat after a reconnect
+    if (last !== undefined && candle.openTime <= last) {
+      // already processed: a source repeats candles after a reconnect, and offers a candle again
+      // when handling it failed, which for a candle the store did not take means: store it now
+      const unstored = this.unstored.get(symbol);
+      if (unstored?.candle.openTime === candle.openTime) await this.commit(unstored);
+      return;
+    }
     const t0 = performance.now();
-    this.process(symbol, candle, true);
+    await this.process(symbol, candle, true);
     this.timings[this.timingCount++ % TIMING_WINDOW] = (performance.now() - t0) * 1000;
   }
 
-  /**
-   * One closed base candle: stored with everything the pipeline made of it in one
-   * transaction, then (when live) published.
-   */
-  private process(symbol: string, candle: Candle, live: boolean): void {
-    const events: PipelineEvent[] = [];
-    this.storeCandle(symbol, candle, live, events);
+  /** One closed base candle through the pipeline, then into the store with what it caused. */
+  private async process(symbol: string, candle: Candle, live: boolean): Promise<void> {
+    this.driver.feed(symbol, candle);
+    const events = this.collected.splice(0);
     this.lastBase.set(symbol, candle.openTime);
-    this.processed++;
     for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+    await this.commit({ symbol, candle, live, events });
+  }
+
+  /**
+   * Stores the candle (when live) and everything it caused in one commit, then (when live)
+   * publishes: nothing is announced before it is stored. When the store fails, the pipeline has
+   * moved past the candle already; it is kept until the source offers it again.
+   */
+  private async commit(processed: ProcessedCandle): Promise<void> {
+    const { symbol, candle, live, events } = processed;
+    try {
+      await this.signalStore.commit(live ? { series: this.key(symbol), candle } : null, events);
+    } catch (e) {
+      if (live) this.unstored.set(symbol, processed);
+      throw e;
+    }
     if (!live) return;
-    this.bus.publish('candle.closed', { symbol, timeframe: this.base, candle });
+    this.unstored.delete(symbol);
+    this.publish(processed);
+  }
+
+  private publish({ symbol, candle, events }: ProcessedCandle): void {
+    this.bus.publish({ type: 'candle.closed', symbol, timeframe: this.base, candle });
     for (const e of events) {
-      switch (e.type) {
-        case 'candle.closed':
-          this.bus.publish('candle.closed', { symbol: e.symbol, timeframe: e.timeframe, candle: e.candle });
-          break;
-        case 'signal.created':
-          this.bus.publish('signal.created', { signal: e.signal });
-          break;
-        case 'signal.updated':
-          this.bus.publish('signal.updated', { signal: e.signal, previous: e.previous });
-          break;
-        case 'outcome.closed':
-          if (!e.shadow) this.bus.publish('outcome.closed', { outcome: e.outcome, signal: e.signal });
-          break;
-        default:
-          break;
-      }
+      // filtered candidates and shadow outcomes are stored for the track record, not announced
+      if (e.type === 'signal.rejected' || (e.type === 'outcome.closed' && e.shadow)) continue;
+      this.bus.publish(e);
     }
   }
 
@@ -238,7 +207,7 @@ export class LiveRuntime implements RuntimeView {
 
   liveSignals(): readonly Signal[] {
     const all: Signal[] = [];
-    for (const s of this.watched) all.push(...this.pipeline.liveSignals(s));
+    for (const s of this.watched) all.push(...this.driver.pipeline.liveSignals(s));
     return all.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
   }
 
@@ -264,7 +233,8 @@ export class LiveRuntime implements RuntimeView {
         : this.source.label === 'REPLAY'
           ? undefined
           : this.now() - this.config.live.warmupDays * DAY;
-    for (const c of this.candleStore.getCandles(this.key(symbol), { from })) this.process(symbol, c, false);
+    for (const c of await this.candleStore.getCandles(this.key(symbol), { from }))
+      await this.process(symbol, c, false);
     try {
       await this.source.addSymbol(symbol, this.lastBase.get(symbol));
     } catch (e) {
@@ -273,25 +243,25 @@ export class LiveRuntime implements RuntimeView {
       );
     }
     this.watched.add(symbol);
-    this.bus.publish('status', { reason: `added ${symbol}` });
+    this.bus.publish({ type: 'status', reason: `added ${symbol}` });
   }
 
   async removeSymbol(symbol: string): Promise<void> {
     if (!this.watched.delete(symbol)) return;
     this.source.removeSymbol(symbol);
-    this.bus.publish('status', { reason: `removed ${symbol}` });
+    this.bus.publish({ type: 'status', reason: `removed ${symbol}` });
   }
 
   status(): RuntimeStatus {
     const now = this.now();
-    const tfs = [this.base, ...[...this.pipeline.timeframes().keys()].filter((t) => t !== this.base)];
+    const tfs = [this.base, ...[...this.driver.pipeline.timeframes().keys()].filter((t) => t !== this.base)];
     const symbols: SymbolStatus[] = this.symbols().map((symbol) => ({
       symbol,
       timeframes: tfs.map((timeframe) => {
         const lastOpen =
           timeframe === this.base
             ? (this.lastBase.get(symbol) ?? null)
-            : (this.pipeline.snapshot(symbol, timeframe)?.openTime ?? null);
+            : (this.driver.pipeline.snapshot(symbol, timeframe)?.openTime ?? null);
         const open = lastOpen === null || Number.isNaN(lastOpen) ? null : lastOpen;
         const close = open === null ? null : open + timeframeMs(timeframe);
         return {
@@ -313,16 +283,16 @@ export class LiveRuntime implements RuntimeView {
         detail: this.source.describe(),
       },
       symbols,
-      pipeline: { candles: this.processed, p50Us: q(0.5), p99Us: q(0.99) },
+      pipeline: { candles: this.driver.candles, p50Us: q(0.5), p99Us: q(0.99) },
       signalsToday: this.signalsToday,
       startedAt: this.startedAt,
     };
   }
 
-  ready(): { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> } {
-    let store = { ok: true, detail: 'SQLite answers' };
+  async ready(): Promise<Readiness> {
+    let store: { ok: boolean; detail: string };
     try {
-      this.signalStore.db.prepare('SELECT 1').get();
+      store = { ok: true, detail: await this.signalStore.ping() };
     } catch (e) {
       store = { ok: false, detail: `store unreachable: ${(e as Error).message}` };
     }

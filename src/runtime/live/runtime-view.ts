@@ -51,8 +51,10 @@ export interface RuntimeView {
   addSymbol(symbol: string): Promise<void>;
   removeSymbol(symbol: string): Promise<void>;
   /** Readiness: the store answers and the market source is in a usable state. */
-  ready(): {
-    readonly ok: boolean;
-    readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>>;
-  };
+  ready(): Promise<Readiness>;
+}
+
+export interface Readiness {
+  readonly ok: boolean;
+  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>>;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { DemoSource } from '../../adapters/market/demo-source.js';
+import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { ReplaySource } from '../../adapters/market/replay-source.js';
 import type { MarketSource } from '../../adapters/market/source.js';
 import { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
@@ -9,7 +10,6 @@ import { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
 import { buildApp } from '../../api/app.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { describeInputs } from '../replay/file-source.js';
 import { LiveRuntime } from './live-runtime.js';
 
 export interface ServiceOptions {

@@ -1,5 +1,6 @@
 import { timeframeMs } from '../../../core/candles/timeframe.js';
-import type { ChartSeries, SignalWithOutcome } from '../report-types.js';
+import type { SignalWithOutcome } from '../../../core/metrics/report-types.js';
+import type { ChartSeries } from '../chart-series.js';
 import {
   formatPercent,
   formatPrice,

@@ -1,3 +1,4 @@
+import type { PolicySummary } from '../../../core/metrics/report-types.js';
 import type {
   DailyMetric,
   DrawdownMetric,
@@ -7,7 +8,6 @@ import type {
   ProfitFactorMetric,
   TradeExtremeMetric,
 } from '../../../core/metrics/types.js';
-import type { PolicySummary } from '../report-types.js';
 import {
   escapeHtml,
   formatCount,

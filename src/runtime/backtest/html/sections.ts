@@ -1,5 +1,5 @@
+import type { BacktestReport, PolicySummary, SignalWithOutcome } from '../../../core/metrics/report-types.js';
 import type { GroupKey, Metric, Performance } from '../../../core/metrics/types.js';
-import type { BacktestReport, PolicySummary, SignalWithOutcome } from '../report-types.js';
 import { calibrationSvg } from './calibration-svg.js';
 import { outcomeClass, outcomeLabel } from './client-data.js';
 import {

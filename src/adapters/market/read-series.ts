@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import { type CandleFileFormat, inferFromName, readCandleRows } from '../../adapters/market/candle-file.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { isTimeframe, TIMEFRAMES, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { CandleValidationError, SeriesChecker } from '../../core/candles/validation.js';
+import { type CandleFileFormat, inferFromName, readCandleRows } from './candle-file.js';
 
 /**
  * Reads a candle file as validated candles in order (strict: the first bad row throws a

@@ -1,8 +1,8 @@
 import type { EngineConfig } from '../../config/engine-schema.js';
-import type { Timeframe } from '../../core/candles/timeframe.js';
-import type { Calibration, EquityPoint, GroupKey, Performance } from '../../core/metrics/types.js';
-import type { Outcome } from '../../core/outcomes/types.js';
-import type { Signal } from '../../core/signals/types.js';
+import type { Timeframe } from '../candles/timeframe.js';
+import type { Outcome } from '../outcomes/types.js';
+import type { Signal } from '../signals/types.js';
+import type { Calibration, EquityPoint, GroupKey, Performance } from './types.js';
 
 /**
  * The backtest report (`alphapulse backtest --json`). Version 1. Deterministic: the same
@@ -10,7 +10,7 @@ import type { Signal } from '../../core/signals/types.js';
  *
  * All returns are fractions (0.012 = +1.2 %); times are Unix ms UTC. Every metric is
  * `{ value, n, reliable }` where n is the number of trades it rests on and `reliable` is
- * n >= minTrades (see src/core/metrics/types.ts for each metric's definition).
+ * n >= minTrades (see ./types.ts for each metric's definition).
  */
 export interface BacktestReport {
   readonly version: 1;
@@ -88,17 +88,4 @@ export interface SignalWithOutcome {
   readonly signal: Signal;
   /** Null only when the data ended while the signal was still live (`openAtEnd`). */
   readonly outcome: Outcome | null;
-}
-
-/** What the HTML report draws besides the report itself: candles per symbol, already coarse. */
-export interface ChartSeries {
-  readonly symbol: string;
-  readonly timeframe: Timeframe;
-  readonly candles: readonly {
-    readonly time: number;
-    readonly open: number;
-    readonly high: number;
-    readonly low: number;
-    readonly close: number;
-  }[];
 }
