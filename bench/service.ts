@@ -198,6 +198,10 @@ class InMemoryFeed implements MarketSource {
   private running: Promise<void> | null = null;
   private delivered = 0;
 
+  async tickSize(): Promise<number | null> {
+    return null;
+  }
+
   constructor(
     private readonly market: DerivedMarket,
     private readonly from: number,

@@ -126,6 +126,10 @@ class RetryingSource implements MarketSource {
     private readonly candles: readonly Candle[],
   ) {}
 
+  async tickSize(): Promise<number | null> {
+    return null;
+  }
+
   state(): SourceState {
     return this.run ? 'live' : 'idle';
   }

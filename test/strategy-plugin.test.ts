@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import type { RejectedCandidate, Signal } from '../src/core/signals/types.js';
 import { defineStrategy } from '../src/core/strategies/definition.js';
 import { BUILTIN_REGISTRY } from '../src/core/strategies/registry.js';
-import { repoRoot } from './support/cli.js';
-import { hasRealData, loadRealCandles } from './support/real-data.js';
+import { repoRoot, runCli } from './support/cli.js';
+import { hasRealData, loadRealCandles, realDataPath } from './support/real-data.js';
 
 const EXAMPLE = join(repoRoot, 'examples', 'strategies', 'rsi-pullback.ts');
 
@@ -139,5 +139,64 @@ describe('loading strategy modules: bad files are refused with the file and the 
     const registry = BUILTIN_REGISTRY.with([def]);
     expect(() => engineConfigSchema(registry).parse({ strategies: { ok_two: {} } })).toThrow(/ok_two/);
     expect(() => registry.with([def])).toThrow(/ok_one.*twice/);
+  });
+});
+
+describe.skipIf(!hasRealData)('alphapulse with --strategy-path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ap-strategy-cli-'));
+  const config = join(dir, 'only-pullback.yaml');
+  writeFileSync(
+    config,
+    [
+      'engine:',
+      '  strategies:',
+      '    momentum: { enabled: false }',
+      '    breakout: { enabled: false }',
+      '    mean_reversion: { enabled: false }',
+      '    scalping: { enabled: false }',
+      '    rsi_pullback: { pullbackRsi: 45 }',
+      '',
+    ].join('\n'),
+  );
+
+  it('runs the family from its file in the signals command, configured like a built-in one', () => {
+    const out = join(dir, 'signals.jsonl');
+    const rejected = join(dir, 'rejected.jsonl');
+    const r = runCli([
+      'signals',
+      '--config',
+      config,
+      '--strategy-path',
+      EXAMPLE,
+      '--input',
+      realDataPath('binance_BTCUSDT_1m.csv.gz'),
+      '--to',
+      '2025-06-25',
+      '--out',
+      out,
+      '--rejected-out',
+      rejected,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = [...readFileSync(out, 'utf8').split('\n'), ...readFileSync(rejected, 'utf8').split('\n')];
+    const strategies = new Set(
+      lines.filter((l) => l.length > 0).map((l) => (JSON.parse(l) as { strategy: string }).strategy),
+    );
+    expect([...strategies]).toEqual(['rsi_pullback']);
+  });
+
+  it('lists its parameters in config --print, and refuses a file that is not a strategy, naming it', () => {
+    const printed = runCli(['config', '--print', '--strategy-path', EXAMPLE]);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('engine.strategies.rsi_pullback.pullbackRsi = 40');
+    const bad = join(dir, 'not-a-strategy.mjs');
+    writeFileSync(bad, 'export const x = 1;\n');
+    const r = runCli(['config', '--print', '--strategy-path', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not-a-strategy\.mjs exports no strategy/);
+    // the section of a family nobody loaded is refused as an unknown key
+    const unloaded = runCli(['config', '--effective', '--config', config]);
+    expect(unloaded.code).toBe(1);
+    expect(unloaded.stderr).toMatch(/rsi_pullback/);
   });
 });

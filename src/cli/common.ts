@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { CandleStore } from '../adapters/store/ports.js';
 import { SqliteCandleStore } from '../adapters/store/sqlite-candle-store.js';
-import { type LoadedConfig, loadConfig } from '../config/load.js';
+import { type LoadedConfig, loadConfigWithStrategies } from '../config/load.js';
 
 /** An error meant for the person at the terminal: printed as one line, no stack. */
 export class CliError extends Error {
@@ -18,14 +18,19 @@ export class CliError extends Error {
 export interface GlobalOptions {
   config?: string;
   verbose?: boolean;
+  strategyPath?: string[];
 }
 
-/** Loads the configuration for a command, applying `--db` when the command has it. */
-export function configFor(cmd: Command, db?: string): LoadedConfig {
+/**
+ * Loads the configuration for a command, applying `--db` when the command has it, with the
+ * strategy files of `strategyPaths` and `--strategy-path` loaded into its registry.
+ */
+export function configFor(cmd: Command, db?: string): Promise<LoadedConfig> {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
-  return loadConfig({
+  return loadConfigWithStrategies({
     file: globals.config ?? process.env.ALPHAPULSE_CONFIG,
     overrides: db ? [[['store', 'path'], db]] : [],
+    extraStrategyPaths: globals.strategyPath ?? [],
   });
 }
 

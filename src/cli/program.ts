@@ -15,6 +15,12 @@ export function buildProgram(): Command {
     .description('AlphaPulse: crypto trading signals from candles, with tracked outcomes')
     .option('-c, --config <file>', 'YAML config file (default: ./alphapulse.config.yaml when present)')
     .option('--verbose', 'print stack traces with errors')
+    .option(
+      '--strategy-path <file>',
+      'a strategy file (.ts or .js) to load beside the built-in families; repeat for several (docs/STRATEGIES.md)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServe(program);

@@ -58,7 +58,7 @@ function paramSchema(spec: ParamSpec): z.ZodType<number | boolean> {
 }
 
 /** One strategy's section: `enabled` (described by the strategy) and its declared parameters. */
-function sectionSchema(def: StrategyDefinition): z.ZodType<StrategySection> {
+function sectionSchema(def: StrategyDefinition) {
   const shape: Record<string, z.ZodType> = {
     enabled: z
       .boolean()
@@ -66,14 +66,20 @@ function sectionSchema(def: StrategyDefinition): z.ZodType<StrategySection> {
       .describe(`${def.description} (${def.kind}, fits a ${def.regime} market).`),
   };
   for (const [key, spec] of Object.entries(def.params)) shape[key] = paramSchema(spec);
-  return z.object(shape).strict().prefault({}) as unknown as z.ZodType<StrategySection>;
+  // the shape is built from the declaration at run time, so its static type is the section's
+  const section = z.object(shape).strict() as unknown as z.ZodType<StrategySection, Record<string, unknown>>;
+  return section.prefault({});
 }
 
 /** The `strategies` section for the families of `registry`: one sub-section each, nothing else. */
-export function strategiesSchema(registry: StrategyRegistry): z.ZodType<StrategiesSections> {
+export function strategiesSchema(registry: StrategyRegistry) {
   const shape: Record<string, z.ZodType> = {};
   for (const def of registry.definitions) shape[def.name] = sectionSchema(def);
-  return z.object(shape).strict().prefault({}) as unknown as z.ZodType<StrategiesSections>;
+  const sections = z.object(shape).strict() as unknown as z.ZodType<
+    StrategiesSections,
+    Record<string, Record<string, unknown>>
+  >;
+  return sections.prefault({});
 }
 
 /** The engine's configuration schema for the strategy families of `registry`. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from './load.js';
+import { ConfigError, describeConfig, loadConfig, loadConfigWithStrategies } from './load.js';
 
 function dir(yaml?: string): string {
   const d = mkdtempSync(join(tmpdir(), 'ap-config-'));
@@ -124,5 +124,34 @@ describe('engine configuration', () => {
     expect(() => loadConfig({ cwd: dir('engine:\n  risk:\n    targets: [3, 2, 4]\n'), env: {} })).toThrow(
       /engine\.risk\.targets: targets must increase/,
     );
+  });
+});
+
+describe('loadConfigWithStrategies', () => {
+  const strategy = `export default { name: 'from_config', description: 'd', kind: 'trend', regime: 'trending', needs: ['close'], warmup: 1, timeframes: 'all', params: { depth: { type: 'int', default: 3, min: 1, description: 'how deep' } }, create: () => ({ evaluate: () => null }) };`;
+
+  it('loads the files of strategyPaths (config file or environment) and validates their sections', async () => {
+    const cwd = dir('strategyPaths: [./my.mjs]\nengine:\n  strategies:\n    from_config: { depth: 5 }\n');
+    writeFileSync(join(cwd, 'my.mjs'), strategy);
+    const loaded = await loadConfigWithStrategies({ cwd, env: {} });
+    expect(loaded.registry.names).toContain('from_config');
+    expect(loaded.config.engine.strategies.from_config).toEqual({ enabled: true, depth: 5 });
+    const viaEnv = await loadConfigWithStrategies({
+      cwd: dir(),
+      env: { ALPHAPULSE_STRATEGY_PATHS: join(cwd, 'my.mjs') },
+    });
+    expect(viaEnv.registry.names).toContain('from_config');
+    await expect(
+      loadConfigWithStrategies({
+        cwd,
+        env: {},
+        overrides: [[['engine', 'strategies', 'from_config', 'depth'], 0]],
+      }),
+    ).rejects.toThrow(/engine\.strategies\.from_config\.depth/);
+  });
+
+  it('names a strategy file that is missing', async () => {
+    const cwd = dir('strategyPaths: [./nope.ts]\n');
+    await expect(loadConfigWithStrategies({ cwd, env: {} })).rejects.toThrow(/nope\.ts does not exist/);
   });
 });

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { type Config, ConfigSchema } from './schema.js';
+import { BUILTIN_REGISTRY, type StrategyRegistry } from '../core/strategies/registry.js';
+import { type Config, ConfigSchema, configSchema } from './schema.js';
+import { loadStrategyModules, StrategyModuleError } from './strategy-modules.js';
 
 export const DEFAULT_CONFIG_FILE = 'alphapulse.config.yaml';
 
@@ -27,6 +29,8 @@ export interface LoadOptions {
   cwd?: string;
   /** Last layer, e.g. CLI options, as paths into the config. */
   overrides?: ReadonlyArray<readonly [string[], unknown]>;
+  /** The strategy families the config may configure (default: the built-in ones). */
+  registry?: StrategyRegistry;
 }
 
 export interface LoadedConfig {
@@ -34,10 +38,58 @@ export interface LoadedConfig {
   readonly file: string | null;
   /** The database path after defaults are applied. */
   readonly dbPath: string;
+  /** The strategy families in force: the built-in ones and those of `strategyPaths`. */
+  readonly registry: StrategyRegistry;
 }
 
-/** Loads defaults <- YAML file <- environment <- overrides, validates once, names any bad key. */
+/**
+ * Loads defaults <- YAML file <- environment <- overrides, validates once, names any bad key.
+ * Strategy files are not loaded here (that is asynchronous): see `loadConfigWithStrategies`.
+ */
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const { raw, file } = readLayers(opts);
+  const registry = opts.registry ?? BUILTIN_REGISTRY;
+  const config = validateConfig(raw, file ?? 'configuration', registry);
+  const dbPath = resolve(
+    opts.cwd ?? process.cwd(),
+    config.store.path ?? join(config.dataDir, 'alphapulse.db'),
+  );
+  return { config, file, dbPath, registry };
+}
+
+/**
+ * `loadConfig`, after loading the strategy files the layers name in `strategyPaths` (plus
+ * `extraStrategyPaths`, e.g. `--strategy-path`), so their sections validate like built-in ones.
+ * A strategy file that cannot be used fails with a ConfigError naming it.
+ */
+export async function loadConfigWithStrategies(
+  opts: LoadOptions & { extraStrategyPaths?: readonly string[] } = {},
+): Promise<LoadedConfig> {
+  const { raw } = readLayers(opts);
+  const listed = raw.strategyPaths;
+  const fromLayers = Array.isArray(listed)
+    ? listed.filter((p): p is string => typeof p === 'string')
+    : typeof listed === 'string'
+      ? listed
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x.length > 0)
+      : [];
+  const paths = [...fromLayers, ...(opts.extraStrategyPaths ?? [])];
+  let registry = opts.registry ?? BUILTIN_REGISTRY;
+  if (paths.length) {
+    try {
+      registry = registry.with(await loadStrategyModules(paths, opts.cwd));
+    } catch (e) {
+      if (e instanceof StrategyModuleError || e instanceof RangeError) throw new ConfigError(e.message);
+      throw e;
+    }
+  }
+  const loaded = loadConfig({ ...opts, registry });
+  return { ...loaded, config: { ...loaded.config, strategyPaths: paths } };
+}
+
+function readLayers(opts: LoadOptions): { raw: Record<string, unknown>; file: string | null } {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
   let file: string | null = null;
@@ -51,13 +103,11 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   if (file) raw = readYamlObject(file);
   for (const [path, value] of envEntries(env)) setPath(raw, path, value);
   for (const [path, value] of opts.overrides ?? []) if (value !== undefined) setPath(raw, path, value);
-  const config = validateConfig(raw, file ?? 'configuration');
-  const dbPath = resolve(cwd, config.store.path ?? join(config.dataDir, 'alphapulse.db'));
-  return { config, file, dbPath };
+  return { raw, file };
 }
 
-export function validateConfig(raw: unknown, where: string): Config {
-  const parsed = ConfigSchema.safeParse(raw);
+export function validateConfig(raw: unknown, where: string, registry?: StrategyRegistry): Config {
+  const parsed = (registry ? configSchema(registry) : ConfigSchema).safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new ConfigError(`invalid ${where}: ${formatIssues(parsed.error)}`);
 }
@@ -135,9 +185,9 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 }
 
 /** Describes every field with its default, for `alphapulse config --print`. */
-export function describeConfig(): string {
+export function describeConfig(registry: StrategyRegistry = BUILTIN_REGISTRY): string {
   const lines: string[] = [];
-  walk(ConfigSchema, [], lines);
+  walk(configSchema(registry), [], lines);
   return lines.join('\n');
 }
 

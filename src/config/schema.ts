@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EngineConfig } from './engine-schema.js';
+import { BUILTIN_REGISTRY, type StrategyRegistry } from '../core/strategies/registry.js';
+import { engineConfigSchema } from './engine-schema.js';
 
 /**
  * The one configuration schema of AlphaPulse. Every field carries its default and a
@@ -145,34 +146,45 @@ export const ApiConfig = z
   })
   .strict();
 
-export const ConfigSchema = z
-  .object({
-    dataDir: z
-      .string()
-      .min(1)
-      .default('./data')
-      .describe('Folder for the database and other files AlphaPulse writes.'),
-    exchange: z
-      .string()
-      .min(1)
-      .default('binance')
-      .describe('Exchange name used when none is given (ccxt id).'),
-    symbols: z
-      .array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols are upper-case letters and digits, like BTCUSDT'))
-      .min(1)
-      .default(['BTCUSDT', 'ETHUSDT'])
-      .describe('Symbols the service watches.'),
-    engine: EngineConfig.default(EngineConfig.parse({})).describe(
-      'The signal engine: timeframes, strategies, scoring, risk.',
-    ),
-    live: LiveConfig.default(LiveConfig.parse({})).describe(
-      'The live service: market source, warm-up, replay speed.',
-    ),
-    store: StoreConfig.default(StoreConfig.parse({})),
-    log: LogConfig.default(LogConfig.parse({})),
-    api: ApiConfig.default(ApiConfig.parse({})).describe('The REST API and WebSocket server.'),
-  })
-  .strict();
+/** The whole configuration's schema, for the strategy families of `registry`. */
+export function configSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
+  const engine = engineConfigSchema(registry);
+  return z
+    .object({
+      dataDir: z
+        .string()
+        .min(1)
+        .default('./data')
+        .describe('Folder for the database and other files AlphaPulse writes.'),
+      exchange: z
+        .string()
+        .min(1)
+        .default('binance')
+        .describe('Exchange name used when none is given (ccxt id).'),
+      symbols: z
+        .array(
+          z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols are upper-case letters and digits, like BTCUSDT'),
+        )
+        .min(1)
+        .default(['BTCUSDT', 'ETHUSDT'])
+        .describe('Symbols the service watches.'),
+      strategyPaths: listOf(z.string().min(1))
+        .default([])
+        .describe(
+          'Strategy files (.ts or .js, each exporting a StrategyDefinition) loaded beside the built-in families; see docs/STRATEGIES.md. CLI: --strategy-path (repeatable).',
+        ),
+      engine: engine.prefault({}).describe('The signal engine: timeframes, strategies, scoring, risk.'),
+      live: LiveConfig.default(LiveConfig.parse({})).describe(
+        'The live service: market source, warm-up, replay speed.',
+      ),
+      store: StoreConfig.default(StoreConfig.parse({})),
+      log: LogConfig.default(LogConfig.parse({})),
+      api: ApiConfig.default(ApiConfig.parse({})).describe('The REST API and WebSocket server.'),
+    })
+    .strict();
+}
 
+/** The configuration schema with the built-in strategy families. */
+export const ConfigSchema = configSchema();
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

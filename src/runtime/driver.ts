@@ -3,6 +3,7 @@ import type { EngineConfig } from '../config/engine-schema.js';
 import type { Candle } from '../core/candles/candle.js';
 import type { EventSink, PipelineEvent } from '../core/pipeline/events.js';
 import { SignalPipeline } from '../core/pipeline/signal-pipeline.js';
+import type { StrategyRegistry } from '../core/strategies/registry.js';
 
 export interface PipelineDriverOptions {
   /**
@@ -12,6 +13,10 @@ export interface PipelineDriverOptions {
   readonly from?: number;
   /** Sees each candle before the pipeline does (e.g. trackers that must settle it before new signals). */
   readonly beforeCandle?: (symbol: string, candle: Candle) => void;
+  /** The strategy families the config refers to (default: the built-in ones). */
+  readonly registry?: StrategyRegistry;
+  /** Symbols whose price step is known beforehand (candle files carry theirs). */
+  readonly symbols?: readonly { readonly symbol: string; readonly tickSize?: number | null }[];
 }
 
 /** Batches of closed base candles in time order, as files, a store or a benchmark hand them out. */
@@ -36,7 +41,10 @@ export class PipelineDriver {
   private fed = 0;
 
   constructor(engine: EngineConfig, sink: EventSink, opts: PipelineDriverOptions = {}) {
-    this.pipeline = new SignalPipeline(engine);
+    this.pipeline = new SignalPipeline(engine, opts.registry);
+    for (const { symbol, tickSize } of opts.symbols ?? []) {
+      if (tickSize) this.pipeline.setTickSize(symbol, tickSize);
+    }
     const { from } = opts;
     this.sink =
       from === undefined

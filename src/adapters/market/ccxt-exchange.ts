@@ -15,6 +15,19 @@ export interface CcxtExchangeOptions {
   readonly websocket: boolean;
 }
 
+/**
+ * A market's price step from its ccxt precision: ccxt gives the tick itself (TICK_SIZE mode,
+ * Binance) or a number of decimals (DECIMAL_PLACES mode); a precision in significant digits
+ * has no fixed step.
+ */
+function tickOf(market: MarketInterface, precisionMode: number): number | null {
+  const p = market.precision?.price;
+  if (typeof p !== 'number' || !(p > 0 || p === 0)) return null;
+  if (precisionMode === ccxt.TICK_SIZE) return p > 0 ? p : null;
+  if (precisionMode === ccxt.DECIMAL_PLACES) return Number(`1e-${Math.round(p)}`);
+  return null;
+}
+
 function exchangeClass(registry: object, id: string): ExchangeClass | undefined {
   if (!Object.hasOwn(registry, id)) return undefined;
   const c = (registry as Record<string, unknown>)[id];
@@ -37,6 +50,7 @@ export class CcxtExchange {
   streamConnects = 0;
   private readonly needsHttpAgent: boolean;
   private readonly markets = new Map<string, string>();
+  private readonly ticks = new Map<string, number | null>();
   private marketsLoading: Promise<void> | null = null;
   private marketsFailed = false;
 
@@ -123,7 +137,13 @@ export class CcxtExchange {
       );
     }
     this.markets.set(symbol, market.symbol);
+    this.ticks.set(symbol, tickOf(market, this.client.precisionMode ?? -1));
     return market.symbol;
+  }
+
+  /** The price step of a resolved market (its precision), or null when unknown or not resolved yet. */
+  tickSize(symbol: string): number | null {
+    return this.ticks.get(symbol) ?? null;
   }
 
   /** True when at least one of ccxt's WebSocket clients is open. */

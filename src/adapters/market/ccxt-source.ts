@@ -143,6 +143,15 @@ export class CcxtSource implements MarketSource {
     return 'live';
   }
 
+  async tickSize(symbol: string): Promise<number | null> {
+    try {
+      await this.exchange.resolveMarket(symbol);
+    } catch {
+      return null; // an unknown market or an unreachable exchange fails where candles are asked for
+    }
+    return this.exchange.tickSize(symbol);
+  }
+
   describe(): string {
     const st = this.state();
     if (st === 'failed') return String(this.failure);

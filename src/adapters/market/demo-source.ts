@@ -106,8 +106,13 @@ class SimulatedMarket {
   }
 }
 
+/** Decimals of the simulated prices: 2 from 1,000 up, 4 from 1, 6 below. */
+function decimalsAt(x: number): number {
+  return x >= 1000 ? 2 : x >= 1 ? 4 : 6;
+}
+
 function round(x: number): number {
-  const digits = x >= 1000 ? 2 : x >= 1 ? 4 : 6;
+  const digits = decimalsAt(x);
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
@@ -143,6 +148,11 @@ export class DemoSource implements MarketSource {
 
   state(): SourceState {
     return this.current;
+  }
+
+  /** The grid the simulator rounds a symbol's prices to at its starting price. */
+  async tickSize(symbol: string): Promise<number> {
+    return 10 ** -decimalsAt(START_PRICES[symbol] ?? 100);
   }
 
   describe(): string {

@@ -1,6 +1,6 @@
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import { inferFromName } from './candle-file.js';
-import { detectTimeframe, readValidatedCandles } from './read-series.js';
+import { detectTickSize, detectTimeframe, readValidatedCandles } from './read-series.js';
 import { mergeInTimeOrder, type SymbolCandle } from './time-order.js';
 
 /**
@@ -13,6 +13,8 @@ export interface FileInput {
   readonly path: string;
   readonly symbol: string;
   readonly timeframe: Timeframe;
+  /** The price step the file's prices show (see detectTickSize); null when unknown. */
+  readonly tickSize?: number | null;
 }
 
 /** Resolves the symbol and timeframe of each input file (from its name, else its rows). */
@@ -28,7 +30,7 @@ export async function describeInputs(
       throw new Error(
         `cannot tell the symbol of ${path} from its name; rename it like binance_BTCUSDT_1m.csv.gz or pass --symbol`,
       );
-    out.push({ path, symbol, timeframe: await detectTimeframe(path) });
+    out.push({ path, symbol, timeframe: await detectTimeframe(path), tickSize: await detectTickSize(path) });
   }
   const seen = new Set<string>();
   for (const f of out) {

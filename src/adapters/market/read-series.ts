@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Candle } from '../../core/candles/candle.js';
+import { inferTickSize } from '../../core/candles/tick-size.js';
 import { isTimeframe, TIMEFRAMES, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { CandleValidationError, SeriesChecker } from '../../core/candles/validation.js';
 import { type CandleFileFormat, inferFromName, readCandleRows } from './candle-file.js';
@@ -52,4 +53,22 @@ export async function detectTimeframe(path: string, format?: CandleFileFormat): 
     );
   }
   return tf;
+}
+
+/** Rows read to infer a file's tick size: enough to see every decimal the prices use. */
+const TICK_SAMPLE = 10_000;
+
+/**
+ * The tick size a file's prices show (the finest grid its first rows sit on; see inferTickSize),
+ * or null for an empty file. Rows that do not parse are left to the reader that fails on them.
+ */
+export async function detectTickSize(path: string, format?: CandleFileFormat): Promise<number | null> {
+  const sample: Candle[] = [];
+  outer: for await (const batch of readCandleRows(path, { format })) {
+    for (const row of batch) {
+      if (row.ok) sample.push(row.candle);
+      if (sample.length >= TICK_SAMPLE) break outer;
+    }
+  }
+  return inferTickSize(sample);
 }

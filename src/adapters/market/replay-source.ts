@@ -45,6 +45,10 @@ export class ReplaySource implements MarketSource {
     return `replay of ${files} at ${this.opts.speed === 'max' ? 'maximum speed' : `${this.opts.speed}x`}; ${this.delivered} candles delivered`;
   }
 
+  async tickSize(symbol: string): Promise<number | null> {
+    return this.opts.inputs.find((f) => f.symbol === symbol)?.tickSize ?? null;
+  }
+
   symbols(): string[] {
     return this.opts.inputs.map((f) => f.symbol);
   }

@@ -35,6 +35,11 @@ export interface MarketSource {
   /** Adds a symbol at run time, delivering candles opening after `after`. */
   addSymbol(symbol: string, after?: number): Promise<void>;
   removeSymbol(symbol: string): void;
+  /**
+   * The price step of `symbol` (an exchange's market precision, a file's decimals), or null when
+   * the source cannot tell (the pipeline then rounds nothing and prints prices adaptively).
+   */
+  tickSize(symbol: string): Promise<number | null>;
   /** Stops delivery; resolves when no handler call is running any more. */
   stop(): Promise<void>;
 }

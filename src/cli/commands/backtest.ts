@@ -43,7 +43,7 @@ export function registerBacktest(program: Command): void {
     .option('--no-store', 'do not save the run in the store')
     .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
     .action(async (opts: BacktestCliOptions, cmd: Command) => {
-      const loaded = configFor(cmd, opts.db);
+      const loaded = await configFor(cmd, opts.db);
       const from = parseTimeOption(opts.from, '--from');
       const to = parseTimeOption(opts.to, '--to');
       if (from !== undefined && to !== undefined && to <= from)
@@ -64,6 +64,7 @@ export function registerBacktest(program: Command): void {
       try {
         result = await runBacktest({
           engine: loaded.config.engine,
+          registry: loaded.registry,
           inputs,
           from,
           to,

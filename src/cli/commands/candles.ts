@@ -34,7 +34,7 @@ export function registerCandles(program: Command): void {
       const to = parseTimeOption(opts.to, '--to');
       if (from !== undefined && to !== undefined && to <= from)
         throw new CliError('--to must be after --from');
-      const loaded = configFor(cmd, opts.db);
+      const loaded = await configFor(cmd, opts.db);
       const store = openCandleStore(loaded);
       try {
         const exchange = opts.exchange ?? loaded.config.exchange;

@@ -9,15 +9,15 @@ export function registerConfig(program: Command): void {
     .description('show the configuration: every field with its default, or the effective values')
     .option('--print', 'print every field with its default and description')
     .option('--effective', 'print the configuration in force (defaults <- file <- environment)')
-    .action((opts: { print?: boolean; effective?: boolean }, cmd: Command) => {
+    .action(async (opts: { print?: boolean; effective?: boolean }, cmd: Command) => {
       if (opts.effective) {
-        const loaded = configFor(cmd);
+        const loaded = await configFor(cmd);
         process.stdout.write(
           `# from ${loaded.file ?? 'defaults and environment'}; database: ${loaded.dbPath}\n`,
         );
         process.stdout.write(stringify(loaded.config));
         return;
       }
-      process.stdout.write(`${describeConfig()}\n`);
+      process.stdout.write(`${describeConfig((await configFor(cmd)).registry)}\n`);
     });
 }

@@ -38,7 +38,7 @@ export function registerImport(program: Command): void {
     )
     .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
     .action(async (opts: ImportCliOptions, cmd: Command) => {
-      const loaded = configFor(cmd, opts.db);
+      const loaded = await configFor(cmd, opts.db);
       const inferred = inferFromName(opts.input);
       const symbol = (opts.symbol ?? inferred.symbol)?.toUpperCase();
       if (!symbol) throw new CliError(`cannot tell the symbol from the name "${opts.input}"; pass --symbol`);

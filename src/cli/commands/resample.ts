@@ -5,7 +5,7 @@ import { detectTimeframe, readValidatedCandles } from '../../adapters/market/rea
 import { Aggregator } from '../../core/candles/aggregator.js';
 import type { AggregatedCandle } from '../../core/candles/candle.js';
 import { compareTimeframes, parseTimeframe } from '../../core/candles/timeframe.js';
-import { formatDecimal } from '../../core/numbers.js';
+import { formatDecimal } from '../../core/format.js';
 import { CliError, formatInt, progress } from '../common.js';
 
 interface ResampleOptions {

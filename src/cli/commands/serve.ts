@@ -71,7 +71,7 @@ export function registerServe(program: Command): void {
           `--start-delay "${opts.startDelay}" must be a whole number of milliseconds up to 600000`,
         );
       }
-      const loaded = configFor(cmd, opts.db);
+      const loaded = await configFor(cmd, opts.db);
       // loaded on demand: the service pulls in the HTTP stack and ccxt, which other commands never need
       const { startService } = await import('../../runtime/live/service.js');
       const svc = await startService({

@@ -24,7 +24,7 @@ export function registerSignals(program: Command): void {
     .option('--from <time>', 'report signals created at or after this time (earlier candles still warm up)')
     .option('--to <time>', 'stop reading candles at this time')
     .action(async (opts: SignalsOptions, cmd: Command) => {
-      const loaded = configFor(cmd);
+      const loaded = await configFor(cmd);
       const from = parseTimeOption(opts.from, '--from');
       const to = parseTimeOption(opts.to, '--to');
       if (from !== undefined && to !== undefined && to <= from)
@@ -45,7 +45,7 @@ export function registerSignals(program: Command): void {
               counts.set(e.signal.strategy, (counts.get(e.signal.strategy) ?? 0) + 1);
             } else if (e.type === 'signal.rejected') rejected?.write(e.candidate);
           },
-          { from },
+          { from, symbols: inputs, registry: loaded.registry },
         );
         const candles = await driver.run(mergeFiles(inputs, to), (n) => bar.update(n));
         bar.stop();

@@ -15,11 +15,14 @@ import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
+import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { type CandleFeed, PipelineDriver } from '../driver.js';
 import type { ChartSeries } from './chart-series.js';
 
 export interface BacktestOptions {
   readonly engine: EngineConfig;
+  /** The strategy families `engine.strategies` refers to (default: the built-in ones). */
+  readonly registry?: StrategyRegistry;
   readonly inputs: readonly FileInput[];
   /** Report signals created at or after this time (earlier candles warm the pipeline up). */
   readonly from?: number;
@@ -186,6 +189,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const baseMs = timeframeMs(engine.baseTimeframe);
   const driver = new PipelineDriver(engine, sink, {
     from: opts.from,
+    symbols: opts.inputs,
+    registry: opts.registry,
     beforeCandle: (symbol, candle) => {
       const closeAt = candle.openTime + baseMs;
       // the policy replays see this candle before the pipeline can create signals at its close

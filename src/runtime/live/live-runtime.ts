@@ -6,6 +6,7 @@ import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { Signal } from '../../core/signals/types.js';
+import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { EventBus } from '../bus/event-bus.js';
 import { PipelineDriver } from '../driver.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
@@ -23,6 +24,8 @@ export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 export interface LiveRuntimeOptions {
   readonly config: Config;
+  /** The strategy families the config refers to (default: the built-in ones). */
+  readonly registry?: StrategyRegistry;
   readonly source: MarketSource;
   readonly candles: CandleStore;
   readonly signals: SignalStore;
@@ -87,7 +90,9 @@ export class LiveRuntime implements RuntimeView {
     this.now = opts.now ?? Date.now;
     this.base = opts.config.engine.baseTimeframe;
     this.baseMs = timeframeMs(this.base);
-    this.driver = new PipelineDriver(opts.config.engine, (e) => this.collected.push(e));
+    this.driver = new PipelineDriver(opts.config.engine, (e) => this.collected.push(e), {
+      registry: opts.registry,
+    });
     this.startedAt = this.now();
   }
 
@@ -102,12 +107,19 @@ export class LiveRuntime implements RuntimeView {
     if (this.source.label !== 'REPLAY') {
       for (const s of symbols) await this.backfill(s);
     }
+    for (const s of symbols) await this.learnTickSize(s);
     await this.recover(symbols);
     const after = new Map<string, number>();
     for (const s of symbols) after.set(s, this.lastBase.get(s) ?? Number.NEGATIVE_INFINITY);
     this.log('info', `${this.source.label}: ${this.source.describe()}`);
     await this.source.start(after, (symbol, candle) => this.onCandle(symbol, candle));
     this.bus.publish({ type: 'status', reason: 'started' });
+  }
+
+  /** The symbol's price step from the source, before any of its candles reach the pipeline. */
+  private async learnTickSize(symbol: string): Promise<void> {
+    const tick = await this.source.tickSize(symbol);
+    if (tick !== null) this.driver.pipeline.setTickSize(symbol, tick);
   }
 
   /** Fetches missing history (warm-up window, or the gap since the last stored candle) into the store. */
@@ -224,6 +236,7 @@ export class LiveRuntime implements RuntimeView {
         `${this.source.label} source cannot provide ${symbol}: ${(e as Error).message}`,
       );
     }
+    await this.learnTickSize(symbol);
     // warm the symbol up from its stored candles; a symbol watched before (then removed) keeps
     // its pipeline state and only catches up on what came after it was dropped
     const seen = this.lastBase.get(symbol);

@@ -132,6 +132,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     source = await chooseSource(opts, log);
     const symbols = await chooseSymbols(source, config, (msg) => log.info(msg));
     runtime = new LiveRuntime({
+      registry: loaded.registry,
       config,
       source,
       candles,
