@@ -19,7 +19,7 @@
  * Kurtosis is the plain (non-excess) fourth standardised moment: 3 for normal returns.
  */
 import { normalCdf, normalQuantile } from './normal.js';
-import { ZERO_SPREAD } from './stats.js';
+import { sampleStd, ZERO_SPREAD } from './stats.js';
 
 /** What the PSR needs to know about a track record. */
 export interface SharpeEstimate {
@@ -185,14 +185,9 @@ export function deflatedSharpeFromTrials(
   trialSharpes: ArrayLike<number>,
 ): DeflatedSharpe | null {
   const moments = returnMoments(selectedReturns);
-  const count = trialSharpes.length;
-  if (moments === null || count < 2) return null;
-  let sum = 0;
-  for (let i = 0; i < count; i++) sum += trialSharpes[i];
-  const average = sum / count;
-  let squares = 0;
-  for (let i = 0; i < count; i++) squares += (trialSharpes[i] - average) ** 2;
-  return deflatedSharpeRatio(moments, { count, variance: squares / (count - 1) });
+  const spread = sampleStd(trialSharpes);
+  if (moments === null || spread === null) return null;
+  return deflatedSharpeRatio(moments, { count: trialSharpes.length, variance: spread * spread });
 }
 
 /**
