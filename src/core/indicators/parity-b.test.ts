@@ -102,6 +102,15 @@ function streamColumns<T>(
 
 const single = [(v: number) => v] as const;
 
+/** Equal to the bit (NaN where the other is NaN): for faces that promise the same operations. */
+function expectIdentical(label: string, stream: Float64Array, batch: Float64Array): void {
+  expect(stream.length, `${label} length`).toBe(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    if (!Object.is(stream[i], batch[i]))
+      expect.fail(`${label} stream ${stream[i]} !== batch ${batch[i]} at ${i}`);
+  }
+}
+
 function expectSame(label: string, stream: Float64Array, batch: Float64Array): void {
   for (let i = 0; i < batch.length; i++) {
     const a = stream[i];
@@ -218,8 +227,17 @@ for (const source of sources) {
         expectSame('ADX', sAdx, series.adx);
         expectSame('ADX +DI', sPlus, series.plusDi);
         expectSame('ADX -DI', sMinus, series.minusDi);
-        expectSame('PLUS_DI', streamColumns(new PlusDi(period), s, single)[0], plus);
-        expectSame('MINUS_DI', streamColumns(new MinusDi(period), s, single)[0], minus);
+        const sPlusDi = streamColumns(new PlusDi(period), s, single)[0];
+        const sMinusDi = streamColumns(new MinusDi(period), s, single)[0];
+        expectSame('PLUS_DI', sPlusDi, plus);
+        expectSame('MINUS_DI', sMinusDi, minus);
+        // The batch loop repeats the streaming arithmetic operation for operation: equal, not near.
+        expectIdentical('ADX', sAdx, series.adx);
+        expectIdentical('ADX +DI', sPlus, series.plusDi);
+        expectIdentical('ADX -DI', sMinus, series.minusDi);
+        expectIdentical('ADX alone', series.adx, adx(s.high, s.low, s.close, period));
+        expectIdentical('PLUS_DI', sPlusDi, plus);
+        expectIdentical('MINUS_DI', sMinusDi, minus);
       });
     }
 
