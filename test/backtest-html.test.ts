@@ -137,6 +137,7 @@ function makeSignal(candles: readonly Candle[], spec: SignalSpec): Signal {
       chosen: spec.entryType,
       why: 'test',
     },
+    features: {},
     createdAt,
     expiresAt: createdAt + 6 * HOUR,
     status: 'PENDING',

@@ -41,6 +41,7 @@ export function testSignal(over: Partial<Signal> = {}): Signal {
       chosen: 'EMA_PULLBACK',
       why: 'nearest',
     },
+    features: {},
     createdAt: T,
     expiresAt: T + 3_600_000,
     status: 'PENDING',

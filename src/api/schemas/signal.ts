@@ -15,6 +15,7 @@ import {
   int,
   type JsonSchema,
   keysOf,
+  mapOf,
   nullableNum,
   nullableRef,
   nullableTime,
@@ -149,6 +150,7 @@ export const SignalSchema: JsonSchema = {
     breakdown: ConfidenceBreakdownSchema,
     health: HealthSchema,
     entryAnalysis: EntryAnalysisSchema,
+    features: mapOf(nullableNum, 'The candidate features the confidence model reads (null: not known yet)'),
   }),
 };
 

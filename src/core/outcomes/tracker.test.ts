@@ -76,6 +76,7 @@ function makeSignal(spec: SignalSpec = {}): Signal {
       chosen: entryType,
       why: 'test',
     },
+    features: {},
     createdAt,
     expiresAt: spec.expiresAt ?? createdAt + 60 * MIN,
     status: 'PENDING',

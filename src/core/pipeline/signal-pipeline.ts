@@ -8,6 +8,7 @@ import { priorityOf } from '../ensemble/priority.js';
 import { isReady, type TfSnapshot } from '../features/snapshot.js';
 import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
 import { formatPrice } from '../format.js';
+import { candidateFeatures } from '../learn/features.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
 import { planRisk } from '../risk/risk-plan.js';
@@ -387,6 +388,19 @@ export class SignalPipeline {
       priority: priorityOf(confidence, cfg.thresholds.minConfidence) ?? 'LOW',
       reasons: reasonsOf(cand),
       entryAnalysis: plan.analysis,
+      features: candidateFeatures({
+        kind: family.kind,
+        direction: cand.direction,
+        strategyBase: cand.baseConfidence,
+        breakdown,
+        health,
+        signal,
+        entryPrice: plan.entryPrice,
+        stopLoss: plan.stopLoss,
+        rewardRisk: plan.rewardRisk,
+        limitEntry: plan.entryType !== 'MARKET_ENTRY',
+        roundTripCost: 2 * cfg.outcomes.feePerSide,
+      }),
       createdAt,
       expiresAt: createdAt + stf.expiryMs,
       status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',

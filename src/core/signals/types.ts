@@ -113,6 +113,8 @@ export interface Signal {
   readonly priority: Priority;
   readonly reasons: readonly string[];
   readonly entryAnalysis: EntryAnalysis;
+  /** What the confidence model reads: the candidate's features at creation (core/learn/features.ts). */
+  readonly features: Readonly<Record<string, number>>;
   /** Close time of the candle that produced the signal (ms). */
   readonly createdAt: number;
   readonly expiresAt: number;
