@@ -18,6 +18,7 @@ import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest, toTrade } from '../src/runtime/backtest/backtest.js';
 import type { BusTopic } from '../src/runtime/bus/event-bus.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
+import { BUSY_ENGINE } from './support/engine-fixtures.js';
 import { hasRealData, loadRealCandles, realDataPath } from './support/real-data.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -26,7 +27,7 @@ const FILES = ['binance_BTCUSDT_1m_20240726-20240825.csv.gz', 'binance_ETHUSDT_1
 const HOUR = 3_600_000;
 
 function configWith(api: NonNullable<ConfigInput['api']> = {}): Config {
-  return ConfigSchema.parse({ symbols: ['BTCUSDT', 'ETHUSDT'], api });
+  return ConfigSchema.parse({ symbols: ['BTCUSDT', 'ETHUSDT'], api, engine: BUSY_ENGINE });
 }
 
 type Json = Record<string, unknown>;

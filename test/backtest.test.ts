@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
 import type { BacktestReport, SignalWithOutcome } from '../src/core/metrics/report-types.js';
 import { runCli } from './support/cli.js';
+import { writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
 /** Every field the report documents (src/core/metrics/report-types.ts). */
@@ -49,6 +50,8 @@ describe.skipIf(!hasRealData)('alphapulse backtest on 13 weeks of BTCUSDT and ET
   const dir = mkdtempSync(join(tmpdir(), 'ap-backtest-'));
   const db = join(dir, 'store.db');
   const inputs = [
+    '--config',
+    writeBusyConfig(dir),
     '--input',
     realDataPath('binance_BTCUSDT_1m.csv.gz'),
     '--input',

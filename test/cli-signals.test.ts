@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
 describe.skipIf(!hasRealData)('alphapulse signals on real BTCUSDT and ETHUSDT 1m', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ap-signals-'));
+  const busy = writeBusyConfig(dir);
   const inputs = [
+    '--config',
+    busy,
     '--input',
     realDataPath('binance_BTCUSDT_1m.csv.gz'),
     '--input',
@@ -33,7 +37,7 @@ describe.skipIf(!hasRealData)('alphapulse signals on real BTCUSDT and ETHUSDT 1m
     expect(rejected.length).toBeGreaterThan(0);
     for (const x of rejected.slice(0, 50))
       expect(x.reason).toMatch(
-        /^(low_confidence|low_health|low_reward_risk|invalid_risk|duplicate|cooldown)$/,
+        /^(low_confidence|low_health|low_reward_risk|cost_dominated|invalid_risk|duplicate|cooldown)$/,
       );
 
     const b = join(dir, 'b.jsonl');
@@ -60,7 +64,7 @@ describe.skipIf(!hasRealData)('alphapulse signals on real BTCUSDT and ETHUSDT 1m
     const cfg = join(dir, 'bad.yaml');
     writeFileSync(cfg, 'engine:\n  signalTimeframes:\n    - timeframe: 1h\n      entry: 1h\n');
     const out = join(dir, 'never.jsonl');
-    const r = runCli(['--config', cfg, 'signals', ...inputs, '--out', out]);
+    const r = runCli(['--config', cfg, 'signals', ...inputs.slice(2), '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/engine\.signalTimeframes\.0\.entry/);
     expect(existsSync(out)).toBe(false);

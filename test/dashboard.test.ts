@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/cli.js';
+import { writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 import { startServe, waitFor } from './support/serve.js';
 
@@ -122,6 +123,8 @@ describe.skipIf(!hasRealData || (!hasChromium && !inCi))('the dashboard in headl
     // the browser first: the page must be open before the replay starts
     const browser = await launch();
     const svc = await startServe([
+      '--config',
+      writeBusyConfig(workDir),
       '--source',
       'replay',
       '--input',

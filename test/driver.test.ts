@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { EngineConfig } from '../src/config/engine-schema.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { PipelineDriver } from '../src/runtime/driver.js';
+import { BUSY_ENGINE } from './support/engine-fixtures.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 
 const MINUTE = 60_000;
 
 describe.skipIf(!hasRealData)('PipelineDriver on a month of real BTCUSDT 1m', () => {
-  const engine = EngineConfig.parse({});
+  const engine = EngineConfig.parse(BUSY_ENGINE);
   const btc = hasRealData ? loadRealCandles('binance_BTCUSDT_1m_20240726-20240825.csv.gz') : [];
   const feed = (size: number) => {
     const batches = [];

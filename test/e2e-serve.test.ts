@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -8,6 +8,7 @@ import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
+import { BUSY_ENGINE, writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 import { startServe, waitFor } from './support/serve.js';
 
@@ -29,7 +30,7 @@ const matches = (s: Signal) =>
 
 async function backtestIds(): Promise<string[]> {
   const inputs = await describeInputs([realDataPath(FILE)]);
-  const engine = ConfigSchema.parse({}).engine;
+  const engine = ConfigSchema.parse({ engine: BUSY_ENGINE }).engine;
   const bt = await runBacktest({ engine, inputs, metrics: { bootstrapSamples: 0 } });
   return bt.signals
     .map((s) => s.signal)
@@ -41,6 +42,8 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
   it('delivers over WebSocket and lists over REST exactly the signals the backtest produces for the filter', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ap-e2e-')), 'e2e.db');
     const svc = await startServe([
+      '--config',
+      writeBusyConfig(dirname(db)),
       '--source',
       'replay',
       '--input',
@@ -104,6 +107,8 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
   it('killed with SIGKILL mid-replay and started again, ends with the same signals as an uninterrupted run', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ap-crash-')), 'crash.db');
     const args = [
+      '--config',
+      writeBusyConfig(dirname(db)),
       '--source',
       'replay',
       '--input',
@@ -144,7 +149,7 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
     d.close();
     const inputs = await describeInputs([realDataPath(FILE)]);
     const bt = await runBacktest({
-      engine: ConfigSchema.parse({}).engine,
+      engine: ConfigSchema.parse({ engine: BUSY_ENGINE }).engine,
       inputs,
       metrics: { bootstrapSamples: 0 },
     });

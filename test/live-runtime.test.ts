@@ -15,9 +15,10 @@ import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
+import { BUSY_ENGINE } from './support/engine-fixtures.js';
 import { hasRealData, loadRealCandles, realDataPath } from './support/real-data.js';
 
-const config = ConfigSchema.parse({ symbols: ['BTCUSDT'] });
+const config = ConfigSchema.parse({ symbols: ['BTCUSDT'], engine: BUSY_ENGINE });
 
 function stores() {
   const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'ap-live-')), 'live.db'));

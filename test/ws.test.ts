@@ -17,6 +17,7 @@ import { ConfigSchema } from '../src/config/schema.js';
 import type { Signal } from '../src/core/signals/types.js';
 import type { BusEvents, BusTopic } from '../src/runtime/bus/event-bus.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
+import { BUSY_ENGINE } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
 /** A server message as it arrived: always an object with a `type`. */
@@ -177,7 +178,7 @@ const EVENT_TYPES = ['signal.created', 'signal.updated', 'outcome.closed', 'cand
 describe.skipIf(!hasRealData)(
   'WebSocket delivery from a LiveRuntime replaying real BTCUSDT and ETHUSDT 1m',
   () => {
-    const config = ConfigSchema.parse({ symbols: ['BTCUSDT', 'ETHUSDT'] });
+    const config = ConfigSchema.parse({ symbols: ['BTCUSDT', 'ETHUSDT'], engine: BUSY_ENGINE });
     const db = hasRealData ? openSqlite(join(mkdtempSync(join(tmpdir(), 'ap-ws-')), 'live.db')) : null;
     let runtime: LiveRuntime;
     let source: ReplaySource;

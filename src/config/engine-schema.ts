@@ -121,7 +121,14 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         .object({
           minConfidence: fraction('Signals below this confidence are rejected.').default(0.6),
           minHealth: fraction('Signals below this health score are rejected.').default(0.5),
-          minRewardRisk: positive('Minimum reward:risk (to TP2).').default(2.0),
+          minRewardRisk: positive('Minimum reward:risk to TP2, after round-trip costs.').default(2),
+          minStopCostMultiple: z
+            .number()
+            .min(0)
+            .default(8)
+            .describe(
+              'The stop must be at least this many round-trip costs (2 x (fee + slippage)) from the entry, else the candidate is filtered as cost_dominated (0: off). At 8 the costs take at most 1/8 R.',
+            ),
         })
         .strict()
         .prefault({}),
@@ -179,7 +186,17 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
             .min(0)
             .max(0.05)
             .default(0.001)
-            .describe('Fees plus slippage per side, as a fraction of the notional (0.001 = 0.1 %).'),
+            .describe(
+              "Exchange fee per side, as a fraction of the notional (0.001 = 0.1 %, Binance spot's taker fee).",
+            ),
+          slippagePerSide: z
+            .number()
+            .min(0)
+            .max(0.05)
+            .default(0.0002)
+            .describe(
+              'Slippage assumed per side on top of the fee (0.0002 = 2 basis points). Every figure after costs counts fee + slippage on entry and exit.',
+            ),
           policy: z
             .enum(['pessimistic', 'optimistic', 'ohlc_path'])
             .default('pessimistic')
@@ -205,9 +222,11 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         .default(4)
         .describe('Signal-timeframe candles after a signal before the same key may signal again.'),
       dedup: z
-        .enum(['symbol_direction', 'symbol_direction_strategy'])
-        .default('symbol_direction')
-        .describe('At most one live signal per key: per (symbol, direction), or per strategy too.'),
+        .enum(['symbol_timeframe_direction', 'symbol_timeframe_direction_strategy', 'symbol_direction'])
+        .default('symbol_timeframe_direction')
+        .describe(
+          'At most one live signal per key: per (symbol, signal timeframe, direction), per strategy too, or per (symbol, direction) across timeframes.',
+        ),
       cancelOnOpposite: z
         .boolean()
         .default(false)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BUSY_ENGINE } from '../../../test/support/engine-fixtures.js';
 import { hasRealData, loadRealCandles } from '../../../test/support/real-data.js';
 import { EngineConfig } from '../../config/engine-schema.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
@@ -9,7 +10,7 @@ import { compileFilter, MATCH_ALL, matchesSignal, matchesSymbol } from './filter
 function realSignals(): Signal[] {
   const out: Signal[] = [];
   for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
-    const pipeline = new SignalPipeline(EngineConfig.parse({}));
+    const pipeline = new SignalPipeline(EngineConfig.parse(BUSY_ENGINE));
     const candles = loadRealCandles(`binance_${symbol}_1m.csv.gz`).slice(0, 40_000);
     for (const c of candles)
       pipeline.process(symbol, c, (e) => {

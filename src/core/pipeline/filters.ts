@@ -1,4 +1,4 @@
-import { formatAtr, formatFixed, formatPrice } from '../format.js';
+import { formatAtr, formatFixed, formatPercent, formatPrice } from '../format.js';
 import type { RiskPlan } from '../risk/risk-plan.js';
 import type { SignalBook } from '../signals/signal-book.js';
 import type { RejectionReason, Signal } from '../signals/types.js';
@@ -9,6 +9,7 @@ export interface FilterSettings {
     readonly minConfidence: number;
     readonly minHealth: number;
     readonly minRewardRisk: number;
+    readonly minStopCostMultiple: number;
   };
   readonly risk: { readonly maxStopAtr: number; readonly swingBufferAtr: number };
 }
@@ -24,6 +25,8 @@ export interface FilterInput {
   /** Creation time of the last signal with this cooldown key, if any. */
   readonly lastSignalAt: number | undefined;
   readonly cooldownMs: number;
+  /** Fee plus slippage per side, as a fraction of the notional. */
+  readonly costPerSide: number;
 }
 
 /**
@@ -54,14 +57,28 @@ const maxStopDistance: SignalFilter = {
   },
 };
 
+const costDominated: SignalFilter = {
+  name: 'cost_dominated',
+  reason: 'cost_dominated',
+  description:
+    'The stop must be at least thresholds.minStopCostMultiple round-trip costs away: a closer stop pays most of its risk in fees.',
+  check({ plan, config, costPerSide }) {
+    const k = config.thresholds.minStopCostMultiple;
+    const roundTrip = 2 * costPerSide;
+    const stopFraction = Math.abs(plan.entryPrice - plan.stopLoss) / plan.entryPrice;
+    if (!(stopFraction < k * roundTrip)) return null;
+    return `stop ${formatPercent(stopFraction)} from the entry is ${formatFixed(stopFraction / roundTrip, 1)} round-trip costs (${formatPercent(roundTrip)}), below the ${k} minimum: costs would take ${formatFixed(roundTrip / stopFraction, 2)} R`;
+  },
+};
+
 const minRewardRisk: SignalFilter = {
   name: 'min_reward_risk',
   reason: 'low_reward_risk',
-  description: 'Reward:risk to TP2 at least thresholds.minRewardRisk.',
+  description: 'Reward:risk to TP2, after round-trip costs, at least thresholds.minRewardRisk.',
   check({ plan, config }) {
     const min = config.thresholds.minRewardRisk;
     if (plan.rewardRisk >= min) return null;
-    return `reward:risk to TP2 is ${formatFixed(plan.rewardRisk, 2)}, below the ${min} minimum (stop ${formatAtr(plan.stop.distanceAtr)} away, TP2 ${formatPrice(plan.takeProfits[1], plan.tickSize)})`;
+    return `reward:risk to TP2 after costs is ${formatFixed(plan.rewardRisk, 2)}, below the ${min} minimum (stop ${formatAtr(plan.stop.distanceAtr)} away, TP2 ${formatPrice(plan.takeProfits[1], plan.tickSize)})`;
   },
 };
 
@@ -90,8 +107,8 @@ const duplicate: SignalFilter = {
   reason: 'duplicate',
   description: 'At most one live signal per dedup key (engine.dedup).',
   check({ signal, book }) {
-    const dup = book.duplicateOf(signal.direction, signal.strategy);
-    return dup ? `a live ${dup.direction} signal exists: ${dup.id}` : null;
+    const dup = book.duplicateOf(signal.direction, signal.timeframe, signal.strategy);
+    return dup ? `a live ${dup.direction} ${dup.timeframe} signal exists: ${dup.id}` : null;
   },
 };
 
@@ -108,6 +125,7 @@ const cooldown: SignalFilter = {
 /** Every filter the engine knows, in the default order (config `engine.filters` picks and orders them). */
 export const SIGNAL_FILTERS: readonly SignalFilter[] = [
   maxStopDistance,
+  costDominated,
   minRewardRisk,
   minConfidence,
   minHealth,

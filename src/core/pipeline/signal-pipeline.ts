@@ -150,6 +150,8 @@ export class SignalPipeline {
   private sink: EventSink | null = null;
   private readonly outcomeConfig: Partial<OutcomeConfig>;
   private readonly filters: readonly SignalFilter[];
+  /** Fee plus slippage, per side, as a fraction of the notional. */
+  private readonly costPerSide: number;
   private readonly tickSizes = new Map<string, number>();
 
   /**
@@ -164,13 +166,15 @@ export class SignalPipeline {
       split: o.split,
       breakevenAfterTp1: o.breakevenAfterTp1,
       maxHoldingMs: null,
-      feePerSide: o.feePerSide,
+      // the tracker charges every cost per side: the exchange fee plus the assumed slippage
+      feePerSide: o.feePerSide + o.slippagePerSide,
       policy: o.policy,
     };
     const sorted = [...config.signalTimeframes].sort((a, b) => compareTimeframes(a.timeframe, b.timeframe));
     const lowest = sorted[0]?.timeframe;
     const all = registry.create(config.strategies);
     this.filters = filtersNamed(config.filters);
+    this.costPerSide = config.outcomes.feePerSide + config.outcomes.slippagePerSide;
     for (const s of sorted) {
       this.levels.set(s.timeframe, 'full');
       for (const c of s.context) this.levels.set(c, 'full');
@@ -348,7 +352,7 @@ export class SignalPipeline {
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
-    const risk = planRisk(cand, signal, slot.entry, cfg.risk);
+    const risk = planRisk(cand, signal, slot.entry, cfg.risk, this.costPerSide);
     if (!risk.ok) {
       this.reject(st, stf, id, cand, createdAt, risk.reason, risk.detail, null);
       return;
@@ -399,7 +403,7 @@ export class SignalPipeline {
         stopLoss: plan.stopLoss,
         rewardRisk: plan.rewardRisk,
         limitEntry: plan.entryType !== 'MARKET_ENTRY',
-        roundTripCost: 2 * cfg.outcomes.feePerSide,
+        roundTripCost: 2 * this.costPerSide,
       }),
       createdAt,
       expiresAt: createdAt + stf.expiryMs,
@@ -419,6 +423,7 @@ export class SignalPipeline {
       book: st.book,
       lastSignalAt: st.lastSignalAt.get(coolKey),
       cooldownMs: stf.cooldownMs,
+      costPerSide: this.costPerSide,
     };
     for (let k = 0; k < this.filters.length; k++) {
       const filter = this.filters[k];

@@ -30,7 +30,10 @@ function planRisk(
 ): RiskResult {
   const r = plan(c, signal, entry, risk);
   if (!r.ok) return { ...r, plan: null };
-  const config = { thresholds: { minConfidence: 0, minHealth: 0, minRewardRisk }, risk };
+  const config = {
+    thresholds: { minConfidence: 0, minHealth: 0, minRewardRisk, minStopCostMultiple: 0 },
+    risk,
+  };
   for (const f of RISK_FILTERS) {
     const detail = f.check({
       signal: { timeframe: signal.timeframe } as Signal,
@@ -39,6 +42,7 @@ function planRisk(
       book: new SignalBook('symbol_direction'),
       lastSignalAt: undefined,
       cooldownMs: 0,
+      costPerSide: 0,
     });
     if (detail !== null) return { ok: false, reason: f.reason, detail, plan: r.plan };
   }
@@ -408,7 +412,7 @@ describe('planRisk: targets and reward:risk', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.reason).toBe('low_reward_risk');
-    expect(r.detail).toMatch(/reward:risk to TP2 is 1.36, below the 2 minimum/);
+    expect(r.detail).toMatch(/reward:risk to TP2 after costs is 1.36, below the 2 minimum/);
     const plan = planOf(r);
     expect(plan.rewardRisk).toBeCloseTo(6 / 4.4, 12);
     expect(plan.stopLoss).toBeCloseTo(95.6, 12);

@@ -10,7 +10,7 @@ export interface RiskPlan {
   readonly entryPrice: number;
   readonly stopLoss: number;
   readonly takeProfits: readonly [number, number, number];
-  /** (TP2 − entry) / (entry − stop) for BUY, mirrored for SELL. */
+  /** (TP2 − entry) / (entry − stop) for BUY, mirrored for SELL, after round-trip costs. */
   readonly rewardRisk: number;
   readonly analysis: EntryAnalysis;
   /** The price step the prices sit on (NaN: unknown, prices unrounded). */
@@ -86,6 +86,27 @@ function invariantBreach(plan: RiskPlan, sign: number): string | null {
 }
 
 /**
+ * Reward:risk to TP2 after round-trip costs, in ATR units: the reward less the costs of entering
+ * and leaving at TP2, over the risk plus the costs of entering and leaving at the stop:
+ *
+ *   (rewardAtr − c × (entry + TP2) / ATR) / (riskAtr + c × (entry + stop) / ATR),  c = cost per side
+ *
+ * Without costs it is the ratio of the multiples (`rMultiple` itself in 'r' mode), so the
+ * default 3 ATR / 1.5 ATR is exactly 2, not a rounded 1.9999999999.
+ */
+function rewardRiskAfterCosts(
+  rewardAtr: number,
+  riskAtr: number,
+  costPerSide: number,
+  winNotionalAtr: number,
+  lossNotionalAtr: number,
+  rMultiple: number | null,
+): number {
+  if (costPerSide === 0) return rMultiple ?? rewardAtr / riskAtr;
+  return (rewardAtr - costPerSide * winNotionalAtr) / (riskAtr + costPerSide * lossNotionalAtr);
+}
+
+/**
  * Entry, stop and targets for a strategy candidate, with the rules that reject it.
  *
  * - Market price = `signal.close` (the close of the candle that produced the signal);
@@ -103,8 +124,8 @@ function invariantBreach(plan: RiskPlan, sign: number): string | null {
  *   allowed; the swing is then not below that entry, so its stop is k × ATR, which with the
  *   usual k ≥ swingBufferAtr still lies beyond the structural stop.
  * - Targets: TPn = entry ± targets[n] × ATR ('atr' mode) or × the stop distance ('r' mode).
- * - rewardRisk = (TP2 − entry) / (entry − stop), mirrored for SELL, evaluated on the
- *   multiples (TP2 multiple × unit / stop distance) so that it is free of price rounding.
+ * - rewardRisk = (TP2 − entry) / (entry − stop), mirrored for SELL, after the round-trip
+ *   costs of `costPerSide` (see rewardRiskAfterCosts), evaluated on the ATR multiples.
  * - A plan breaking the invariants (e.g. a BUY stop at or below 0) → `invalid_risk`, no plan.
  *   Whether the stop is too far or the reward too small is for the signal filters
  *   (`max_stop_distance`, `min_reward_risk`), which read `plan.stop` and `plan.rewardRisk`.
@@ -117,6 +138,7 @@ export function planRisk(
   signal: TfSnapshot,
   entry: TfSnapshot,
   risk: RiskConfig,
+  costPerSide = 0,
 ): RiskResult {
   const buy = candidate.direction === 'BUY';
   const sign = buy ? 1 : -1;
@@ -175,7 +197,14 @@ export function planRisk(
   // exactly 3 / 1.5 = 2.0, which price arithmetic (and the tick grid) could turn into
   // 1.9999999999 and reject.
   const distanceAtr = fromSwing ? swingDistance / atr : k;
-  const rewardRisk = risk.targetMode === 'atr' ? t2 / distanceAtr : t2;
+  const rewardRisk = rewardRiskAfterCosts(
+    risk.targetMode === 'atr' ? t2 : t2 * distanceAtr,
+    distanceAtr,
+    costPerSide,
+    (entryPrice + takeProfits[1]) / atr,
+    (entryPrice + stopLoss) / atr,
+    risk.targetMode === 'r' ? t2 : null,
+  );
   const plan: RiskPlan = {
     entryType: refined.type,
     entryPrice,

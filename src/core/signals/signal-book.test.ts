@@ -54,15 +54,20 @@ describe('SignalBook', () => {
     expect(() => new SignalBook('symbol_direction').add(signal({ status: 'CLOSED' }))).toThrow(/not live/);
   });
 
-  it('finds duplicates per (symbol, direction) or per strategy too', () => {
-    const a = new SignalBook('symbol_direction');
+  it('finds duplicates per (symbol, timeframe, direction), per strategy too, or across timeframes', () => {
+    // the test signal is a 15m momentum BUY
+    const a = new SignalBook('symbol_timeframe_direction');
     a.add(signal());
-    expect(a.duplicateOf('BUY', 'breakout')?.id).toBe('X');
-    expect(a.duplicateOf('SELL', 'momentum')).toBeNull();
-    const b = new SignalBook('symbol_direction_strategy');
+    expect(a.duplicateOf('BUY', '15m', 'breakout')?.id).toBe('X');
+    expect(a.duplicateOf('BUY', '4h', 'breakout')).toBeNull();
+    expect(a.duplicateOf('SELL', '15m', 'momentum')).toBeNull();
+    const b = new SignalBook('symbol_timeframe_direction_strategy');
     b.add(signal());
-    expect(b.duplicateOf('BUY', 'breakout')).toBeNull();
-    expect(b.duplicateOf('BUY', 'momentum')?.id).toBe('X');
+    expect(b.duplicateOf('BUY', '15m', 'breakout')).toBeNull();
+    expect(b.duplicateOf('BUY', '15m', 'momentum')?.id).toBe('X');
+    const c = new SignalBook('symbol_direction');
+    c.add(signal());
+    expect(c.duplicateOf('BUY', '4h', 'breakout')?.id).toBe('X');
   });
 
   it('lists the live signals of the opposite direction', () => {

@@ -1,6 +1,15 @@
+import type { Timeframe } from '../candles/timeframe.js';
 import type { Direction, Signal, SignalStatus, StrategyName } from './types.js';
 
-export type DedupPolicy = 'symbol_direction' | 'symbol_direction_strategy';
+/**
+ * What makes two live signals duplicates: the same symbol and direction on the same signal
+ * timeframe (so a 15m signal never blocks a 4h one), optionally of the same strategy too, or
+ * the same symbol and direction on any timeframe.
+ */
+export type DedupPolicy =
+  | 'symbol_timeframe_direction'
+  | 'symbol_timeframe_direction_strategy'
+  | 'symbol_direction';
 
 export interface StatusChange {
   readonly signal: Signal;
@@ -36,10 +45,11 @@ export class SignalBook {
   }
 
   /** A live signal that a new candidate with this key would duplicate, or null. */
-  duplicateOf(direction: Direction, strategy: StrategyName): Signal | null {
+  duplicateOf(direction: Direction, timeframe: Timeframe, strategy: StrategyName): Signal | null {
     for (const s of this.live.values()) {
       if (s.direction !== direction) continue;
-      if (this.dedup === 'symbol_direction_strategy' && s.strategy !== strategy) continue;
+      if (this.dedup !== 'symbol_direction' && s.timeframe !== timeframe) continue;
+      if (this.dedup === 'symbol_timeframe_direction_strategy' && s.strategy !== strategy) continue;
       return s;
     }
     return null;

@@ -128,6 +128,7 @@ export type RejectionReason =
   | 'low_confidence'
   | 'low_health'
   | 'low_reward_risk'
+  | 'cost_dominated'
   | 'invalid_risk'
   | 'duplicate'
   | 'cooldown';
