@@ -165,6 +165,16 @@ describe('price-action voter', () => {
     expect(priceActionVoter(candidate(), don).reason).toContain('broke 20-candle high 103');
   });
 
+  it('names a level broken this candle for what it was: a BUY broke resistance, a SELL broke support', () => {
+    // the tracker's level at 100 is below the new close, so it lists it as support already
+    const up = snapshot({ close: 100.5, prevClose: 99.5, levels: levelsAt(100.5, ['high', 100]) });
+    expect(priceActionVoter(candidate(), up).reason).toContain('broke resistance 100.00 this candle');
+    const down = snapshot({ close: 99.5, prevClose: 100.5, levels: levelsAt(99.5, ['low', 100]) });
+    expect(priceActionVoter(candidate({ direction: 'SELL' }), down).reason).toContain(
+      'broke support 100.00 this candle',
+    );
+  });
+
   it('mirrors for SELL: just under resistance is good, just above support is bad', () => {
     const underResistance = snapshot({ close: 100.6, levels: levelsAt(100.6, ['high', 101]) });
     const sell = priceActionVoter(candidate({ direction: 'SELL' }), underResistance);

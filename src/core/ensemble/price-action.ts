@@ -84,14 +84,19 @@ function location(candidate: StrategyCandidate, s: TfSnapshot, d: number): Locat
 
   let floorWhy = `no ${behindWord} within ${NEAR_ATR} ATR`;
   if (bestWhich >= 0) {
+    // a level broken by this very candle is named for what it was until now (a BUY breaks a
+    // resistance, which the tracker, reading the new close, already lists as support)
+    const broken = freshBreak(s, d, bestPrice);
     const words =
       bestWhich === BEHIND_TRACKER
-        ? behindWord
+        ? broken
+          ? aheadWord
+          : behindWord
         : bestWhich === BEHIND_CANDIDATE && lvl
           ? lvl.kind
           : `20-candle ${d > 0 ? 'high' : 'low'}`;
     const what = `${words} ${formatPrice(bestPrice, s.tickSize)}`;
-    floorWhy = freshBreak(s, d, bestPrice)
+    floorWhy = broken
       ? `broke ${what} this candle`
       : `${formatFixed((d * (close - bestPrice)) / atr, 2)} ATR from ${what}`;
   }
