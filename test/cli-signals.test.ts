@@ -70,8 +70,33 @@ describe.skipIf(!hasRealData)('alphapulse signals on real BTCUSDT and ETHUSDT 1m
     expect(existsSync(out)).toBe(false);
   });
 
-  it('refuses input whose timeframe is not the base timeframe', () => {
+  it('takes the base timeframe from the files when the config does not name one: 1h files give 4h and 1d signals', () => {
+    const out = join(dir, 'eth-1h.jsonl');
+    const rejected = join(dir, 'eth-1h-rejected.jsonl');
     const r = runCli([
+      'signals',
+      '--input',
+      realDataPath('binance_ETHUSDT_1h.csv'),
+      '--out',
+      out,
+      '--rejected-out',
+      rejected,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const timeframes = new Set(
+      [...readFileSync(out, 'utf8').split('\n'), ...readFileSync(rejected, 'utf8').split('\n')]
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { timeframe: string }).timeframe),
+    );
+    expect([...timeframes].sort()).toEqual(['1d', '4h']);
+  });
+
+  it('refuses input whose timeframe is not the base timeframe the config names', () => {
+    const cfg = join(dir, 'base-1m.yaml');
+    writeFileSync(cfg, 'engine:\n  baseTimeframe: 1m\n');
+    const r = runCli([
+      '--config',
+      cfg,
       'signals',
       '--input',
       realDataPath('binance_ETHUSDT_1h.csv'),

@@ -40,6 +40,8 @@ export interface LoadedConfig {
   readonly dbPath: string;
   /** The strategy families in force: the built-in ones and those of `strategyPaths`. */
   readonly registry: StrategyRegistry;
+  /** The values the layers gave before defaults were applied (what the user chose explicitly). */
+  readonly given: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -54,7 +56,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     opts.cwd ?? process.cwd(),
     config.store.path ?? join(config.dataDir, 'alphapulse.db'),
   );
-  return { config, file, dbPath, registry };
+  return { config, file, dbPath, registry, given: raw };
 }
 
 /**

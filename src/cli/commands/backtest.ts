@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { runBacktest } from '../../runtime/backtest/backtest.js';
 import { formatSummary } from '../../runtime/backtest/summary.js';
+import { engineForInputs } from '../../runtime/engine-for-inputs.js';
 import { CliError, configFor, parseTimeOption, progress } from '../common.js';
 import { JsonlFile } from '../jsonl-file.js';
 
@@ -63,7 +64,7 @@ export function registerBacktest(program: Command): void {
       let result: Awaited<ReturnType<typeof runBacktest>>;
       try {
         result = await runBacktest({
-          engine: loaded.config.engine,
+          engine: engineForInputs(loaded, inputs[0].timeframe),
           registry: loaded.registry,
           inputs,
           from,

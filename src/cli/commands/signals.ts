@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describeInputs, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
 import { PipelineDriver } from '../../runtime/driver.js';
+import { engineForInputs } from '../../runtime/engine-for-inputs.js';
 import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
 import { JsonlFile } from '../jsonl-file.js';
 
@@ -30,7 +31,8 @@ export function registerSignals(program: Command): void {
       if (from !== undefined && to !== undefined && to <= from)
         throw new CliError('--to must be after --from');
       const inputs = await describeInputs(opts.input, opts.symbol);
-      requireTimeframe(inputs, loaded.config.engine.baseTimeframe);
+      const engine = engineForInputs(loaded, inputs[0].timeframe);
+      requireTimeframe(inputs, engine.baseTimeframe);
       const out = new JsonlFile(opts.out);
       const rejected = opts.rejectedOut ? new JsonlFile(opts.rejectedOut) : null;
       const counts = new Map<string, number>();
@@ -38,7 +40,7 @@ export function registerSignals(program: Command): void {
       let ok = false;
       try {
         const driver = new PipelineDriver(
-          loaded.config.engine,
+          engine,
           (e) => {
             if (e.type === 'signal.created') {
               out.write(e.signal);
