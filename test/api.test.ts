@@ -14,8 +14,9 @@ import { type BuildAppOptions, buildApp } from '../src/api/app.js';
 import { type Config, type ConfigInput, ConfigSchema } from '../src/config/schema.js';
 import { calibration, computePerformance, equityCurve } from '../src/core/metrics/index.js';
 import type { TradeRecord } from '../src/core/metrics/types.js';
+import { tradeOf } from '../src/core/outcomes/trade-record.js';
 import type { Signal } from '../src/core/signals/types.js';
-import { runBacktest, toTrade } from '../src/runtime/backtest/backtest.js';
+import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import type { BusTopic } from '../src/runtime/bus/event-bus.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
 import { BUSY_ENGINE } from './support/engine-fixtures.js';
@@ -299,7 +300,7 @@ describe.skipIf(!hasRealData)(
         for (const id of ids) {
           const s = await signals.getSignal(id);
           if (!s?.outcome || !keep(s.signal)) continue;
-          const t = toTrade(s.signal, s.outcome);
+          const t = tradeOf(s.signal, s.outcome);
           if (t) out.push(t);
         }
         return out;

@@ -7,17 +7,23 @@ export const T0 = Date.UTC(2024, 0, 1);
 
 let counter = 0;
 
-/** A closed trade with harmless defaults; tests state only the fields they are about. */
-export function trade(
-  fields: Partial<TradeRecord> & Pick<TradeRecord, 'rMultiple' | 'returnPct'>,
-): TradeRecord {
+/**
+ * A closed trade with harmless defaults; tests state only the fields they are about. Unless
+ * given, the gross R equals the net R and the return is the net R on a 1 % stop.
+ */
+export function trade(fields: Partial<TradeRecord> & Pick<TradeRecord, 'netR'>): TradeRecord {
   counter++;
   const closeTime = fields.closeTime ?? T0 + counter * HOUR;
+  const strategy = fields.strategy ?? 'momentum';
+  const timeframe = fields.timeframe ?? '1h';
   return {
     id: `t${String(counter).padStart(4, '0')}`,
-    strategy: 'momentum',
+    strategy,
     symbol: 'BTCUSDT',
-    timeframe: '1h',
+    timeframe,
+    slice: `${strategy}:${timeframe}`,
+    grossR: fields.netR,
+    returnPct: fields.netR * 0.01,
     direction: 'BUY',
     priority: 'normal',
     entryType: 'market',

@@ -3,7 +3,7 @@ import type { MemoryCache } from '../../adapters/cache/memory-cache.js';
 import type { SignalStore } from '../../adapters/store/ports.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
 import type { GroupKey, TradeRecord } from '../../core/metrics/types.js';
-import { toTrade } from '../../runtime/backtest/backtest.js';
+import { tradeOf } from '../../core/outcomes/trade-record.js';
 import { checkRange, parseTimeParam } from '../errors.js';
 import { enumOf, publicErrors, timeParam } from '../schemas/common.js';
 import { GROUP_KEYS, PerformanceResponseSchema } from '../schemas/performance.js';
@@ -61,7 +61,7 @@ export const performanceRoutes: FastifyPluginAsync<{
       return cache.getOrSet(key, async () => {
         const trades: TradeRecord[] = [];
         for (const { signal, outcome } of await signals.liveTrades({ since, until })) {
-          const t = toTrade(signal, outcome);
+          const t = tradeOf(signal, outcome);
           if (t) trades.push(t);
         }
         const opts = { minTrades: q.minTrades };

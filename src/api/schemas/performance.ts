@@ -19,6 +19,7 @@ import {
 } from './common.js';
 
 export const GROUP_KEYS = keysOf<GroupKey>({
+  slice: true,
   strategy: true,
   symbol: true,
   timeframe: true,
@@ -44,7 +45,7 @@ const IntervalMetric = object({
 });
 const DailyMetric = object({ ...metricFields, days: int });
 const ProfitFactorMetric = object({ ...metricFields, note: { enum: ['no_losses', 'no_trades', null] } });
-const TradeExtremeMetric = object({ ...metricFields, id: nullableStr, rMultiple: nullableNum });
+const TradeExtremeMetric = object({ ...metricFields, id: nullableStr, netR: nullableNum });
 const DrawdownMetric = object({
   ...metricFields,
   peakTime: nullableTime,
@@ -66,13 +67,18 @@ export const PerformanceSchema: JsonSchema = {
       wins: int,
       losses: int,
       breakeven: int,
+      riskPerTrade: num,
+      maxOpenRisk: num,
+      skippedByRiskCap: int,
+      reducedByRiskCap: int,
       firstOpenTime: nullableTime,
       lastCloseTime: nullableTime,
       winRate: IntervalMetric,
+      grossWinRate: IntervalMetric,
       profitFactor: ProfitFactorMetric,
-      grossProfitPct: metric,
-      grossLossPct: metric,
       expectancyR: IntervalMetric,
+      grossExpectancyR: IntervalMetric,
+      costR: metric,
       expectancyPct: metric,
       averageWinPct: metric,
       averageLossPct: metric,
@@ -96,7 +102,7 @@ export const PerformanceSchema: JsonSchema = {
     },
     {
       description:
-        'Track-record figures; every metric says how many trades it rests on (n) and whether that is enough (reliable). Returns are fractions (0.012 = +1.2 %).',
+        'Track-record figures after costs (fees and slippage on both sides; a win is net R > 0), with the gross figures beside them; equity at a fixed risk per trade with a cap on open risk. Every metric says how many trades it rests on (n) and whether that is enough (reliable). Returns are fractions (0.012 = +1.2 %).',
     },
   ),
 };

@@ -10,7 +10,7 @@ const rs = [
   ...Array.from({ length: 4 }, () => 0.5),
   ...Array.from({ length: 20 }, () => -1),
 ];
-const trades = rs.map((r) => trade({ rMultiple: r, returnPct: r / 100 }));
+const trades = rs.map((r) => trade({ netR: r, returnPct: r / 100 }));
 
 describe('mulberry32', () => {
   it('is reproducible from its seed and stays in [0, 1)', () => {

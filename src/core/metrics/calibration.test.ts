@@ -8,7 +8,7 @@ describe('calibration', () => {
     const wins = [true, true, false, true, true, false, true, true, true];
     const result = calibration(
       confidences.map((confidence, i) =>
-        trade({ confidence, rMultiple: wins[i] ? 1 : -1, returnPct: wins[i] ? 0.01 : -0.01 }),
+        trade({ confidence, netR: wins[i] ? 1 : -1, returnPct: wins[i] ? 0.01 : -0.01 }),
       ),
       { minTrades: 2 },
     );
@@ -46,7 +46,7 @@ describe('calibration', () => {
   it('sums of tenths that land on a boundary go up, not down', () => {
     // 0.1 * 7 = 0.7000000000000001 and 0.6 + 0.1 = 0.7: both in [0.7, 0.8)
     const result = calibration(
-      [0.1 * 7, 0.6 + 0.1].map((confidence) => trade({ confidence, rMultiple: 1, returnPct: 0.01 })),
+      [0.1 * 7, 0.6 + 0.1].map((confidence) => trade({ confidence, netR: 1, returnPct: 0.01 })),
     );
     expect(result.buckets[1].trades).toBe(2);
   });

@@ -38,7 +38,7 @@ export function calibration(
     }
     counts[bucket]++;
     confidenceSums[bucket] += c;
-    if (trade.rMultiple > 0) winCounts[bucket]++;
+    if (trade.netR > 0) winCounts[bucket]++;
   }
   const buckets = BUCKET_BOUNDS.map(([lower, upper], i): CalibrationBucket => {
     const n = counts[i];

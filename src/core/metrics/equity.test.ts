@@ -1,36 +1,60 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, T0, trade } from '../../../test/support/trades.js';
-import { dailyReturns, equityCurve } from './equity.js';
+import { dailyReturns, equityCurve, walkEquity } from './equity.js';
 import { computePerformance } from './performance.js';
 
-describe('equityCurve', () => {
-  it('starts at the starting equity at the earliest fill and compounds in close order', () => {
+describe('equityCurve at a fixed risk per trade', () => {
+  it('starts at the earliest fill; each trade returns riskPerTrade x equity at its open x net R', () => {
     const points = equityCurve(
       [
-        trade({ rMultiple: -1, returnPct: -0.1, openTime: T0 + HOUR, closeTime: T0 + 3 * HOUR }),
-        trade({ rMultiple: 1, returnPct: 0.1, openTime: T0, closeTime: T0 + 2 * HOUR }),
+        trade({ netR: -1, openTime: T0 + 2 * HOUR, closeTime: T0 + 3 * HOUR }),
+        trade({ netR: 2, openTime: T0, closeTime: T0 + 2 * HOUR }),
       ],
-      { startingEquity: 100 },
+      { startingEquity: 100, sizing: { riskPerTrade: 0.05, maxOpenRisk: 1 } },
     );
-    // 100 -> 110 -> 99 (10 % under the 110 high)
+    // 100 -> +2 R at 5 % of 100 = 110 -> -1 R at 5 % of 110 = 104.5 (5 % under the 110 high)
     expect(points.map((p) => p.time)).toEqual([T0, T0 + 2 * HOUR, T0 + 3 * HOUR]);
     expect(points[0]).toEqual({ time: T0, equity: 100, drawdown: 0 });
     expect(points[1].equity).toBeCloseTo(110, 10);
-    expect(points[1].drawdown).toBe(0);
-    expect(points[2].equity).toBeCloseTo(99, 10);
-    expect(points[2].drawdown).toBeCloseTo(0.1, 12);
+    expect(points[2].equity).toBeCloseTo(104.5, 10);
+    expect(points[2].drawdown).toBeCloseTo(0.05, 12);
+  });
+
+  it('sizes overlapping trades on the equity at their own open, not at the close of the other', () => {
+    const walk = walkEquity(
+      [
+        trade({ id: 'a', netR: 1, openTime: T0, closeTime: T0 + 2 * HOUR }),
+        trade({ id: 'b', netR: 1, openTime: T0 + HOUR, closeTime: T0 + 3 * HOUR }),
+      ],
+      1,
+      { riskPerTrade: 0.1, maxOpenRisk: 1 },
+    );
+    // both open on equity 1: +0.1 each
+    expect(walk.finalEquity).toBeCloseTo(1.2, 12);
+  });
+
+  it('caps the open risk: a trade finding the budget full is skipped, a partly full one reduced', () => {
+    const open = (id: string, h: number) =>
+      trade({ id, netR: 1, openTime: T0 + h * HOUR, closeTime: T0 + 10 * HOUR });
+    const walk = walkEquity([open('a', 0), open('b', 1), open('c', 2)], 1, {
+      riskPerTrade: 0.02,
+      maxOpenRisk: 0.03,
+    });
+    // a risks 0.02, b gets the 0.01 left, c nothing
+    expect(walk.reducedByRiskCap).toBe(1);
+    expect(walk.skippedByRiskCap).toBe(1);
+    expect(walk.finalEquity).toBeCloseTo(1.03, 12);
   });
 
   it('one point per distinct close time, so chart times stay unique', () => {
     const points = equityCurve([
-      trade({ rMultiple: 1, returnPct: 0.1, openTime: T0, closeTime: T0 + HOUR }),
-      trade({ rMultiple: -1, returnPct: -0.1, openTime: T0, closeTime: T0 + HOUR }),
+      trade({ netR: 10, openTime: T0, closeTime: T0 + HOUR }),
+      trade({ netR: -10, openTime: T0, closeTime: T0 + HOUR }),
     ]);
-    // 1 * 1.1 * 0.9 = 0.99 in one step
+    // both on equity 1 at 1 %: +0.1 and -0.1 in one step
     expect(points).toHaveLength(2);
-    expect(points[1].equity).toBeCloseTo(0.99, 12);
-    expect(points[1].drawdown).toBeCloseTo(0.01, 12);
+    expect(points[1].equity).toBeCloseTo(1, 12);
   });
 
   it('is empty for no trades', () => {
@@ -40,13 +64,12 @@ describe('equityCurve', () => {
 
 describe('dailyReturns', () => {
   it('covers every UTC day from the first to the last close, empty days at 0', () => {
-    const daily = dailyReturns(
-      [
-        trade({ rMultiple: 1, returnPct: 0.05, closeTime: T0 + 23 * HOUR }),
-        trade({ rMultiple: 1, returnPct: 0.1, closeTime: T0 + 3 * DAY }), // midnight: belongs to day 3
-      ],
-      1,
-    );
+    const trades = [
+      trade({ netR: 5, closeTime: T0 + 23 * HOUR }),
+      trade({ netR: 10, closeTime: T0 + 3 * DAY }),
+    ];
+    const daily = dailyReturns(walkEquity(trades, 1), 1);
+    // +5 % on day 0; +10 % of 1.05 on day 3 (midnight belongs to day 3)
     expect(Array.from(daily)).toEqual([expect.closeTo(0.05, 12), 0, 0, expect.closeTo(0.1, 12)]);
   });
 });
@@ -55,21 +78,29 @@ describe('max drawdown against brute force', () => {
   it('equals the largest 1 - later / earlier equity over all pairs, starting equity included', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 1, maxLength: 40 }),
-        (returns) => {
-          const trades = returns.map((returnPct, i) =>
-            trade({ rMultiple: returnPct * 10, returnPct, openTime: T0, closeTime: T0 + (i + 1) * HOUR }),
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        (netRs) => {
+          // sequential trades at 10 % risk: equity moves by 10 % x net R each time
+          const trades = netRs.map((netR, i) =>
+            trade({ netR, openTime: T0 + i * HOUR, closeTime: T0 + (i + 1) * HOUR }),
           );
           const equity = [1];
-          for (const r of returns) equity.push(equity[equity.length - 1] * (1 + r));
+          for (const r of netRs) {
+            const e = equity[equity.length - 1];
+            equity.push(Math.max(0, e + 0.1 * e * r)); // the walk's own arithmetic: no spurious 1e-16 falls
+          }
           let deepest = 0;
           for (let i = 0; i < equity.length; i++) {
             for (let j = i + 1; j < equity.length; j++)
-              deepest = Math.max(deepest, 1 - equity[j] / equity[i]);
+              if (equity[i] > 0) deepest = Math.max(deepest, 1 - equity[j] / equity[i]);
           }
-          const { maxDrawdown } = computePerformance(trades, { bootstrapSamples: 1 });
+          const { maxDrawdown } = computePerformance(trades, {
+            bootstrapSamples: 1,
+            riskPerTrade: 0.1,
+            maxOpenRisk: 1,
+          });
           expect(maxDrawdown.value).toBeCloseTo(deepest, 12);
-          if (deepest > 0) {
+          if (deepest > 1e-9) {
             const peakIndex = ((maxDrawdown.peakTime ?? 0) - T0) / HOUR;
             const troughIndex = ((maxDrawdown.troughTime ?? 0) - T0) / HOUR;
             expect(peakIndex).toBeLessThan(troughIndex);

@@ -13,21 +13,15 @@ export function byCloseTime(trades: readonly TradeRecord[]): TradeRecord[] {
   );
 }
 
-/**
- * Where the curve starts: the earliest fill (or the first close, should a record close before
- * any fill), so a loss on the very first trade is a drawdown from the starting equity.
- */
-function originTime(sorted: readonly TradeRecord[]): number {
-  let origin = sorted[0].closeTime;
-  for (const trade of sorted) if (trade.openTime < origin) origin = trade.openTime;
-  return origin;
+/** How much each trade risks, and how much all open trades may risk together. */
+export interface Sizing {
+  /** Fraction of equity lost if a trade's stop is hit (1 R): default 0.01. */
+  readonly riskPerTrade: number;
+  /** Open trades together risk at most this fraction of equity: default 0.1 (ten 1 % trades). */
+  readonly maxOpenRisk: number;
 }
 
-/** Equity after a trade; a return of -100 % or worse leaves nothing, never negative equity. */
-function compound(equity: number, returnPct: number): number {
-  const next = equity * (1 + returnPct);
-  return next > 0 ? next : 0;
-}
+export const DEFAULT_SIZING: Sizing = { riskPerTrade: 0.01, maxOpenRisk: 0.1 };
 
 export interface DrawdownStats {
   readonly depth: number;
@@ -40,27 +34,55 @@ export interface EquityWalk {
   readonly points: EquityPoint[];
   readonly finalEquity: number;
   readonly drawdown: DrawdownStats;
+  /** Trades that found the open-risk cap full when they opened (they count in the statistics, not in equity). */
+  readonly skippedByRiskCap: number;
+  /** Trades the cap made smaller than `riskPerTrade`. */
+  readonly reducedByRiskCap: number;
+  /** Equity after each close, in close order (trades closing together share one entry). */
+  readonly closes: readonly { readonly time: number; readonly equity: number }[];
 }
 
 /**
- * The equity curve: every trade's return compounded on the equity at its close, as if each trade
- * carried the whole account (overlapping trades are therefore treated as sequential). One point
- * per distinct close time (trades closing in the same millisecond are one step, which keeps chart
- * times unique), preceded by the origin point at the starting equity unless a trade closes at the
- * origin itself. The max drawdown is tracked in the same walk; a tie keeps the earlier drawdown.
+ * The equity curve of an account that follows every signal at a fixed fraction of its equity
+ * at risk: a trade opening with equity E risks s × E (s = riskPerTrade) and returns
+ * s × E × netR when it closes, so costs count and a stop costs exactly s of the equity at the
+ * open. Trades overlap as they did in the market; when the open trades already risk
+ * `maxOpenRisk`, a new trade gets only what is left of that budget (nothing when it is full).
+ * Opens and closes are taken in time order, a close before an open at the same instant.
+ *
+ * One point per distinct close time, preceded by the origin point (the earliest fill) at the
+ * starting equity. The max drawdown is tracked in the same walk; a tie keeps the earlier one.
+ * Equity never goes below zero.
  */
-export function walkEquity(sorted: readonly TradeRecord[], startingEquity: number): EquityWalk {
+export function walkEquity(
+  trades: readonly TradeRecord[],
+  startingEquity: number,
+  sizing: Sizing = DEFAULT_SIZING,
+): EquityWalk {
   const points: EquityPoint[] = [];
-  if (sorted.length === 0) {
+  const closes: { time: number; equity: number }[] = [];
+  if (trades.length === 0) {
     return {
       points,
       finalEquity: startingEquity,
       drawdown: { depth: 0, peakTime: null, troughTime: null, recoveryTime: null },
+      skippedByRiskCap: 0,
+      reducedByRiskCap: 0,
+      closes,
     };
   }
-  const origin = originTime(sorted);
-  if (origin < sorted[0].closeTime) points.push({ time: origin, equity: startingEquity, drawdown: 0 });
+  const byOpen = [...trades].sort(
+    (a, b) => a.openTime - b.openTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  const byClose = byCloseTime(trades);
+  const origin = Math.min(byOpen[0].openTime, byClose[0].closeTime);
+  if (origin < byClose[0].closeTime) points.push({ time: origin, equity: startingEquity, drawdown: 0 });
 
+  /** Per open trade: the fraction of equity it risks and the amount of equity that is. */
+  const open = new Map<string, { fraction: number; amount: number }>();
+  let openRisk = 0;
+  let skipped = 0;
+  let reduced = 0;
   let equity = startingEquity;
   let peak = startingEquity;
   let peakTime = origin;
@@ -70,10 +92,33 @@ export function walkEquity(sorted: readonly TradeRecord[], startingEquity: numbe
   let maxTroughTime: number | null = null;
   let recoveryTime: number | null = null;
 
-  for (let i = 0; i < sorted.length; ) {
-    const time = sorted[i].closeTime;
-    for (; i < sorted.length && sorted[i].closeTime === time; i++)
-      equity = compound(equity, sorted[i].returnPct);
+  let o = 0;
+  for (let c = 0; c < byClose.length; ) {
+    const time = byClose[c].closeTime;
+    // every trade opening before this close takes its risk from the equity of its moment
+    for (; o < byOpen.length && byOpen[o].openTime < time; o++) {
+      const t = byOpen[o];
+      const fraction = Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk));
+      if (fraction <= 0) skipped++;
+      else if (fraction < sizing.riskPerTrade) reduced++;
+      open.set(t.id, { fraction, amount: fraction * equity });
+      openRisk += fraction;
+    }
+    for (; c < byClose.length && byClose[c].closeTime === time; c++) {
+      const t = byClose[c];
+      const position = open.get(t.id);
+      // a trade that opens and closes at the same instant is sized here, at its close
+      const amount =
+        position?.amount ??
+        Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk)) * equity;
+      equity = Math.max(0, equity + amount * t.netR);
+      if (position) {
+        openRisk -= position.fraction;
+        open.delete(t.id);
+      }
+    }
+    if (openRisk < 1e-12) openRisk = 0;
+    closes.push({ time, equity });
     if (maxPeakTime !== null && recoveryTime === null && equity >= maxPeak) recoveryTime = time;
     if (equity > peak) {
       peak = equity;
@@ -93,34 +138,36 @@ export function walkEquity(sorted: readonly TradeRecord[], startingEquity: numbe
     points,
     finalEquity: equity,
     drawdown: { depth: maxDepth, peakTime: maxPeakTime, troughTime: maxTroughTime, recoveryTime },
+    skippedByRiskCap: skipped,
+    reducedByRiskCap: reduced,
+    closes,
   };
 }
 
 /** Chart-ready equity curve of closed trades (see `walkEquity` for the definition). */
 export function equityCurve(
   trades: readonly TradeRecord[],
-  opts: { readonly startingEquity?: number } = {},
+  opts: { readonly startingEquity?: number; readonly sizing?: Sizing } = {},
 ): EquityPoint[] {
-  return walkEquity(byCloseTime(trades), opts.startingEquity ?? 1).points;
+  return walkEquity(trades, opts.startingEquity ?? 1, opts.sizing).points;
 }
 
 /**
- * Daily returns of the equity curve on UTC days, from the day of the first close to the day of
+ * Daily returns of an equity walk on UTC days, from the day of the first close to the day of
  * the last close. A day's return is its closing equity over the previous day's closing equity
  * minus one (the first day is measured against the starting equity); days without a close are 0.
  */
-export function dailyReturns(sorted: readonly TradeRecord[], startingEquity: number): Float64Array {
-  if (sorted.length === 0) return new Float64Array(0);
-  const firstDay = Math.floor(sorted[0].closeTime / DAY_MS);
-  const lastDay = Math.floor(sorted[sorted.length - 1].closeTime / DAY_MS);
+export function dailyReturns(walk: EquityWalk, startingEquity: number): Float64Array {
+  const closes = walk.closes;
+  if (closes.length === 0) return new Float64Array(0);
+  const firstDay = Math.floor(closes[0].time / DAY_MS);
+  const lastDay = Math.floor(closes[closes.length - 1].time / DAY_MS);
   const returns = new Float64Array(lastDay - firstDay + 1);
   let equity = startingEquity;
   let previousClose = startingEquity;
   let i = 0;
   for (let day = firstDay; day <= lastDay; day++) {
-    for (; i < sorted.length && Math.floor(sorted[i].closeTime / DAY_MS) === day; i++) {
-      equity = compound(equity, sorted[i].returnPct);
-    }
+    for (; i < closes.length && Math.floor(closes[i].time / DAY_MS) === day; i++) equity = closes[i].equity;
     returns[day - firstDay] = previousClose > 0 ? equity / previousClose - 1 : 0;
     previousClose = equity;
   }

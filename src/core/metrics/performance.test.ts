@@ -14,25 +14,23 @@ describe('computePerformance: trade statistics', () => {
   // Close order: A +2R/+2 %, B -1R/-1 %, C +1R/+1 %, D -1R/-1 %, E 0R/0 %.
   // Holding times 1h, 2h, 3h, 4h, 10h.
   const trades: TradeRecord[] = [
-    trade({ id: 'A', rMultiple: 2, returnPct: 0.02, openTime: T0, closeTime: T0 + HOUR }),
-    trade({ id: 'B', rMultiple: -1, returnPct: -0.01, openTime: T0, closeTime: T0 + 2 * HOUR }),
-    trade({ id: 'C', rMultiple: 1, returnPct: 0.01, openTime: T0, closeTime: T0 + 3 * HOUR }),
-    trade({ id: 'D', rMultiple: -1, returnPct: -0.01, openTime: T0, closeTime: T0 + 4 * HOUR }),
-    trade({ id: 'E', rMultiple: 0, returnPct: 0, openTime: T0, closeTime: T0 + 10 * HOUR }),
+    trade({ id: 'A', netR: 2, returnPct: 0.02, openTime: T0, closeTime: T0 + HOUR }),
+    trade({ id: 'B', netR: -1, returnPct: -0.01, openTime: T0, closeTime: T0 + 2 * HOUR }),
+    trade({ id: 'C', netR: 1, returnPct: 0.01, openTime: T0, closeTime: T0 + 3 * HOUR }),
+    trade({ id: 'D', netR: -1, returnPct: -0.01, openTime: T0, closeTime: T0 + 4 * HOUR }),
+    trade({ id: 'E', netR: 0, returnPct: 0, openTime: T0, closeTime: T0 + 10 * HOUR }),
   ];
   const p = computePerformance(trades, { minTrades: 5 });
 
-  it('counts wins (R > 0), losses (R < 0) and breakevens; win rate over all trades', () => {
+  it('counts wins (net R > 0), losses (net R < 0) and breakevens; win rate over all trades', () => {
     expect([p.trades, p.wins, p.losses, p.breakeven]).toEqual([5, 2, 2, 1]);
     // 2 wins / 5 trades
     expect(p.winRate.value).toBeCloseTo(0.4, 12);
     expect(p.winRate.n).toBe(5);
   });
 
-  it('profit factor in return terms', () => {
-    // gross profit 0.02 + 0.01 = 0.03, gross loss 0.01 + 0.01 = 0.02 -> 1.5
-    expect(p.grossProfitPct.value).toBeCloseTo(0.03, 12);
-    expect(p.grossLossPct.value).toBeCloseTo(0.02, 12);
+  it('profit factor in net R: the account profit factor at a fixed risk per trade', () => {
+    // net R won 2 + 1 = 3, lost 1 + 1 = 2 -> 1.5
     expect(p.profitFactor.value).toBeCloseTo(1.5, 12);
     expect(p.profitFactor.note).toBeNull();
   });
@@ -55,9 +53,9 @@ describe('computePerformance: trade statistics', () => {
     expect(p.payoffRatio.n).toBe(2);
   });
 
-  it('best and worst trade by return, first in close order on a tie', () => {
-    expect(p.bestTrade).toMatchObject({ id: 'A', value: 0.02, rMultiple: 2 });
-    expect(p.worstTrade).toMatchObject({ id: 'B', value: -0.01, rMultiple: -1 });
+  it('best and worst trade by net R, first in close order on a tie', () => {
+    expect(p.bestTrade).toMatchObject({ id: 'A', value: 0.02, netR: 2 });
+    expect(p.worstTrade).toMatchObject({ id: 'B', value: -0.01, netR: -1 });
   });
 
   it('SQN = sqrt(n) * mean R / sample std R', () => {
@@ -87,17 +85,14 @@ describe('computePerformance: trade statistics', () => {
 
 describe('computePerformance: edge cases', () => {
   it('zero losses: profit factor null with note no_losses', () => {
-    const p = computePerformance([
-      trade({ rMultiple: 1, returnPct: 0.01 }),
-      trade({ rMultiple: 0, returnPct: 0 }),
-    ]);
+    const p = computePerformance([trade({ netR: 1, returnPct: 0.01 }), trade({ netR: 0, returnPct: 0 })]);
     expect(p.profitFactor).toMatchObject({ value: null, note: 'no_losses', n: 2 });
     expect(p.averageLossPct.value).toBeNull();
     expect(p.payoffRatio).toMatchObject({ value: null, n: 0 });
   });
 
   it('one trade: every figure is reliable: false', () => {
-    const p = computePerformance([trade({ rMultiple: 1.5, returnPct: 0.015 })]);
+    const p = computePerformance([trade({ netR: 1.5, returnPct: 0.015 })]);
     const metrics = metricsOf(p);
     expect(metrics.length).toBeGreaterThan(20);
     for (const [name, m] of metrics) expect(m.reliable, name).toBe(false);
@@ -111,7 +106,7 @@ describe('computePerformance: edge cases', () => {
   });
 
   it('minTrades 1 makes a one-trade figure reliable', () => {
-    const p = computePerformance([trade({ rMultiple: 1, returnPct: 0.01 })], { minTrades: 1 });
+    const p = computePerformance([trade({ netR: 1, returnPct: 0.01 })], { minTrades: 1 });
     expect(p.winRate.reliable).toBe(true);
   });
 
@@ -135,11 +130,11 @@ describe('computePerformance: edge cases', () => {
   it('streaks: a breakeven ends both', () => {
     // W W L L L B W W W W L  -> longest win streak 4, longest loss streak 3
     const pattern = [1, 1, -1, -1, -1, 0, 1, 1, 1, 1, -1];
-    const p = computePerformance(pattern.map((r) => trade({ rMultiple: r, returnPct: r / 100 })));
+    const p = computePerformance(pattern.map((r) => trade({ netR: r, returnPct: r / 100 })));
     expect(p.longestWinStreak.value).toBe(4);
     expect(p.longestLossStreak.value).toBe(3);
     // W B W: the breakeven breaks the run
-    const broken = computePerformance([1, 0, 1].map((r) => trade({ rMultiple: r, returnPct: r / 100 })));
+    const broken = computePerformance([1, 0, 1].map((r) => trade({ netR: r, returnPct: r / 100 })));
     expect(broken.longestWinStreak.value).toBe(1);
     expect(broken.longestLossStreak.value).toBe(0);
   });
@@ -147,17 +142,19 @@ describe('computePerformance: edge cases', () => {
 
 describe('computePerformance: max drawdown', () => {
   const at = (h: number) => T0 + h * HOUR;
+  // each trade risks 10 % of equity: net R k moves the equity by 10 k % (trades do not overlap)
+  const sizing = { riskPerTrade: 0.1, maxOpenRisk: 1 };
   // equity: 1 -> +10 % 1.1 (peak, t1) -> -10 % 0.99 (dd 10 %, t2) -> +20 % 1.188 (new high, t3)
   //   -> -25 % 0.891 (dd 25 % from 1.188, t4) -> then either +10 % 0.9801 or +40 % 1.2474
   const base = () => [
-    trade({ rMultiple: 1, returnPct: 0.1, openTime: at(0), closeTime: at(1) }),
-    trade({ rMultiple: -1, returnPct: -0.1, openTime: at(1), closeTime: at(2) }),
-    trade({ rMultiple: 2, returnPct: 0.2, openTime: at(2), closeTime: at(3) }),
-    trade({ rMultiple: -2.5, returnPct: -0.25, openTime: at(3), closeTime: at(4) }),
+    trade({ netR: 1, returnPct: 0.1, openTime: at(0), closeTime: at(1) }),
+    trade({ netR: -1, returnPct: -0.1, openTime: at(1), closeTime: at(2) }),
+    trade({ netR: 2, returnPct: 0.2, openTime: at(2), closeTime: at(3) }),
+    trade({ netR: -2.5, returnPct: -0.25, openTime: at(3), closeTime: at(4) }),
   ];
 
   it('across a new equity high the deeper later drawdown wins, never recovered', () => {
-    const p = computePerformance([...base(), trade({ rMultiple: 1, returnPct: 0.1, closeTime: at(5) })]);
+    const p = computePerformance([...base(), trade({ netR: 1, returnPct: 0.1, closeTime: at(5) })], sizing);
     expect(p.maxDrawdown.value).toBeCloseTo(0.25, 12);
     expect(p.maxDrawdown).toMatchObject({
       peakTime: at(3),
@@ -171,7 +168,7 @@ describe('computePerformance: max drawdown', () => {
 
   it('recovery is the first close back at or above the peak', () => {
     // 0.891 * 1.4 = 1.2474 >= 1.188
-    const p = computePerformance([...base(), trade({ rMultiple: 4, returnPct: 0.4, closeTime: at(6) })]);
+    const p = computePerformance([...base(), trade({ netR: 4, returnPct: 0.4, closeTime: at(6) })], sizing);
     expect(p.maxDrawdown.value).toBeCloseTo(0.25, 12);
     expect(p.maxDrawdown).toMatchObject({
       peakTime: at(3),
@@ -183,11 +180,14 @@ describe('computePerformance: max drawdown', () => {
   });
 
   it('a first losing trade draws down from the starting equity at the earliest fill', () => {
-    const p = computePerformance([
-      trade({ rMultiple: -1, returnPct: -0.05, openTime: at(0), closeTime: at(2) }),
-      trade({ rMultiple: 2, returnPct: 0.1, openTime: at(1), closeTime: at(3) }),
-    ]);
-    // 1 -> 0.95 (5 % under the starting equity) -> 1.045, recovered at t3
+    const p = computePerformance(
+      [
+        trade({ netR: -1, returnPct: -0.05, openTime: at(0), closeTime: at(2) }),
+        trade({ netR: 2, returnPct: 0.1, openTime: at(1), closeTime: at(3) }),
+      ],
+      { riskPerTrade: 0.05, maxOpenRisk: 1 },
+    );
+    // both open on equity 1, risking 0.05 each: 1 -> 0.95 (5 % under the start) -> 1.05, recovered at t3
     expect(p.maxDrawdown.value).toBeCloseTo(0.05, 12);
     expect(p.maxDrawdown).toMatchObject({ peakTime: at(0), troughTime: at(2), recoveryTime: at(3) });
     expect(p.firstOpenTime).toBe(at(0));
@@ -200,11 +200,12 @@ describe('computePerformance: daily Sharpe, Sortino, Calmar', () => {
   // 0.000225 + 0.000025 + 0.000025 + 0.000225 = 0.0005, sample std sqrt(0.0005 / 3) = 0.0129099445.
   // Sharpe = 0.005 / 0.0129099445 * sqrt(365) = 0.387298335 * 19.104973175 = 7.399324293.
   // Downside deviation sqrt(0.01^2 / 4) = 0.005, Sortino = 0.005 / 0.005 * sqrt(365) = 19.104973175.
+  // at the default 1 % risk per trade, net R k moves the equity by k % (no trades overlap)
   const trades = [
-    trade({ rMultiple: 2, returnPct: 0.02, closeTime: T0 + 10 * HOUR }),
-    trade({ rMultiple: 1, returnPct: 0.01, closeTime: T0 + 2 * DAY + 5 * HOUR }),
-    trade({ rMultiple: 3, returnPct: 0.1, closeTime: T0 + 3 * DAY + 1 * HOUR }),
-    trade({ rMultiple: -3, returnPct: -0.1, closeTime: T0 + 3 * DAY + 23 * HOUR }),
+    trade({ netR: 2, closeTime: T0 + 10 * HOUR }),
+    trade({ netR: 1, closeTime: T0 + 2 * DAY + 5 * HOUR }),
+    trade({ netR: 10, closeTime: T0 + 3 * DAY + 1 * HOUR }),
+    trade({ netR: -10, closeTime: T0 + 3 * DAY + 23 * HOUR }),
   ];
   const p = computePerformance(trades);
 
@@ -226,8 +227,8 @@ describe('computePerformance: daily Sharpe, Sortino, Calmar', () => {
 
   it('null with a single day', () => {
     const one = computePerformance([
-      trade({ rMultiple: 1, returnPct: 0.01, closeTime: T0 + HOUR }),
-      trade({ rMultiple: -1, returnPct: -0.01, closeTime: T0 + 2 * HOUR }),
+      trade({ netR: 1, closeTime: T0 + HOUR }),
+      trade({ netR: -1, closeTime: T0 + 2 * HOUR }),
     ]);
     expect(one.sharpe).toMatchObject({ value: null, days: 1 });
     expect(one.sortino.value).toBeNull();
@@ -236,8 +237,8 @@ describe('computePerformance: daily Sharpe, Sortino, Calmar', () => {
   it('null on zero spread, even when floating-point noise makes it 1e-18', () => {
     // day returns 0.01 and 1.0201 / 1.01 - 1 (= 0.01 up to rounding)
     const flat = computePerformance([
-      trade({ rMultiple: 1, returnPct: 0.01, closeTime: T0 + HOUR }),
-      trade({ rMultiple: 1, returnPct: 0.01, closeTime: T0 + DAY + HOUR }),
+      trade({ netR: 1, closeTime: T0 + HOUR }),
+      trade({ netR: 1, closeTime: T0 + DAY + HOUR }),
     ]);
     expect(flat.sharpe).toMatchObject({ value: null, days: 2 });
     // no losing day: no downside deviation
@@ -249,9 +250,9 @@ describe('computePerformance: daily Sharpe, Sortino, Calmar', () => {
 describe('groupPerformance', () => {
   it('splits by a field, keys sorted, each group on its own trades', () => {
     const trades = [
-      trade({ strategy: 'momentum', direction: 'SELL', rMultiple: 1, returnPct: 0.01 }),
-      trade({ strategy: 'breakout', direction: 'BUY', rMultiple: -1, returnPct: -0.01 }),
-      trade({ strategy: 'momentum', direction: 'BUY', rMultiple: 2, returnPct: 0.02 }),
+      trade({ strategy: 'momentum', direction: 'SELL', netR: 1, returnPct: 0.01 }),
+      trade({ strategy: 'breakout', direction: 'BUY', netR: -1, returnPct: -0.01 }),
+      trade({ strategy: 'momentum', direction: 'BUY', netR: 2, returnPct: 0.02 }),
     ];
     const byStrategy = groupPerformance(trades, 'strategy', { minTrades: 2 });
     expect(Object.keys(byStrategy)).toEqual(['breakout', 'momentum']);

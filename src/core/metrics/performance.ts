@@ -14,16 +14,20 @@
  * the daily equity series), `note` (profit factor), `id` / `rMultiple` (best / worst trade),
  * peak / trough / recovery times (max drawdown). See `types.ts`.
  *
- * Definitions (returns are fractions: 0.01 = +1 %):
- * - win: R > 0; loss: R < 0; breakeven: R = 0. Win rate = wins / all trades (breakevens included).
- * - profit factor: sum of positive returnPct / |sum of negative returnPct|, in return terms, so a
- *   small R win that fees turned negative counts as a loss here. No negative return: null with
- *   note 'no_losses' (the ratio is infinite, or 0/0 if nothing moved); no trades: 'no_trades'.
- * - expectancy: mean R and mean returnPct over all trades.
- * - average win / loss: mean returnPct and mean R over the wins / losses (a loss average is
+ * Definitions (returns are fractions: 0.01 = +1 %). Every figure is AFTER COSTS (fees and
+ * slippage on both sides) unless its name says gross:
+ * - win: net R > 0 (the trade made money after costs); loss: net R < 0; breakeven: net R = 0.
+ *   Win rate = wins / all trades (breakevens included). Gross win rate: gross R > 0, beside it.
+ * - profit factor: Σ positive net R / |Σ negative net R|, the account's profit factor at a fixed
+ *   risk per trade. No losing trade: null with note 'no_losses'; no trades: 'no_trades'.
+ * - expectancy: mean net R (headline, with interval), mean gross R (beside it, with interval),
+ *   their difference (what costs took, in R), and mean net returnPct.
+ * - average win / loss: mean returnPct and mean net R over the wins / losses (a loss average is
  *   negative); payoff ratio = average win / |average loss|, in return and in R terms.
- * - best / worst trade: highest / lowest returnPct (the first in close order on a tie).
- * - equity curve: returns compounded in close order from the starting equity (see equity.ts).
+ * - best / worst trade: highest / lowest net R (the first in close order on a tie).
+ * - equity curve: every trade risks `riskPerTrade` of the equity at its open and returns that
+ *   times its net R at its close; open trades together risk at most `maxOpenRisk` (see
+ *   equity.ts).
  * - total return: final equity / starting equity - 1.
  * - daily series: UTC days from the first close day to the last close day, days without a close
  *   at 0 (see `dailyReturns`).
@@ -34,13 +38,13 @@
  *   Both null with fewer than 2 days or a zero denominator.
  * - max drawdown: largest fall from a running peak of the equity curve, as a positive fraction.
  * - Calmar: annualised return / max drawdown; null when there is no drawdown.
- * - SQN: sqrt(n) * mean R / sample std R; null when n < 2 or the std is zero.
+ * - SQN: sqrt(n) * mean net R / sample std net R; null when n < 2 or the std is zero.
  * - streaks: longest runs of consecutive wins / losses in close order; a breakeven ends both.
  * - holding time: closeTime - openTime in ms; average and median.
  * - intervals: 95 % percentile bootstrap over the trades (see bootstrap.ts), seeded.
  */
 import { bootstrapTradeIntervals } from './bootstrap.js';
-import { byCloseTime, dailyReturns, walkEquity } from './equity.js';
+import { byCloseTime, DEFAULT_SIZING, dailyReturns, walkEquity } from './equity.js';
 import { mean, median, sampleStd, ZERO_SPREAD } from './stats.js';
 import type {
   DailyMetric,
@@ -78,13 +82,14 @@ export function computePerformance(
   const n = sorted.length;
   const m = (value: number | null, count = n): Metric => metric(value, count, minTrades);
 
-  const rMultiples = new Float64Array(n);
+  const netRs = new Float64Array(n);
+  const grossRs = new Float64Array(n);
   const returns = new Float64Array(n);
   const holdings = new Float64Array(n);
   let wins = 0;
   let losses = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
+  let netProfitR = 0;
+  let netLossR = 0;
   let winReturnSum = 0;
   let lossReturnSum = 0;
   let winRSum = 0;
@@ -96,14 +101,15 @@ export function computePerformance(
   let longestWinStreak = 0;
   let longestLossStreak = 0;
   for (let i = 0; i < n; i++) {
-    const { rMultiple: r, returnPct: ret } = sorted[i];
-    rMultiples[i] = r;
+    const { netR: r, grossR, returnPct: ret } = sorted[i];
+    netRs[i] = r;
+    grossRs[i] = grossR;
     returns[i] = ret;
     holdings[i] = sorted[i].closeTime - sorted[i].openTime;
-    if (ret > 0) grossProfit += ret;
-    else if (ret < 0) grossLoss -= ret;
-    if (best < 0 || ret > returns[best]) best = i;
-    if (worst < 0 || ret < returns[worst]) worst = i;
+    if (r > 0) netProfitR += r;
+    else if (r < 0) netLossR -= r;
+    if (best < 0 || r > netRs[best]) best = i;
+    if (worst < 0 || r < netRs[worst]) worst = i;
     if (r > 0) {
       wins++;
       winReturnSum += ret;
@@ -124,11 +130,12 @@ export function computePerformance(
     }
   }
 
-  const intervals = bootstrapTradeIntervals(
-    rMultiples,
-    opts.bootstrapSamples ?? DEFAULT_BOOTSTRAP_SAMPLES,
-    opts.seed ?? DEFAULT_SEED,
-  );
+  const samples = opts.bootstrapSamples ?? DEFAULT_BOOTSTRAP_SAMPLES;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const intervals = bootstrapTradeIntervals(netRs, samples, seed);
+  const grossIntervals = bootstrapTradeIntervals(grossRs, samples, seed);
+  let grossWins = 0;
+  for (let i = 0; i < n; i++) if (grossRs[i] > 0) grossWins++;
 
   const averageWinPct = wins > 0 ? winReturnSum / wins : null;
   const averageLossPct = losses > 0 ? lossReturnSum / losses : null;
@@ -136,13 +143,18 @@ export function computePerformance(
   const averageLossR = losses > 0 ? lossRSum / losses : null;
   const payoffN = Math.min(wins, losses);
 
-  const expectancyR = mean(rMultiples);
-  const stdR = sampleStd(rMultiples);
+  const expectancyR = mean(netRs);
+  const grossExpectancyR = mean(grossRs);
+  const stdR = sampleStd(netRs);
   const sqn =
     expectancyR !== null && stdR !== null && stdR > ZERO_SPREAD ? (Math.sqrt(n) * expectancyR) / stdR : null;
 
-  const walk = walkEquity(sorted, startingEquity);
-  const daily = dailyReturns(sorted, startingEquity);
+  const sizing = {
+    riskPerTrade: opts.riskPerTrade ?? DEFAULT_SIZING.riskPerTrade,
+    maxOpenRisk: opts.maxOpenRisk ?? DEFAULT_SIZING.maxOpenRisk,
+  };
+  const walk = walkEquity(sorted, startingEquity, sizing);
+  const daily = dailyReturns(walk, startingEquity);
   const days = daily.length;
   const dm = (value: number | null): DailyMetric => ({ ...m(value), days });
   const totalReturn = n > 0 ? walk.finalEquity / startingEquity - 1 : null;
@@ -155,17 +167,22 @@ export function computePerformance(
     wins,
     losses,
     breakeven: n - wins - losses,
+    riskPerTrade: sizing.riskPerTrade,
+    maxOpenRisk: sizing.maxOpenRisk,
+    skippedByRiskCap: walk.skippedByRiskCap,
+    reducedByRiskCap: walk.reducedByRiskCap,
     firstOpenTime: walk.points.length > 0 ? walk.points[0].time : null,
     lastCloseTime: n > 0 ? sorted[n - 1].closeTime : null,
 
     winRate: { ...m(n > 0 ? wins / n : null), ci95: intervals?.winRate ?? null },
+    grossWinRate: { ...m(n > 0 ? grossWins / n : null), ci95: grossIntervals?.winRate ?? null },
     profitFactor: {
-      ...m(grossLoss > 0 ? grossProfit / grossLoss : null),
-      note: n === 0 ? 'no_trades' : grossLoss > 0 ? null : 'no_losses',
+      ...m(netLossR > 0 ? netProfitR / netLossR : null),
+      note: n === 0 ? 'no_trades' : netLossR > 0 ? null : 'no_losses',
     },
-    grossProfitPct: m(n > 0 ? grossProfit : null),
-    grossLossPct: m(n > 0 ? grossLoss : null),
     expectancyR: { ...m(expectancyR), ci95: intervals?.expectancyR ?? null },
+    grossExpectancyR: { ...m(grossExpectancyR), ci95: grossIntervals?.expectancyR ?? null },
+    costR: m(expectancyR !== null && grossExpectancyR !== null ? grossExpectancyR - expectancyR : null),
     expectancyPct: m(mean(returns)),
     averageWinPct: m(averageWinPct, wins),
     averageLossPct: m(averageLossPct, losses),
@@ -198,7 +215,7 @@ function extreme(sorted: readonly TradeRecord[], index: number, minTrades: numbe
   return {
     ...metric(trade?.returnPct ?? null, sorted.length, minTrades),
     id: trade?.id ?? null,
-    rMultiple: trade?.rMultiple ?? null,
+    netR: trade?.netR ?? null,
   };
 }
 

@@ -11,6 +11,8 @@ export interface TradeRecord {
   readonly strategy: string;
   readonly symbol: string;
   readonly timeframe: string;
+  /** The strategy slice: `strategy:timeframe` (e.g. `mean_reversion:4h`). */
+  readonly slice: string;
   readonly direction: 'BUY' | 'SELL';
   readonly priority: string;
   readonly entryType: string;
@@ -20,9 +22,11 @@ export interface TradeRecord {
   readonly openTime: number;
   /** Exit time, ms since the epoch. */
   readonly closeTime: number;
-  /** Realised R multiple. */
-  readonly rMultiple: number;
-  /** Realised return after fees as a fraction (0.01 = +1 %). Assumed > -1. */
+  /** Realised R before costs (the price move over the stop distance). */
+  readonly grossR: number;
+  /** Realised R after costs (fees and slippage): what a follower of the signal earned per unit risked. */
+  readonly netR: number;
+  /** Realised return on the notional after costs, as a fraction (0.01 = +1 %). Assumed > -1. */
   readonly returnPct: number;
 }
 
@@ -35,9 +39,13 @@ export interface PerformanceOptions {
   readonly seed?: number;
   /** Equity before the first trade. Default 1. */
   readonly startingEquity?: number;
+  /** Fraction of equity each trade risks at its stop. Default 0.01. */
+  readonly riskPerTrade?: number;
+  /** Open trades together risk at most this fraction of equity. Default 0.1. */
+  readonly maxOpenRisk?: number;
 }
 
-export type GroupKey = 'strategy' | 'symbol' | 'timeframe' | 'direction' | 'priority' | 'entryType';
+export type GroupKey = 'slice' | 'strategy' | 'symbol' | 'timeframe' | 'direction' | 'priority' | 'entryType';
 
 /** Every figure says how many trades it rests on and whether that is enough to read it. */
 export interface Metric {
@@ -64,7 +72,7 @@ export interface ProfitFactorMetric extends Metric {
 /** Best or worst trade by return; `value` is its returnPct. */
 export interface TradeExtremeMetric extends Metric {
   readonly id: string | null;
-  readonly rMultiple: number | null;
+  readonly netR: number | null;
 }
 
 /**
@@ -88,21 +96,36 @@ export interface DrawdownMetric extends Metric {
 export interface Performance {
   readonly minTrades: number;
   readonly trades: number;
-  /** R > 0. */
+  /** Net R > 0: the trade made money after costs. */
   readonly wins: number;
-  /** R < 0. */
+  /** Net R < 0. */
   readonly losses: number;
-  /** R = 0. */
+  /** Net R = 0. */
   readonly breakeven: number;
+  /** The equity's risk per trade and cap on open risk. */
+  readonly riskPerTrade: number;
+  readonly maxOpenRisk: number;
+  /** Trades that found the open-risk cap full (counted in the statistics, not in the equity). */
+  readonly skippedByRiskCap: number;
+  /** Trades the cap made smaller than riskPerTrade. */
+  readonly reducedByRiskCap: number;
   /** Earliest fill: the origin of the equity curve. */
   readonly firstOpenTime: number | null;
   readonly lastCloseTime: number | null;
 
+  /** Share of trades with net R > 0, with its interval. */
   readonly winRate: IntervalMetric;
+  /** Share of trades with gross R > 0 (before costs), beside it. */
+  readonly grossWinRate: IntervalMetric;
+  /** Σ positive net R / |Σ negative net R|: the account's profit factor at a fixed risk per trade. */
   readonly profitFactor: ProfitFactorMetric;
-  readonly grossProfitPct: Metric;
-  readonly grossLossPct: Metric;
+  /** Mean net R, with its interval: the headline. */
   readonly expectancyR: IntervalMetric;
+  /** Mean gross R (before costs), with its interval, beside it. */
+  readonly grossExpectancyR: IntervalMetric;
+  /** Mean gross R minus mean net R: what costs took per trade, in R. */
+  readonly costR: Metric;
+  /** Mean net return on the notional. */
   readonly expectancyPct: Metric;
   readonly averageWinPct: Metric;
   readonly averageLossPct: Metric;

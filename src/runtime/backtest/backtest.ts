@@ -12,6 +12,7 @@ import type {
 } from '../../core/metrics/report-types.js';
 import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
+import { tradeOf } from '../../core/outcomes/trade-record.js';
 import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
@@ -49,6 +50,7 @@ export interface BacktestResult {
 }
 
 const GROUP_KEYS: readonly GroupKey[] = [
+  'slice',
   'strategy',
   'symbol',
   'timeframe',
@@ -56,25 +58,6 @@ const GROUP_KEYS: readonly GroupKey[] = [
   'priority',
   'entryType',
 ];
-
-/** A trade for the metrics: only filled outcomes are trades. */
-export function toTrade(signal: Signal, o: Outcome): TradeRecord | null {
-  if (!o.filled || o.fillTime === null) return null;
-  return {
-    id: signal.id,
-    strategy: signal.strategy,
-    symbol: signal.symbol,
-    timeframe: signal.timeframe,
-    direction: signal.direction,
-    priority: signal.priority,
-    entryType: signal.entryType,
-    confidence: signal.confidence,
-    openTime: o.fillTime,
-    closeTime: o.exitTime,
-    rMultiple: o.rMultiple,
-    returnPct: o.returnPct,
-  };
-}
 
 function summarize(trades: readonly TradeRecord[], opts: PerformanceOptions): PolicySummary {
   const p = computePerformance(trades, { ...opts, bootstrapSamples: 0 });
@@ -211,7 +194,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const tradesOf = (map: ReadonlyMap<string, Outcome>, list: readonly Signal[]): TradeRecord[] =>
     list.flatMap((s) => {
       const o = map.get(s.id);
-      const t = o ? toTrade(s, o) : null;
+      const t = o ? tradeOf(s, o) : null;
       return t ? [t] : [];
     });
   const trades = tradesOf(outcomes, created);

@@ -56,7 +56,7 @@ export function formatProfitFactor(m: ProfitFactorMetric): string {
 
 function extreme(m: Metric): string {
   const t = m as TradeExtremeMetric;
-  return t.id === null ? '' : `${formatR(t.rMultiple)} · ${t.id}`;
+  return t.id === null ? '' : `${formatR(t.netR)} · ${t.id}`;
 }
 
 function drawdownDetail(m: Metric): string {
@@ -176,18 +176,6 @@ export const METRIC_SECTIONS: readonly { readonly title: string; readonly rows: 
         pick: (p) => p.calmar,
         format: ratio,
         detail: days,
-      },
-      {
-        label: 'Gross profit',
-        help: 'Sum of winning returns.',
-        pick: (p) => p.grossProfitPct,
-        format: signedPct,
-      },
-      {
-        label: 'Gross loss',
-        help: 'Sum of losing returns.',
-        pick: (p) => p.grossLossPct,
-        format: (m) => (m.value === null || m.value === 0 ? signedPct(m) : formatSignedPercent(-m.value)),
       },
       {
         label: 'Best trade',

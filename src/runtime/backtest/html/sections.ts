@@ -139,6 +139,7 @@ Figures resting on fewer than ${p.minTrades} trades are <span class="unreliable-
 }
 
 const GROUP_TITLES: Readonly<Record<GroupKey, string>> = {
+  slice: 'By slice (strategy × timeframe)',
   strategy: 'By strategy',
   symbol: 'By symbol',
   timeframe: 'By timeframe',
@@ -148,6 +149,7 @@ const GROUP_TITLES: Readonly<Record<GroupKey, string>> = {
 };
 
 const GROUP_ORDER: readonly GroupKey[] = [
+  'slice',
   'strategy',
   'symbol',
   'timeframe',
