@@ -1,4 +1,5 @@
 import type { Candle } from '../candles/candle.js';
+import { priceOrderBreach, priceOrderText } from '../signals/prices.js';
 import type { Signal } from '../signals/types.js';
 import { resolveOutcomeConfig } from './config.js';
 import type {
@@ -138,22 +139,19 @@ function timeToTarget(p: Tracked, k: number): number | null {
   return t < 0 ? null : t - p.fillTime;
 }
 
+/** The signal fields behind each price level, for the messages. */
 const PRICE_NAMES = ['stopLoss', 'entryPrice', 'takeProfits[0]', 'takeProfits[1]', 'takeProfits[2]'];
 
 function checkSignal(s: Signal): void {
-  const [t1, t2, t3] = s.takeProfits;
-  const prices = [s.stopLoss, s.entryPrice, t1, t2, t3];
-  const sign = s.direction === 'BUY' ? 1 : -1;
-  for (let i = 0; i < prices.length; i++) {
-    if (!Number.isFinite(prices[i]) || prices[i] <= 0) {
-      throw new RangeError(
-        `signal ${s.id}: ${PRICE_NAMES[i]} must be a positive finite price, got ${prices[i]}`,
-      );
+  const breach = priceOrderBreach(s.direction, s);
+  if (breach !== null) {
+    const name = PRICE_NAMES[breach.level];
+    if (breach.rule === 'not_a_price') {
+      throw new RangeError(`signal ${s.id}: ${name} must be a positive finite price, got ${breach.price}`);
     }
-    if (i > 0 && !(sign * (prices[i] - prices[i - 1]) > 0)) {
-      const order = sign > 0 ? 'stop < entry < TP1 < TP2 < TP3' : 'stop > entry > TP1 > TP2 > TP3';
-      throw new RangeError(`signal ${s.id}: ${PRICE_NAMES[i]} ${prices[i]} breaks the order ${order}`);
-    }
+    throw new RangeError(
+      `signal ${s.id}: ${name} ${breach.price} breaks the order ${priceOrderText(s.direction)}`,
+    );
   }
   if (!Number.isFinite(s.createdAt)) throw new RangeError(`signal ${s.id}: createdAt must be finite`);
   if (!Number.isFinite(s.expiresAt)) throw new RangeError(`signal ${s.id}: expiresAt must be finite`);
