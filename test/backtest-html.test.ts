@@ -10,6 +10,7 @@ import { calibration, computePerformance, equityCurve, groupPerformance } from '
 import type { BacktestReport, PolicySummary, SignalWithOutcome } from '../src/core/metrics/report-types.js';
 import type { GroupKey, Performance, TradeRecord } from '../src/core/metrics/types.js';
 import { OutcomeTracker } from '../src/core/outcomes/tracker.js';
+import { tradeOf } from '../src/core/outcomes/trade-record.js';
 import type { AmbiguityPolicy, Outcome } from '../src/core/outcomes/types.js';
 import { signalId } from '../src/core/signals/id.js';
 import type { Direction, EntryType, Priority, Signal, StrategyName } from '../src/core/signals/types.js';
@@ -188,21 +189,8 @@ function tradesOf(signals: readonly Signal[], outcomes: Map<string, Outcome>): T
   const trades: TradeRecord[] = [];
   for (const s of signals) {
     const o = outcomes.get(s.id);
-    if (!o?.filled || o.fillTime === null) continue;
-    trades.push({
-      id: s.id,
-      strategy: s.strategy,
-      symbol: s.symbol,
-      timeframe: s.timeframe,
-      direction: s.direction,
-      priority: s.priority,
-      entryType: s.entryType,
-      confidence: s.confidence,
-      openTime: o.fillTime,
-      closeTime: o.exitTime,
-      rMultiple: o.rMultiple,
-      returnPct: o.returnPct,
-    });
+    const t = o ? tradeOf(s, o) : null;
+    if (t) trades.push(t);
   }
   return trades;
 }

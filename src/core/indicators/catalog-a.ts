@@ -66,8 +66,8 @@ function onBar<T>(indicator: BarIndicator<T>, read: Read<T>, width: number): Con
 const VALUE = ['value'] as const;
 
 /**
- * Case builders for any parameters: the catalog below uses typical ones, the TA-Lib parity
- * test (parity-a.test.ts) runs several per indicator.
+ * Case builders for any parameters: the catalog below uses typical ones, each indicator's test
+ * file runs several through the TA-Lib parity harness (test/support/talib-parity.ts).
  */
 export const casesA = {
   sma: (period: number): ContractCase => ({

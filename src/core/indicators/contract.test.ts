@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { candleAt } from '../../../test/support/columns.js';
 import { hasRealData, loadRealColumns } from '../../../test/support/real-data.js';
 import type { CandleColumns } from '../candles/candle.js';
 import { catalogA } from './catalog-a.js';
@@ -15,14 +16,7 @@ function runStream(
   const stable: boolean[] = [];
   const values: (readonly number[] | null)[] = [];
   for (let i = 0; i < s.length; i++) {
-    stream.push({
-      openTime: s.openTime[i],
-      open: s.open[i],
-      high: s.high[i],
-      low: s.low[i],
-      close: s.close[i],
-      volume: s.volume[i],
-    });
+    stream.push(candleAt(s, i));
     stable.push(stream.isStable());
     const r = stream.read();
     values.push(r ? [...r] : null);

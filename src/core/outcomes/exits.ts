@@ -1,0 +1,76 @@
+import type { Position, TargetCount } from './position.js';
+import type { OutcomeConfig, OutcomeEventKind } from './types.js';
+
+const TARGET_EVENTS: readonly OutcomeEventKind[] = ['TP1', 'TP2', 'TP3'];
+
+/**
+ * How a position leaves the market: TP1..TP3 close their split fractions at the target prices,
+ * TP1 moves the stop to the entry when `breakevenAfterTp1`, the stop closes the remainder at the
+ * stop price, and after the holding limit the remainder closes at the candle's close. Every
+ * level fills at its own price, also when a candle gaps through it: there is no gap-slippage
+ * model beyond `feePerSide`. In which order one candle's levels are taken is the ambiguity
+ * policy's business (ambiguity.ts).
+ */
+export class ExitRules {
+  readonly breakevenAfterTp1: boolean;
+  private readonly split: OutcomeConfig['split'];
+  /** rest[k]: fraction still open after k targets. */
+  private readonly rest: readonly [number, number, number, number];
+
+  constructor(config: OutcomeConfig) {
+    this.breakevenAfterTp1 = config.breakevenAfterTp1;
+    this.split = config.split;
+    const [, b, c] = config.split;
+    this.rest = [1, b + c, c, 0];
+  }
+
+  /** Takes the next target at its price. */
+  takeTarget(p: Position, time: number, ambiguous: boolean): void {
+    const k: number = p.next;
+    const fraction = this.split[k];
+    const x = p.targetX[k];
+    p.exit(fraction, x);
+    p.targetTime[k] = time;
+    p.next = (k + 1) as TargetCount;
+    p.nextTargetX = k + 1 < 3 ? p.targetX[k + 1] : Number.POSITIVE_INFINITY;
+    p.remaining = this.rest[k + 1];
+    if (x > p.candleTopTargetX) p.candleTopTargetX = x;
+    if (k === 0 && this.breakevenAfterTp1) {
+      p.stopX = p.entryX;
+      p.atBreakeven = true;
+    }
+    p.push(TARGET_EVENTS[k], time, p.sign * x, fraction, ambiguous);
+    if (p.remaining === 0) {
+      p.candleExitX = x;
+      p.closedAtTarget = true;
+    }
+  }
+
+  /** Takes the targets at or below `x` (favourable coordinates); true when that closed the position. */
+  takeTargetsUpTo(p: Position, x: number, time: number, ambiguous: boolean): boolean {
+    while (p.next < 3 && x >= p.targetX[p.next]) {
+      this.takeTarget(p, time, ambiguous);
+      if (p.remaining === 0) return true;
+    }
+    return false;
+  }
+
+  /** Closes the remainder at the stop in force: SL, or BREAKEVEN_STOP once TP1 moved it. */
+  stopOut(p: Position, time: number, ambiguous: boolean): void {
+    const fraction = p.exitRemainder(p.stopX);
+    p.candleExitX = p.stopX;
+    p.push(p.atBreakeven ? 'BREAKEVEN_STOP' : 'SL', time, p.sign * p.stopX, fraction, ambiguous);
+  }
+
+  /**
+   * Closes the remainder at the candle's `close` when the candle ends at least the holding limit
+   * after the fill; true when it did.
+   */
+  exitOnTime(p: Position, closeTime: number, close: number): boolean {
+    const maxHold = p.maxHoldingMs;
+    if (maxHold === null || !(closeTime - p.fillTime >= maxHold)) return false;
+    const fraction = p.exitRemainder(p.sign * close);
+    p.push('TIME_EXIT', closeTime, close, fraction, false);
+    return true;
+  }
+}

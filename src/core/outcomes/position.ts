@@ -1,0 +1,125 @@
+import type { Signal } from '../signals/types.js';
+import type { OutcomeEvent, OutcomeEventKind } from './types.js';
+
+/** Told of every step of every followed signal as it happens (fills, targets, exits). */
+export type OutcomeListener = (signal: Signal, event: OutcomeEvent) => void;
+
+export type TargetCount = 0 | 1 | 2 | 3;
+
+/**
+ * One followed signal: a pending limit entry, then a position, until it closes. Prices are kept
+ * in "favourable coordinates" x = sign × price (sign +1 for BUY, −1 for SELL), so that for both
+ * directions the targets lie above the entry and the stop below it, and one code path serves both.
+ */
+export class Position {
+  readonly signal: Signal;
+  readonly sign: 1 | -1;
+  /** Copies of the signal's times, read on every candle. */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly entryX: number;
+  readonly targetX: readonly number[];
+  /** The next target not yet taken (targetX[next]), +∞ once all are taken. */
+  nextTargetX: number;
+  /** maxHoldingMs, +∞ when there is no limit: the quiet-candle test reads it without a null check. */
+  readonly holdLimit: number;
+  /**
+   * A candle closing before this cannot end the signal by time: the expiry while pending, a
+   * little before the time exit once filled (see `fill`).
+   */
+  quietUntil: number;
+  /** |entry − original stop|: the unit of R. */
+  readonly risk: number;
+  stopX: number;
+  atBreakeven = false;
+  filled = false;
+  fillTime = 0;
+  /** Index of the next target to take; equals the number taken. */
+  next: TargetCount = 0;
+  remaining = 1;
+  exitedFraction = 0;
+  /** Σ fraction × (exitX − entryX): R and the gross return are this over risk and over entry, so they share a sign. */
+  gain = 0;
+  /** Σ fraction × exit price, for the exit-side costs and the mean exit price. */
+  exitNotional = 0;
+  worstX = 0;
+  bestX = 0;
+  readonly targetTime: number[] = [-1, -1, -1];
+  ambiguousCandles = 0;
+  /** Closed, expired or cancelled: dropped at the end of the call. */
+  done = false;
+  /** The last exit was a target that left nothing open. */
+  closedAtTarget = false;
+  readonly events: OutcomeEvent[] = [];
+  // per-candle scratch, reset at the start of every candle the position is live on
+  candleTopTargetX = Number.NEGATIVE_INFINITY;
+  candleExitX = 0;
+
+  constructor(
+    signal: Signal,
+    readonly maxHoldingMs: number | null,
+    private readonly listener: OutcomeListener | null,
+  ) {
+    this.signal = signal;
+    this.sign = signal.direction === 'BUY' ? 1 : -1;
+    this.createdAt = signal.createdAt;
+    this.expiresAt = signal.expiresAt;
+    const s = this.sign;
+    this.entryX = s * signal.entryPrice;
+    this.stopX = s * signal.stopLoss;
+    const [t1, t2, t3] = signal.takeProfits;
+    this.targetX = [s * t1, s * t2, s * t3];
+    this.nextTargetX = this.targetX[0];
+    this.holdLimit = maxHoldingMs ?? Number.POSITIVE_INFINITY;
+    this.quietUntil = signal.expiresAt;
+    this.risk = this.entryX - this.stopX;
+  }
+
+  push(kind: OutcomeEventKind, time: number, price: number, fraction: number, ambiguous: boolean): void {
+    const e: OutcomeEvent = { kind, time, price, fraction, ambiguous };
+    this.events.push(e);
+    this.listener?.(this.signal, e);
+  }
+
+  fill(time: number): void {
+    this.filled = true;
+    this.fillTime = time;
+    this.worstX = this.entryX;
+    this.bestX = this.entryX;
+    this.quietUntil = timeExitBound(time, this.holdLimit);
+  }
+
+  exit(fraction: number, exitX: number): void {
+    this.gain += fraction * (exitX - this.entryX);
+    this.exitNotional += fraction * this.sign * exitX;
+    this.exitedFraction += fraction;
+  }
+
+  /** Exits all that is still open at `exitX`; returns the fraction that was open. */
+  exitRemainder(exitX: number): number {
+    const fraction = this.remaining;
+    this.exit(fraction, exitX);
+    this.remaining = 0;
+    return fraction;
+  }
+
+  /** Widens the excursions to the range [lo, hi] (favourable coordinates). */
+  widen(lo: number, hi: number): void {
+    if (lo < this.worstX) this.worstX = lo;
+    if (hi > this.bestX) this.bestX = hi;
+  }
+}
+
+/**
+ * A bound b such that every close time t < b has t − fillTime < holdLimit as computed in floating
+ * point (no time exit due), or −∞ when none is found. The bound sits 1 ms early and is checked:
+ * rounding is monotone, so fl(t − fillTime) ≤ fl(b − fillTime) < holdLimit for every t < b.
+ */
+function timeExitBound(fillTime: number, holdLimit: number): number {
+  if (holdLimit === Number.POSITIVE_INFINITY) {
+    // t < +∞ with a finite fill time: t − fillTime is finite or −∞, below +∞
+    return Number.isFinite(fillTime) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+  const bound = fillTime + holdLimit - 1;
+  return bound - fillTime < holdLimit ? bound : Number.NEGATIVE_INFINITY;
+}
