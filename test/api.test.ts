@@ -345,7 +345,7 @@ describe.skipIf(!hasRealData)(
         const r = await get('/api/v1/performance?groupBy=colour');
         expect(r.statusCode).toBe(400);
         expect(json(r).message).toBe(
-          'querystring/groupBy must be one of strategy, symbol, timeframe, direction, priority, entryType (got "colour")',
+          'querystring/groupBy must be one of slice, strategy, symbol, timeframe, direction, priority, entryType (got "colour")',
         );
         expect(json(await get('/api/v1/performance?minTrades=0')).message).toMatch(
           /querystring\/minTrades must be >= 1/,

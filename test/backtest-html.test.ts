@@ -28,6 +28,7 @@ import {
   jsonForScript,
 } from '../src/runtime/backtest/html/format.js';
 import { renderHtmlReport } from '../src/runtime/backtest/html-report.js';
+import { testOutcomeConfig } from './support/outcome-paths.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 
 const HOUR = 3_600_000;
@@ -173,7 +174,7 @@ function track(
   signals: readonly Signal[],
   policy: AmbiguityPolicy,
 ): Map<string, Outcome> {
-  const tracker = new OutcomeTracker({ policy, maxHoldingMs: 48 * HOUR });
+  const tracker = new OutcomeTracker(testOutcomeConfig({ policy, maxHoldingMs: 48 * HOUR }));
   const byCreation = new Map<number, Signal[]>();
   for (const s of signals) byCreation.set(s.createdAt, [...(byCreation.get(s.createdAt) ?? []), s]);
   const outcomes = new Map<string, Outcome>();

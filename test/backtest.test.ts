@@ -99,6 +99,7 @@ describe.skipIf(!hasRealData)('alphapulse backtest on 13 weeks of BTCUSDT and ET
       'direction',
       'entryType',
       'priority',
+      'slice',
       'strategy',
       'symbol',
       'timeframe',

@@ -120,13 +120,29 @@ export function feed(tracker: OutcomeTracker, bars: readonly Candle[]): Closed[]
   return closed;
 }
 
+/**
+ * A complete tracker configuration for tests: the engine's defaults of 2025 (split 50/30/20,
+ * break-even after TP1, 0.1 % per side, stop first), with `over` applied. The engine itself maps
+ * its validated `outcomes` section with `trackerSettings`.
+ */
+export function testOutcomeConfig(over: Partial<OutcomeConfig> = {}): OutcomeConfig {
+  return {
+    split: [0.5, 0.3, 0.2],
+    breakevenAfterTp1: true,
+    maxHoldingMs: null,
+    feePerSide: 0.001,
+    policy: 'pessimistic',
+    ...over,
+  };
+}
+
 /** Tracks one signal on one path and returns its single outcome. */
 export function runOne(
   path: readonly Ohlc[],
   spec: SignalSpec = {},
   config: Partial<OutcomeConfig> = {},
 ): Closed {
-  const tracker = new OutcomeTracker(config);
+  const tracker = new OutcomeTracker(testOutcomeConfig(config));
   tracker.track(makeSignal(spec));
   const closed = feed(tracker, candles(path));
   expect(closed).toHaveLength(1);

@@ -12,6 +12,7 @@ import {
   scenario,
   setup,
   T0,
+  testOutcomeConfig,
 } from '../../../test/support/outcome-paths.js';
 import { OutcomeTracker } from './tracker.js';
 
@@ -144,7 +145,7 @@ describe('OutcomeTracker: properties on random candle paths', () => {
       fc.property(candlePath, setup, (steps, s) => {
         const runs = (['pessimistic', 'optimistic', 'ohlc_path'] as const).map((policy) => {
           const { bars, signal, config } = scenario(steps, s);
-          const tracker = new OutcomeTracker({ ...config, policy });
+          const tracker = new OutcomeTracker(testOutcomeConfig({ ...config, policy }));
           tracker.track(signal);
           const closed = feed(tracker, bars).map(({ outcome, at }) => ({ ...outcome, policy: null, at }));
           return { closed, open: tracker.open() };

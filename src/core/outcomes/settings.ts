@@ -10,7 +10,7 @@ import type { OutcomeConfig } from './types.js';
 export function trackerSettings(
   outcomes: EngineConfig['outcomes'],
   policy: OutcomeConfig['policy'] = outcomes.policy,
-): Partial<OutcomeConfig> {
+): OutcomeConfig {
   return {
     split: outcomes.split,
     breakevenAfterTp1: outcomes.breakevenAfterTp1,

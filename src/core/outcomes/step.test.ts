@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { both, candles, feed, MIN, makeSignal, runOne, T0 } from '../../../test/support/outcome-paths.js';
+import {
+  both,
+  candles,
+  feed,
+  MIN,
+  makeSignal,
+  runOne,
+  T0,
+  testOutcomeConfig,
+} from '../../../test/support/outcome-paths.js';
 import { OutcomeTracker } from './tracker.js';
 
 describe('OutcomeTracker: limit entries and expiry', () => {
@@ -56,7 +65,7 @@ describe('OutcomeTracker: limit entries and expiry', () => {
   }
 
   it('MFE on the fill candle ignores a high that may have come before the fill', () => {
-    const tracker = new OutcomeTracker();
+    const tracker = new OutcomeTracker(testOutcomeConfig());
     tracker.track(makeSignal({ entryType: 'SUPPORT_RETEST' }));
     feed(tracker, candles([[104, 104.5, 99.8, 100.2]]));
     const closed = tracker.cancel('TEST-BUY-SUPPORT_RETEST', T0 + MIN, 100.2, 'test');
@@ -97,7 +106,7 @@ describe('OutcomeTracker: limit entries and expiry', () => {
   });
 
   it('ignores candles that opened before the signal existed', () => {
-    const tracker = new OutcomeTracker();
+    const tracker = new OutcomeTracker(testOutcomeConfig());
     tracker.track(makeSignal());
     // the signal's own candle (opens one minute before createdAt) reaches both the stop and TP3
     const before = candles([[100, 120, 80, 100]], T0 - MIN);

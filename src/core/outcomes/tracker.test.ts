@@ -11,6 +11,7 @@ import {
   scenario,
   setup,
   T0,
+  testOutcomeConfig,
 } from '../../../test/support/outcome-paths.js';
 import { hasRealData, loadRealCandles } from '../../../test/support/real-data.js';
 import type { Candle } from '../candles/candle.js';
@@ -21,7 +22,7 @@ import type { Outcome, OutcomeConfig, OutcomeEvent } from './types.js';
 
 describe('OutcomeTracker: cancellation', () => {
   it('CANCELLED: a pending limit is withdrawn with R 0; a filled remainder exits at the given price', () => {
-    const tracker = new OutcomeTracker();
+    const tracker = new OutcomeTracker(testOutcomeConfig());
     tracker.track(makeSignal({ id: 'pending', entryType: 'FIBONACCI_618' }));
     tracker.track(makeSignal({ id: 'market' }));
     // TP1 for the market order; the limit at 100 is not touched (low 101)
@@ -57,7 +58,7 @@ describe('OutcomeTracker: cancellation', () => {
 
 describe('OutcomeTracker: many signals, open state, allocation', () => {
   it('follows several signals at once and reports each on the candle it closes', () => {
-    const tracker = new OutcomeTracker();
+    const tracker = new OutcomeTracker(testOutcomeConfig());
     tracker.track(makeSignal({ id: 'buy-market' }));
     tracker.track(makeSignal({ id: 'sell-market', direction: 'SELL' }));
     tracker.track(
@@ -97,7 +98,7 @@ describe('OutcomeTracker: many signals, open state, allocation', () => {
   });
 
   it('open() shows the current stop and what is left', () => {
-    const tracker = new OutcomeTracker();
+    const tracker = new OutcomeTracker(testOutcomeConfig());
     tracker.track(makeSignal({ direction: 'SELL' }));
     feed(tracker, candles(mirror([[100, 106, 101, 104]])));
     expect(tracker.open()).toEqual([
@@ -115,7 +116,7 @@ describe('OutcomeTracker: many signals, open state, allocation', () => {
   });
 
   it('returns one shared empty array on every candle where nothing closes', () => {
-    const tracker = new OutcomeTracker();
+    const tracker = new OutcomeTracker(testOutcomeConfig());
     const bars = candles([
       [100, 101, 99, 100],
       [100, 102, 99.5, 101],
@@ -133,7 +134,7 @@ describe('OutcomeTracker: many signals, open state, allocation', () => {
 
 describe('OutcomeTracker: input checks', () => {
   it('rejects a second symbol, a duplicate id and prices out of order', () => {
-    const tracker = new OutcomeTracker();
+    const tracker = new OutcomeTracker(testOutcomeConfig());
     expect(() => tracker.track({ ...makeSignal({ stop: 0 }), symbol: 'ETHUSDT' })).toThrow(
       /stopLoss must be/,
     );
@@ -156,7 +157,7 @@ describe('OutcomeTracker: properties on random candle paths', () => {
     fc.assert(
       fc.property(candlePath, setup, (steps, s) => {
         const { bars, signal, tp3R, config } = scenario(steps, s);
-        const tracker = new OutcomeTracker(config);
+        const tracker = new OutcomeTracker(testOutcomeConfig(config));
         tracker.track(signal);
         const closed = feed(tracker, bars);
         expect(closed.length + tracker.size).toBe(1);
@@ -201,7 +202,7 @@ describe('OutcomeTracker: properties on random candle paths', () => {
             const first = scenario(steps, setups[0]);
             // the first signal's config for the tracker; every signal keeps its own holding limit
             const tracker = new OutcomeTracker(
-              { ...first.config, policy },
+              testOutcomeConfig({ ...first.config, policy }),
               (sig, e) => log.push([sig.id, e]),
               {
                 quietShortcut,
@@ -245,7 +246,9 @@ interface RealRun {
  */
 function runReal(bars: readonly Candle[], config: Partial<OutcomeConfig>, quietShortcut: boolean): RealRun {
   const log: [string, OutcomeEvent][] = [];
-  const tracker = new OutcomeTracker(config, (sig, e) => log.push([sig.id, e]), { quietShortcut });
+  const tracker = new OutcomeTracker(testOutcomeConfig(config), (sig, e) => log.push([sig.id, e]), {
+    quietShortcut,
+  });
   // seeded, so both runs see the same signals
   const rand = mulberry32(20240101);
   const outcomes: Outcome[] = [];

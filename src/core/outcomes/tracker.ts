@@ -1,7 +1,6 @@
 import type { Candle } from '../candles/candle.js';
 import { priceOrderBreach, priceOrderText } from '../signals/prices.js';
 import type { Signal } from '../signals/types.js';
-import { resolveOutcomeConfig } from './config.js';
 import { ExitRules } from './exits.js';
 import { closeOutcome } from './outcome.js';
 import { type OutcomeListener, Position } from './position.js';
@@ -73,12 +72,12 @@ export class OutcomeTracker {
   private skippedLow = Number.POSITIVE_INFINITY;
   private skippedHigh = Number.NEGATIVE_INFINITY;
 
-  constructor(
-    config: Partial<OutcomeConfig> = {},
-    listener?: OutcomeListener,
-    options: OutcomeTrackerOptions = {},
-  ) {
-    this.config = resolveOutcomeConfig(config);
+  /**
+   * @param config complete and already valid: the engine's `outcomes` section is validated where
+   *   it enters (config/engine-schema.ts) and mapped by `trackerSettings`.
+   */
+  constructor(config: OutcomeConfig, listener?: OutcomeListener, options: OutcomeTrackerOptions = {}) {
+    this.config = config;
     this.listener = listener ?? null;
     this.quietShortcut = options.quietShortcut ?? true;
     this.rules = new ExitRules(this.config);

@@ -9,6 +9,7 @@ import { isReady, type TfSnapshot } from '../features/snapshot.js';
 import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
 import { formatPrice } from '../format.js';
 import { candidateFeatures } from '../learn/features.js';
+import { maxHoldingMsOf, trackerSettings } from '../outcomes/settings.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
 import { planRisk } from '../risk/risk-plan.js';
@@ -82,7 +83,7 @@ class SymbolState {
     base: Timeframe,
     qualityWindow: number,
     dedup: EngineConfig['dedup'],
-    outcomes: Partial<OutcomeConfig>,
+    outcomes: OutcomeConfig,
     trackRejected: boolean,
     onClose: (state: SymbolState, c: AggregatedCandle) => void,
     onStep: (state: SymbolState, signal: Signal, e: OutcomeEvent) => void,
@@ -148,7 +149,7 @@ export class SignalPipeline {
   private readonly signalTfs = new Map<Timeframe, SignalTf>();
   private readonly baseMs: number;
   private sink: EventSink | null = null;
-  private readonly outcomeConfig: Partial<OutcomeConfig>;
+  private readonly outcomeConfig: OutcomeConfig;
   private readonly filters: readonly SignalFilter[];
   /** Fee plus slippage, per side, as a fraction of the notional. */
   private readonly costPerSide: number;
@@ -161,15 +162,7 @@ export class SignalPipeline {
   constructor(config: EngineConfig, registry: StrategyRegistry = BUILTIN_REGISTRY) {
     this.config = config;
     this.baseMs = timeframeMs(config.baseTimeframe);
-    const o = config.outcomes;
-    this.outcomeConfig = {
-      split: o.split,
-      breakevenAfterTp1: o.breakevenAfterTp1,
-      maxHoldingMs: null,
-      // the tracker charges every cost per side: the exchange fee plus the assumed slippage
-      feePerSide: o.feePerSide + o.slippagePerSide,
-      policy: o.policy,
-    };
+    this.outcomeConfig = trackerSettings(config.outcomes);
     const sorted = [...config.signalTimeframes].sort((a, b) => compareTimeframes(a.timeframe, b.timeframe));
     const lowest = sorted[0]?.timeframe;
     const all = registry.create(config.strategies);
@@ -187,8 +180,7 @@ export class SignalPipeline {
         strategies: all.filter((st) => st.definition.timeframes === 'all' || s.timeframe === lowest),
         expiryMs: s.expiryCandles * tfMs,
         cooldownMs: config.cooldownCandles * tfMs,
-        maxHoldingMs:
-          config.outcomes.maxHoldingCandles === null ? null : config.outcomes.maxHoldingCandles * tfMs,
+        maxHoldingMs: maxHoldingMsOf(config.outcomes, s.timeframe),
         isLowest: s.timeframe === lowest,
       });
     }

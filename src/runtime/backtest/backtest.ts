@@ -12,6 +12,7 @@ import type {
 } from '../../core/metrics/report-types.js';
 import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
+import { maxHoldingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { tradeOf } from '../../core/outcomes/trade-record.js';
 import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
@@ -85,18 +86,10 @@ class PolicyReplay {
   track(signal: Signal): void {
     let t = this.trackers.get(signal.symbol);
     if (!t) {
-      const o = this.engine.outcomes;
-      t = new OutcomeTracker({
-        split: o.split,
-        breakevenAfterTp1: o.breakevenAfterTp1,
-        maxHoldingMs: null,
-        feePerSide: o.feePerSide,
-        policy: this.policy,
-      });
+      t = new OutcomeTracker(trackerSettings(this.engine.outcomes, this.policy));
       this.trackers.set(signal.symbol, t);
     }
-    const n = this.engine.outcomes.maxHoldingCandles;
-    t.track(signal, n === null ? null : n * timeframeMs(signal.timeframe));
+    t.track(signal, maxHoldingMsOf(this.engine.outcomes, signal.timeframe));
   }
 
   onCandle(
