@@ -11,8 +11,8 @@ import type {
   WalkForwardWindow,
 } from '../../core/metrics/report-types.js';
 import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
-import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { maxHoldingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
+import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { tradeOf } from '../../core/outcomes/trade-record.js';
 import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
