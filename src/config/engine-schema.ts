@@ -11,6 +11,23 @@ import {
 
 const Tf = z.enum(TIMEFRAMES);
 
+/** How positions exit (see ExitPlan in core/signals/types.ts). */
+export const ExitStyleConfig = z
+  .object({
+    style: z
+      .enum(['targets', 'trailing', 'time'])
+      .default('targets')
+      .describe(
+        'targets: TP1..TP3 with the split and break-even; trailing: a chandelier stop trailing the best price since the fill; time: stop or holding limit only.',
+      ),
+    trailAtr: z
+      .number()
+      .positive()
+      .default(3)
+      .describe('trailing: the stop trails the best price since the fill by this many ATRs (at the signal).'),
+  })
+  .strict();
+
 const DEFAULT_ENTRY: Record<string, Timeframe> = { '15m': '5m', '1h': '15m', '4h': '1h', '1d': '4h' };
 const DEFAULT_CONTEXT: Record<string, Timeframe[]> = {
   '15m': ['1h', '4h'],
@@ -35,6 +52,12 @@ export const SignalTimeframe = z
       .positive()
       .default(8)
       .describe('Candles of this timeframe after which an unfilled signal expires.'),
+    stopAtr: z
+      .number()
+      .positive()
+      .optional()
+      .describe('The minimum stop distance in ATRs for this timeframe (default: risk.stopAtr).'),
+    exit: ExitStyleConfig.optional().describe('How positions of this timeframe exit (default: risk.exit).'),
   })
   .strict()
   .transform((s) => ({
@@ -158,6 +181,9 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
             .min(1)
             .default(200)
             .describe('Entry timeframe candles needed before refining the entry (else MARKET_ENTRY).'),
+          exit: ExitStyleConfig.prefault({}).describe(
+            'How positions exit unless their signal timeframe says otherwise.',
+          ),
         })
         .strict()
         .prefault({}),

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Candle } from '../../src/core/candles/candle.js';
 import { OutcomeTracker } from '../../src/core/outcomes/tracker.js';
 import type { Outcome, OutcomeConfig } from '../../src/core/outcomes/types.js';
-import type { Direction, EntryType, Signal } from '../../src/core/signals/types.js';
+import type { Direction, EntryType, ExitPlan, Signal } from '../../src/core/signals/types.js';
 
 /*
  * Signals, candle paths and runs for the outcome tracker's tests (src/core/outcomes/*.test.ts):
@@ -29,6 +29,7 @@ export interface SignalSpec {
   readonly targets?: readonly [number, number, number];
   readonly createdAt?: number;
   readonly expiresAt?: number;
+  readonly exit?: ExitPlan;
 }
 
 /** Display-only fields the tracker never reads; a plain const so the literal is not checked field by field. */
@@ -65,6 +66,7 @@ export function makeSignal(spec: SignalSpec = {}): Signal {
     stopLoss: stop,
     takeProfits: [targets[0], targets[1], targets[2]],
     rewardRisk: 2,
+    ...(spec.exit ? { exit: spec.exit } : {}),
     confidence: 0.7,
     breakdown: BREAKDOWN,
     health: { dataQuality: 1, technical: 1, risk: 1, regime: 1, score: 1 },
@@ -182,6 +184,9 @@ export const setup = fc.record({
   breakevenAfterTp1: fc.boolean(),
   hold: fc.option(fc.integer({ min: 1, max: 60 }), { nil: null }),
   expiry: fc.integer({ min: 1, max: 60 }),
+  exit: fc.constantFrom<ExitPlan['style']>('targets', 'targets', 'trailing', 'time'),
+  /** The trailing distance in R. */
+  trail: fc.double({ min: 0.3, max: 3, noNaN: true }),
 });
 
 export type Steps = readonly { readonly move: number; readonly up: number; readonly down: number }[];
@@ -210,8 +215,13 @@ export function scenario(steps: Steps, s: Setup) {
     stop: entry - sign * risk,
     targets: [entry + sign * r1 * risk, entry + sign * r2 * risk, entry + sign * r3 * risk],
     expiresAt: T0 + s.expiry * MIN,
+    exit: { style: s.exit, trailDistance: s.exit === 'trailing' ? s.trail * risk : null },
   });
-  const tp3R = (sign * (signal.takeProfits[2] - entry)) / Math.abs(entry - signal.stopLoss);
+  // targets cap R only when the position exits by targets
+  const tp3R =
+    s.exit !== 'targets'
+      ? Number.POSITIVE_INFINITY
+      : (sign * (signal.takeProfits[2] - entry)) / Math.abs(entry - signal.stopLoss);
   const config: Partial<OutcomeConfig> = {
     policy: s.policy,
     breakevenAfterTp1: s.breakevenAfterTp1,

@@ -46,6 +46,7 @@ export const OUTCOME_TYPES = keysOf<OutcomeType>({
   TP_HIT: true,
   PARTIAL_TP: true,
   SL_HIT: true,
+  TRAILING_STOP: true,
   TIME_EXIT: true,
   EXPIRED: true,
   CANCELLED: true,
@@ -57,6 +58,7 @@ const OUTCOME_EVENT_KINDS = keysOf<OutcomeEventKind>({
   TP3: true,
   SL: true,
   BREAKEVEN_STOP: true,
+  TRAIL_STOP: true,
   TIME_EXIT: true,
   EXPIRED: true,
   CANCELLED: true,
@@ -143,15 +145,31 @@ const signalCore: Record<string, JsonSchema> = {
   statusReason: str,
 };
 
+const ExitPlanSchema = object(
+  {
+    style: enumOf(['targets', 'trailing', 'time']),
+    trailDistance: nullableNum,
+  },
+  {
+    description:
+      'How the position exits: targets (TP1..TP3 with the split, break-even after TP1), trailing (a stop trailing the best price since the fill by trailDistance) or time (stop or holding limit only; the take-profit levels are then guides)',
+  },
+);
+
+const signalBody = object({
+  ...signalCore,
+  exit: ExitPlanSchema,
+  breakdown: ConfidenceBreakdownSchema,
+  health: HealthSchema,
+  entryAnalysis: EntryAnalysisSchema,
+  features: mapOf(nullableNum, 'The candidate features the confidence model reads (null: not known yet)'),
+});
+
 export const SignalSchema: JsonSchema = {
   $id: 'Signal',
-  ...object({
-    ...signalCore,
-    breakdown: ConfidenceBreakdownSchema,
-    health: HealthSchema,
-    entryAnalysis: EntryAnalysisSchema,
-    features: mapOf(nullableNum, 'The candidate features the confidence model reads (null: not known yet)'),
-  }),
+  ...signalBody,
+  // signals stored before exit styles existed have none (they exit by targets)
+  required: (signalBody.required as string[]).filter((k) => k !== 'exit'),
 };
 
 export const OutcomeSchema: JsonSchema = {

@@ -159,3 +159,77 @@ describe('OutcomeTracker: exits', () => {
     expect(o.rMultiple).toBeCloseTo(0.8, 12);
   });
 });
+
+describe('OutcomeTracker: trailing and time exits', () => {
+  // BUY entry 100, stop 95 (1 R = 5); trailing 4 below the best price since the fill
+  const trailing = { exit: { style: 'trailing', trailDistance: 4 } } as const;
+
+  it('trails the best price seen, never takes the targets, and closes TRAILING_STOP where the trail stood', () => {
+    const path: Ohlc[] = [
+      [100, 104, 99, 103], // best 104: stop 100
+      [103, 112, 102, 111], // through TP1 and TP2 (guides only): best 112, stop 108
+      [111, 118, 110, 117], // past TP3 115: best 118, stop 114
+      [117, 117, 113, 114], // low 113 reaches the trailing stop 114
+    ];
+    const { outcome: o, at } = runOne(path, trailing);
+    expect(at).toBe(3);
+    expect(o.type).toBe('TRAILING_STOP');
+    expect(o.targetsHit).toBe(0);
+    expect(o.events.map((e) => e.kind)).toEqual(['FILL', 'TRAIL_STOP']);
+    // (114 − 100) / 5 = 2.8 R, beyond what the 3 R targets' split would have paid (1.7 R)
+    expect(o.rMultiple).toBeCloseTo(2.8, 12);
+    expect(o.averageExitPrice).toBe(114);
+  });
+
+  it('a candle never stops out on the stop its own high moved', () => {
+    // the high 110 would move the stop to 106, the low 104 is below that: not stopped on this candle
+    const path: Ohlc[] = [
+      [100, 110, 104, 108],
+      [108, 108, 105, 106], // the stop (106) is reached on the next candle
+    ];
+    const { outcome: o, at } = runOne(path, trailing);
+    expect(at).toBe(1);
+    expect(o.events.at(-1)).toMatchObject({ kind: 'TRAIL_STOP', price: 106 });
+  });
+
+  it('a stop that never trailed closes as SL_HIT at the original stop; SELL mirrors BUY', () => {
+    // a 6-point trail: the best price 100.5 would put it at 94.5, below the original stop 95
+    const wide = { exit: { style: 'trailing', trailDistance: 6 } } as const;
+    const path: Ohlc[] = [
+      [100, 100.5, 98, 99],
+      [99, 100, 94, 95],
+    ];
+    const buy = runOne(path, wide).outcome;
+    expect(buy.type).toBe('SL_HIT');
+    expect(buy.rMultiple).toBeCloseTo(-1, 12);
+    const sell = runOne(mirror(path), { ...wide, direction: 'SELL' }).outcome;
+    expect(sell.type).toBe('SL_HIT');
+    expect(sell.rMultiple).toBeCloseTo(buy.rMultiple, 12);
+    const up: Ohlc[] = [
+      [100, 104, 99, 103],
+      [103, 112, 102, 111],
+      [111, 118, 110, 117],
+      [117, 117, 113, 114],
+    ];
+    const s = runOne(mirror(up), { ...trailing, direction: 'SELL' }).outcome;
+    expect(s.type).toBe('TRAILING_STOP');
+    expect(s.rMultiple).toBeCloseTo(2.8, 12);
+  });
+
+  it("exit style 'time': no targets, no trail; the stop or the holding limit closes it", () => {
+    const path: Ohlc[] = [
+      [100, 112, 99, 111],
+      [111, 116, 110, 115],
+      [115, 116, 112, 113],
+    ];
+    const { outcome: o, at } = runOne(
+      path,
+      { exit: { style: 'time', trailDistance: null } },
+      { maxHoldingMs: 3 * MIN },
+    );
+    expect(at).toBe(2);
+    expect(o.type).toBe('TIME_EXIT');
+    expect(o.targetsHit).toBe(0);
+    expect(o.rMultiple).toBeCloseTo((113 - 100) / 5, 12);
+  });
+});

@@ -59,7 +59,8 @@ export class ExitRules {
   stopOut(p: Position, time: number, ambiguous: boolean): void {
     const fraction = p.exitRemainder(p.stopX);
     p.candleExitX = p.stopX;
-    p.push(p.atBreakeven ? 'BREAKEVEN_STOP' : 'SL', time, p.sign * p.stopX, fraction, ambiguous);
+    const kind = p.atBreakeven ? 'BREAKEVEN_STOP' : p.trailed ? 'TRAIL_STOP' : 'SL';
+    p.push(kind, time, p.sign * p.stopX, fraction, ambiguous);
   }
 
   /**

@@ -66,6 +66,7 @@ export function closedOnLevel(p: Position, time: number, config: OutcomeCosts): 
     );
   }
   const level = p.sign * p.stopX;
+  if (p.trailed) return closeOutcome(p, 'TRAILING_STOP', time, `trailing stop ${level} hit`, config);
   if (p.next === 0) return closeOutcome(p, 'SL_HIT', time, `stop ${s.stopLoss} hit`, config);
   const which = p.atBreakeven ? `breakeven stop ${level}` : `stop ${level}`;
   return closeOutcome(p, 'PARTIAL_TP', time, `${which} hit after TP${p.next}`, config);

@@ -6,6 +6,12 @@ export type OutcomeListener = (signal: Signal, event: OutcomeEvent) => void;
 
 export type TargetCount = 0 | 1 | 2 | 3;
 
+const NO_TARGETS: readonly number[] = Object.freeze([
+  Number.POSITIVE_INFINITY,
+  Number.POSITIVE_INFINITY,
+  Number.POSITIVE_INFINITY,
+]);
+
 /**
  * One followed signal: a pending limit entry, then a position, until it closes. Prices are kept
  * in "favourable coordinates" x = sign × price (sign +1 for BUY, −1 for SELL), so that for both
@@ -51,6 +57,12 @@ export class Position {
   /** The last exit was a target that left nothing open. */
   closedAtTarget = false;
   readonly events: OutcomeEvent[] = [];
+  /** Exit style `trailing`: the trailing distance (favourable units), 0 otherwise. */
+  readonly trail: number;
+  /** The best price the trailing stop has counted since the fill (favourable coordinates). */
+  trailBestX = Number.NEGATIVE_INFINITY;
+  /** The stop has moved from its original level by trailing. */
+  trailed = false;
   // per-candle scratch, reset at the start of every candle the position is live on
   candleTopTargetX = Number.NEGATIVE_INFINITY;
   candleExitX = 0;
@@ -67,8 +79,11 @@ export class Position {
     const s = this.sign;
     this.entryX = s * signal.entryPrice;
     this.stopX = s * signal.stopLoss;
+    const style = signal.exit?.style ?? 'targets';
     const [t1, t2, t3] = signal.takeProfits;
-    this.targetX = [s * t1, s * t2, s * t3];
+    // with no fixed targets the take-profit levels are guides: never taken
+    this.targetX = style === 'targets' ? [s * t1, s * t2, s * t3] : NO_TARGETS;
+    this.trail = style === 'trailing' ? (signal.exit?.trailDistance ?? 0) : 0;
     this.nextTargetX = this.targetX[0];
     this.holdLimit = maxHoldingMs ?? Number.POSITIVE_INFINITY;
     this.quietUntil = signal.expiresAt;
@@ -86,6 +101,11 @@ export class Position {
     this.fillTime = time;
     this.worstX = this.entryX;
     this.bestX = this.entryX;
+    if (this.trail > 0) {
+      this.trailBestX = this.entryX;
+      // a candle reaching a new best moves the stop: never quiet (see OutcomeTracker.quietFor)
+      this.nextTargetX = this.entryX;
+    }
     this.quietUntil = timeExitBound(time, this.holdLimit);
   }
 
@@ -101,6 +121,22 @@ export class Position {
     this.exit(fraction, exitX);
     this.remaining = 0;
     return fraction;
+  }
+
+  /**
+   * After a candle the position survived: the trailing stop follows the best price it surely saw
+   * (`seenX`) at the trailing distance, and only ever moves in the trade's favour. Run after the
+   * candle's levels were taken, so a candle never stops out on the stop its own high moved.
+   */
+  followTrail(seenX: number): void {
+    if (this.trail <= 0 || !(seenX > this.trailBestX)) return;
+    this.trailBestX = seenX;
+    this.nextTargetX = seenX;
+    const stop = seenX - this.trail;
+    if (stop > this.stopX) {
+      this.stopX = stop;
+      this.trailed = true;
+    }
   }
 
   /** Widens the excursions to the range [lo, hi] (favourable coordinates). */

@@ -84,6 +84,9 @@ export function stepPosition(
   }
 
   if (exitedOnLevel) return closedOnLevel(p, closeTime, config);
+  // the trailing stop follows what the position surely saw: the high of a candle held from its
+  // open, the close of the candle that filled it (its high may have come before the fill)
+  if (p.trail > 0) p.followTrail(heldFromOpen ? hi : cl);
   if (rules.exitOnTime(p, closeTime, c.close)) {
     const held = closeTime - p.fillTime;
     return closeOutcome(p, 'TIME_EXIT', closeTime, `held ${held / 60_000} min, closed at ${c.close}`, config);

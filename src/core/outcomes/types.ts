@@ -5,11 +5,19 @@ import type { Direction } from '../signals/types.js';
  * - TP_HIT: the whole position left at targets (all three with the default split).
  * - PARTIAL_TP: at least one target was taken, then the stop (breakeven or original) took the rest.
  * - SL_HIT: the stop took the whole position before any target.
+ * - TRAILING_STOP: a trailing stop (exit style `trailing`) that had moved from the original stop closed it.
  * - TIME_EXIT: the remainder was closed at a candle's close after `maxHoldingMs`.
  * - EXPIRED: a limit entry was not touched before `expiresAt`; nothing was traded.
  * - CANCELLED: closed from outside (e.g. an opposite signal); a filled remainder exits at the given price.
  */
-export type OutcomeType = 'TP_HIT' | 'PARTIAL_TP' | 'SL_HIT' | 'TIME_EXIT' | 'EXPIRED' | 'CANCELLED';
+export type OutcomeType =
+  | 'TP_HIT'
+  | 'PARTIAL_TP'
+  | 'SL_HIT'
+  | 'TRAILING_STOP'
+  | 'TIME_EXIT'
+  | 'EXPIRED'
+  | 'CANCELLED';
 
 /**
  * What to assume when one candle's range reaches both a level that closes the position (the stop)
@@ -41,6 +49,7 @@ export type OutcomeEventKind =
   | 'TP3'
   | 'SL'
   | 'BREAKEVEN_STOP'
+  | 'TRAIL_STOP'
   | 'TIME_EXIT'
   | 'EXPIRED'
   | 'CANCELLED';

@@ -75,9 +75,10 @@ const minRewardRisk: SignalFilter = {
   name: 'min_reward_risk',
   reason: 'low_reward_risk',
   description: 'Reward:risk to TP2, after round-trip costs, at least thresholds.minRewardRisk.',
-  check({ plan, config }) {
+  check({ plan, config, signal }) {
     const min = config.thresholds.minRewardRisk;
-    if (plan.rewardRisk >= min) return null;
+    // without fixed targets the take-profit levels are guides: there is no reward to compare
+    if (plan.rewardRisk >= min || (signal.exit !== undefined && signal.exit.style !== 'targets')) return null;
     return `reward:risk to TP2 after costs is ${formatFixed(plan.rewardRisk, 2)}, below the ${min} minimum (stop ${formatAtr(plan.stop.distanceAtr)} away, TP2 ${formatPrice(plan.takeProfits[1], plan.tickSize)})`;
   },
 };

@@ -12,7 +12,7 @@ import { candidateFeatures } from '../learn/features.js';
 import { maxHoldingMsOf, trackerSettings } from '../outcomes/settings.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
-import { planRisk } from '../risk/risk-plan.js';
+import { planRisk, type RiskConfig } from '../risk/risk-plan.js';
 import { signalId } from '../signals/id.js';
 import { SignalBook } from '../signals/signal-book.js';
 import type {
@@ -29,6 +29,9 @@ import { type FilterInput, filtersNamed, type SignalFilter } from './filters.js'
 
 interface SignalTf {
   readonly cfg: SignalTimeframeConfig;
+  /** The risk settings with this timeframe's stop distance. */
+  readonly risk: RiskConfig;
+  readonly exit: EngineConfig['risk']['exit'];
   readonly strategies: readonly ActiveStrategy[];
   readonly expiryMs: number;
   readonly cooldownMs: number;
@@ -177,6 +180,8 @@ export class SignalPipeline {
       const tfMs = timeframeMs(s.timeframe);
       this.signalTfs.set(s.timeframe, {
         cfg: s,
+        risk: { ...config.risk, stopAtr: s.stopAtr ?? config.risk.stopAtr },
+        exit: s.exit ?? config.risk.exit,
         strategies: all.filter((st) => st.definition.timeframes === 'all' || s.timeframe === lowest),
         expiryMs: s.expiryCandles * tfMs,
         cooldownMs: config.cooldownCandles * tfMs,
@@ -344,7 +349,7 @@ export class SignalPipeline {
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
-    const risk = planRisk(cand, signal, slot.entry, cfg.risk, this.costPerSide);
+    const risk = planRisk(cand, signal, slot.entry, stf.risk, this.costPerSide);
     if (!risk.ok) {
       this.reject(st, stf, id, cand, createdAt, risk.reason, risk.detail, null);
       return;
@@ -378,6 +383,10 @@ export class SignalPipeline {
       stopLoss: plan.stopLoss,
       takeProfits: plan.takeProfits,
       rewardRisk: plan.rewardRisk,
+      exit: {
+        style: stf.exit.style,
+        trailDistance: stf.exit.style === 'trailing' ? stf.exit.trailAtr * signal.atr : null,
+      },
       confidence,
       breakdown,
       health,

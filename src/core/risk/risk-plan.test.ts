@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EngineConfig } from '../../config/engine-schema.js';
 import type { Timeframe } from '../candles/timeframe.js';
 import type { TfSnapshot } from '../features/snapshot.js';
 import { blankSnapshot, TimeframeFeatures } from '../features/timeframe-features.js';
@@ -9,10 +8,10 @@ import { filtersNamed } from '../pipeline/filters.js';
 import { SignalBook } from '../signals/signal-book.js';
 import type { EntryOption, EntryType, Signal, StrategyCandidate } from '../signals/types.js';
 import { MAX_ENTRY_DISTANCE_ATR } from './entry.js';
-import { planRisk as plan, type RiskPlan } from './risk-plan.js';
+import { type RiskConfig as PlanRiskConfig, planRisk as plan, type RiskPlan } from './risk-plan.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type RiskConfig = EngineConfig['risk'];
+type RiskConfig = PlanRiskConfig;
 
 /** A plan as the pipeline judges it: planRisk, then the two risk filters in their default order. */
 type RiskResult =

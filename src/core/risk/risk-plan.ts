@@ -34,7 +34,8 @@ export type RiskResult =
   | { readonly ok: true; readonly plan: RiskPlan }
   | { readonly ok: false; readonly reason: 'invalid_risk'; readonly detail: string };
 
-type RiskConfig = EngineConfig['risk'];
+/** The risk section without the exit style (how a position leaves is not the plan's business). */
+export type RiskConfig = Omit<EngineConfig['risk'], 'exit'>;
 
 function reject(detail: string): RiskResult {
   return { ok: false, reason: 'invalid_risk', detail };

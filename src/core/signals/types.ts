@@ -94,6 +94,21 @@ export interface EntryAnalysis {
   readonly why: string;
 }
 
+/**
+ * How a signal's position is meant to leave the market:
+ * - `targets`: TP1..TP3 close their share of the position (engine.outcomes.split), the stop moves
+ *   to the entry after TP1 (breakevenAfterTp1), the stop or the holding limit closes the rest;
+ * - `trailing`: no fixed target; a stop trails the best price since the fill by `trailDistance`
+ *   (a chandelier stop, only ever moving in the trade's favour), up to the holding limit;
+ * - `time`: no target; the stop or the holding limit closes it.
+ * With `trailing` and `time` the signal's take-profit levels are guides in R, not orders.
+ */
+export interface ExitPlan {
+  readonly style: 'targets' | 'trailing' | 'time';
+  /** `trailing`: the distance of the trailing stop from the best price since the fill (price units). */
+  readonly trailDistance: number | null;
+}
+
 export interface Signal {
   /** Derived from (symbol, signal timeframe, strategy, direction, candle time): reruns give the same id. */
   readonly id: string;
@@ -107,6 +122,8 @@ export interface Signal {
   readonly stopLoss: number;
   readonly takeProfits: readonly [number, number, number];
   readonly rewardRisk: number;
+  /** How the position exits (absent on signals stored before exit styles existed: `targets`). */
+  readonly exit?: ExitPlan;
   readonly confidence: number;
   readonly breakdown: ConfidenceBreakdown;
   readonly health: HealthBreakdown;
