@@ -299,8 +299,10 @@ function buildFixture(): Fixture {
   });
 
   const report: BacktestReport = {
-    version: 1,
+    version: 2,
     config: EngineConfig.parse({}),
+    costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
+    sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
     data: [
       {
         symbol: 'BTCUSDT',
@@ -334,6 +336,24 @@ function buildFixture(): Fixture {
     filtered: { overall: summary(computePerformance(rejectedTrades, PERF)), byReason },
     equity: equityCurve(trades),
     walkForward,
+    baseline: {
+      random: {
+        runs: 200,
+        seed: 42,
+        overall: {
+          trades: trades.length,
+          expectancyR: overall.expectancyR.value,
+          randomMean: -0.1,
+          randomP05: -0.3,
+          randomP50: -0.1,
+          randomP95: 0.1,
+          percentile: 97.5,
+          runs: 200,
+        },
+        slices: {},
+      },
+      buyAndHold: { bySymbol: {}, pooled: null },
+    },
   };
 
   const charts: ChartSeries[] = [
@@ -357,8 +377,10 @@ function emptyFixture(): Fixture {
   const overall = computePerformance([], PERF);
   const none = summary(overall);
   const report: BacktestReport = {
-    version: 1,
+    version: 2,
     config: EngineConfig.parse({}),
+    costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
+    sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
     data: [{ symbol: 'BTCUSDT', source: 'empty.csv', timeframe: '1m', candles: 0, first: null, last: null }],
     range: { from: null, to: null },
     counts: { baseCandles: 0, signals: 0, rejected: {}, outcomes: {}, openAtEnd: 0, trades: 0 },
@@ -373,6 +395,7 @@ function emptyFixture(): Fixture {
     filtered: { overall: none, byReason: {} },
     equity: [],
     walkForward: null,
+    baseline: { random: null, buyAndHold: { bySymbol: {}, pooled: null } },
   };
   return { report, signals: [], charts: [{ symbol: 'BTCUSDT', timeframe: '1h', candles: [] }] };
 }
@@ -601,7 +624,7 @@ describe.skipIf(!hasChromium && !inCi)('renderHtmlReport: the page in headless C
     // Tables have rows.
     expect(await page.locator('#overall-metrics tbody tr').count()).toBeGreaterThan(20);
     expect(await page.locator('table[data-group="strategy"] tbody tr').count()).toBe(4);
-    expect(await page.locator('#calibration-table tbody tr').count()).toBe(4);
+    expect(await page.locator('#calibration-table tbody tr').count()).toBe(10);
     expect(await page.locator('#walk-forward-table thead th').count()).toBe(4);
     const rows = page.locator('#signals-table tbody tr.signal-row');
     expect(await rows.count()).toBe(fixture.signals.length);

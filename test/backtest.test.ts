@@ -14,6 +14,8 @@ const REPORT_FIELDS = [
   'config',
   'data',
   'range',
+  'costs',
+  'sizing',
   'counts',
   'policy',
   'overall',
@@ -23,12 +25,16 @@ const REPORT_FIELDS = [
   'filtered',
   'equity',
   'walkForward',
+  'baseline',
 ];
 const PERFORMANCE_FIELDS = [
   'trades',
   'winRate',
+  'grossWinRate',
   'profitFactor',
   'expectancyR',
+  'grossExpectancyR',
+  'costR',
   'expectancyPct',
   'averageWinPct',
   'averageLossPct',
@@ -104,7 +110,13 @@ describe.skipIf(!hasRealData)('alphapulse backtest on 13 weeks of BTCUSDT and ET
       'symbol',
       'timeframe',
     ]);
-    expect(report.calibration.buckets.map((b) => b.lower)).toEqual([0.6, 0.7, 0.8, 0.9]);
+    expect(report.calibration.buckets.map((b) => b.lower)).toEqual([
+      0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9,
+    ]);
+    expect(report.calibration.brier.n).toBe(report.counts.trades);
+    expect(report.baseline.random?.runs).toBe(200);
+    expect(report.baseline.random?.overall.percentile).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(report.baseline.buyAndHold.bySymbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(report.ambiguity).toHaveProperty('pessimistic');
     expect(report.ambiguity).toHaveProperty('optimistic');
     expect(report.walkForward).toHaveLength(3);

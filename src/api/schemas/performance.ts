@@ -122,9 +122,11 @@ export const CalibrationSchema: JsonSchema = {
           gap: { ...metric, description: 'Realised win rate minus mean confidence' },
         }),
       ),
-      outside: { type: 'integer', description: 'Trades whose confidence is outside [0.6, 1.0]' },
+      outside: { type: 'integer', description: 'Trades whose confidence is outside [0, 1]' },
+      brier: { ...metric, description: 'Mean squared difference between confidence and the 0/1 net outcome' },
+      logLoss: { ...metric, description: 'Mean negative log of the probability given to the net outcome' },
     },
-    { description: 'Confidence buckets against their realised win rate' },
+    { description: 'Confidence buckets against their realised win rate after costs (net R > 0)' },
   ),
 };
 
@@ -177,11 +179,28 @@ const groupsSchema = object(
   Object.fromEntries(GROUP_KEYS.map((k) => [k, mapOf(ref('Performance'))])) as Record<string, JsonSchema>,
 );
 
+const BaselineComparison = object(
+  {
+    trades: int,
+    expectancyR: nullableNum,
+    randomMean: nullableNum,
+    randomP05: nullableNum,
+    randomP50: nullableNum,
+    randomP95: nullableNum,
+    percentile: nullableNum,
+    runs: int,
+  },
+  {
+    description:
+      'The real trades (mean net R) against random entries with the same geometry, exits and costs',
+  },
+);
+
 export const BacktestReportSchema: JsonSchema = {
   $id: 'BacktestReport',
   ...object(
     {
-      version: enumOf([1]),
+      version: enumOf([2]),
       config: {
         type: 'object',
         additionalProperties: true,
@@ -198,6 +217,8 @@ export const BacktestReportSchema: JsonSchema = {
         }),
       ),
       range: object({ from: nullableTime, to: nullableTime }),
+      costs: object({ feePerSide: num, slippagePerSide: num, roundTrip: num }),
+      sizing: object({ riskPerTrade: num, maxOpenRisk: num }),
       counts: object({
         baseCandles: int,
         signals: int,
@@ -224,8 +245,25 @@ export const BacktestReportSchema: JsonSchema = {
           { type: 'null' },
         ],
       },
+      baseline: object({
+        random: {
+          anyOf: [
+            object({
+              runs: int,
+              seed: int,
+              overall: BaselineComparison,
+              slices: mapOf(BaselineComparison, 'By slice (strategy:timeframe)'),
+            }),
+            { type: 'null' },
+          ],
+        },
+        buyAndHold: object({
+          bySymbol: mapOf(object({ from: time, to: time, return: num })),
+          pooled: nullableNum,
+        }),
+      }),
     },
-    { description: 'The backtest report, version 1 (src/core/metrics/report-types.ts)' },
+    { description: 'The backtest report, version 2 (src/core/metrics/report-types.ts)' },
   ),
 };
 

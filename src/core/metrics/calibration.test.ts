@@ -4,7 +4,7 @@ import { calibration } from './calibration.js';
 
 describe('calibration', () => {
   it('puts boundaries into the bucket they open; 1.0 into the last; others outside', () => {
-    const confidences = [0.59, 0.6, 0.69999, 0.7, 0.75, 0.8, 0.9, 1.0, 1.01];
+    const confidences = [-0.01, 0.6, 0.69999, 0.7, 0.75, 0.8, 0.9, 1.0, 1.01];
     const wins = [true, true, false, true, true, false, true, true, true];
     const result = calibration(
       confidences.map((confidence, i) =>
@@ -12,14 +12,14 @@ describe('calibration', () => {
       ),
       { minTrades: 2 },
     );
-    expect(result.outside).toBe(2); // 0.59 and 1.01
-    expect(result.buckets.map((b) => [b.lower, b.upper, b.trades])).toEqual([
+    expect(result.outside).toBe(2); // -0.01 and 1.01
+    expect(result.buckets.map((b) => [b.lower, b.upper, b.trades]).slice(6)).toEqual([
       [0.6, 0.7, 2], // 0.6, 0.69999
       [0.7, 0.8, 2], // 0.7, 0.75
       [0.8, 0.9, 1], // 0.8
       [0.9, 1.0, 2], // 0.9, 1.0
     ]);
-    const [low, mid, high, top] = result.buckets;
+    const [low, mid, high, top] = result.buckets.slice(6);
     // [0.6, 0.7): one win in two, mean confidence (0.6 + 0.69999) / 2 = 0.649995, gap 0.5 - 0.649995
     expect(low.winRate).toEqual({ value: 0.5, n: 2, reliable: true });
     expect(low.meanConfidence.value).toBeCloseTo(0.649995, 12);
@@ -48,6 +48,19 @@ describe('calibration', () => {
     const result = calibration(
       [0.1 * 7, 0.6 + 0.1].map((confidence) => trade({ confidence, netR: 1, returnPct: 0.01 })),
     );
-    expect(result.buckets[1].trades).toBe(2);
+    expect(result.buckets[7].trades).toBe(2);
+  });
+
+  it('Brier score and log loss over the trades with a confidence in [0, 1]', () => {
+    const result = calibration([
+      trade({ confidence: 0.8, netR: 1 }),
+      trade({ confidence: 0.8, netR: -1 }),
+      trade({ confidence: 0.2, netR: -1 }),
+    ]);
+    // (0.2² + 0.8² + 0.2²) / 3 = 0.24
+    expect(result.brier.value).toBeCloseTo(0.24, 12);
+    expect(result.brier.n).toBe(3);
+    // −(ln 0.8 + ln 0.2 + ln 0.8) / 3
+    expect(result.logLoss.value).toBeCloseTo(-(Math.log(0.8) * 2 + Math.log(0.2)) / 3, 12);
   });
 });

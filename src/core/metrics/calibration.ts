@@ -2,10 +2,16 @@ import { DEFAULT_MIN_TRADES, metric } from './performance.js';
 import type { Calibration, CalibrationBucket, TradeRecord } from './types.js';
 
 /**
- * Confidence buckets below which the engine does not emit signals. Bounds are compared as
+ * Ten buckets of confidence (a probability): [0, 0.1), ..., [0.9, 1.0]. Bounds are compared as
  * literals (never via Math.floor(confidence * 10)), so 0.7 lands in [0.7, 0.8) exactly.
  */
 const BUCKET_BOUNDS: readonly (readonly [number, number])[] = [
+  [0, 0.1],
+  [0.1, 0.2],
+  [0.2, 0.3],
+  [0.3, 0.4],
+  [0.4, 0.5],
+  [0.5, 0.6],
   [0.6, 0.7],
   [0.7, 0.8],
   [0.8, 0.9],
@@ -13,9 +19,11 @@ const BUCKET_BOUNDS: readonly (readonly [number, number])[] = [
 ];
 
 /**
- * Does the confidence score mean what it says? For each bucket: how many trades, their mean
- * confidence and their realised win rate (R > 0), each with n and reliable. A well-calibrated
- * engine wins about as often as it claims. Buckets are half-open except the last, which holds 1.0.
+ * Does the confidence mean what it says? For each bucket: how many trades, their mean confidence
+ * and their realised win rate (net R > 0: a profit after costs), each with n and reliable. A
+ * calibrated engine wins about as often as it claims. Buckets are half-open except the last,
+ * which holds 1.0; a confidence outside [0, 1] is counted as outside. Also the Brier score (mean
+ * squared difference between confidence and the 0/1 outcome) and the log loss over all trades.
  */
 export function calibration(
   trades: readonly TradeRecord[],
@@ -57,5 +65,24 @@ export function calibration(
       ),
     };
   });
-  return { minTrades, buckets, outside };
+  let brierSum = 0;
+  let logLossSum = 0;
+  let scored = 0;
+  for (const trade of trades) {
+    const c = trade.confidence;
+    if (!(c >= 0 && c <= 1)) continue;
+    const y = trade.netR > 0 ? 1 : 0;
+    brierSum += (c - y) ** 2;
+    // a confidence of exactly 0 or 1 that is wrong would cost infinity: clip it, as is usual
+    const p = Math.min(1 - 1e-6, Math.max(1e-6, c));
+    logLossSum -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
+    scored++;
+  }
+  return {
+    minTrades,
+    buckets,
+    outside,
+    brier: metric(scored > 0 ? brierSum / scored : null, scored, minTrades),
+    logLoss: metric(scored > 0 ? logLossSum / scored : null, scored, minTrades),
+  };
 }

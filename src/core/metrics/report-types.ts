@@ -13,13 +13,21 @@ import type { Calibration, EquityPoint, GroupKey, Performance } from './types.js
  * n >= minTrades (see ./types.ts for each metric's definition).
  */
 export interface BacktestReport {
-  readonly version: 1;
+  readonly version: 2;
   /** The engine configuration the run used. */
   readonly config: EngineConfig;
   /** Per symbol: the input and the base candles fed. */
   readonly data: readonly SymbolRange[];
   /** Signals reported were created in [from, to). */
   readonly range: { readonly from: number | null; readonly to: number | null };
+  /** The costs every figure is after: fee and slippage per side, and their round trip. */
+  readonly costs: {
+    readonly feePerSide: number;
+    readonly slippagePerSide: number;
+    readonly roundTrip: number;
+  };
+  /** The equity's risk per trade and cap on open risk. */
+  readonly sizing: { readonly riskPerTrade: number; readonly maxOpenRisk: number };
   readonly counts: {
     readonly baseCandles: number;
     readonly signals: number;
@@ -54,6 +62,47 @@ export interface BacktestReport {
   readonly equity: readonly EquityPoint[];
   /** Present with --walk-forward n: consecutive windows of equal length by signal creation time. */
   readonly walkForward: readonly WalkForwardWindow[] | null;
+  /**
+   * What the signals are compared with: entries at random times with the same geometry, exits
+   * and costs (null when skipped), and buying and holding every symbol over the range.
+   */
+  readonly baseline: {
+    readonly random: RandomBaseline | null;
+    readonly buyAndHold: BuyAndHold;
+  };
+}
+
+/** What the real trades did against the random runs, for one slice or for all. */
+export interface BaselineComparison {
+  readonly trades: number;
+  /** Mean net R of the real trades. */
+  readonly expectancyR: number | null;
+  /** Mean of the runs' mean net R, and its 5th, 50th and 95th percentiles. */
+  readonly randomMean: number | null;
+  readonly randomP05: number | null;
+  readonly randomP50: number | null;
+  readonly randomP95: number | null;
+  /** Share of runs whose mean net R is below the real one (ties count half), 0..100. */
+  readonly percentile: number | null;
+  /** Runs that produced at least one closed random trade for this group. */
+  readonly runs: number;
+}
+
+export interface RandomBaseline {
+  readonly runs: number;
+  readonly seed: number;
+  readonly overall: BaselineComparison;
+  /** By slice (`strategy:timeframe`). */
+  readonly slices: Readonly<Record<string, BaselineComparison>>;
+}
+
+/** Buy-and-hold over the reported range, after one round trip of costs. */
+export interface BuyAndHold {
+  readonly bySymbol: Readonly<
+    Record<string, { readonly from: number; readonly to: number; readonly return: number }>
+  >;
+  /** Equal-weight mean of the symbols' returns. */
+  readonly pooled: number | null;
 }
 
 export interface SymbolRange {

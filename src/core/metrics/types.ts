@@ -172,6 +172,10 @@ export interface CalibrationBucket {
 export interface Calibration {
   readonly minTrades: number;
   readonly buckets: readonly CalibrationBucket[];
-  /** Trades whose confidence falls outside [0.6, 1.0]. */
+  /** Trades whose confidence falls outside [0, 1]. */
   readonly outside: number;
+  /** Mean (confidence − won)² over the trades: 0 is perfect, 0.25 what always saying 50 % scores. */
+  readonly brier: Metric;
+  /** Mean −log of the probability given to what happened (confidence clipped to [1e-6, 1 − 1e-6]). */
+  readonly logLoss: Metric;
 }

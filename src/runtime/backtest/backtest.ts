@@ -1,7 +1,9 @@
 import { type FileInput, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
 import type { EngineConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
+import type { Candle } from '../../core/candles/candle.js';
 import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import { DEFAULT_SIZING } from '../../core/metrics/equity.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
 import type {
   BacktestReport,
@@ -13,13 +15,14 @@ import type {
 import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
 import { maxHoldingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
-import { tradeOf } from '../../core/outcomes/trade-record.js';
+import { netROf, tradeOf } from '../../core/outcomes/trade-record.js';
 import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { type CandleFeed, PipelineDriver } from '../driver.js';
 import type { ChartSeries } from './chart-series.js';
+import { buyAndHold, type EntryPoint, entryKey, randomEntryBaseline } from './random-baseline.js';
 
 export interface BacktestOptions {
   readonly engine: EngineConfig;
@@ -33,6 +36,11 @@ export interface BacktestOptions {
   /** Split the reported range into this many consecutive windows. */
   readonly walkForward?: number;
   readonly metrics?: PerformanceOptions;
+  /**
+   * The random-entry baseline: seeded runs mirroring every trade (see random-baseline.ts);
+   * false to skip it. Default 200 runs, seed 42.
+   */
+  readonly baseline?: { readonly runs: number; readonly seed: number } | false;
   /** Timeframe of the candles kept for charts (default 1h). */
   readonly chartTimeframe?: Timeframe;
   readonly onProgress?: (candles: number) => void;
@@ -117,6 +125,15 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
 
   const signals = new Map<string, Signal>();
   const outcomes = new Map<string, Outcome>();
+  const baselineOpts = opts.baseline === false ? null : (opts.baseline ?? { runs: 200, seed: 42 });
+  const signalTfs = new Set(engine.signalTimeframes.map((s) => s.timeframe));
+  const baselineMarket = baselineOpts
+    ? {
+        baseMs: timeframeMs(engine.baseTimeframe),
+        candles: new Map<string, Candle[]>(),
+        entries: new Map<string, EntryPoint[]>(),
+      }
+    : null;
   const rejected: RejectedCandidate[] = [];
   const rejectedById = new Map<string, RejectedCandidate>();
   const shadow = new Map<string, Outcome>();
@@ -143,6 +160,16 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
           if (rejectedById.has(e.outcome.signalId)) shadow.set(e.outcome.signalId, e.outcome);
         } else if (signals.has(e.outcome.signalId)) outcomes.set(e.outcome.signalId, e.outcome);
         return;
+      case 'candle.closed': {
+        if (!baselineMarket) return;
+        const atr = driver.pipeline.snapshot(e.symbol, e.timeframe)?.atr ?? Number.NaN;
+        if (!signalTfs.has(e.timeframe) || !(atr > 0)) return;
+        const key = entryKey(e.symbol, e.timeframe);
+        const list = baselineMarket.entries.get(key) ?? [];
+        list.push({ closeTime: e.candle.openTime + timeframeMs(e.timeframe), close: e.candle.close, atr });
+        baselineMarket.entries.set(key, list);
+        return;
+      }
       default:
         return;
     }
@@ -150,6 +177,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
 
   for (const f of opts.inputs) {
     ranges.set(f.symbol, { candles: 0, first: null, last: null });
+    baselineMarket?.candles.set(f.symbol, []);
     if (chartable) {
       const out: ChartSeries['candles'][number][] = [];
       charts.set(f.symbol, out);
@@ -173,6 +201,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       pessimistic.onCandle(symbol, candle, closeAt);
       optimistic.onCandle(symbol, candle, closeAt);
       chartAggs.get(symbol)?.push(candle);
+      baselineMarket?.candles.get(symbol)?.push(candle);
       const r = ranges.get(symbol);
       if (r) {
         r.candles++;
@@ -246,12 +275,28 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     };
   });
   const ambiguous = [...outcomes.values()].filter((o) => o.ambiguous);
+  const costPerSide = engine.outcomes.feePerSide + engine.outcomes.slippagePerSide;
+  const starts = [...ranges.values()].flatMap((r) => (r.first === null ? [] : [r.first]));
+  const reportFrom = opts.from ?? (starts.length ? Math.min(...starts) : 0);
+  const realTrades = created.flatMap((signal) => {
+    const o = outcomes.get(signal.id);
+    return o?.filled ? [{ signal, netR: netROf(o) }] : [];
+  });
 
   const report: BacktestReport = {
-    version: 1,
+    version: 2,
     config: engine,
     data,
     range: { from: opts.from ?? null, to: opts.to ?? null },
+    costs: {
+      feePerSide: engine.outcomes.feePerSide,
+      slippagePerSide: engine.outcomes.slippagePerSide,
+      roundTrip: 2 * costPerSide,
+    },
+    sizing: {
+      riskPerTrade: metricOpts.riskPerTrade ?? DEFAULT_SIZING.riskPerTrade,
+      maxOpenRisk: metricOpts.maxOpenRisk ?? DEFAULT_SIZING.maxOpenRisk,
+    },
     counts: {
       baseCandles,
       signals: created.length,
@@ -271,8 +316,29 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       optimistic: summarize(tradesOf(optimistic.outcomes, created), metricOpts),
     },
     filtered: { overall: summarize(shadowTrades, metricOpts), byReason },
-    equity: equityCurve(trades),
+    equity: equityCurve(trades, {
+      sizing: {
+        riskPerTrade: metricOpts.riskPerTrade ?? DEFAULT_SIZING.riskPerTrade,
+        maxOpenRisk: metricOpts.maxOpenRisk ?? DEFAULT_SIZING.maxOpenRisk,
+      },
+    }),
     walkForward,
+    baseline: {
+      random:
+        baselineOpts && baselineMarket
+          ? randomEntryBaseline(realTrades, baselineMarket, engine, {
+              ...baselineOpts,
+              from: reportFrom,
+              to: opts.to ?? Number.POSITIVE_INFINITY,
+            })
+          : null,
+      buyAndHold: buyAndHold(
+        baselineMarket?.candles ?? new Map(),
+        timeframeMs(engine.baseTimeframe),
+        costPerSide,
+        reportFrom,
+      ),
+    },
   };
 
   return {
