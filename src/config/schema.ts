@@ -107,6 +107,25 @@ function listOf<T extends z.ZodType>(item: T) {
   );
 }
 
+export const PortfolioConfig = z
+  .object({
+    riskPerTrade: z
+      .number()
+      .positive()
+      .max(1)
+      .default(0.01)
+      .describe(
+        'The equity curves (backtest, track record) risk this fraction of equity per trade at its stop (0.01 = 1 %).',
+      ),
+    maxOpenRisk: z
+      .number()
+      .positive()
+      .max(10)
+      .default(0.1)
+      .describe('Open trades together risk at most this fraction of equity; later ones are reduced or skipped.'),
+  })
+  .strict();
+
 export const ApiConfig = z
   .object({
     port: z
@@ -176,6 +195,9 @@ export function configSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
       engine: engine.prefault({}).describe('The signal engine: timeframes, strategies, scoring, risk.'),
       live: LiveConfig.default(LiveConfig.parse({})).describe(
         'The live service: market source, warm-up, replay speed.',
+      ),
+      portfolio: PortfolioConfig.prefault({}).describe(
+        'How the equity curves size trades: fixed fractional risk with a cap on open risk.',
       ),
       store: StoreConfig.default(StoreConfig.parse({})),
       log: LogConfig.default(LogConfig.parse({})),

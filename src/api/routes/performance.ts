@@ -26,7 +26,9 @@ export const PERFORMANCE_CACHE_PREFIX = 'performance|';
 export const performanceRoutes: FastifyPluginAsync<{
   signals: SignalStore;
   cache: MemoryCache<unknown>;
-}> = async (app, { signals, cache }) => {
+  /** How the equity curve sizes trades (config `portfolio`). */
+  sizing: { readonly riskPerTrade: number; readonly maxOpenRisk: number };
+}> = async (app, { signals, cache, sizing }) => {
   app.get<{ Querystring: PerformanceQuery }>(
     '/performance',
     {
@@ -64,7 +66,7 @@ export const performanceRoutes: FastifyPluginAsync<{
           const t = tradeOf(signal, outcome);
           if (t) trades.push(t);
         }
-        const opts = { minTrades: q.minTrades };
+        const opts = { minTrades: q.minTrades, ...sizing };
         return {
           since: since ?? null,
           until: until ?? null,
@@ -74,7 +76,7 @@ export const performanceRoutes: FastifyPluginAsync<{
           groupBy: q.groupBy ?? null,
           groups: q.groupBy ? groupPerformance(trades, q.groupBy, opts) : null,
           calibration: calibration(trades, opts),
-          equity: equityCurve(trades),
+          equity: equityCurve(trades, { sizing }),
         };
       });
     },
