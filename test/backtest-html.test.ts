@@ -139,6 +139,7 @@ function makeSignal(candles: readonly Candle[], spec: SignalSpec): Signal {
       chosen: spec.entryType,
       why: 'test',
     },
+    published: true,
     features: {},
     createdAt,
     expiresAt: createdAt + 6 * HOUR,

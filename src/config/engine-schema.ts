@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compareTimeframes, divides, TIMEFRAMES, type Timeframe } from '../core/candles/timeframe.js';
+import { SLICE_STATES, type SliceState } from '../core/learn/slice-states.js';
 import { FILTER_NAMES } from '../core/pipeline/filters.js';
 import type { ParamSpec, StrategyDefinition } from '../core/strategies/definition.js';
 import {
@@ -241,6 +242,44 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         .describe(
           `Signal filters, applied in this order; leave one out to disable it. Known: ${FILTER_NAMES.join(', ')}.`,
         ),
+      publication: z
+        .object({
+          states: z
+            .record(
+              z
+                .string()
+                .regex(
+                  /^[a-z][a-z0-9_]*:[0-9]+[mhdw]$/,
+                  'a slice is strategy:timeframe, like mean_reversion:4h',
+                ),
+              z.enum(SLICE_STATES as [SliceState, ...SliceState[]]),
+            )
+            .default({})
+            .describe(
+              'The state of each strategy slice (strategy:timeframe) as its walk-forward validation left it (alphapulse optimize writes them): validated slices publish; probation and disabled ones are computed, stored and tracked, not published.',
+            ),
+          unlisted: z
+            .enum(SLICE_STATES as [SliceState, ...SliceState[]])
+            .default('disabled')
+            .describe(
+              'The state of slices not listed in states: disabled (no validation, nothing published).',
+            ),
+          window: z
+            .number()
+            .int()
+            .min(2)
+            .default(50)
+            .describe("Live outcomes (the latest) a slice's live record is judged on."),
+          minTrades: z
+            .number()
+            .int()
+            .min(2)
+            .default(30)
+            .describe('Live outcomes a slice needs before its live record moves its state.'),
+        })
+        .strict()
+        .prefault({})
+        .describe('Which strategy slices publish their signals (see docs/RESULTS.md).'),
       cooldownCandles: z
         .number()
         .int()

@@ -80,6 +80,7 @@ export function makeSignal(spec: SignalSpec = {}): Signal {
       chosen: entryType,
       why: 'test',
     },
+    published: true,
     features: {},
     createdAt,
     expiresAt: spec.expiresAt ?? createdAt + 60 * MIN,

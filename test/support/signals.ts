@@ -41,6 +41,7 @@ export function testSignal(over: Partial<Signal> = {}): Signal {
       chosen: 'EMA_PULLBACK',
       why: 'nearest',
     },
+    published: true,
     features: {},
     createdAt: T,
     expiresAt: T + 3_600_000,

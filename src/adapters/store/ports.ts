@@ -86,6 +86,8 @@ export interface SignalFilter {
   readonly direction?: Direction;
   /** Confidence at or above this (0..1). */
   readonly minConfidence?: number;
+  /** Only published signals (true) or only unpublished ones (false). */
+  readonly published?: boolean;
   /** Created at or after this time (ms). */
   readonly since?: number;
   /** Created before this time (ms). */

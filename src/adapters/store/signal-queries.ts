@@ -47,6 +47,10 @@ function whereOf(filter: SignalFilter, after: SignalCursor | undefined): { sql: 
   eq('timeframe', filter.timeframe);
   eq('status', filter.status);
   eq('direction', filter.direction);
+  if (filter.published !== undefined) {
+    clauses.push('s.published = ?');
+    params.push(filter.published ? 1 : 0);
+  }
   if (filter.minConfidence !== undefined) {
     clauses.push('s.confidence >= ?');
     params.push(filter.minConfidence);

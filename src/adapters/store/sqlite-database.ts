@@ -99,6 +99,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'signal publication',
+    sql: `
+      ALTER TABLE signals ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
+      CREATE INDEX signals_by_publication ON signals (published, created_at, id);
+      CREATE TABLE slice_changes (
+        slice TEXT NOT NULL,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (slice, at, to_state)
+      );
+    `,
+  },
 ];
 
 export class StoreError extends Error {

@@ -76,6 +76,12 @@ export class SqliteSignalStore implements SignalStore {
       case 'outcome.closed':
         this.saveOutcome(e.outcome, e.shadow);
         return;
+      case 'slice.state_changed':
+        this.stmt(
+          `INSERT INTO slice_changes (slice, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (slice, at, to_state) DO NOTHING`,
+        ).run(e.change.slice, e.change.from, e.change.to, e.change.reason, e.change.at);
+        return;
       case 'candle.closed':
         return;
     }
@@ -94,8 +100,8 @@ export class SqliteSignalStore implements SignalStore {
   /** Inserts a signal or replaces it with its newer state (status changes). */
   private saveSignal(s: Signal): void {
     this.stmt(
-      `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, published, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_at = excluded.status_at, body = excluded.body`,
     ).run(
       s.id,
@@ -107,6 +113,7 @@ export class SqliteSignalStore implements SignalStore {
       s.confidence,
       s.createdAt,
       s.statusAt,
+      s.published ? 1 : 0,
       toJson(s),
     );
     this.stmt(

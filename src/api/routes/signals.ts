@@ -17,6 +17,7 @@ interface SignalsQuery {
   status?: SignalStatus;
   direction?: Direction;
   minConfidence?: number;
+  published?: boolean;
   since?: string;
   until?: string;
   limit: number;
@@ -33,6 +34,11 @@ const signalsQuery = {
     status: enumOf(SIGNAL_STATUSES),
     direction: enumOf(DIRECTIONS),
     minConfidence: { type: 'number', minimum: 0, maximum: 1, description: 'Confidence at or above this' },
+    published: {
+      type: 'boolean',
+      description:
+        'true: only published signals (of validated strategy slices); false: only the unpublished ones (computed, stored and tracked, not delivered)',
+    },
     since: timeParam('Created at or after'),
     until: timeParam('Created before'),
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE },
@@ -77,6 +83,7 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore }> = async 
           status: q.status,
           direction: q.direction,
           minConfidence: q.minConfidence,
+          published: q.published,
           since,
           until,
         },

@@ -136,6 +136,11 @@ const signalCore: Record<string, JsonSchema> = {
   takeProfits: arrayOf(num, { minItems: 3, maxItems: 3, description: 'TP1, TP2, TP3' }),
   rewardRisk: num,
   confidence: { type: 'number', minimum: 0, maximum: 1 },
+  published: {
+    type: 'boolean',
+    description:
+      'Published: its strategy slice was validated when it was made. Unpublished signals are stored and tracked, not delivered.',
+  },
   priority: enumOf(PRIORITIES),
   reasons: arrayOf(str),
   createdAt: { ...time, description: 'Close time of the candle that produced the signal (ms)' },

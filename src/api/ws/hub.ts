@@ -225,7 +225,7 @@ export class WsHub {
     }
     this.reply(sub, { type: 'subscribed', channels: [...sub.channels], filter: sub.filter });
     if (channels.includes('signals')) {
-      const signals = this.runtime.liveSignals().filter((s) => matchesSignal(sub.compiled, s));
+      const signals = this.runtime.liveSignals().filter((s) => s.published && matchesSignal(sub.compiled, s));
       this.reply(sub, { type: 'snapshot', signals });
     }
     if (channels.includes('status') && this.runtime.status)
@@ -242,7 +242,9 @@ export class WsHub {
     }
   }
 
+  /** The public channels carry published signals only: those of validated strategy slices. */
   private signalMatcher(channel: Channel, signal: Signal): (sub: Subscriber) => boolean {
+    if (!signal.published) return () => false;
     return (sub) => sub.channels.has(channel) && matchesSignal(sub.compiled, signal);
   }
 

@@ -1,5 +1,6 @@
 import type { AggregatedCandle } from '../candles/candle.js';
 import type { Timeframe } from '../candles/timeframe.js';
+import type { SliceChange } from '../learn/slice-states.js';
 import type { Outcome } from '../outcomes/types.js';
 import type { RejectedCandidate, Signal, SignalStatus } from '../signals/types.js';
 
@@ -38,11 +39,18 @@ export interface OutcomeClosedEvent {
   readonly shadow: boolean;
 }
 
+/** A strategy slice's publication state changed (its live record, a validation or an operator). */
+export interface SliceStateChangedEvent {
+  readonly type: 'slice.state_changed';
+  readonly change: SliceChange;
+}
+
 export type PipelineEvent =
   | CandleClosedEvent
   | SignalCreatedEvent
   | SignalRejectedEvent
   | SignalUpdatedEvent
-  | OutcomeClosedEvent;
+  | OutcomeClosedEvent
+  | SliceStateChangedEvent;
 
 export type EventSink = (event: PipelineEvent) => void;

@@ -9,8 +9,10 @@ import { isReady, type TfSnapshot } from '../features/snapshot.js';
 import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
 import { formatPrice } from '../format.js';
 import { candidateFeatures } from '../learn/features.js';
+import { SliceBook, type SliceState } from '../learn/slice-states.js';
 import { maxHoldingMsOf, trackerSettings } from '../outcomes/settings.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
+import { netROf, sliceOf } from '../outcomes/trade-record.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
 import { planRisk, type RiskConfig } from '../risk/risk-plan.js';
 import { signalId } from '../signals/id.js';
@@ -24,7 +26,7 @@ import type {
 } from '../signals/types.js';
 import type { StrategyContext } from '../strategies/definition.js';
 import { type ActiveStrategy, BUILTIN_REGISTRY, type StrategyRegistry } from '../strategies/registry.js';
-import type { EventSink, PipelineEvent } from './events.js';
+import type { EventSink, PipelineEvent, SliceStateChangedEvent } from './events.js';
 import { type FilterInput, filtersNamed, type SignalFilter } from './filters.js';
 
 interface SignalTf {
@@ -157,6 +159,8 @@ export class SignalPipeline {
   /** Fee plus slippage, per side, as a fraction of the notional. */
   private readonly costPerSide: number;
   private readonly tickSizes = new Map<string, number>();
+  /** The slices' publication states, moved by their live outcomes (shared by all symbols). */
+  private readonly slices: SliceBook;
 
   /**
    * @param registry the strategy families the config's `strategies` section refers to (the
@@ -171,6 +175,8 @@ export class SignalPipeline {
     const all = registry.create(config.strategies);
     this.filters = filtersNamed(config.filters);
     this.costPerSide = config.outcomes.feePerSide + config.outcomes.slippagePerSide;
+    const pub = config.publication;
+    this.slices = new SliceBook(pub.states, pub.unlisted, { window: pub.window, minTrades: pub.minTrades });
     for (const s of sorted) {
       this.levels.set(s.timeframe, 'full');
       for (const c of s.context) this.levels.set(c, 'full');
@@ -316,7 +322,26 @@ export class SignalPipeline {
       o.type === 'EXPIRED' ? 'EXPIRED' : o.type === 'CANCELLED' ? 'CANCELLED' : 'CLOSED';
     const signal = st.book.get(o.signalId);
     this.changeStatus(st, o.signalId, status, o.exitTime, `${o.type}: ${o.reason}`);
-    if (signal) this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: false });
+    if (!signal) return;
+    this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: false });
+    if (o.filled) {
+      const change = this.slices.onOutcome(sliceOf(signal), netROf(o), o.exitTime);
+      if (change) this.emit({ type: 'slice.state_changed', change });
+    }
+  }
+
+  /** The publication state of each slice that has one other than the unlisted default. */
+  sliceStates(): Record<string, SliceState> {
+    return this.slices.snapshot();
+  }
+
+  /**
+   * Sets a slice's publication state from outside (a validation, an operator, a drift alarm);
+   * returns the change, which the caller announces (it happens between candles).
+   */
+  setSliceState(slice: string, state: SliceState, reason: string, at: number): SliceStateChangedEvent | null {
+    const change = this.slices.set(slice, state, reason, at);
+    return change ? { type: 'slice.state_changed', change } : null;
   }
 
   private onShadowOutcome(st: SymbolState, o: Outcome): void {
@@ -383,6 +408,7 @@ export class SignalPipeline {
       stopLoss: plan.stopLoss,
       takeProfits: plan.takeProfits,
       rewardRisk: plan.rewardRisk,
+      published: this.slices.state(`${cand.strategy}:${tf}`) === 'validated',
       exit: {
         style: stf.exit.style,
         trailDistance: stf.exit.style === 'trailing' ? stf.exit.trailAtr * signal.atr : null,

@@ -130,6 +130,11 @@ export interface Signal {
   readonly priority: Priority;
   readonly reasons: readonly string[];
   readonly entryAnalysis: EntryAnalysis;
+  /**
+   * Whether the signal was published: its slice (strategy:timeframe) was validated when it was
+   * created. Unpublished signals are stored and tracked like every other, not delivered.
+   */
+  readonly published: boolean;
   /** What the confidence model reads: the candidate's features at creation (core/learn/features.ts). */
   readonly features: Readonly<Record<string, number>>;
   /** Close time of the candle that produced the signal (ms). */

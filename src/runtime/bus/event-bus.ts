@@ -5,6 +5,7 @@ import type {
   OutcomeClosedEvent,
   SignalCreatedEvent,
   SignalUpdatedEvent,
+  SliceStateChangedEvent,
 } from '../../core/pipeline/events.js';
 
 /**
@@ -36,6 +37,8 @@ export interface BusEvents {
   'outcome.closed': OutcomeClosedEvent;
   /** Every closed candle: the base timeframe and each aggregated one. */
   'candle.closed': CandleClosedEvent | BaseCandleClosedEvent;
+  /** A strategy slice's publication state changed. */
+  'slice.state_changed': SliceStateChangedEvent;
   status: StatusEvent;
 }
 
