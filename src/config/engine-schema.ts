@@ -242,6 +242,24 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         .describe(
           `Signal filters, applied in this order; leave one out to disable it. Known: ${FILTER_NAMES.join(', ')}.`,
         ),
+      slices: z
+        .record(
+          z.string().regex(/^[a-z][a-z0-9_]*:[0-9]+[mhdw]$/, 'a slice is strategy:timeframe, like mean_reversion:4h'),
+          z
+            .object({
+              params: z
+                .record(z.string(), z.union([z.number(), z.boolean()]))
+                .optional()
+                .describe("The family's parameters on this timeframe (over engine.strategies.<family>)."),
+              stopAtr: z.number().positive().optional().describe('The minimum stop distance in ATRs for this slice.'),
+              exit: ExitStyleConfig.optional().describe('How positions of this slice exit.'),
+            })
+            .strict(),
+        )
+        .default({})
+        .describe(
+          'Settings of one strategy on one signal timeframe (strategy:timeframe), over the timeframe and global ones: what alphapulse optimize chooses per slice.',
+        ),
       publication: z
         .object({
           states: z
@@ -305,6 +323,29 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
     })
     .strict()
     .superRefine((cfg, ctx) => {
+      // each slice names a registered family, and its parameters are that family's
+      for (const [slice, settings] of Object.entries(cfg.slices)) {
+        const family = registry.get(slice.split(':')[0]);
+        if (!family) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['slices', slice],
+            message: `no strategy ${slice.split(':')[0]}; strategies are ${registry.names.join(', ')}`,
+          });
+          continue;
+        }
+        if (!settings.params) continue;
+        const parsed = sectionSchema(family).safeParse(settings.params);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['slices', slice, 'params', ...issue.path.map(String)],
+              message: issue.message,
+            });
+          }
+        }
+      }
       const seen = new Set<string>();
       cfg.signalTimeframes.forEach((s, i) => {
         const at = ['signalTimeframes', i];

@@ -25,16 +25,21 @@ import type {
   StrategyCandidate,
 } from '../signals/types.js';
 import type { StrategyContext } from '../strategies/definition.js';
-import { type ActiveStrategy, BUILTIN_REGISTRY, type StrategyRegistry } from '../strategies/registry.js';
+import { type ActiveStrategy, activate, BUILTIN_REGISTRY, type StrategyRegistry } from '../strategies/registry.js';
 import type { EventSink, PipelineEvent, SliceStateChangedEvent } from './events.js';
 import { type FilterInput, filtersNamed, type SignalFilter } from './filters.js';
 
-interface SignalTf {
-  readonly cfg: SignalTimeframeConfig;
-  /** The risk settings with this timeframe's stop distance. */
+/** One strategy on one signal timeframe: its rule and how its positions are planned and exit. */
+interface ActiveSlice {
+  readonly strategy: ActiveStrategy;
+  /** The risk settings with this slice's stop distance (slice, else timeframe, else global). */
   readonly risk: RiskConfig;
   readonly exit: EngineConfig['risk']['exit'];
-  readonly strategies: readonly ActiveStrategy[];
+}
+
+interface SignalTf {
+  readonly cfg: SignalTimeframeConfig;
+  readonly slices: readonly ActiveSlice[];
   readonly expiryMs: number;
   readonly cooldownMs: number;
   readonly maxHoldingMs: number | null;
@@ -173,6 +178,16 @@ export class SignalPipeline {
     const sorted = [...config.signalTimeframes].sort((a, b) => compareTimeframes(a.timeframe, b.timeframe));
     const lowest = sorted[0]?.timeframe;
     const all = registry.create(config.strategies);
+    /** The slice's own rule when it has parameters of its own, else the shared one. */
+    const sliceOf = (st: ActiveStrategy, tf: SignalTimeframeConfig): ActiveSlice => {
+      const own = config.slices[`${st.definition.name}:${tf.timeframe}`];
+      const section = config.strategies[st.definition.name];
+      return {
+        strategy: own?.params ? activate(st.definition, { ...section, ...own.params }) : st,
+        risk: { ...config.risk, stopAtr: own?.stopAtr ?? tf.stopAtr ?? config.risk.stopAtr },
+        exit: own?.exit ?? tf.exit ?? config.risk.exit,
+      };
+    };
     this.filters = filtersNamed(config.filters);
     this.costPerSide = config.outcomes.feePerSide + config.outcomes.slippagePerSide;
     const pub = config.publication;
@@ -186,9 +201,9 @@ export class SignalPipeline {
       const tfMs = timeframeMs(s.timeframe);
       this.signalTfs.set(s.timeframe, {
         cfg: s,
-        risk: { ...config.risk, stopAtr: s.stopAtr ?? config.risk.stopAtr },
-        exit: s.exit ?? config.risk.exit,
-        strategies: all.filter((st) => st.definition.timeframes === 'all' || s.timeframe === lowest),
+        slices: all
+          .filter((st) => st.definition.timeframes === 'all' || s.timeframe === lowest)
+          .map((st) => sliceOf(st, s)),
         expiryMs: s.expiryCandles * tfMs,
         cooldownMs: config.cooldownCandles * tfMs,
         maxHoldingMs: maxHoldingMsOf(config.outcomes, s.timeframe),
@@ -352,29 +367,24 @@ export class SignalPipeline {
 
   private evaluate(st: SymbolState, slot: SignalSlot): void {
     const ctx = slot.ctx;
-    const strategies = slot.stf.strategies;
-    for (let k = 0; k < strategies.length; k++) {
-      const strategy = strategies[k];
-      ctx.ready = isReady(ctx.signal, strategy.needMask);
-      const cand = strategy.rule.evaluate(ctx);
-      if (cand) this.consider(st, slot, strategy, cand);
+    const slices = slot.stf.slices;
+    for (let k = 0; k < slices.length; k++) {
+      const slice = slices[k];
+      ctx.ready = isReady(ctx.signal, slice.strategy.needMask);
+      const cand = slice.strategy.rule.evaluate(ctx);
+      if (cand) this.consider(st, slot, slice, cand);
     }
   }
 
-  private consider(
-    st: SymbolState,
-    slot: SignalSlot,
-    strategy: ActiveStrategy,
-    cand: StrategyCandidate,
-  ): void {
+  private consider(st: SymbolState, slot: SignalSlot, slice: ActiveSlice, cand: StrategyCandidate): void {
     const stf = slot.stf;
     const signal = slot.ctx.signal;
     const cfg = this.config;
-    const family = strategy.definition;
+    const family = slice.strategy.definition;
     const tf = stf.cfg.timeframe;
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
-    const risk = planRisk(cand, signal, slot.entry, stf.risk, this.costPerSide);
+    const risk = planRisk(cand, signal, slot.entry, slice.risk, this.costPerSide);
     if (!risk.ok) {
       this.reject(st, stf, id, cand, createdAt, risk.reason, risk.detail, null);
       return;
@@ -410,8 +420,8 @@ export class SignalPipeline {
       rewardRisk: plan.rewardRisk,
       published: this.slices.state(`${cand.strategy}:${tf}`) === 'validated',
       exit: {
-        style: stf.exit.style,
-        trailDistance: stf.exit.style === 'trailing' ? stf.exit.trailAtr * signal.atr : null,
+        style: slice.exit.style,
+        trailDistance: slice.exit.style === 'trailing' ? slice.exit.trailAtr * signal.atr : null,
       },
       confidence,
       breakdown,

@@ -68,12 +68,19 @@ export class StrategyRegistry {
     for (const definition of this.definitions) {
       const section = sections[definition.name];
       const enabled = section ? section.enabled : definition.enabledByDefault !== false;
-      if (!enabled) continue;
-      const rule = definition.create(paramsOf(definition.params, section));
-      out.push({ definition, rule, needMask: warmMask(definition.needs) });
+      if (enabled) out.push(activate(definition, section));
     }
     return out;
   }
+}
+
+/** A fresh rule of `definition` with the parameters of `section` (defaults where it says nothing). */
+export function activate(definition: StrategyDefinition, section?: StrategySection): ActiveStrategy {
+  return {
+    definition,
+    rule: definition.create(paramsOf(definition.params, section)),
+    needMask: warmMask(definition.needs),
+  };
 }
 
 /** The section's value of every declared parameter, its default where the section has none. */
