@@ -244,14 +244,20 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         ),
       slices: z
         .record(
-          z.string().regex(/^[a-z][a-z0-9_]*:[0-9]+[mhdw]$/, 'a slice is strategy:timeframe, like mean_reversion:4h'),
+          z
+            .string()
+            .regex(/^[a-z][a-z0-9_]*:[0-9]+[mhdw]$/, 'a slice is strategy:timeframe, like mean_reversion:4h'),
           z
             .object({
               params: z
                 .record(z.string(), z.union([z.number(), z.boolean()]))
                 .optional()
                 .describe("The family's parameters on this timeframe (over engine.strategies.<family>)."),
-              stopAtr: z.number().positive().optional().describe('The minimum stop distance in ATRs for this slice.'),
+              stopAtr: z
+                .number()
+                .positive()
+                .optional()
+                .describe('The minimum stop distance in ATRs for this slice.'),
               exit: ExitStyleConfig.optional().describe('How positions of this slice exit.'),
             })
             .strict(),

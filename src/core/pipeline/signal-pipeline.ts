@@ -25,7 +25,12 @@ import type {
   StrategyCandidate,
 } from '../signals/types.js';
 import type { StrategyContext } from '../strategies/definition.js';
-import { type ActiveStrategy, activate, BUILTIN_REGISTRY, type StrategyRegistry } from '../strategies/registry.js';
+import {
+  type ActiveStrategy,
+  activate,
+  BUILTIN_REGISTRY,
+  type StrategyRegistry,
+} from '../strategies/registry.js';
 import type { EventSink, PipelineEvent, SliceStateChangedEvent } from './events.js';
 import { type FilterInput, filtersNamed, type SignalFilter } from './filters.js';
 

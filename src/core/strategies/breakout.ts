@@ -12,8 +12,15 @@ const PARAMS = {
     default: 1.5,
     positive: true,
     description: 'Volume must be at least this multiple of its 20-candle mean.',
+    search: { min: 1, max: 2.5, step: 0.25 },
   },
-  minTouches: { type: 'int', default: 2, min: 1, description: 'Touches a level needs to count as one.' },
+  minTouches: {
+    type: 'int',
+    default: 2,
+    min: 1,
+    description: 'Touches a level needs to count as one.',
+    search: { min: 1, max: 4, step: 1 },
+  },
 } as const;
 
 export type BreakoutConfig = ParamValues<typeof PARAMS>;

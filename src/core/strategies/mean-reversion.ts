@@ -12,6 +12,7 @@ const PARAMS = {
     min: 0,
     max: 100,
     description: 'RSI at or below this is oversold (BUY side).',
+    search: { min: 20, max: 35, step: 5 },
   },
   rsiOverbought: {
     type: 'number',
@@ -19,8 +20,16 @@ const PARAMS = {
     min: 0,
     max: 100,
     description: 'RSI at or above this is overbought (SELL side).',
+    search: { min: 65, max: 80, step: 5 },
   },
-  maxAdx: { type: 'number', default: 22, min: 0, max: 100, description: 'Ranging regime: ADX below this.' },
+  maxAdx: {
+    type: 'number',
+    default: 22,
+    min: 0,
+    max: 100,
+    description: 'Ranging regime: ADX below this.',
+    search: { min: 18, max: 30, step: 2 },
+  },
 } as const;
 
 export type MeanReversionConfig = ParamValues<typeof PARAMS>;

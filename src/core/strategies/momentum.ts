@@ -12,6 +12,7 @@ const PARAMS = {
     min: 0,
     max: 100,
     description: 'BUY needs RSI above this (SELL below 100 - it).',
+    search: { min: 45, max: 60, step: 5 },
   },
   rsiCeiling: {
     type: 'number',
@@ -19,6 +20,7 @@ const PARAMS = {
     min: 0,
     max: 100,
     description: 'BUY is skipped above this RSI (overbought; mirrored for SELL).',
+    search: { min: 65, max: 80, step: 5 },
   },
   minAdx: {
     type: 'number',
@@ -26,6 +28,7 @@ const PARAMS = {
     min: 0,
     max: 100,
     description: 'Minimum ADX (trend strength) on the signal timeframe.',
+    search: { min: 15, max: 30, step: 5 },
   },
 } as const;
 

@@ -5,7 +5,13 @@ import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRu
 import { baseConfidence, clamp01, patternConfirmations, testedLevel } from './strategy-kit.js';
 
 const PARAMS = {
-  stopAtr: { type: 'number', default: 1.0, positive: true, description: 'Stop distance in ATRs (tight).' },
+  stopAtr: {
+    type: 'number',
+    default: 1.0,
+    positive: true,
+    description: 'Stop distance in ATRs (tight).',
+    search: { min: 0.75, max: 2, step: 0.25 },
+  },
 } as const;
 
 export type ScalpingConfig = ParamValues<typeof PARAMS>;

@@ -22,7 +22,7 @@ import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { type CandleFeed, PipelineDriver } from '../driver.js';
 import type { ChartSeries } from './chart-series.js';
-import { buyAndHold, type EntryPoint, entryKey, randomEntryBaseline } from './random-baseline.js';
+import { buyAndHold, type EntryPoint, entryKey, geometryOf, randomEntryBaseline } from './random-baseline.js';
 
 export interface BacktestOptions {
   readonly engine: EngineConfig;
@@ -280,7 +280,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const reportFrom = opts.from ?? (starts.length ? Math.min(...starts) : 0);
   const realTrades = created.flatMap((signal) => {
     const o = outcomes.get(signal.id);
-    return o?.filled ? [{ signal, netR: netROf(o) }] : [];
+    return o?.filled ? [{ trade: geometryOf(signal), netR: netROf(o) }] : [];
   });
 
   const report: BacktestReport = {

@@ -6,8 +6,8 @@ import type { BaselineComparison, BuyAndHold, RandomBaseline } from '../../core/
 import { quantileSorted } from '../../core/metrics/stats.js';
 import { maxHoldingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
-import { netROf, sliceOf } from '../../core/outcomes/trade-record.js';
-import type { Signal } from '../../core/signals/types.js';
+import { netROf } from '../../core/outcomes/trade-record.js';
+import type { Direction, ExitPlan, Signal } from '../../core/signals/types.js';
 
 /*
  * The random-entry baseline: does a strategy's timing beat entering at random? For every real
@@ -36,11 +36,47 @@ export interface BaselineMarket {
 
 export const entryKey = (symbol: string, timeframe: Timeframe): string => `${symbol}|${timeframe}`;
 
+/** What the baseline needs of a real trade: where it was made and its geometry in price terms. */
+export interface TradeGeometry {
+  readonly id: string;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly strategy: string;
+  readonly direction: Direction;
+  readonly entryPrice: number;
+  readonly stopLoss: number;
+  readonly takeProfits: readonly [number, number, number];
+  readonly exit?: ExitPlan;
+  /** The stop distance in ATRs of the signal timeframe at creation. */
+  readonly stopAtr: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export function geometryOf(signal: Signal): TradeGeometry {
+  return {
+    id: signal.id,
+    symbol: signal.symbol,
+    timeframe: signal.timeframe,
+    strategy: signal.strategy,
+    direction: signal.direction,
+    entryPrice: signal.entryPrice,
+    stopLoss: signal.stopLoss,
+    takeProfits: signal.takeProfits,
+    ...(signal.exit ? { exit: signal.exit } : {}),
+    stopAtr: signal.features.stop_atr,
+    createdAt: signal.createdAt,
+    expiresAt: signal.expiresAt,
+  };
+}
+
 export interface RealTrade {
-  readonly signal: Signal;
+  readonly trade: TradeGeometry;
   /** Net R of its outcome. */
   readonly netR: number;
 }
+
+const sliceKey = (t: TradeGeometry): string => `${t.strategy}:${t.timeframe}`;
 
 function lowerBound(candles: readonly Candle[], openTime: number): number {
   let lo = 0;
@@ -53,12 +89,27 @@ function lowerBound(candles: readonly Candle[], openTime: number): number {
   return lo;
 }
 
-/** The signal a random entry at `at` would be: the real one's geometry in ATRs, moved there. */
-function randomTwin(real: Signal, at: EntryPoint, run: number): Signal | null {
+const NEUTRAL_BREAKDOWN: Signal['breakdown'] = {
+  strategyBase: 0,
+  votes: [],
+  ensembleScore: 0,
+  baseScale: 1,
+  base: 0,
+  mtfBoost: 0,
+  alignmentFactor: 1,
+  volumeFactor: 1,
+  product: 0,
+  context: [],
+};
+
+/**
+ * The signal a random entry at `at` would be: the real trade's geometry in ATRs, moved there, at
+ * the market. Only what the tracker reads is meaningful; the rest is left neutral.
+ */
+export function randomTwin(real: TradeGeometry, at: EntryPoint, run: number): Signal | null {
   const realRisk = Math.abs(real.entryPrice - real.stopLoss);
-  const stopAtr = real.features.stop_atr;
-  if (!(stopAtr > 0) || !(realRisk > 0) || !(at.atr > 0)) return null;
-  const realAtr = realRisk / stopAtr;
+  if (!(real.stopAtr > 0) || !(realRisk > 0) || !(at.atr > 0)) return null;
+  const realAtr = realRisk / real.stopAtr;
   const d = real.direction === 'BUY' ? 1 : -1;
   const entry = at.close;
   const scale = at.atr / realAtr;
@@ -71,24 +122,45 @@ function randomTwin(real: Signal, at: EntryPoint, run: number): Signal | null {
     moved(real.takeProfits[2]),
   ];
   if (takeProfits.some((p) => !(p > 0))) return null;
-  const exit = real.exit
+  const exit: ExitPlan = real.exit
     ? {
         style: real.exit.style,
         trailDistance: real.exit.trailDistance === null ? null : real.exit.trailDistance * scale,
       }
-    : undefined;
+    : { style: 'targets', trailDistance: null };
   return {
-    ...real,
     id: `${real.id}#random${run}`,
+    symbol: real.symbol,
+    direction: real.direction,
+    timeframe: real.timeframe,
+    entryTimeframe: real.timeframe,
+    strategy: real.strategy,
     entryType: 'MARKET_ENTRY',
     entryPrice: entry,
     stopLoss,
     takeProfits,
-    ...(exit ? { exit } : {}),
+    rewardRisk: 0,
+    exit,
+    confidence: 0,
+    published: false,
+    breakdown: NEUTRAL_BREAKDOWN,
+    health: { dataQuality: 0, technical: 0, risk: 0, regime: 0, score: 0 },
+    priority: 'LOW',
+    reasons: [],
+    entryAnalysis: {
+      entryTimeframe: real.timeframe,
+      entryCandles: 0,
+      marketPrice: entry,
+      considered: [],
+      chosen: 'MARKET_ENTRY',
+      why: 'random entry',
+    },
+    features: {},
     createdAt: at.closeTime,
     expiresAt: at.closeTime + (real.expiresAt - real.createdAt),
     status: 'ACTIVE',
     statusAt: at.closeTime,
+    statusReason: 'random entry',
   };
 }
 
@@ -156,8 +228,8 @@ export function randomEntryBaseline(
 ): RandomBaseline {
   const ordered = [...trades].sort(
     (a, b) =>
-      a.signal.createdAt - b.signal.createdAt ||
-      (a.signal.id < b.signal.id ? -1 : a.signal.id > b.signal.id ? 1 : 0),
+      a.trade.createdAt - b.trade.createdAt ||
+      (a.trade.id < b.trade.id ? -1 : a.trade.id > b.trade.id ? 1 : 0),
   );
   const eligible = new Map<string, EntryPoint[]>();
   for (const [key, points] of market.entries) {
@@ -167,7 +239,7 @@ export function randomEntryBaseline(
     );
   }
   const random = mulberry32(opts.seed);
-  const slices = [...new Set(ordered.map((t) => sliceOf(t.signal)))].sort();
+  const slices = [...new Set(ordered.map((t) => sliceKey(t.trade)))].sort();
   const runMeans = new Map<string, number[]>(slices.map((s) => [s, []]));
   const overallMeans: number[] = [];
   for (let run = 0; run < opts.runs; run++) {
@@ -175,14 +247,14 @@ export function randomEntryBaseline(
     let sum = 0;
     let n = 0;
     for (const t of ordered) {
-      const points = eligible.get(entryKey(t.signal.symbol, t.signal.timeframe)) ?? [];
-      const candles = market.candles.get(t.signal.symbol) ?? [];
+      const points = eligible.get(entryKey(t.trade.symbol, t.trade.timeframe)) ?? [];
+      const candles = market.candles.get(t.trade.symbol) ?? [];
       // the draw happens whether or not the twin trades, so every trade's draws stay aligned across changes
       const at = points.length > 0 ? points[Math.floor(random() * points.length)] : null;
-      const twin = at ? randomTwin(t.signal, at, run) : null;
+      const twin = at ? randomTwin(t.trade, at, run) : null;
       const r = twin ? follow(twin, candles, market.baseMs, engine) : null;
       if (r === null) continue;
-      const key = sliceOf(t.signal);
+      const key = sliceKey(t.trade);
       const g = sums.get(key) ?? { sum: 0, n: 0 };
       g.sum += r;
       g.n++;
@@ -196,7 +268,7 @@ export function randomEntryBaseline(
   const bySlice: Record<string, BaselineComparison> = {};
   for (const s of slices) {
     bySlice[s] = compare(
-      ordered.filter((t) => sliceOf(t.signal) === s).map((t) => t.netR),
+      ordered.filter((t) => sliceKey(t.trade) === s).map((t) => t.netR),
       runMeans.get(s) ?? [],
     );
   }
