@@ -4,6 +4,7 @@ import { registerCandles } from './commands/candles.js';
 import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
 import { registerIndicators } from './commands/indicators.js';
+import { registerOptimize } from './commands/optimize.js';
 import { registerResample } from './commands/resample.js';
 import { registerServe } from './commands/serve.js';
 import { registerSignals } from './commands/signals.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerIndicators(program);
   registerSignals(program);
   registerBacktest(program);
+  registerOptimize(program);
   registerConfig(program);
   return program;
 }

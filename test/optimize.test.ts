@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import type { OptimizeReport } from '../src/runtime/research/optimize.js';
+import { runCli } from './support/cli.js';
+import { hasRealData, realDataPath } from './support/real-data.js';
+
+describe.skipIf(!hasRealData)('alphapulse optimize on real ETHUSDT 1h (training part only)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ap-optimize-'));
+  const args = (tag: string, workers: string) => [
+    'optimize',
+    '--input',
+    realDataPath('binance_ETHUSDT_1h.csv'),
+    '--to',
+    '2025-07-01',
+    '--slices',
+    'mean_reversion:4h,breakout:4h',
+    '--trials',
+    '6',
+    '--folds',
+    '2',
+    '--min-trades',
+    '3',
+    '--baseline-runs',
+    '20',
+    '--workers',
+    workers,
+    '--json',
+    join(dir, `${tag}.json`),
+    '--out',
+    join(dir, `${tag}.yaml`),
+  ];
+
+  it('reports each slice out of sample, with DSR and PBO, and writes a config that loads; worker threads give the same report', () => {
+    const local = runCli(args('local', '0'));
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stdout).toMatch(/mean_reversion:4h +(validated|disabled) +\d+/);
+    const threaded = runCli(args('threads', '2'));
+    expect(threaded.code, threaded.stderr).toBe(0);
+    const a = JSON.parse(readFileSync(join(dir, 'local.json'), 'utf8')) as OptimizeReport;
+    const b = JSON.parse(readFileSync(join(dir, 'threads.json'), 'utf8')) as OptimizeReport;
+    expect(b).toEqual(a);
+    expect(a.slices.map((s) => s.slice)).toEqual(['mean_reversion:4h', 'breakout:4h']);
+    for (const s of a.slices) {
+      expect(s.trials).toBe(6);
+      expect(s.folds).toHaveLength(2);
+      // out-of-sample trades come from the test windows only, after the first window
+      expect(s.folds[0].testFrom).toBeGreaterThan(a.range.from);
+      expect(s.reasons).toHaveLength(3);
+      if (s.outOfSample.trades > 0) expect(s.outOfSample.baseline?.runs).toBe(20);
+    }
+    const cfg = loadConfig({ file: join(dir, 'local.yaml'), env: {} }).config;
+    expect(Object.keys(cfg.engine.publication.states).sort()).toEqual(['breakout:4h', 'mean_reversion:4h']);
+    const chosen = a.slices[0].chosen;
+    if (chosen) expect(cfg.engine.slices['mean_reversion:4h']).toEqual(chosen.settings);
+  });
+
+  it('refuses bad options, naming them', () => {
+    expect(
+      runCli([
+        'optimize',
+        '--input',
+        realDataPath('binance_ETHUSDT_1h.csv'),
+        '--to',
+        '2025-07-01',
+        '--trials',
+        '0',
+      ]).stderr,
+    ).toMatch(/--trials "0" must be a whole number/);
+    expect(
+      runCli([
+        'optimize',
+        '--input',
+        realDataPath('binance_ETHUSDT_1h.csv'),
+        '--to',
+        '2025-07-01',
+        '--slices',
+        'magic:4h',
+      ]).stderr,
+    ).toMatch(/--slices "magic:4h" is not strategy:timeframe/);
+    expect(
+      runCli(['optimize', '--input', realDataPath('binance_ETHUSDT_1h.csv'), '--to', 'soon']).stderr,
+    ).toMatch(/--to "soon"/);
+  });
+});
