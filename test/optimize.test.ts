@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import type { OptimizeReport } from '../src/runtime/research/optimize.js';
-import { runCli } from './support/cli.js';
+import { runCli, runCliAsync, startCli } from './support/cli.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
+import { redisReachable } from './support/services.js';
 
 describe.skipIf(!hasRealData)('alphapulse optimize on real ETHUSDT 1h (training part only)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ap-optimize-'));
@@ -83,5 +84,51 @@ describe.skipIf(!hasRealData)('alphapulse optimize on real ETHUSDT 1h (training 
     expect(
       runCli(['optimize', '--input', realDataPath('binance_ETHUSDT_1h.csv'), '--to', 'soon']).stderr,
     ).toMatch(/--to "soon"/);
+  });
+});
+
+describe.skipIf(!hasRealData)('alphapulse optimize through a Redis queue', () => {
+  it('gives the report of a single-process run, with the trials run by optimize-worker processes', async () => {
+    const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const reachable = await redisReachable(redis);
+    if (!reachable) {
+      if (process.env.CI === 'true') throw new Error(`CI=true but Redis at ${redis} does not answer`);
+      console.warn(`[optimize] no Redis at ${redis}: the queue test is skipped`);
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'ap-optimize-queue-'));
+    const common = [
+      'optimize',
+      '--input',
+      realDataPath('binance_ETHUSDT_1h.csv'),
+      '--to',
+      '2025-07-01',
+      '--slices',
+      'mean_reversion:4h',
+      '--trials',
+      '5',
+      '--folds',
+      '2',
+      '--min-trades',
+      '3',
+      '--baseline-runs',
+      '10',
+    ];
+    const workers = [
+      startCli(['optimize-worker', '--queue', redis]),
+      startCli(['optimize-worker', '--queue', redis]),
+    ];
+    try {
+      await Promise.all(workers.map((w) => w.ready(/optimize-worker serving/)));
+      const queued = await runCliAsync([...common, '--queue', redis, '--json', join(dir, 'queued.json')]);
+      expect(queued.code, queued.stderr).toBe(0);
+    } finally {
+      for (const w of workers) w.stop();
+    }
+    const local = runCli([...common, '--json', join(dir, 'local.json')]);
+    expect(local.code, local.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'queued.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(join(dir, 'local.json'), 'utf8')),
+    );
   });
 });

@@ -4,7 +4,7 @@ import { registerCandles } from './commands/candles.js';
 import { registerConfig } from './commands/config.js';
 import { registerImport } from './commands/import.js';
 import { registerIndicators } from './commands/indicators.js';
-import { registerOptimize } from './commands/optimize.js';
+import { registerOptimize, registerOptimizeWorker } from './commands/optimize.js';
 import { registerResample } from './commands/resample.js';
 import { registerServe } from './commands/serve.js';
 import { registerSignals } from './commands/signals.js';
@@ -32,6 +32,7 @@ export function buildProgram(): Command {
   registerSignals(program);
   registerBacktest(program);
   registerOptimize(program);
+  registerOptimizeWorker(program);
   registerConfig(program);
   return program;
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,4 +33,81 @@ export function runCli(
     },
   );
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `runCli` without blocking the event loop: for a command that needs this process to answer meanwhile. */
+export function runCliAsync(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', tsxLoader, join(repoRoot, 'src', 'cli', 'main.ts'), ...args],
+      {
+        cwd: opts.cwd ?? repoRoot,
+        env: { ...process.env, ...opts.env },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** A long-running `alphapulse` process (a worker, a server): wait for a line, then stop it. */
+export interface RunningCli {
+  /** Resolves once stdout has printed something matching `pattern`; rejects if the process ends first. */
+  ready(pattern: RegExp): Promise<void>;
+  stop(signal?: NodeJS.Signals): void;
+  output(): string;
+}
+
+export function startCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): RunningCli {
+  const child = spawn(
+    process.execPath,
+    ['--import', tsxLoader, join(repoRoot, 'src', 'cli', 'main.ts'), ...args],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...opts.env },
+    },
+  );
+  let out = '';
+  const waiters: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (w.pattern.test(out)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    check();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  child.on('close', (code) => {
+    for (const w of waiters.splice(0))
+      w.reject(new Error(`process ended (${code}) before ${w.pattern}: ${out}`));
+  });
+  return {
+    ready: (pattern) =>
+      new Promise((resolve, reject) => {
+        waiters.push({ pattern, resolve, reject });
+        check();
+      }),
+    stop: (signal = 'SIGTERM') => {
+      child.kill(signal);
+    },
+    output: () => out,
+  };
 }

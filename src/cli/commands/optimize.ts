@@ -13,6 +13,7 @@ import {
   optimize,
   optimizedEngineSection,
 } from '../../runtime/research/optimize.js';
+import { queueRunner, startQueueWorker } from '../../runtime/research/queue-runner.js';
 import { defaultSettings } from '../../runtime/research/search-space.js';
 import { baselineMarketOf, runTrial, type SliceSpec, trialEngine } from '../../runtime/research/trial.js';
 import { loadTrialData } from '../../runtime/research/trial-data.js';
@@ -36,6 +37,7 @@ interface OptimizeCliOptions {
   gatePercentile: string;
   out?: string;
   json?: string;
+  queue?: string | boolean;
 }
 
 function wholeNumber(value: string, option: string, min: number, max: number): number {
@@ -120,6 +122,10 @@ export function registerOptimize(program: Command): void {
     .option('--min-trades <n>', 'trades a window needs for a trial to count there', '20')
     .option('--seed <n>', 'seed of the search and the baseline', '42')
     .option('--workers <n>', 'worker threads (0: in this process)', '0')
+    .option(
+      '--queue [redis-url]',
+      'run the trials through a Redis queue served by `alphapulse optimize-worker` processes (no URL: REDIS_URL)',
+    )
     .option('--baseline-runs <n>', 'random-entry runs for the out-of-sample percentile', '200')
     .option(
       '--gate-min-trades <n>',
@@ -175,12 +181,19 @@ export function registerOptimize(program: Command): void {
         recorded.add(spec.timeframe);
       }
 
-      const runner =
-        workers > 0
-          ? workerThreadRunner(
-              { engine, inputs, to, strategyPaths: loaded.config.strategyPaths.map((p) => resolve(p)) },
-              workers,
-            )
+      const setup = {
+        engine,
+        inputs: inputs.map((f) => ({ ...f, path: resolve(f.path) })),
+        to,
+        strategyPaths: loaded.config.strategyPaths.map((p) => resolve(p)),
+      };
+      const queueUrl =
+        typeof opts.queue === 'string' ? opts.queue : opts.queue ? process.env.REDIS_URL : undefined;
+      if (opts.queue === true && !queueUrl) throw new CliError('--queue needs a Redis URL or REDIS_URL');
+      const runner = queueUrl
+        ? queueRunner(setup, queueUrl)
+        : workers > 0
+          ? workerThreadRunner(setup, workers)
           : null;
       try {
         const report = await optimize({
@@ -209,5 +222,29 @@ export function registerOptimize(program: Command): void {
       } finally {
         await runner?.close();
       }
+    });
+}
+
+export function registerOptimizeWorker(program: Command): void {
+  program
+    .command('optimize-worker')
+    .description('serve the trials of `alphapulse optimize --queue` from a Redis queue, on this machine')
+    .option('--queue <redis-url>', 'the Redis of the queue (env REDIS_URL)')
+    .option('--concurrency <n>', 'trials run at once by this process', '1')
+    .action(async (opts: { queue?: string; concurrency: string }) => {
+      const url = opts.queue ?? process.env.REDIS_URL;
+      if (!url) throw new CliError('optimize-worker needs --queue <redis-url> or REDIS_URL');
+      const concurrency = wholeNumber(opts.concurrency, '--concurrency', 1, 64);
+      const { worker, close } = startQueueWorker(url, concurrency);
+      worker.on('error', (e) => process.stderr.write(`optimize-worker: ${e.message}\n`));
+      await worker.waitUntilReady();
+      process.stdout.write(`optimize-worker serving ${url} (concurrency ${concurrency})\n`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          void close().then(done);
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
     });
 }
