@@ -122,7 +122,9 @@ export const PortfolioConfig = z
       .positive()
       .max(10)
       .default(0.1)
-      .describe('Open trades together risk at most this fraction of equity; later ones are reduced or skipped.'),
+      .describe(
+        'Open trades together risk at most this fraction of equity; later ones are reduced or skipped.',
+      ),
   })
   .strict();
 
