@@ -15,6 +15,7 @@ import type { AmbiguityPolicy, Outcome } from '../src/core/outcomes/types.js';
 import { signalId } from '../src/core/signals/id.js';
 import type { Direction, EntryType, Priority, Signal, StrategyName } from '../src/core/signals/types.js';
 import type { ChartSeries } from '../src/runtime/backtest/chart-series.js';
+import { baselineStrip, stripScale } from '../src/runtime/backtest/html/baseline-section.js';
 import { toClientChart, toClientEquity } from '../src/runtime/backtest/html/client-data.js';
 import {
   formatDuration,
@@ -22,6 +23,7 @@ import {
   formatPercent,
   formatPrice,
   formatR,
+  formatSettingPercent,
   formatSignedPercent,
   formatTime,
   humanise,
@@ -210,6 +212,7 @@ function summary(p: Performance): PolicySummary {
 }
 
 const GROUP_KEYS: readonly GroupKey[] = [
+  'slice',
   'strategy',
   'symbol',
   'timeframe',
@@ -351,9 +354,29 @@ function buildFixture(): Fixture {
           percentile: 97.5,
           runs: 200,
         },
-        slices: {},
+        slices: Object.fromEntries(
+          Object.entries(groups.slice).map(([slice, p], i) => [
+            slice,
+            {
+              trades: p.trades,
+              expectancyR: p.expectancyR.value,
+              randomMean: -0.2,
+              randomP05: -0.6,
+              randomP50: -0.2,
+              randomP95: 0.2,
+              // one slice of each verdict: beats, inside, worse, inside
+              percentile: [99, 50, 2.5, 94.99][i % 4],
+              runs: 200,
+            },
+          ]),
+        ),
       },
-      buyAndHold: { bySymbol: {}, pooled: null },
+      buyAndHold: {
+        bySymbol: {
+          BTCUSDT: { from: candles[0].openTime, to: lastClose, return: 0.1234 },
+        },
+        pooled: 0.1234,
+      },
     },
   };
 
@@ -433,6 +456,44 @@ describe('HTML report helpers', () => {
     expect(formatDuration(76 * HOUR)).toBe('3d 4h');
     expect(humanise('TP_HIT')).toBe('TP hit');
     expect(humanise('mean_reversion')).toBe('Mean reversion');
+  });
+
+  it('writes settings and percentiles for a person', () => {
+    expect(formatSettingPercent(0.001)).toBe('0.1 %');
+    expect(formatSettingPercent(0.0002)).toBe('0.02 %');
+    expect(formatSettingPercent(0.0024000000000000002)).toBe('0.24 %');
+    expect(formatSettingPercent(0.01)).toBe('1 %');
+    expect(formatSettingPercent(10)).toBe('1000 %');
+  });
+
+  it('draws the random band and the real value on one scale', () => {
+    const c = {
+      trades: 40,
+      expectancyR: 0.3,
+      randomMean: -0.1,
+      randomP05: -0.5,
+      randomP50: -0.1,
+      randomP95: 0.2,
+      percentile: 99,
+      runs: 200,
+    };
+    const scale = stripScale([c, { ...c, randomP05: -1, expectancyR: -1.2 }]);
+    expect(scale.lo).toBeLessThan(-1.2);
+    expect(scale.hi).toBeGreaterThan(0.3);
+    // zero is always on the scale, and a single point still gives a range
+    const flat = stripScale([{ ...c, randomP05: 0, randomP95: 0, expectancyR: 0 }]);
+    expect(flat.hi - flat.lo).toBeGreaterThan(0.9);
+    const svg = baselineStrip(c, scale);
+    expect(svg).toContain('class="band"');
+    expect(svg).toContain('class="median"');
+    expect(svg).toContain('class="real beats"');
+    expect(svg).toContain('real +0.30 R net; random runs p05 −0.50 R, median −0.10 R, p95 +0.20 R');
+    const none = baselineStrip(
+      { ...c, randomP05: null, randomP50: null, randomP95: null, percentile: null },
+      scale,
+    );
+    expect(none).not.toContain('class="band"');
+    expect(none).toContain('no random run closed a trade');
   });
 
   it('escapes JSON so it cannot leave a script element', () => {
@@ -521,6 +582,49 @@ describe('renderHtmlReport: the HTML string', () => {
     expect(html).toMatch(/n &lt; 30/);
     expect(html).toContain('95 % CI');
     expect(html).toContain('<svg class="calibration-chart"');
+  });
+
+  it('says in the headline that every figure is after costs, with the costs and the sizing', () => {
+    expect(html).toContain('<b>All figures are after costs</b>: fee 0.1 % + slippage 0.02 % per side');
+    expect(html).toContain('0.24 % round trip; a win is a trade with net R &gt; 0');
+    expect(html).toContain('risks 1 % of equity per trade at its stop, with open risk capped at 10 %');
+    expect(html).toContain('Overall performance, after costs');
+    // net first, gross beside
+    const cards = html.slice(
+      html.indexOf('id="headline"'),
+      html.indexOf('</section>', html.indexOf('id="headline"')),
+    );
+    const o = fixture.report.overall;
+    expect(cards).toContain(`${formatR(o.expectancyR.value)} <span class="stat-unit">net</span>`);
+    expect(cards).toContain(`${formatR(o.grossExpectancyR.value)} gross`);
+    expect(cards).toContain(`${formatPercent(o.grossWinRate.value, 1)} gross`);
+    expect(cards).toContain('Costs per trade');
+    expect(cards).toContain('97.5th');
+  });
+
+  it('compares every slice with the random runs and flags the verdicts', () => {
+    expect(html).toContain('<h2>Against random entries</h2>');
+    expect(html).toContain('id="baseline-table"');
+    const slices = Object.keys(fixture.report.groups.slice);
+    expect(slices.length).toBeGreaterThanOrEqual(4);
+    for (const slice of slices) expect(html).toContain(`data-slice="${slice}"`);
+    expect(html).toContain('data-verdict="beats"');
+    expect(html).toContain('data-verdict="worse"');
+    // 94.99 is inside the band and reads as 94.9, never as 95
+    expect(html).toContain('94.9th');
+    expect(html).toContain('Beats random (≥ 95th)');
+    expect(html).toContain('Worse than random (≤ 5th)');
+    expect(html).toContain('the <b>97.5th percentile</b> of 200 random runs');
+    expect(html).toContain('id="buy-and-hold-table"');
+    expect(html).toContain('+12.34 %');
+    expect(html).toContain('id="calibration-scores"');
+    expect(html).toContain(formatNumber(fixture.report.calibration.brier.value, 3));
+  });
+
+  it('says so when the random baseline was skipped', () => {
+    const skipped = renderHtmlReport(emptyFixture());
+    expect(skipped).toContain('id="baseline-skipped"');
+    expect(skipped).toContain('Buy-and-hold is not computed when the random baseline is skipped.');
   });
 
   it('is deterministic', () => {
@@ -626,6 +730,11 @@ describe.skipIf(!hasChromium && !inCi)('renderHtmlReport: the page in headless C
     expect(await page.locator('#overall-metrics tbody tr').count()).toBeGreaterThan(20);
     expect(await page.locator('table[data-group="strategy"] tbody tr').count()).toBe(4);
     expect(await page.locator('#calibration-table tbody tr').count()).toBe(10);
+    const slices = Object.keys(fixture.report.groups.slice).length;
+    expect(await page.locator('#baseline-table tbody tr').count()).toBe(slices + 1);
+    expect(await page.locator('#baseline-table svg.baseline-strip').count()).toBe(slices + 1);
+    expect(await page.textContent('#costs-note')).toContain('All figures are after costs');
+    expect(await page.isVisible('#baseline-table tr[data-verdict="beats"] .verdict.beats')).toBe(true);
     expect(await page.locator('#walk-forward-table thead th').count()).toBe(4);
     const rows = page.locator('#signals-table tbody tr.signal-row');
     expect(await rows.count()).toBe(fixture.signals.length);
@@ -693,6 +802,7 @@ describe.skipIf(!hasChromium && !inCi)('renderHtmlReport: the page in headless C
     mkdirSync(OUTPUT_DIR, { recursive: true });
     writeFileSync(join(OUTPUT_DIR, 'backtest-report.html'), html);
     await page.screenshot({ path: join(OUTPUT_DIR, 'backtest-report.png'), fullPage: true });
+    await page.locator('#baseline').screenshot({ path: join(OUTPUT_DIR, 'backtest-report-baseline.png') });
 
     expect(external).toEqual([]);
     expect(errors).toEqual([]);

@@ -86,11 +86,78 @@ describe.skipIf(!hasRealData)('alphapulse backtest on 13 weeks of BTCUSDT and ET
     if (!first) return;
     expect(first.r.stderr).toBe('');
     expect(first.r.code).toBe(0);
-    expect(first.r.stdout).toMatch(
-      /^backtest: BTCUSDT 130,708 candles, ETHUSDT 130,708 candles; \d+ signals, \d+ trades/,
+    const out = first.r.stdout;
+    expect(out).toMatch(/^backtest: BTCUSDT 130,708 candles, ETHUSDT 130,708 candles \(2025-05-20 \.\. /);
+    expect(out).toMatch(/\d+ signals, \d+ trades/);
+    expect(out).toMatch(/\noverall +\d+ /);
+    expect(out).toMatch(/saved as backtest run 1 in /);
+    for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
+  it('says the figures are after costs, with gross beside, and where they stand against random entries', () => {
+    if (!first) return;
+    const out = first.r.stdout;
+    const report = JSON.parse(readFileSync(first.json, 'utf8')) as BacktestReport;
+    expect(out).toContain(
+      'AFTER COSTS: every figure is net of fees 0.1% + slippage 0.02% per side (0.24% round trip)',
     );
-    expect(first.r.stdout).toMatch(/\noverall +\d+ /);
-    expect(first.r.stdout).toMatch(/saved as backtest run 1 in /);
+    expect(out).toMatch(/Sizing: each trade risks 1% of equity at its stop, open risk capped at 10%/);
+    expect(out).toMatch(
+      /expectancy +[+-]\d\.\d\d R net \[[+-]\d\.\d\d, [+-]\d\.\d\d\]; gross [+-]\d\.\d\d R/,
+    );
+    expect(out).toMatch(/costs +\d\.\d\d R per trade/);
+    expect(out).toMatch(/win rate +\d+\.\d% net \[.*\]; gross \d+\.\d%/);
+    const percentile = report.baseline.random?.overall.percentile ?? -1;
+    expect(percentile).toBeGreaterThanOrEqual(0);
+    expect(out).toContain(`${Math.floor(percentile)}th percentile of 200 runs (seed 42)`);
+    // every slice has its row with the random band, percentile and verdict
+    for (const slice of Object.keys(report.groups.slice)) {
+      expect(out).toMatch(new RegExp(`\\n${slice} +\\d+ .* (BEATS|inside|WORSE)\\*?\\n`));
+    }
+    expect(out).toMatch(/buy-and-hold +BTCUSDT [+-]\d+\.\d\d%, ETHUSDT [+-]\d+\.\d\d%; pooled/);
+    expect(out).toMatch(/\n0\.9-1\.0 +\d+ /);
+    expect(out).toMatch(/Brier score 0\.\d{3}/);
+  });
+
+  it('takes the baseline runs, the seed and the sizing from the command line', () => {
+    if (!first) return;
+    const json = join(dir, 'options.json');
+    const r = runCli([
+      'backtest',
+      ...inputs,
+      '--baseline-runs',
+      '20',
+      '--seed',
+      '7',
+      '--risk-per-trade',
+      '0.02',
+      '--max-open-risk',
+      '0.05',
+      '--json',
+      json,
+      '--no-store',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as BacktestReport;
+    expect(report.baseline.random?.runs).toBe(20);
+    expect(report.baseline.random?.seed).toBe(7);
+    expect(report.sizing).toEqual({ riskPerTrade: 0.02, maxOpenRisk: 0.05 });
+    expect(report.overall.riskPerTrade).toBe(0.02);
+    expect(r.stdout).toMatch(/Sizing: each trade risks 2% of equity at its stop, open risk capped at 5%/);
+    expect(r.stdout).toMatch(/percentile of 20 runs \(seed 7\)/);
+
+    const skipped = runCli([
+      'backtest',
+      ...inputs,
+      '--baseline-runs',
+      '0',
+      '--to',
+      '2025-06-01',
+      '--no-store',
+    ]);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toContain('random entries  skipped (--baseline-runs 0)');
   });
 
   it('writes a report with every documented field', () => {
@@ -163,6 +230,19 @@ describe.skipIf(!hasRealData)('alphapulse backtest on 13 weeks of BTCUSDT and ET
     const r = runCli(['backtest', ...inputs, '--walk-forward', 'zero', '--no-store']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--walk-forward "zero" must be a whole number/);
+    for (const [option, value, message] of [
+      ['--baseline-runs', '-1', /--baseline-runs "-1" must be a whole number of runs from 0 to 10,000/],
+      ['--baseline-runs', 'many', /--baseline-runs "many" must be a whole number/],
+      ['--seed', '1.5', /--seed "1.5" must be a whole number/],
+      ['--risk-per-trade', '2', /--risk-per-trade "2" must be a fraction of equity above 0 and at most 1/],
+      ['--risk-per-trade', '0', /--risk-per-trade "0" must be a fraction/],
+      ['--max-open-risk', 'abc', /--max-open-risk "abc" must be a fraction of equity/],
+    ] as const) {
+      const bad = runCli(['backtest', ...inputs, option, value, '--no-store']);
+      expect(bad.code, `${option} ${value}`).toBe(1);
+      expect(bad.stderr.trim().split('\n'), `${option} ${value}`).toHaveLength(1);
+      expect(bad.stderr).toMatch(message);
+    }
     const r2 = runCli(['backtest', '--input', join(dir, 'missing_BTCUSDT_1m.csv'), '--no-store']);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/missing_BTCUSDT_1m\.csv/);

@@ -206,9 +206,19 @@ describe.skipIf(!hasRealData || (!hasChromium && !inCi))('the dashboard in headl
       );
       expect(await page.getAttribute('#signals-body tr.signal-row.selected', 'data-id')).toBe(id);
 
-      // the performance panel has the track record, with trade counts
+      // the performance panel has the track record after costs, net with gross beside, per slice
       await until(page, `document.querySelectorAll('#strategy-table tbody tr').length > 0`, 15_000);
-      expect(await page.textContent('#performance-stats')).toContain('Win rate');
+      expect(await page.textContent('#performance-costs')).toContain('All figures are after costs');
+      const stats = (await page.textContent('#performance-stats')) ?? '';
+      for (const words of ['Win rate', 'Expectancy', 'net', 'gross', '95 % CI', 'Costs per trade', 'n = ']) {
+        expect(stats).toContain(words);
+      }
+      expect(await page.textContent('#strategy-table thead')).toContain('net · 95 % CI');
+      // the calibration: buckets with trades, with n, and the scores
+      await until(page, `document.querySelectorAll('#calibration-view tbody tr').length > 0`, 15_000);
+      expect(await page.textContent('#calibration-scores')).toMatch(
+        /Brier score 0\.\d{3} .* log loss \d+\.\d{3}/,
+      );
 
       // the socket comes back after a drop and subscribes again: a new snapshot arrives
       const snapshots = `(window.alphapulse.socketCounts().snapshot ?? 0)`;

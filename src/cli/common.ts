@@ -51,6 +51,33 @@ export function parseTimeOption(value: string | undefined, name: string): number
   return t;
 }
 
+/**
+ * A whole number given to the option `name`, from `min` to `max`; otherwise a one-line error
+ * naming the option, the value and what it takes (`what`, e.g. "runs"; `hint`, e.g. what 0 means).
+ */
+export function parseWholeOption(
+  value: string,
+  name: string,
+  range: { readonly min: number; readonly max: number; readonly what?: string; readonly hint?: string },
+): number {
+  const n = Number(value);
+  if (/^\s*-?\d+\s*$/.test(value) && Number.isSafeInteger(n) && n >= range.min && n <= range.max) return n;
+  const of = range.what ? ` of ${range.what}` : '';
+  const hint = range.hint ? ` (${range.hint})` : '';
+  throw new CliError(
+    `${name} "${value}" must be a whole number${of} from ${formatInt(range.min)} to ${formatInt(range.max)}${hint}`,
+  );
+}
+
+/** A fraction of equity given to the option `name`: above 0 and at most `max`. */
+export function parseFractionOption(value: string, name: string, max: number): number {
+  const x = Number(value);
+  if (value.trim() !== '' && Number.isFinite(x) && x > 0 && x <= max) return x;
+  throw new CliError(
+    `${name} "${value}" must be a fraction of equity above 0 and at most ${max} (0.01 = 1 %)`,
+  );
+}
+
 export function iso(t: number | null | undefined): string {
   return t === null || t === undefined ? '-' : new Date(t).toISOString().replace('.000Z', 'Z');
 }

@@ -4,7 +4,14 @@ import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { runBacktest } from '../../runtime/backtest/backtest.js';
 import { formatSummary } from '../../runtime/backtest/summary.js';
 import { engineForInputs } from '../../runtime/engine-for-inputs.js';
-import { CliError, configFor, parseTimeOption, progress } from '../common.js';
+import {
+  CliError,
+  configFor,
+  parseFractionOption,
+  parseTimeOption,
+  parseWholeOption,
+  progress,
+} from '../common.js';
 import { JsonlFile } from '../jsonl-file.js';
 
 interface BacktestCliOptions {
@@ -17,6 +24,10 @@ interface BacktestCliOptions {
   html?: string;
   walkForward?: string;
   minTrades: string;
+  baselineRuns: string;
+  seed: string;
+  riskPerTrade?: string;
+  maxOpenRisk?: string;
   store: boolean;
   db?: string;
 }
@@ -41,6 +52,20 @@ export function registerBacktest(program: Command): void {
     .option('--html <report.html>', 'write a self-contained HTML report (works offline)')
     .option('--walk-forward <n>', 'split the range into n consecutive windows and report each')
     .option('--min-trades <n>', 'figures resting on fewer trades are marked unreliable', '30')
+    .option(
+      '--baseline-runs <n>',
+      'random-entry runs every trade is compared with (same geometry, exits and costs); 0 skips them',
+      '200',
+    )
+    .option('--seed <n>', 'seed of the random-entry runs and of the bootstrap intervals', '42')
+    .option(
+      '--risk-per-trade <fraction>',
+      'equity risked per trade at its stop (default: config portfolio.riskPerTrade, 0.01)',
+    )
+    .option(
+      '--max-open-risk <fraction>',
+      'cap on the risk of all open trades together (default: config portfolio.maxOpenRisk, 0.1)',
+    )
     .option('--no-store', 'do not save the run in the store')
     .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
     .action(async (opts: BacktestCliOptions, cmd: Command) => {
@@ -49,16 +74,27 @@ export function registerBacktest(program: Command): void {
       const to = parseTimeOption(opts.to, '--to');
       if (from !== undefined && to !== undefined && to <= from)
         throw new CliError('--to must be after --from');
-      const walk = opts.walkForward === undefined ? undefined : Number(opts.walkForward);
-      if (walk !== undefined && !(Number.isInteger(walk) && walk >= 1 && walk <= 100)) {
-        throw new CliError(
-          `--walk-forward "${opts.walkForward}" must be a whole number of windows from 1 to 100`,
-        );
-      }
-      const minTrades = Number(opts.minTrades);
-      if (!(Number.isInteger(minTrades) && minTrades >= 1)) {
-        throw new CliError(`--min-trades "${opts.minTrades}" must be a whole number of at least 1`);
-      }
+      const walk =
+        opts.walkForward === undefined
+          ? undefined
+          : parseWholeOption(opts.walkForward, '--walk-forward', { min: 1, max: 100, what: 'windows' });
+      const minTrades = parseWholeOption(opts.minTrades, '--min-trades', { min: 1, max: 1_000_000 });
+      const baselineRuns = parseWholeOption(opts.baselineRuns, '--baseline-runs', {
+        min: 0,
+        max: 10_000,
+        what: 'runs',
+        hint: '0 skips the random baseline',
+      });
+      const seed = parseWholeOption(opts.seed, '--seed', { min: 0, max: 4_294_967_295 });
+      const { portfolio } = loaded.config;
+      const riskPerTrade =
+        opts.riskPerTrade === undefined
+          ? portfolio.riskPerTrade
+          : parseFractionOption(opts.riskPerTrade, '--risk-per-trade', 1);
+      const maxOpenRisk =
+        opts.maxOpenRisk === undefined
+          ? portfolio.maxOpenRisk
+          : parseFractionOption(opts.maxOpenRisk, '--max-open-risk', 10);
       const inputs = await describeInputs(opts.input, opts.symbol);
       const bar = progress('backtest');
       let result: Awaited<ReturnType<typeof runBacktest>>;
@@ -70,7 +106,8 @@ export function registerBacktest(program: Command): void {
           from,
           to,
           walkForward: walk,
-          metrics: { minTrades },
+          metrics: { minTrades, seed, riskPerTrade, maxOpenRisk },
+          baseline: baselineRuns === 0 ? false : { runs: baselineRuns, seed },
           onProgress: (n) => bar.update(n),
         });
       } finally {

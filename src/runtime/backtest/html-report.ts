@@ -1,9 +1,10 @@
 import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { ChartSeries } from './chart-series.js';
+import { baselineSection } from './html/baseline-section.js';
 import { chartLibrarySource } from './html/chart-library.js';
 import { sortSignals, toClientChart, toClientEquity, toClientSignal } from './html/client-data.js';
 import { CLIENT_SCRIPT } from './html/client-script.js';
-import { escapeHtml, jsonForScript } from './html/format.js';
+import { escapeHtml, formatSettingPercent, jsonForScript } from './html/format.js';
 import {
   ambiguitySection,
   calibrationSection,
@@ -60,6 +61,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     ['charts', 'Charts'],
     ['equity', 'Equity'],
     ['metrics', 'Metrics'],
+    ['baseline', 'Against random'],
     ['groups', 'Groups'],
     ['calibration', 'Calibration'],
     ['ambiguity', 'Ambiguity'],
@@ -83,7 +85,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <main>
 ${headerSection(report, title)}
 <nav class="toc">${toc}</nav>
-${summaryCards(report.overall)}
+${summaryCards(report)}
 <section class="card" id="charts"><h2>Signals on the chart</h2>
 <div class="picker"><label for="signal-select" class="muted small">Signal</label>
 <select id="signal-select"><option value="">Select a signal…</option></select></div>
@@ -91,16 +93,17 @@ ${summaryCards(report.overall)}
 ${chartBlocks}
 </section>
 <section class="card" id="equity"><h2>Equity and drawdown</h2>
-<p class="muted small">Cumulative return of the ${report.counts.trades} headline trades (each compounded on the whole account, in the order they closed), and below it the fall from the running peak.</p>
+<p class="muted small">Return after costs of an account taking the ${report.counts.trades} headline trades, each risking ${formatSettingPercent(report.sizing.riskPerTrade)} of equity at its stop with open risk capped at ${formatSettingPercent(report.sizing.maxOpenRisk)}, and below it the fall from the running peak.</p>
 <div class="chart equity" id="equity-chart"></div>
 </section>
-<section class="card" id="metrics"><h2>Overall performance</h2>
+<section class="card" id="metrics"><h2>Overall performance, after costs</h2>
 ${overallTable(report.overall)}
 </section>
-<section class="card" id="groups"><h2>Performance by group</h2>
+${baselineSection(report)}
+<section class="card" id="groups"><h2>Performance by group, after costs</h2>
 <div class="groups">${groupTables(report.groups)}</div>
 </section>
-<section class="card" id="calibration"><h2>Calibration of confidence</h2>
+<section class="card" id="calibration"><h2>Calibration of confidence against net wins</h2>
 ${calibrationSection(report)}
 </section>
 <section class="card" id="ambiguity"><h2>Ambiguous candles</h2>

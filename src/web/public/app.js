@@ -70,7 +70,7 @@ async function loadPerformance() {
   performanceTimer = null;
   performanceLoadedAt = Date.now();
   try {
-    const performance = await api.performance({ groupBy: 'strategy' });
+    const performance = await api.performance({ groupBy: 'slice' });
     set({ performance, performanceError: null });
   } catch (error) {
     set({ performanceError: `Performance unavailable: ${error.message}` });

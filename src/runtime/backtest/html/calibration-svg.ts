@@ -25,7 +25,7 @@ export function calibrationSvg(cal: Calibration): string {
   const y = (fraction: number): number => TOP + plotH * (1 - Math.max(0, Math.min(1, fraction)));
   const parts: string[] = [];
   parts.push(
-    `<svg class="calibration-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Calibration: realised win rate against mean confidence per confidence bucket">`,
+    `<svg class="calibration-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Calibration: realised net win rate against mean confidence per confidence bucket">`,
   );
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     const ty = r1(y(tick));
@@ -61,7 +61,7 @@ export function calibrationSvg(cal: Calibration): string {
       b.winRate.value,
       cx + 2,
       WIN_COLOUR,
-      `${range}: realised win rate ${formatPercent(b.winRate.value, 1)} (n = ${b.trades})`,
+      `${range}: realised net win rate ${formatPercent(b.winRate.value, 1)} (n = ${b.trades})`,
     );
     if (b.trades === 0) {
       group.push(
@@ -78,7 +78,7 @@ export function calibrationSvg(cal: Calibration): string {
     `<rect x="${LEFT}" y="6" width="10" height="10" fill="${CONFIDENCE_COLOUR}" rx="2"/>`,
     `<text x="${LEFT + 14}" y="11" class="axis" dominant-baseline="middle">mean confidence</text>`,
     `<rect x="${LEFT + 130}" y="6" width="10" height="10" fill="${WIN_COLOUR}" rx="2"/>`,
-    `<text x="${LEFT + 144}" y="11" class="axis" dominant-baseline="middle">realised win rate</text>`,
+    `<text x="${LEFT + 144}" y="11" class="axis" dominant-baseline="middle">realised net win rate</text>`,
     `<text x="${WIDTH - RIGHT}" y="11" class="axis" text-anchor="end" dominant-baseline="middle">confidence bucket</text>`,
   );
   parts.push('</svg>');

@@ -1,5 +1,6 @@
 import { timeframeMs } from '../../../core/candles/timeframe.js';
 import type { SignalWithOutcome } from '../../../core/metrics/report-types.js';
+import { netROf } from '../../../core/outcomes/trade-record.js';
 import type { ChartSeries } from '../chart-series.js';
 import {
   formatPercent,
@@ -11,15 +12,17 @@ import {
   priceDecimals,
 } from './format.js';
 
-/** How a signal ended, as the report colours it: green win, red loss, grey for the rest. */
+/** How a signal ended, as the report colours it: green net win, red net loss, grey for the rest. */
 export type OutcomeClass = 'win' | 'loss' | 'flat' | 'open' | 'expired';
 
 export function outcomeClass(s: SignalWithOutcome): OutcomeClass {
   const o = s.outcome;
   if (o === null) return 'open';
   if (!o.filled) return 'expired';
-  if (o.rMultiple > 0) return 'win';
-  if (o.rMultiple < 0) return 'loss';
+  // a win is a trade that made money after costs, as the track record counts it
+  const net = netROf(o);
+  if (net > 0) return 'win';
+  if (net < 0) return 'loss';
   return 'flat';
 }
 
@@ -45,7 +48,7 @@ export interface ClientSignal {
   readonly exitPrice: number | null;
   /** "2025-06-01 13:00 · BTCUSDT 1h · momentum BUY" */
   readonly title: string;
-  /** "TP hit · +2.10 R" */
+  /** "TP hit · +1.95 R net (+2.10 R gross) · +1.20 %" */
   readonly result: string;
   readonly prices: readonly (readonly [label: string, value: string])[];
   readonly reasons: readonly string[];
@@ -85,7 +88,9 @@ export function toClientSignal(s: SignalWithOutcome): ClientSignal {
   const sig = s.signal;
   const o = s.outcome;
   const d = priceDecimals(sig.entryPrice);
-  const r = o?.filled ? ` · ${formatR(o.rMultiple)} · ${formatSignedPercent(o.returnPct)}` : '';
+  const r = o?.filled
+    ? ` · ${formatR(netROf(o))} net (${formatR(o.rMultiple)} gross) · ${formatSignedPercent(o.returnPct)}`
+    : '';
   return {
     id: sig.id,
     symbol: sig.symbol,

@@ -3,6 +3,8 @@
  * (fixed 'en-US' grouping, UTC times), so the same report renders to the same bytes.
  */
 
+import { settingPercent } from '../summary.js';
+
 const DASH = '—';
 
 const grouped = new Map<number, Intl.NumberFormat>();
@@ -49,6 +51,11 @@ export function formatPercent(fraction: number | null | undefined, decimals = 2)
 export function formatSignedPercent(fraction: number | null | undefined, decimals = 2): string {
   if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return DASH;
   return `${formatSigned(fraction * 100, decimals)} %`;
+}
+
+/** A setting given as a fraction, short and exact: 0.001 -> "0.1 %", 0.0002 -> "0.02 %", 0.01 -> "1 %". */
+export function formatSettingPercent(fraction: number): string {
+  return settingPercent(fraction).replace('%', ' %');
 }
 
 export function formatR(value: number | null | undefined, decimals = 2): string {

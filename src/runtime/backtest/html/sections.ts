@@ -1,5 +1,8 @@
 import type { BacktestReport, PolicySummary, SignalWithOutcome } from '../../../core/metrics/report-types.js';
-import type { GroupKey, Metric, Performance } from '../../../core/metrics/types.js';
+import type { GroupKey, IntervalMetric, Metric, Performance } from '../../../core/metrics/types.js';
+import { netROf } from '../../../core/outcomes/trade-record.js';
+import { baselineVerdict, ordinalPercentile } from '../baseline-verdict.js';
+import { VERDICT_TEXT } from './baseline-section.js';
 import { calibrationSvg } from './calibration-svg.js';
 import { outcomeClass, outcomeLabel } from './client-data.js';
 import {
@@ -10,6 +13,8 @@ import {
   formatPercent,
   formatPrice,
   formatR,
+  formatSettingPercent,
+  formatSigned,
   formatSignedPercent,
   formatTime,
   humanise,
@@ -59,6 +64,7 @@ export function headerSection(report: BacktestReport, title: string): string {
 <h1>${e(title)}</h1>
 <p class="subtitle">${symbols.length > 0 ? symbols.map((s) => `<span class="symbol">${e(s)}</span>`).join(' ') : 'no symbols'}
  · signals created ${e(range)} (UTC) · ambiguity policy <b>${e(report.policy)}</b></p>
+${costsNote(report)}
 </header>
 <section class="card" id="overview">
 <div class="overview-grid">
@@ -87,12 +93,34 @@ ${
 </section>`;
 }
 
-function card(label: string, value: string, m: Metric | null, minTrades: number, tone = ''): string {
+/** What every figure is after (fees and slippage) and how the equity is sized, in one sentence. */
+export function costsNote(report: BacktestReport): string {
+  const c = report.costs;
+  const o = report.overall;
+  const pct = formatSettingPercent;
+  const capped =
+    o.skippedByRiskCap + o.reducedByRiskCap > 0
+      ? ` (${formatCount(o.skippedByRiskCap)} trades skipped and ${formatCount(o.reducedByRiskCap)} reduced by the cap)`
+      : '';
+  return `<p class="costs-note" id="costs-note"><b>All figures are after costs</b>: fee ${pct(c.feePerSide)} + slippage ${pct(c.slippagePerSide)} per side,
+${pct(c.roundTrip)} round trip; a win is a trade with net R &gt; 0, and gross figures (before costs) stand beside the net ones.
+The equity risks ${pct(report.sizing.riskPerTrade)} of equity per trade at its stop, with open risk capped at ${pct(report.sizing.maxOpenRisk)}${capped}.</p>`;
+}
+
+function card(
+  label: string,
+  value: string,
+  m: Metric | null,
+  minTrades: number,
+  tone = '',
+  beside = '',
+  unit = '',
+): string {
   const unreliable = m !== null && !m.reliable;
   const n = m === null ? '' : m.n === 0 ? 'no trades' : `n = ${formatCount(m.n)}`;
   return `<div class="stat${unreliable ? ' unreliable' : ''}${tone ? ` ${tone}` : ''}" title="${e(m ? (unreliable ? unreliableNote(m, minTrades) : n) : '')}">
-<div class="stat-label">${e(label)}</div><div class="stat-value">${e(value)}</div>
-<div class="stat-n">${e(n)}${unreliable && m.n > 0 ? ` · n &lt; ${minTrades}` : ''}</div></div>`;
+<div class="stat-label">${e(label)}</div><div class="stat-value">${e(value)}${unit ? ` <span class="stat-unit">${e(unit)}</span>` : ''}</div>
+${beside ? `<div class="stat-beside">${beside}</div>` : ''}<div class="stat-n">${e(n)}${unreliable && m.n > 0 ? ` · n &lt; ${minTrades}` : ''}</div></div>`;
 }
 
 function tone(value: number | null): string {
@@ -100,16 +128,49 @@ function tone(value: number | null): string {
   return value > 0 ? 'pos' : 'neg';
 }
 
-export function summaryCards(p: Performance): string {
+/** The headline cards: net first, gross beside, then the sized equity and the random baseline. */
+export function summaryCards(report: BacktestReport): string {
+  const p = report.overall;
   const k = p.minTrades;
-  return `<section class="stats">
+  const ci = (m: IntervalMetric, write: (x: number) => string): string =>
+    m.ci95 ? `<span class="ci">CI ${e(write(m.ci95[0]))} … ${e(write(m.ci95[1]))}</span>` : '';
+  const random = report.baseline.random?.overall ?? null;
+  const verdict = baselineVerdict(random?.percentile ?? null);
+  return `<section class="stats" id="headline">
 ${card('Trades', formatCount(p.trades), null, k)}
-${card('Win rate', formatPercent(p.winRate.value, 1), p.winRate, k)}
-${card('Expectancy', formatR(p.expectancyR.value), p.expectancyR, k, tone(p.expectancyR.value))}
-${card('Profit factor', formatProfitFactor(p.profitFactor), p.profitFactor, k)}
-${card('Total return', formatSignedPercent(p.totalReturn.value), p.totalReturn, k, tone(p.totalReturn.value))}
+${card(
+  'Expectancy',
+  formatR(p.expectancyR.value),
+  p.expectancyR,
+  k,
+  tone(p.expectancyR.value),
+  `<span class="gross">${e(formatR(p.grossExpectancyR.value))} gross</span>${ci(p.expectancyR, (x) => formatSigned(x))}`,
+  'net',
+)}
+${card(
+  'Win rate',
+  formatPercent(p.winRate.value, 1),
+  p.winRate,
+  k,
+  '',
+  `<span class="gross">${e(formatPercent(p.grossWinRate.value, 1))} gross</span>${ci(p.winRate, (x) => formatPercent(x, 0))}`,
+  'net',
+)}
+${card('Costs per trade', p.costR.value === null ? '—' : `${formatNumber(p.costR.value, 2)} R`, p.costR, k, '', '<span class="gross">gross − net</span>')}
+${card('Profit factor', formatProfitFactor(p.profitFactor), p.profitFactor, k, '', '', 'net R')}
+${card('Total return', formatSignedPercent(p.totalReturn.value), p.totalReturn, k, tone(p.totalReturn.value), `<span class="gross">Sharpe ${e(formatNumber(p.sharpe.value, 2))}</span>`)}
 ${card('Max drawdown', formatPercent(p.maxDrawdown.value), p.maxDrawdown, k, p.maxDrawdown.value ? 'neg' : '')}
-${card('Sharpe', formatNumber(p.sharpe.value, 2), p.sharpe, k)}
+${card(
+  'Against random',
+  random === null || random.percentile === null ? '—' : `${ordinalPercentile(random.percentile)}`,
+  null,
+  k,
+  verdict === 'beats' ? 'pos' : verdict === 'worse' ? 'neg' : '',
+  random === null
+    ? '<span class="gross">baseline skipped</span>'
+    : `<a href="#baseline" class="gross">${e(verdict ? VERDICT_TEXT[verdict] : 'no comparison')}</a>`,
+  random === null || random.percentile === null ? '' : 'pct',
+)}
 </section>`;
 }
 
@@ -184,8 +245,8 @@ function groupEntries(key: GroupKey, groups: Readonly<Record<string, Performance
 
 function groupRow(key: GroupKey, name: string, p: Performance): string {
   const k = p.minTrades;
-  const cell = (m: Metric, text: string, extra = ''): string =>
-    `<td class="num${m.reliable ? '' : ' unreliable'}" title="${e(m.reliable ? `n = ${m.n}` : unreliableNote(m, k))}">${e(text)}${extra}</td>`;
+  const cell = (m: Metric, text: string, extra = '', cls = ''): string =>
+    `<td class="num${cls ? ` ${cls}` : ''}${m.reliable ? '' : ' unreliable'}" title="${e(m.reliable ? `n = ${m.n}` : unreliableNote(m, k))}">${e(text)}${extra}</td>`;
   return `<tr class="${p.trades >= k ? '' : 'unreliable'}"><th scope="row">${e(groupName(key, name))}</th>
 <td class="num">${formatCount(p.trades)} ${lowSampleBadge(p.trades >= k, k)}</td>
 ${cell(
@@ -198,6 +259,7 @@ ${cell(
   formatR(p.expectancyR.value),
   ciSmall(p.expectancyR, (x) => formatR(x)),
 )}
+${cell(p.grossExpectancyR, formatR(p.grossExpectancyR.value), '', 'gross')}
 ${cell(p.profitFactor, formatProfitFactor(p.profitFactor))}
 ${cell(p.totalReturn, formatSignedPercent(p.totalReturn.value))}
 ${cell(p.maxDrawdown, formatPercent(p.maxDrawdown.value))}
@@ -215,10 +277,10 @@ export function groupTables(groups: BacktestReport['groups']): string {
     const entries = groupEntries(key, groups[key] ?? {});
     const body =
       entries.length === 0
-        ? '<tr><td colspan="9" class="empty">No trades.</td></tr>'
+        ? '<tr><td colspan="10" class="empty">No trades.</td></tr>'
         : entries.map(([name, p]) => groupRow(key, name, p)).join('');
     return `<div class="group-table"><h3>${GROUP_TITLES[key]}</h3>
-<table class="metrics group" data-group="${key}"><thead><tr><th>${e(humanise(key === 'entryType' ? 'entry_type' : key))}</th><th class="num">Trades</th><th class="num">Win rate <span class="ci">95 % CI</span></th><th class="num">Expectancy <span class="ci">95 % CI</span></th><th class="num">Profit factor</th><th class="num">Total return</th><th class="num">Max DD</th><th class="num">Sharpe</th><th class="num">Avg hold</th></tr></thead>
+<table class="metrics group" data-group="${key}"><thead><tr><th>${e(humanise(key === 'entryType' ? 'entry_type' : key))}</th><th class="num">Trades</th><th class="num">Win rate <span class="ci">net · 95 % CI</span></th><th class="num">Expectancy <span class="ci">net · 95 % CI</span></th><th class="num gross">Expectancy <span class="ci">gross</span></th><th class="num">Profit factor</th><th class="num">Total return</th><th class="num">Max DD</th><th class="num">Sharpe</th><th class="num">Avg hold</th></tr></thead>
 <tbody>${body}</tbody></table></div>`;
   });
   return tables.join('\n');
@@ -293,8 +355,9 @@ export function walkForwardSection(report: BacktestReport): string {
     .join('');
   const rows: [string, (p: Performance) => Metric | null, (p: Performance) => string][] = [
     ['Trades', () => null, (p) => formatCount(p.trades)],
-    ['Win rate', (p) => p.winRate, (p) => formatPercent(p.winRate.value, 1)],
-    ['Expectancy', (p) => p.expectancyR, (p) => formatR(p.expectancyR.value)],
+    ['Win rate, net', (p) => p.winRate, (p) => formatPercent(p.winRate.value, 1)],
+    ['Expectancy, net', (p) => p.expectancyR, (p) => formatR(p.expectancyR.value)],
+    ['Expectancy, gross', (p) => p.grossExpectancyR, (p) => formatR(p.grossExpectancyR.value)],
     ['Profit factor', (p) => p.profitFactor, (p) => formatProfitFactor(p.profitFactor)],
     ['Total return', (p) => p.totalReturn, (p) => formatSignedPercent(p.totalReturn.value)],
     ['Max drawdown', (p) => p.maxDrawdown, (p) => formatPercent(p.maxDrawdown.value)],
@@ -326,17 +389,24 @@ export function calibrationSection(report: BacktestReport): string {
     .map(
       (
         b,
-      ) => `<tr class="${b.trades > 0 && !b.winRate.reliable ? 'unreliable' : ''}"><th scope="row">${formatNumber(b.lower, 1)}–${formatNumber(b.upper, 1)}</th>
+      ) => `<tr class="${b.trades > 0 && !b.winRate.reliable ? 'unreliable' : ''}${b.trades === 0 ? ' empty-bucket' : ''}"><th scope="row">${formatNumber(b.lower, 1)}–${formatNumber(b.upper, 1)}</th>
 <td class="num">${formatCount(b.trades)} ${b.trades > 0 ? lowSampleBadge(b.winRate.reliable, cal.minTrades) : ''}</td>
 <td class="num">${formatPercent(b.meanConfidence.value, 1)}</td><td class="num">${formatPercent(b.winRate.value, 1)}</td>
 <td class="num ${tone(b.gap.value)}">${b.gap.value === null ? '—' : `${formatNumber(b.gap.value * 100, 1)} pp`}</td></tr>`,
     )
     .join('');
+  const score = (m: Metric): string => (m.value === null ? '—' : formatNumber(m.value, 3));
   return `<div class="calibration">
 <div class="calibration-figure">${calibrationSvg(cal)}</div>
-<div><table class="metrics" id="calibration-table"><thead><tr><th>Confidence</th><th class="num">Trades</th><th class="num">Mean conf.</th><th class="num">Win rate</th><th class="num">Gap</th></tr></thead><tbody>${rows}</tbody></table>
-<p class="muted small">A calibrated engine wins about as often as its confidence says. Gap = win rate − mean confidence (negative: overconfident).
-${cal.outside > 0 ? `${formatCount(cal.outside)} trade${cal.outside === 1 ? '' : 's'} had a confidence outside 0.6–1.0.` : ''}</p></div>
+<div><table class="metrics" id="calibration-table"><thead><tr><th>Confidence</th><th class="num">Trades (n)</th><th class="num">Mean conf.</th><th class="num">Net win rate</th><th class="num">Gap</th></tr></thead><tbody>${rows}</tbody></table>
+<dl class="counts scores" id="calibration-scores">
+<dt title="Mean (confidence − won)²: 0 is perfect; always saying 50 % scores 0.250">Brier score</dt><dd>${score(cal.brier)}</dd>
+<dt title="Mean −log of the probability given to what happened: always saying 50 % scores 0.693">Log loss</dt><dd>${score(cal.logLoss)}</dd>
+<dt>Trades</dt><dd>${formatCount(cal.brier.n)}</dd>
+</dl>
+<p class="muted small">A calibrated engine wins, after costs, about as often as its confidence says. Gap = net win rate − mean confidence (negative: overconfident).
+Brier score: 0 is perfect, always saying 50 % scores 0.250; log loss: always saying 50 % scores 0.693, lower is better.
+${cal.outside > 0 ? `${formatCount(cal.outside)} trade${cal.outside === 1 ? '' : 's'} had a confidence outside 0–1.` : ''}</p></div>
 </div>`;
 }
 
@@ -352,17 +422,18 @@ export function signalsTable(sorted: readonly SignalWithOutcome[]): string {
         sig.direction === 'BUY'
           ? '<span class="dir buy">▲ BUY</span>'
           : '<span class="dir sell">▼ SELL</span>';
-      const rText = o?.filled ? formatR(o.rMultiple) : '—';
+      const net = o?.filled ? netROf(o) : null;
+      const rText = net === null ? '—' : formatR(net);
       const retText = o?.filled ? formatSignedPercent(o.returnPct) : '—';
       return `<tr class="signal-row ${cls}" data-index="${i}" data-signal-id="${e(sig.id)}" tabindex="0" title="${e(o?.reason ?? 'still open when the data ended')}">
 <td class="time">${formatTime(sig.createdAt)}</td><td>${e(sig.symbol)}</td><td>${e(sig.timeframe)}</td><td>${e(humanise(sig.strategy))}</td><td>${dir}</td>
 <td>${e(humanise(sig.entryType))}</td><td class="num">${formatPrice(sig.entryPrice, d)}</td><td class="num">${formatPrice(sig.stopLoss, d)}</td>
 <td class="num">${formatPrice(sig.takeProfits[0], d)}</td><td class="num">${formatPrice(sig.takeProfits[1], d)}</td><td class="num">${formatPrice(sig.takeProfits[2], d)}</td>
 <td class="num">${formatPercent(sig.confidence, 1)}</td><td><span class="outcome ${cls}">${e(outcomeLabel(s))}</span></td>
-<td class="num ${tone(o?.filled ? o.rMultiple : null)}">${rText}</td><td class="num ${tone(o?.filled ? o.returnPct : null)}">${retText}</td></tr>`;
+<td class="num ${tone(net)}" title="${o?.filled ? `${e(formatR(o.rMultiple))} gross` : ''}">${rText}</td><td class="num ${tone(o?.filled ? o.returnPct : null)}">${retText}</td></tr>`;
     })
     .join('');
   return `<div class="scroll signals-scroll"><table class="signals" id="signals-table"><thead><tr><th>Time (UTC)</th><th>Symbol</th><th>TF</th><th>Strategy</th><th>Direction</th><th>Entry type</th>
-<th class="num">Entry</th><th class="num">Stop</th><th class="num">TP1</th><th class="num">TP2</th><th class="num">TP3</th><th class="num">Conf.</th><th>Outcome</th><th class="num">R</th><th class="num">Return</th></tr></thead>
+<th class="num">Entry</th><th class="num">Stop</th><th class="num">TP1</th><th class="num">TP2</th><th class="num">TP3</th><th class="num">Conf.</th><th>Outcome</th><th class="num">Net R</th><th class="num">Net return</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
 }

@@ -35,12 +35,36 @@ dl.counts dd { margin: 0; font-size: 20px; font-weight: 600; grid-row: 2; font-v
 details { margin-top: 8px; }
 summary { cursor: pointer; color: var(--muted); font-size: 13px; }
 pre { background: #f7f8fb; border: 1px solid var(--line); border-radius: 6px; padding: 10px; max-height: 360px; overflow: auto; font-size: 12px; }
-.stats { display: grid; grid-template-columns: repeat(7, 1fr); gap: 10px; margin: 0 0 16px; }
-@media (max-width: 1000px) { .stats { grid-template-columns: repeat(4, 1fr); } }
+.stats { display: grid; grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 10px; margin: 0 0 16px; }
+@media (max-width: 1100px) { .stats { grid-template-columns: repeat(4, minmax(0, 1fr)); } }
 .stat { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .stat-label { color: var(--muted); font-size: 12px; }
 .stat-value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .stat-n { color: var(--muted); font-size: 11px; }
+.stat-unit { font-size: 13px; font-weight: 600; color: var(--muted); }
+.stat-beside { font-size: 12px; color: #3c4656; font-variant-numeric: tabular-nums; }
+.stat-beside .ci { display: block; }
+.stat-beside a { color: inherit; }
+.costs-note { margin: 8px 0 0; padding: 8px 12px; background: #fff8e6; border: 1px solid #f3ddb3; border-radius: 6px; color: #4a3b12; font-size: 13px; }
+td.gross, th.gross { color: var(--muted); }
+.baseline-headline { font-size: 15px; }
+.verdict { display: inline-block; font-size: 12px; font-weight: 600; border-radius: 10px; padding: 0 8px; white-space: nowrap; }
+.verdict.beats { background: #e3f5ed; color: #177a53; }
+.verdict.inside { background: #eef0f4; color: #5d6677; }
+.verdict.worse { background: #fbe7e7; color: #b23434; }
+#baseline-table td.strip, #baseline-table th.strip { width: 250px; }
+#baseline-table tr.overall-row th, #baseline-table tr.overall-row td, #buy-and-hold-table tr.overall-row th, #buy-and-hold-table tr.overall-row td { border-top: 2px solid var(--line); font-weight: 600; }
+#baseline-table tr.verdict-beats th { box-shadow: inset 3px 0 0 var(--win); }
+#baseline-table tr.verdict-worse th { box-shadow: inset 3px 0 0 var(--loss); }
+.baseline-strip { display: block; }
+.baseline-strip .axis { stroke: #d5dae2; stroke-width: 1; }
+.baseline-strip .zero { stroke: #8a94a6; stroke-width: 1; stroke-dasharray: 2 2; }
+.baseline-strip .band { fill: #c9d5ea; }
+.baseline-strip .median { stroke: #52627d; stroke-width: 2; }
+.baseline-strip .real { stroke: #fff; stroke-width: 1.5; fill: #3c4656; }
+.baseline-strip .real.beats { fill: var(--win); }
+.baseline-strip .real.worse { fill: var(--loss); }
+dl.scores { grid-template-columns: repeat(3, auto); margin-top: 10px; }
 .stat.pos .stat-value { color: var(--win); }
 .stat.neg .stat-value { color: var(--loss); }
 .stat.unreliable .stat-value { color: var(--unreliable); }
@@ -70,6 +94,7 @@ thead .ci { display: inline; }
 .group-table table { font-size: 13px; table-layout: fixed; }
 .group-table thead th:first-child { width: 16%; }
 .group-table thead th:nth-child(2) { width: 10%; }
+.group-table thead .ci { display: block; }
 .scroll { overflow-x: auto; }
 .chart { position: relative; height: 420px; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
 .chart.equity { height: 380px; }

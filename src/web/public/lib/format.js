@@ -58,6 +58,19 @@ export function formatR(value, decimals = 2) {
   return `${formatSigned(value, decimals)} R`;
 }
 
+/** A 95 % interval as "−0.47 … −0.18" in the figure's own format; "" when there is none. */
+export function formatInterval(ci, write = (x) => formatSigned(x, 2)) {
+  if (!Array.isArray(ci) || ci.length !== 2 || missing(ci[0]) || missing(ci[1])) return '';
+  return `${write(ci[0])} … ${write(ci[1])}`;
+}
+
+/** A setting given as a fraction, short and exact: 0.01 -> "1 %", 0.0002 -> "0.02 %". */
+export function formatSettingPercent(fraction) {
+  if (missing(fraction)) return DASH;
+  const text = (fraction * 100).toFixed(4).replace(/\.?0+$/, '');
+  return `${text === '' ? '0' : text} %`;
+}
+
 /** Decimals that show a price to about five significant digits, never fewer than 2. */
 export function priceDecimals(price) {
   const magnitude = Math.abs(price);

@@ -2,9 +2,12 @@ import { byId, h, replaceChildren } from '../lib/dom.js';
 import {
   DASH,
   formatCount,
+  formatInterval,
   formatNumber,
   formatPercent,
   formatR,
+  formatSettingPercent,
+  formatSigned,
   formatSignedPercent,
   formatTime,
   humanise,
@@ -13,15 +16,19 @@ import { changed } from '../lib/store.js';
 import { baseChartOptions } from './chart-theme.js';
 
 /**
- * The live track record: headline figures, the equity curve with its drawdown, and one row per
- * strategy. Every figure shows the trades it rests on; below `minTrades` it is greyed and marked.
+ * The live track record, after costs: headline figures net first with gross beside and their
+ * intervals, the sized equity curve with its drawdown, one row per slice (strategy × timeframe),
+ * and the calibration of confidence against net wins. Every figure shows the trades it rests on;
+ * below `minTrades` it is greyed and marked.
  */
 export function createPerformanceView() {
   const el = {
     stats: byId('performance-stats'),
     note: byId('performance-note'),
+    costs: byId('performance-costs'),
     equity: byId('equity-chart'),
     strategies: byId('strategy-table'),
+    calibration: byId('calibration-view'),
   };
   let equityChart = null;
 
@@ -33,10 +40,26 @@ export function createPerformanceView() {
       return;
     }
     el.note.textContent = `${formatCount(perf.trades)} filled trades from live outcomes · figures on fewer than ${perf.minTrades} trades are marked low n${state.performanceError ? ` · ${state.performanceError}` : ''}`;
+    renderCosts(el.costs, perf);
     renderStats(el.stats, perf);
     equityChart = renderEquity(el.equity, equityChart, perf);
     renderStrategies(el.strategies, perf);
+    renderCalibration(el.calibration, perf);
   };
+}
+
+function renderCosts(node, perf) {
+  const o = perf.overall;
+  const capped =
+    o.skippedByRiskCap + o.reducedByRiskCap > 0
+      ? ` (${formatCount(o.skippedByRiskCap)} trades skipped, ${formatCount(o.reducedByRiskCap)} reduced by the cap)`
+      : '';
+  replaceChildren(
+    node,
+    h('b', null, 'All figures are after costs'),
+    ': fees and slippage on both sides of every trade; a win is a trade with net R > 0, and gross figures (before costs) stand beside the net ones. ',
+    `The equity risks ${formatSettingPercent(o.riskPerTrade)} of equity per trade at its stop, open risk capped at ${formatSettingPercent(o.maxOpenRisk)}${capped}.`,
+  );
 }
 
 function lowSample(metric, minTrades) {
@@ -53,13 +76,15 @@ function tone(value) {
   return value > 0 ? 'pos' : value < 0 ? 'neg' : '';
 }
 
-function stat(label, metric, text, minTrades, toneValue) {
+/** One headline card: the figure, then what stands beside it (gross, interval), then its n. */
+function stat(label, metric, text, minTrades, toneValue, unit = null, beside = []) {
   const reliable = metric?.reliable !== false;
   return h(
     'div',
-    { class: `stat ${reliable ? tone(toneValue) : 'unreliable'}` },
+    { class: `stat ${reliable ? tone(toneValue) : 'unreliable'}`, dataset: { stat: label } },
     h('div', { class: 'stat-label' }, label),
-    h('div', { class: 'stat-value' }, text),
+    h('div', { class: 'stat-value' }, text, unit ? h('span', { class: 'stat-unit' }, ` ${unit}`) : null),
+    beside.filter((line) => line).map((line) => h('div', { class: 'stat-beside' }, line)),
     h('div', { class: 'stat-sub' }, `n = ${formatCount(metric?.n ?? 0)} `, lowSample(metric, minTrades)),
   );
 }
@@ -68,6 +93,14 @@ function profitFactorText(metric) {
   if (metric.note === 'no_losses') return '∞';
   if (metric.note === 'no_trades') return DASH;
   return formatNumber(metric.value, 2);
+}
+
+const signedR = (x) => formatSigned(x, 2);
+const percent0 = (x) => formatPercent(x, 0);
+
+function ciText(metric, write) {
+  const text = formatInterval(metric?.ci95, write);
+  return text ? `95 % CI ${text}` : '';
 }
 
 function renderStats(node, perf) {
@@ -80,17 +113,33 @@ function renderStats(node, perf) {
       { class: 'stat' },
       h('div', { class: 'stat-label' }, 'Trades'),
       h('div', { class: 'stat-value' }, formatCount(o.trades)),
-      h('div', { class: 'stat-sub' }, `${formatCount(o.wins)} won · ${formatCount(o.losses)} lost`),
+      h('div', { class: 'stat-sub' }, `${formatCount(o.wins)} won · ${formatCount(o.losses)} lost, net`),
     ),
-    stat('Win rate', o.winRate, formatPercent(o.winRate.value, 1), min),
+    stat('Expectancy', o.expectancyR, formatR(o.expectancyR.value), min, o.expectancyR.value, 'net', [
+      `${formatR(o.grossExpectancyR.value)} gross`,
+      ciText(o.expectancyR, signedR),
+    ]),
+    stat('Win rate', o.winRate, formatPercent(o.winRate.value, 1), min, null, 'net', [
+      `${formatPercent(o.grossWinRate.value, 1)} gross`,
+      ciText(o.winRate, percent0),
+    ]),
+    stat(
+      'Costs per trade',
+      o.costR,
+      o.costR.value === null ? DASH : `${formatNumber(o.costR.value, 2)} R`,
+      min,
+      null,
+      null,
+      ['gross − net'],
+    ),
     stat(
       'Profit factor',
       o.profitFactor,
       profitFactorText(o.profitFactor),
       min,
       o.profitFactor.value === null ? null : o.profitFactor.value - 1,
+      'net R',
     ),
-    stat('Expectancy', o.expectancyR, formatR(o.expectancyR.value), min, o.expectancyR.value),
     stat('Total return', o.totalReturn, formatSignedPercent(o.totalReturn.value), min, o.totalReturn.value),
     stat('Max drawdown', o.maxDrawdown, formatPercent(o.maxDrawdown.value, 2), min),
   );
@@ -181,19 +230,25 @@ function renderEquity(element, existing, perf) {
   return chart;
 }
 
-function cell(metric, text, toneValue) {
+function cell(metric, content, toneValue) {
   const reliable = metric?.reliable !== false;
   return h(
     'td',
     { class: `num ${reliable ? tone(toneValue) : 'unreliable'}`, title: metric ? `n = ${metric.n}` : null },
-    text,
+    content,
   );
+}
+
+/** "mean_reversion:4h" -> "Mean reversion · 4h". */
+function sliceName(slice) {
+  const at = slice.lastIndexOf(':');
+  return at < 0 ? humanise(slice) : `${humanise(slice.slice(0, at))} · ${slice.slice(at + 1)}`;
 }
 
 function renderStrategies(node, perf) {
   const groups = perf.groups ? Object.entries(perf.groups) : [];
   if (groups.length === 0) {
-    replaceChildren(node, h('p', { class: 'empty' }, 'No closed trades per strategy yet.'));
+    replaceChildren(node, h('p', { class: 'empty' }, 'No closed trades per slice yet.'));
     return;
   }
   groups.sort((a, b) => b[1].trades - a[1].trades || a[0].localeCompare(b[0]));
@@ -201,29 +256,86 @@ function renderStrategies(node, perf) {
   const head = h(
     'tr',
     null,
-    ['Strategy', 'Trades', 'Win rate', 'Profit factor', 'Expectancy', 'Total return', 'Max DD'].map((t, i) =>
-      h('th', { class: i === 0 ? null : 'num' }, t),
+    [
+      ['Slice', null],
+      ['Trades', null],
+      ['Expectancy', 'net · 95 % CI'],
+      ['Gross', null],
+      ['Win rate', 'net · gross'],
+      ['Profit factor', 'net R'],
+      ['Total return', 'sized equity'],
+    ].map(([title, sub], i) =>
+      h('th', { class: i === 0 ? null : 'num' }, title, sub ? h('span', { class: 'ci' }, sub) : null),
     ),
   );
   const rows = groups.map(([name, p]) =>
     h(
       'tr',
-      { class: p.winRate.reliable ? null : 'unreliable', dataset: { strategy: name } },
-      h('th', null, humanise(name)),
-      h('td', { class: 'num' }, formatCount(p.trades), ' ', lowSample(p.winRate, min)),
-      cell(p.winRate, formatPercent(p.winRate.value, 1)),
+      { class: p.expectancyR.reliable ? null : 'unreliable', dataset: { strategy: name } },
+      h('th', { title: name }, sliceName(name)),
+      h('td', { class: 'num' }, formatCount(p.trades), ' ', lowSample(p.expectancyR, min)),
+      cell(
+        p.expectancyR,
+        [
+          formatR(p.expectancyR.value),
+          h('span', { class: 'ci' }, formatInterval(p.expectancyR.ci95, signedR)),
+        ],
+        p.expectancyR.value,
+      ),
+      cell(p.grossExpectancyR, formatR(p.grossExpectancyR.value)),
+      cell(p.winRate, [
+        formatPercent(p.winRate.value, 1),
+        h('span', { class: 'ci' }, `${formatPercent(p.grossWinRate.value, 1)} gross`),
+      ]),
       cell(
         p.profitFactor,
         profitFactorText(p.profitFactor),
         p.profitFactor.value === null ? null : p.profitFactor.value - 1,
       ),
-      cell(p.expectancyR, formatR(p.expectancyR.value), p.expectancyR.value),
       cell(p.totalReturn, formatSignedPercent(p.totalReturn.value), p.totalReturn.value),
-      cell(p.maxDrawdown, formatPercent(p.maxDrawdown.value, 2)),
     ),
   );
   replaceChildren(
     node,
     h('table', { class: 'compact strategies' }, h('thead', null, head), h('tbody', null, rows)),
+  );
+}
+
+/** Buckets with trades: mean confidence against the net win rate, with n; then Brier and log loss. */
+function renderCalibration(node, perf) {
+  const cal = perf.calibration;
+  const buckets = (cal?.buckets ?? []).filter((b) => b.trades > 0);
+  if (!cal || buckets.length === 0) {
+    replaceChildren(node, h('p', { class: 'empty' }, 'No closed trades to calibrate against yet.'));
+    return;
+  }
+  const head = h(
+    'tr',
+    null,
+    ['Confidence', 'Trades (n)', 'Mean confidence', 'Net win rate', 'Gap'].map((t, i) =>
+      h('th', { class: i === 0 ? null : 'num' }, t),
+    ),
+  );
+  const rows = buckets.map((b) =>
+    h(
+      'tr',
+      { class: b.winRate.reliable ? null : 'unreliable', dataset: { bucket: String(b.lower) } },
+      h('th', null, `${formatNumber(b.lower, 1)}–${formatNumber(b.upper, 1)}`),
+      h('td', { class: 'num' }, formatCount(b.trades), ' ', lowSample(b.winRate, cal.minTrades)),
+      h('td', { class: 'num' }, formatPercent(b.meanConfidence.value, 1)),
+      cell(b.winRate, formatPercent(b.winRate.value, 1)),
+      cell(b.gap, b.gap.value === null ? DASH : `${formatSigned(b.gap.value * 100, 1)} pp`, b.gap.value),
+    ),
+  );
+  const score = (m) => (m.value === null ? DASH : formatNumber(m.value, 3));
+  replaceChildren(
+    node,
+    h('table', { class: 'compact calibration' }, h('thead', null, head), h('tbody', null, rows)),
+    h(
+      'p',
+      { class: 'muted small', id: 'calibration-scores' },
+      `Brier score ${score(cal.brier)} (0 is perfect; always saying 50 % scores 0.250) · log loss ${score(cal.logLoss)} (always 50 %: 0.693) · n = ${formatCount(cal.brier.n)}. `,
+      'A calibrated engine wins, after costs, about as often as its confidence says; a negative gap is overconfidence.',
+    ),
   );
 }
