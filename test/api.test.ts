@@ -318,6 +318,10 @@ describe.skipIf(!hasRealData)(
         expect(body.calibration).toEqual(roundTrip(calibration(trades, { minTrades: 30 })));
         expect(body.equity).toEqual(roundTrip(equityCurve(trades)));
         expect(body.groups).toBeNull();
+        // the figures say which costs and sizing they are after
+        expect(body.costs).toMatchObject({ feePerSide: 0.001, slippagePerSide: 0.0002 });
+        expect((body.costs as { roundTrip: number }).roundTrip).toBeCloseTo(0.0024, 12);
+        expect(body.sizing).toEqual({ riskPerTrade: 0.01, maxOpenRisk: 0.1 });
       });
 
       it('groups, windows and gates by minTrades', async () => {

@@ -117,7 +117,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(
     async (v1) => {
       await v1.register(signalRoutes, { signals });
-      await v1.register(performanceRoutes, { signals, cache, sizing: opts.config.portfolio });
+      await v1.register(performanceRoutes, {
+        signals,
+        cache,
+        sizing: opts.config.portfolio,
+        costs: {
+          feePerSide: opts.config.engine.outcomes.feePerSide,
+          slippagePerSide: opts.config.engine.outcomes.slippagePerSide,
+        },
+      });
       await v1.register(backtestRoutes, { signals });
       await v1.register(candleRoutes, {
         candles,

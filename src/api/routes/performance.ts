@@ -28,7 +28,9 @@ export const performanceRoutes: FastifyPluginAsync<{
   cache: MemoryCache<unknown>;
   /** How the equity curve sizes trades (config `portfolio`). */
   sizing: { readonly riskPerTrade: number; readonly maxOpenRisk: number };
-}> = async (app, { signals, cache, sizing }) => {
+  /** The costs outcomes are measured after (config `outcomes`). */
+  costs: { readonly feePerSide: number; readonly slippagePerSide: number };
+}> = async (app, { signals, cache, sizing, costs }) => {
   app.get<{ Querystring: PerformanceQuery }>(
     '/performance',
     {
@@ -72,6 +74,8 @@ export const performanceRoutes: FastifyPluginAsync<{
           until: until ?? null,
           minTrades: q.minTrades,
           trades: trades.length,
+          costs: { ...costs, roundTrip: 2 * (costs.feePerSide + costs.slippagePerSide) },
+          sizing,
           overall: computePerformance(trades, opts),
           groupBy: q.groupBy ?? null,
           groups: q.groupBy ? groupPerformance(trades, q.groupBy, opts) : null,

@@ -140,6 +140,15 @@ export const PerformanceResponseSchema: JsonSchema = object({
   until: nullableTime,
   minTrades: int,
   trades: { type: 'integer', description: 'Filled real trades the figures rest on' },
+  costs: {
+    ...object({ feePerSide: num, slippagePerSide: num, roundTrip: num }),
+    description:
+      'The costs every figure is after: fee and slippage per side (config outcomes), and their round trip',
+  },
+  sizing: {
+    ...object({ riskPerTrade: num, maxOpenRisk: num }),
+    description: 'How the equity curve sizes trades (config portfolio)',
+  },
   overall: ref('Performance'),
   groupBy: { anyOf: [enumOf(GROUP_KEYS), { type: 'null' }] },
   groups: {

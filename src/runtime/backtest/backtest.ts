@@ -142,6 +142,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const ranges = new Map<string, { candles: number; first: number | null; last: number | null }>();
   const charts = new Map<string, ChartSeries['candles'][number][]>();
   const chartAggs = new Map<string, Aggregator>();
+  // buy-and-hold needs only each symbol's first candle in the report range and its last one
+  const holdEnds = new Map<string, { first: Candle; last: Candle }>();
 
   // signals and candidates created before `from` never reach it (the driver holds them back)
   const sink = (e: PipelineEvent): void => {
@@ -202,6 +204,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       optimistic.onCandle(symbol, candle, closeAt);
       chartAggs.get(symbol)?.push(candle);
       baselineMarket?.candles.get(symbol)?.push(candle);
+      if (opts.from === undefined || candle.openTime >= opts.from) {
+        const ends = holdEnds.get(symbol);
+        if (ends) ends.last = candle;
+        else holdEnds.set(symbol, { first: candle, last: candle });
+      }
       const r = ranges.get(symbol);
       if (r) {
         r.candles++;
@@ -333,7 +340,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
             })
           : null,
       buyAndHold: buyAndHold(
-        baselineMarket?.candles ?? new Map(),
+        new Map([...holdEnds].map(([symbol, { first, last }]) => [symbol, [first, last]])),
         timeframeMs(engine.baseTimeframe),
         costPerSide,
         reportFrom,

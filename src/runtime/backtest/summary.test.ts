@@ -251,7 +251,7 @@ describe('formatSummary', () => {
   it('says so when the random baseline was skipped, without empty columns', () => {
     const skipped = formatSummary(report(false));
     expect(skipped).toContain('random entries  skipped (--baseline-runs 0)');
-    expect(skipped).toContain('buy-and-hold    not computed');
+    expect(skipped).toContain('buy-and-hold    no candles in the report range');
     expect(skipped).not.toContain('rand p05');
     for (const line of skipped.split('\n')) expect(line.length).toBeLessThanOrEqual(WIDTH);
   });

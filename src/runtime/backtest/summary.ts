@@ -158,9 +158,7 @@ function randomLine(r: BacktestReport): string {
 function buyAndHoldLine(r: BacktestReport): string {
   const bh = r.baseline.buyAndHold;
   const symbols = Object.entries(bh.bySymbol);
-  if (symbols.length === 0) {
-    return r.baseline.random === null ? 'not computed (skipped with the random baseline)' : 'no candles';
-  }
+  if (symbols.length === 0) return 'no candles in the report range';
   return `${symbols.map(([s, v]) => `${s} ${signedPercent(v.return)}`).join(', ')}; pooled ${signedPercent(bh.pooled)} (whole equity in, one round trip of costs)`;
 }
 
