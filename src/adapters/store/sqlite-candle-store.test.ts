@@ -127,7 +127,7 @@ describe('SqliteCandleStore', () => {
     const again = new SqliteCandleStore(path);
     stores.push(again);
     expect(await again.countCandles(key)).toBe(7);
-    expect(again.db.prepare('SELECT MAX(version) v FROM schema_migrations').get()).toEqual({ v: 2 });
+    expect(again.db.prepare('SELECT MAX(version) v FROM schema_migrations').get()).toEqual({ v: 3 });
   });
 
   it('refuses a file that is not a database, naming it', () => {

@@ -1,39 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../metrics/random.js';
+import { SYNTHETIC_FEATURES, syntheticSamples } from '../../../test/support/confidence-samples.js';
 import { TrainingError, trainConfidenceModel } from './fit.js';
 import { ConfidenceModel, confidenceModelFromText, ModelFormatError, parseConfidenceModel } from './model.js';
-import type { LabelledSample } from './samples.js';
 
 const HOUR = 3_600_000;
-const NAMES = ['a', 'b', 'c'];
-
-/** Samples whose label follows sigmoid(1.5a − b), with c pure noise and b missing 10 % of the time. */
-function synthetic(n: number, seed: number): LabelledSample[] {
-  const rnd = mulberry32(seed);
-  const out: LabelledSample[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = rnd() * 2 - 1;
-    const b = rnd() * 2 - 1;
-    const p = 1 / (1 + Math.exp(-(1.5 * a - b)));
-    const label = rnd() < p ? 1 : 0;
-    out.push({
-      id: `s${String(i).padStart(5, '0')}`,
-      symbol: 'TEST',
-      strategy: 'momentum',
-      timeframe: '1h',
-      direction: 'BUY',
-      shadow: false,
-      createdAt: Date.UTC(2024, 0, 1) + i * HOUR,
-      exitTime: Date.UTC(2024, 0, 1) + i * HOUR + 3 * HOUR,
-      features: { a, b: rnd() < 0.1 ? Number.NaN : b, c: rnd() },
-      label,
-      returnPct: label ? 0.01 : -0.01,
-      netR: label ? 1 : -1,
-      score: 0.7,
-    });
-  }
-  return out;
-}
+const NAMES = SYNTHETIC_FEATURES;
+const synthetic = syntheticSamples;
 
 describe('confidence model', () => {
   const samples = synthetic(1200, 1);

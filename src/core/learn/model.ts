@@ -216,7 +216,8 @@ export class ConfidenceModel {
   private readonly columns: number;
 
   constructor(readonly json: ConfidenceModelJson) {
-    this.classifier = LogisticRegression.load(json.library.model);
+    // load() writes its classifiers into the array it is given: hand it a copy, keep the artefact intact
+    this.classifier = LogisticRegression.load(structuredClone(json.library.model));
     this.columns = columnCount(json.preprocessing);
   }
 
