@@ -7,6 +7,7 @@ import { registerIndicators } from './commands/indicators.js';
 import { registerResample } from './commands/resample.js';
 import { registerServe } from './commands/serve.js';
 import { registerSignals } from './commands/signals.js';
+import { registerTrain } from './commands/train.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,5 +32,6 @@ export function buildProgram(): Command {
   registerSignals(program);
   registerBacktest(program);
   registerConfig(program);
+  registerTrain(program);
   return program;
 }
