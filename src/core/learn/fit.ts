@@ -62,7 +62,6 @@ export interface FoldReport {
   readonly raw: ScoreSummary;
   /** Calibrated log loss per method (folds 2..k). */
   readonly calibrated: Readonly<Record<CalibrationMethod, number>> | null;
-  readonly fitMs: number;
 }
 
 export interface WalkForwardResult {
@@ -155,9 +154,7 @@ export function walkForward(
       );
     }
     const spec = fitPreprocessor(featuresOf(samples, split.train), featureNames);
-    const t0 = performance.now();
     const model = learner.fit(transformRows(spec, featuresOf(samples, split.train)), trainLabels, seed);
-    const fitMs = performance.now() - t0;
     const p = model.predict(transformRows(spec, featuresOf(samples, split.test)));
     const yt = split.test.map((i) => y[i]);
     const rate = wins / trainLabels.length;
@@ -195,7 +192,6 @@ export function walkForward(
       testTo: samples[split.test[split.test.length - 1]].createdAt,
       raw: summary(p, yt),
       calibrated: calibratedLoss,
-      fitMs,
     });
   });
   return { folds: reports, raw, calibrated, baseline };
