@@ -8,6 +8,7 @@ import { registerOptimize, registerOptimizeWorker } from './commands/optimize.js
 import { registerResample } from './commands/resample.js';
 import { registerServe } from './commands/serve.js';
 import { registerSignals } from './commands/signals.js';
+import { registerTrain } from './commands/train.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -34,5 +35,6 @@ export function buildProgram(): Command {
   registerOptimize(program);
   registerOptimizeWorker(program);
   registerConfig(program);
+  registerTrain(program);
   return program;
 }

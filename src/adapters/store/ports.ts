@@ -1,6 +1,7 @@
 import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Gap } from '../../core/candles/validation.js';
+import type { ConfidenceModelJson, ModelMetrics } from '../../core/learn/model.js';
 import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome, OutcomeType } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
@@ -188,5 +189,36 @@ export interface SignalStore {
   backtestSignals(id: number): Promise<SignalWithOutcome[]>;
   /** Resolves with a line for the readiness check when the store answers; rejects with why not. */
   ping(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** What the model registry lists of a stored confidence model (its body aside). */
+export interface StoredModelInfo {
+  readonly version: string;
+  /** When it was stored (ms). */
+  readonly createdAt: number;
+  readonly trainedFrom: number;
+  readonly trainedTo: number;
+  readonly featureNames: readonly string[];
+  readonly metrics: ModelMetrics;
+  readonly active: boolean;
+}
+
+/**
+ * The registry of trained confidence models: versioned artefacts with their training window,
+ * features and walk-forward metrics, at most one of them active (the one the live runtime loads
+ * at start). Saving a version already stored with the same body is a no-op; with another body
+ * it is refused (a version names one artefact forever).
+ */
+export interface ModelStore {
+  save(model: ConfidenceModelJson): Promise<StoredModelInfo>;
+  /** Newest first (by creation, then version). */
+  list(): Promise<StoredModelInfo[]>;
+  /** The validated artefact, or null when no such version is stored. */
+  get(version: string): Promise<ConfidenceModelJson | null>;
+  /** The active model, or null when none is. */
+  active(): Promise<ConfidenceModelJson | null>;
+  /** Makes `version` the only active model; rejects when it is not stored. */
+  activate(version: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -115,6 +115,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'confidence models',
+    sql: `
+      CREATE TABLE confidence_models (
+        version TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        trained_from INTEGER NOT NULL,
+        trained_to INTEGER NOT NULL,
+        feature_names TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        body TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1))
+      );
+      CREATE UNIQUE INDEX confidence_models_one_active ON confidence_models (active) WHERE active = 1;
+    `,
+  },
 ];
 
 export class StoreError extends Error {
