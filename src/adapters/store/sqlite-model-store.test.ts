@@ -17,10 +17,10 @@ describe('SqliteModelStore on a real SQLite file', () => {
   const second = trainConfidenceModel(samples, opts).model.json;
   const path = join(mkdtempSync(join(tmpdir(), 'ap-models-')), 'models.db');
 
-  it('applies migration 3 "confidence models"', () => {
-    expect(MIGRATIONS.map((m) => [m.version, m.name])).toContainEqual([3, 'confidence models']);
+  it('applies migration 4 "confidence models"', () => {
+    expect(MIGRATIONS.map((m) => [m.version, m.name])).toContainEqual([4, 'confidence models']);
     const db = openSqlite(path);
-    const row = db.prepare('SELECT name FROM schema_migrations WHERE version = 3').get() as { name: string };
+    const row = db.prepare('SELECT name FROM schema_migrations WHERE version = 4').get() as { name: string };
     expect(row.name).toBe('confidence models');
     db.close();
   });
