@@ -126,6 +126,8 @@ function makeSignal(candles: readonly Candle[], spec: SignalSpec): Signal {
       alignmentFactor: 1.1,
       volumeFactor: 1,
       product: spec.confidence,
+      score: spec.confidence,
+      model: null,
       context: [],
     },
     health: { dataQuality: 1, technical: 0.8, risk: 0.9, regime: 0.7, score: 0.85 },
@@ -307,6 +309,7 @@ function buildFixture(): Fixture {
     config: EngineConfig.parse({}),
     costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
     sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
+    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null },
     data: [
       {
         symbol: 'BTCUSDT',
@@ -405,6 +408,7 @@ function emptyFixture(): Fixture {
     config: EngineConfig.parse({}),
     costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
     sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
+    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null },
     data: [{ symbol: 'BTCUSDT', source: 'empty.csv', timeframe: '1m', candles: 0, first: null, last: null }],
     range: { from: null, to: null },
     counts: { baseCandles: 0, signals: 0, rejected: {}, outcomes: {}, openAtEnd: 0, trades: 0 },

@@ -19,6 +19,7 @@ export interface GlobalOptions {
   config?: string;
   verbose?: boolean;
   strategyPath?: string[];
+  model?: string;
 }
 
 /**
@@ -29,7 +30,10 @@ export function configFor(cmd: Command, db?: string): Promise<LoadedConfig> {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
   return loadConfigWithStrategies({
     file: globals.config ?? process.env.ALPHAPULSE_CONFIG,
-    overrides: db ? [[['store', 'path'], db]] : [],
+    overrides: [
+      [['store', 'path'], db],
+      [['engine', 'confidence', 'model'], globals.model],
+    ],
     extraStrategyPaths: globals.strategyPath ?? [],
   });
 }

@@ -23,6 +23,10 @@ export function buildProgram(): Command {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      '--model <setting>',
+      'the confidence model: auto, active, shipped, none or a model file (overrides engine.confidence.model)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServe(program);

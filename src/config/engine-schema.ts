@@ -304,6 +304,72 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         .strict()
         .prefault({})
         .describe('Which strategy slices publish their signals (see docs/RESULTS.md).'),
+      confidence: z
+        .object({
+          model: z
+            .string()
+            .min(1)
+            .default('auto')
+            .describe(
+              "What gives signals their confidence: 'auto' (the store's active model, else the shipped models/confidence.json), 'active' (the store's active model; an error without one), 'shipped', 'none' (the seeds' formula score, which does not predict outcomes), or the path of a model file (alphapulse train --out).",
+            ),
+          drift: z
+            .object({
+              enabled: z.boolean().default(true).describe('Watch the model in use for drift.'),
+              psiThreshold: z
+                .number()
+                .positive()
+                .default(0.25)
+                .describe(
+                  "A feature whose population stability index against the model's training bins exceeds this has drifted (0.25: the usual 'significant shift').",
+                ),
+              gapThreshold: z
+                .number()
+                .positive()
+                .max(1)
+                .default(0.1)
+                .describe(
+                  '|mean predicted probability - realised win rate| over the outcome window above this is a calibration drift.',
+                ),
+              candidateWindow: z
+                .number()
+                .int()
+                .positive()
+                .default(500)
+                .describe('Latest candidates the PSI is computed on.'),
+              outcomeWindow: z
+                .number()
+                .int()
+                .positive()
+                .default(200)
+                .describe('Latest filled outcomes the calibration gap is computed on.'),
+              minCandidates: z
+                .number()
+                .int()
+                .positive()
+                .default(100)
+                .describe('Candidates needed before a PSI verdict.'),
+              minOutcomes: z
+                .number()
+                .int()
+                .positive()
+                .default(50)
+                .describe('Outcomes needed before a calibration verdict.'),
+              checkEvery: z
+                .number()
+                .int()
+                .positive()
+                .default(50)
+                .describe('Observations (candidates and outcomes) between two checks.'),
+            })
+            .strict()
+            .prefault({}),
+        })
+        .strict()
+        .prefault({})
+        .describe(
+          'The confidence model and its drift watch: on drift the pipeline raises model.drift, falls back to the previous model (or the formula) and puts the validated slices on probation (docs/CONFIDENCE.md).',
+        ),
       cooldownCandles: z
         .number()
         .int()

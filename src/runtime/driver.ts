@@ -1,6 +1,7 @@
 import type { SymbolCandle } from '../adapters/market/time-order.js';
 import type { EngineConfig } from '../config/engine-schema.js';
 import type { Candle } from '../core/candles/candle.js';
+import type { ConfidencePredictor } from '../core/ensemble/confidence.js';
 import type { EventSink, PipelineEvent } from '../core/pipeline/events.js';
 import { SignalPipeline } from '../core/pipeline/signal-pipeline.js';
 import type { StrategyRegistry } from '../core/strategies/registry.js';
@@ -17,6 +18,14 @@ export interface PipelineDriverOptions {
   readonly registry?: StrategyRegistry;
   /** Symbols whose price step is known beforehand (candle files carry theirs). */
   readonly symbols?: readonly { readonly symbol: string; readonly tickSize?: number | null }[];
+  /**
+   * The confidence model and what its drift falls back to (runtime/confidence-models.ts resolves
+   * them from engine.confidence.model); none: the formula's score.
+   */
+  readonly confidence?: {
+    readonly model: ConfidencePredictor | null;
+    readonly fallback: ConfidencePredictor | null;
+  };
 }
 
 /** Batches of closed base candles in time order, as files, a store or a benchmark hand them out. */
@@ -42,6 +51,7 @@ export class PipelineDriver {
 
   constructor(engine: EngineConfig, sink: EventSink, opts: PipelineDriverOptions = {}) {
     this.pipeline = new SignalPipeline(engine, opts.registry);
+    if (opts.confidence) this.pipeline.setConfidenceModel(opts.confidence.model, opts.confidence.fallback);
     for (const { symbol, tickSize } of opts.symbols ?? []) {
       if (tickSize) this.pipeline.setTickSize(symbol, tickSize);
     }

@@ -43,6 +43,8 @@ const BREAKDOWN = {
   alignmentFactor: 1,
   volumeFactor: 1,
   product: 0.7,
+  score: 0.7,
+  model: null,
   context: [],
 };
 

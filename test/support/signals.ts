@@ -28,6 +28,8 @@ export function testSignal(over: Partial<Signal> = {}): Signal {
       alignmentFactor: 1,
       volumeFactor: 1,
       product: 0.6,
+      score: 0.6,
+      model: null,
       context: [],
     },
     health: { dataQuality: 1, technical: 1, risk: 1, regime: 1, score: 1 },

@@ -84,6 +84,9 @@ export class SqliteSignalStore implements SignalStore {
         return;
       case 'candle.closed':
         return;
+      case 'model.drift':
+        // announced on the bus; the slice changes it causes are stored with it as their reason
+        return;
     }
   }
 

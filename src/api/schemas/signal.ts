@@ -18,6 +18,7 @@ import {
   mapOf,
   nullableNum,
   nullableRef,
+  nullableStr,
   nullableTime,
   num,
   object,
@@ -89,18 +90,39 @@ const ContextViewSchema = object({
   weight: nullableNum,
 });
 
-const ConfidenceBreakdownSchema = object({
-  strategyBase: nullableNum,
-  votes: arrayOf(VoteSchema),
-  ensembleScore: nullableNum,
-  baseScale: nullableNum,
-  base: nullableNum,
-  mtfBoost: nullableNum,
-  alignmentFactor: nullableNum,
-  volumeFactor: nullableNum,
-  product: nullableNum,
-  context: arrayOf(ContextViewSchema),
-});
+const ConfidenceBreakdownSchema = object(
+  {
+    strategyBase: nullableNum,
+    votes: arrayOf(VoteSchema),
+    ensembleScore: nullableNum,
+    baseScale: nullableNum,
+    base: nullableNum,
+    mtfBoost: nullableNum,
+    alignmentFactor: nullableNum,
+    volumeFactor: nullableNum,
+    product: nullableNum,
+    score: { ...nullableNum, description: "The seeds' formula clamped to [0, 1], for explanation" },
+    model: {
+      ...nullableStr,
+      description: 'Version of the confidence model that gave the confidence; null: the formula score',
+    },
+    context: arrayOf(ContextViewSchema),
+  },
+  {
+    required: [
+      'strategyBase',
+      'votes',
+      'ensembleScore',
+      'baseScale',
+      'base',
+      'mtfBoost',
+      'alignmentFactor',
+      'volumeFactor',
+      'product',
+      'context',
+    ],
+  },
+);
 
 const HealthSchema = object({
   dataQuality: nullableNum,

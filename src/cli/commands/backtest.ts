@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { runBacktest } from '../../runtime/backtest/backtest.js';
 import { formatSummary } from '../../runtime/backtest/summary.js';
+import { resolveConfidenceModelsAt } from '../../runtime/confidence-models.js';
 import { engineForInputs } from '../../runtime/engine-for-inputs.js';
 import {
   CliError,
@@ -96,12 +97,18 @@ export function registerBacktest(program: Command): void {
           ? portfolio.maxOpenRisk
           : parseFractionOption(opts.maxOpenRisk, '--max-open-risk', 10);
       const inputs = await describeInputs(opts.input, opts.symbol);
+      const engine = engineForInputs(loaded, inputs[0].timeframe);
+      const confidence = await resolveConfidenceModelsAt(
+        engine.confidence.model,
+        opts.store ? loaded.dbPath : null,
+      );
       const bar = progress('backtest');
       let result: Awaited<ReturnType<typeof runBacktest>>;
       try {
         result = await runBacktest({
-          engine: engineForInputs(loaded, inputs[0].timeframe),
+          engine,
           registry: loaded.registry,
+          confidence,
           inputs,
           from,
           to,

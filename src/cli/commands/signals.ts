@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { describeInputs, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
+import { resolveConfidenceModelsAt } from '../../runtime/confidence-models.js';
 import { PipelineDriver } from '../../runtime/driver.js';
 import { engineForInputs } from '../../runtime/engine-for-inputs.js';
 import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
@@ -33,6 +34,7 @@ export function registerSignals(program: Command): void {
       const inputs = await describeInputs(opts.input, opts.symbol);
       const engine = engineForInputs(loaded, inputs[0].timeframe);
       requireTimeframe(inputs, engine.baseTimeframe);
+      const confidence = await resolveConfidenceModelsAt(engine.confidence.model, loaded.dbPath);
       const out = new JsonlFile(opts.out);
       const rejected = opts.rejectedOut ? new JsonlFile(opts.rejectedOut) : null;
       const counts = new Map<string, number>();
@@ -47,7 +49,7 @@ export function registerSignals(program: Command): void {
               counts.set(e.signal.strategy, (counts.get(e.signal.strategy) ?? 0) + 1);
             } else if (e.type === 'signal.rejected') rejected?.write(e.candidate);
           },
-          { from, symbols: inputs, registry: loaded.registry },
+          { from, symbols: inputs, registry: loaded.registry, confidence },
         );
         const candles = await driver.run(mergeFiles(inputs, to), (n) => bar.update(n));
         bar.stop();

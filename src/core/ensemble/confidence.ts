@@ -1,4 +1,5 @@
 import type { TfSnapshot } from '../features/snapshot.js';
+import type { FeatureBins } from '../learn/drift.js';
 import { scoreContext, volumeFactor } from '../mtf/context.js';
 import type { ConfidenceBreakdown, StrategyCandidate, Vote, VoterName } from '../signals/types.js';
 import type { StrategyFamily } from '../strategies/definition.js';
@@ -24,6 +25,17 @@ const VOTER_ORDER = Object.keys(VOTERS) as VoterName[];
  * The product is evaluated left to right in exactly that order, so a reader of the breakdown
  * can recompute it to the bit.
  */
+/**
+ * What gives a signal its confidence when a model is loaded: the calibrated probability that the
+ * signal closes with a net profit after costs, from the candidate's features (core/learn/model.ts).
+ */
+export interface ConfidencePredictor {
+  readonly version: string;
+  /** The training distribution of its features, for the drift watch (none: no PSI check). */
+  readonly driftBins?: readonly FeatureBins[];
+  predict(features: Readonly<Record<string, number>>): number;
+}
+
 export function scoreConfidence(
   candidate: StrategyCandidate,
   family: StrategyFamily,
@@ -56,6 +68,8 @@ export function scoreConfidence(
       alignmentFactor: ctx.alignmentFactor,
       volumeFactor: vf,
       product,
+      score: confidence,
+      model: null,
       context: ctx.views,
     },
   };

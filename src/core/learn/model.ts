@@ -225,6 +225,11 @@ export class ConfidenceModel {
     return this.json.version;
   }
 
+  /** The training distribution of each feature (decile bins), for the drift watch. */
+  get driftBins(): readonly FeatureBins[] {
+    return this.json.drift;
+  }
+
   get featureNames(): readonly string[] {
     return this.json.featureNames;
   }

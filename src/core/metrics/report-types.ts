@@ -12,6 +12,16 @@ import type { Calibration, EquityPoint, GroupKey, Performance } from './types.js
  * `{ value, n, reliable }` where n is the number of trades it rests on and `reliable` is
  * n >= minTrades (see ./types.ts for each metric's definition).
  */
+/** Which confidence model gave the signals' confidence (engine.confidence.model, resolved). */
+export interface ConfidenceModelUsed {
+  /** Where it came from: store, shipped, a file, or none. */
+  readonly source: string;
+  /** Its version; null: the formula's score. */
+  readonly version: string | null;
+  /** The model a drift would fall back to; null: the formula. */
+  readonly fallback: string | null;
+}
+
 export interface BacktestReport {
   readonly version: 2;
   /** The engine configuration the run used. */
@@ -28,6 +38,8 @@ export interface BacktestReport {
   };
   /** The equity's risk per trade and cap on open risk. */
   readonly sizing: { readonly riskPerTrade: number; readonly maxOpenRisk: number };
+  /** The confidence model the run used. */
+  readonly confidenceModel: ConfidenceModelUsed;
   readonly counts: {
     readonly baseCandles: number;
     readonly signals: number;

@@ -1,5 +1,6 @@
 import type { AggregatedCandle } from '../candles/candle.js';
 import type { Timeframe } from '../candles/timeframe.js';
+import type { DriftVerdict } from '../learn/drift.js';
 import type { SliceChange } from '../learn/slice-states.js';
 import type { Outcome } from '../outcomes/types.js';
 import type { RejectedCandidate, Signal, SignalStatus } from '../signals/types.js';
@@ -45,12 +46,27 @@ export interface SliceStateChangedEvent {
   readonly change: SliceChange;
 }
 
+/**
+ * The confidence model in use drifted (its features' distribution or its live calibration): the
+ * pipeline fell back to `to` (the previous model, or null for the formula's score) and put the
+ * validated slices on probation (their own slice.state_changed events follow).
+ */
+export interface ModelDriftEvent {
+  readonly type: 'model.drift';
+  /** Candle time of the check that found it (ms). */
+  readonly at: number;
+  readonly from: string;
+  readonly to: string | null;
+  readonly verdict: DriftVerdict;
+}
+
 export type PipelineEvent =
   | CandleClosedEvent
   | SignalCreatedEvent
   | SignalRejectedEvent
   | SignalUpdatedEvent
   | OutcomeClosedEvent
-  | SliceStateChangedEvent;
+  | SliceStateChangedEvent
+  | ModelDriftEvent;
 
 export type EventSink = (event: PipelineEvent) => void;

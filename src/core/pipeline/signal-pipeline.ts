@@ -2,14 +2,16 @@ import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-sc
 import { Aggregator } from '../candles/aggregator.js';
 import type { AggregatedCandle, Candle } from '../candles/candle.js';
 import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timeframe.js';
-import { scoreConfidence } from '../ensemble/confidence.js';
+import { type ConfidencePredictor, scoreConfidence } from '../ensemble/confidence.js';
 import { healthScore } from '../ensemble/health.js';
 import { priorityOf } from '../ensemble/priority.js';
 import { isReady, type TfSnapshot } from '../features/snapshot.js';
 import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
 import { formatPrice } from '../format.js';
+import { DriftMonitor } from '../learn/drift.js';
 import { candidateFeatures } from '../learn/features.js';
 import { SliceBook, type SliceState } from '../learn/slice-states.js';
+import { clamp01 } from '../math.js';
 import { maxHoldingMsOf, trackerSettings } from '../outcomes/settings.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
 import { netROf, sliceOf } from '../outcomes/trade-record.js';
@@ -171,6 +173,13 @@ export class SignalPipeline {
   private readonly tickSizes = new Map<string, number>();
   /** The slices' publication states, moved by their live outcomes (shared by all symbols). */
   private readonly slices: SliceBook;
+  /** Gives the confidence when set; else the formula's score does (see setConfidenceModel). */
+  private model: ConfidencePredictor | null = null;
+  /** What the pipeline falls back to when the model drifts (null: the formula). */
+  private fallback: ConfidencePredictor | null = null;
+  /** Watches `model` (null: no model, no bins, or the watch is off). */
+  private drift: DriftMonitor | null = null;
+  private sinceCheck = 0;
 
   /**
    * @param registry the strategy families the config's `strategies` section refers to (the
@@ -215,6 +224,55 @@ export class SignalPipeline {
         isLowest: s.timeframe === lowest,
       });
     }
+  }
+
+  /**
+   * The confidence model from now on (null: the formula's score). Signals made before keep the
+   * confidence they were given; each says which model gave it (breakdown.model).
+   */
+  setConfidenceModel(model: ConfidencePredictor | null, fallback: ConfidencePredictor | null = null): void {
+    this.model = model;
+    this.fallback = model ? fallback : null;
+    this.drift = this.watch(model);
+  }
+
+  private watch(model: ConfidencePredictor | null): DriftMonitor | null {
+    const { enabled, checkEvery: _every, ...opts } = this.config.confidence.drift;
+    this.sinceCheck = 0;
+    return model && enabled ? new DriftMonitor(model.driftBins ?? [], opts) : null;
+  }
+
+  /** Counts an observation of the drift watch; every `checkEvery`, asks for its verdict. */
+  private observed(at: number): void {
+    const watch = this.drift;
+    const model = this.model;
+    if (watch === null || model === null) return;
+    if (++this.sinceCheck < this.config.confidence.drift.checkEvery) return;
+    this.sinceCheck = 0;
+    const verdict = watch.verdict();
+    if (verdict.status !== 'drift') return;
+    const to = this.fallback;
+    this.model = to;
+    this.fallback = null;
+    this.drift = this.watch(to);
+    this.emit({ type: 'model.drift', at, from: model.version, to: to?.version ?? null, verdict });
+    const reason = `confidence model ${model.version} drifted (${verdict.reasons.join('; ')}); now ${to ? `model ${to.version}` : "the formula's score"}`;
+    for (const [slice, state] of Object.entries(this.slices.snapshot())) {
+      if (state !== 'validated') continue;
+      const change = this.slices.set(slice, 'probation', reason, at);
+      if (change) this.emit({ type: 'slice.state_changed', change });
+    }
+  }
+
+  /** A closed outcome of a candidate the model in use scored: its calibration on live data. */
+  private observeOutcome(signal: Signal, o: Outcome): void {
+    if (this.drift === null || !o.filled || signal.breakdown.model !== this.model?.version) return;
+    this.drift.observeOutcome(signal.confidence, o.returnPct > 0);
+    this.observed(o.exitTime);
+  }
+
+  get confidenceModel(): ConfidencePredictor | null {
+    return this.model;
   }
 
   /** Timeframes the pipeline builds for each symbol, with how much it computes on each. */
@@ -344,6 +402,7 @@ export class SignalPipeline {
     this.changeStatus(st, o.signalId, status, o.exitTime, `${o.type}: ${o.reason}`);
     if (!signal) return;
     this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: false });
+    this.observeOutcome(signal, o);
     if (o.filled) {
       const change = this.slices.onOutcome(sliceOf(signal), netROf(o), o.exitTime);
       if (change) this.emit({ type: 'slice.state_changed', change });
@@ -367,7 +426,9 @@ export class SignalPipeline {
   private onShadowOutcome(st: SymbolState, o: Outcome): void {
     const signal = st.shadowSignals.get(o.signalId);
     st.shadowSignals.delete(o.signalId);
-    if (signal) this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: true });
+    if (!signal) return;
+    this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: true });
+    this.observeOutcome(signal, o);
   }
 
   private evaluate(st: SymbolState, slot: SignalSlot): void {
@@ -395,14 +456,9 @@ export class SignalPipeline {
       return;
     }
     const plan = risk.plan;
-    const { confidence, breakdown } = scoreConfidence(
-      cand,
-      family,
-      signal,
-      slot.contexts,
-      cfg.ensemble,
-      cfg.ensemble.baseScale,
-    );
+    const scored = scoreConfidence(cand, family, signal, slot.contexts, cfg.ensemble, cfg.ensemble.baseScale);
+    const model = this.model;
+    const breakdown = model ? { ...scored.breakdown, model: model.version } : scored.breakdown;
     const health = healthScore({
       signal,
       warmupComplete: signal.count >= family.warmup,
@@ -411,6 +467,24 @@ export class SignalPipeline {
       minRewardRisk: cfg.thresholds.minRewardRisk,
       family,
     });
+    const features = candidateFeatures({
+      kind: family.kind,
+      direction: cand.direction,
+      strategyBase: cand.baseConfidence,
+      breakdown,
+      health,
+      signal,
+      entryPrice: plan.entryPrice,
+      stopLoss: plan.stopLoss,
+      rewardRisk: plan.rewardRisk,
+      limitEntry: plan.entryType !== 'MARKET_ENTRY',
+      roundTripCost: 2 * this.costPerSide,
+    });
+    const confidence = model ? clamp01(model.predict(features)) : scored.confidence;
+    if (this.drift !== null) {
+      this.drift.observeCandidate(features);
+      this.observed(createdAt);
+    }
     const would: Signal = {
       id,
       symbol: st.symbol,
@@ -434,19 +508,7 @@ export class SignalPipeline {
       priority: priorityOf(confidence, cfg.thresholds.minConfidence) ?? 'LOW',
       reasons: reasonsOf(cand),
       entryAnalysis: plan.analysis,
-      features: candidateFeatures({
-        kind: family.kind,
-        direction: cand.direction,
-        strategyBase: cand.baseConfidence,
-        breakdown,
-        health,
-        signal,
-        entryPrice: plan.entryPrice,
-        stopLoss: plan.stopLoss,
-        rewardRisk: plan.rewardRisk,
-        limitEntry: plan.entryType !== 'MARKET_ENTRY',
-        roundTripCost: 2 * this.costPerSide,
-      }),
+      features,
       createdAt,
       expiresAt: createdAt + stf.expiryMs,
       status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',

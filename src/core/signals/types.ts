@@ -66,6 +66,13 @@ export interface ConfidenceBreakdown {
   readonly volumeFactor: number;
   /** base × (1 + mtfBoost) × alignmentFactor × volumeFactor, before clamping to [0, 1]. */
   readonly product: number;
+  /**
+   * The seeds' formula, product clamped to [0, 1]: kept for explanation. It is the confidence
+   * only when no model is loaded (`model` null); it does not predict outcomes (docs/CONFIDENCE.md).
+   */
+  readonly score: number;
+  /** Version of the confidence model that gave `confidence`; null when it is the formula's score. */
+  readonly model: string | null;
   readonly context: readonly ContextView[];
 }
 

@@ -20,6 +20,7 @@ import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
+import { modelSummary, type ResolvedModels } from '../confidence-models.js';
 import { type CandleFeed, PipelineDriver } from '../driver.js';
 import type { ChartSeries } from './chart-series.js';
 import { buyAndHold, type EntryPoint, entryKey, geometryOf, randomEntryBaseline } from './random-baseline.js';
@@ -49,6 +50,8 @@ export interface BacktestOptions {
    * `inputs`, which then only describe the symbols.
    */
   readonly feed?: CandleFeed;
+  /** The confidence model (runtime/confidence-models.ts); none: the formula's score. */
+  readonly confidence?: ResolvedModels;
 }
 
 export interface BacktestResult {
@@ -197,6 +200,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     from: opts.from,
     symbols: opts.inputs,
     registry: opts.registry,
+    confidence: opts.confidence,
     beforeCandle: (symbol, candle) => {
       const closeAt = candle.openTime + baseMs;
       // the policy replays see this candle before the pipeline can create signals at its close
@@ -304,6 +308,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       riskPerTrade: metricOpts.riskPerTrade ?? DEFAULT_SIZING.riskPerTrade,
       maxOpenRisk: metricOpts.maxOpenRisk ?? DEFAULT_SIZING.maxOpenRisk,
     },
+    confidenceModel: modelSummary(opts.confidence),
     counts: {
       baseCandles,
       signals: created.length,

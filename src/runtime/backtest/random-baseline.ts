@@ -99,6 +99,8 @@ const NEUTRAL_BREAKDOWN: Signal['breakdown'] = {
   alignmentFactor: 1,
   volumeFactor: 1,
   product: 0,
+  score: 0,
+  model: null,
   context: [],
 };
 

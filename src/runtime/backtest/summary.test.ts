@@ -156,6 +156,7 @@ function report(random: boolean): BacktestReport {
     range: { from: null, to: null },
     costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
     sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
+    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null },
     counts: {
       baseCandles: 2000,
       signals: trades.length,

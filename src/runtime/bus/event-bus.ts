@@ -2,6 +2,7 @@ import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import type {
   CandleClosedEvent,
+  ModelDriftEvent,
   OutcomeClosedEvent,
   SignalCreatedEvent,
   SignalUpdatedEvent,
@@ -39,6 +40,8 @@ export interface BusEvents {
   'candle.closed': CandleClosedEvent | BaseCandleClosedEvent;
   /** A strategy slice's publication state changed. */
   'slice.state_changed': SliceStateChangedEvent;
+  /** The confidence model drifted; the pipeline fell back (see core/pipeline/events.ts). */
+  'model.drift': ModelDriftEvent;
   status: StatusEvent;
 }
 

@@ -8,6 +8,7 @@ import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { EventBus } from '../bus/event-bus.js';
+import type { ResolvedModels } from '../confidence-models.js';
 import { PipelineDriver } from '../driver.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 import { storedExchange } from './stored-exchange.js';
@@ -33,6 +34,8 @@ export interface LiveRuntimeOptions {
   readonly log?: LogFn;
   /** Wall clock, for lag and warm-up windows only (the pipeline's clock is candle time). */
   readonly now?: () => number;
+  /** The confidence model and its drift fallback (runtime/confidence-models.ts); none: the formula. */
+  readonly confidence?: ResolvedModels;
 }
 
 const DAY = 86_400_000;
@@ -92,6 +95,7 @@ export class LiveRuntime implements RuntimeView {
     this.baseMs = timeframeMs(this.base);
     this.driver = new PipelineDriver(opts.config.engine, (e) => this.collected.push(e), {
       registry: opts.registry,
+      confidence: opts.confidence,
     });
     this.startedAt = this.now();
   }
@@ -173,7 +177,15 @@ export class LiveRuntime implements RuntimeView {
     this.driver.feed(symbol, candle);
     const events = this.collected.splice(0);
     this.lastBase.set(symbol, candle.openTime);
-    for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+    for (const e of events) {
+      if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+      else if (e.type === 'model.drift') {
+        this.log(
+          'warn',
+          `confidence model ${e.from} drifted: ${e.verdict.reasons.join('; ')}; now ${e.to ? `model ${e.to}` : "the formula's score"}, validated slices on probation`,
+        );
+      }
+    }
     await this.commit({ symbol, candle, live, events });
   }
 

@@ -6,10 +6,12 @@ import { ReplaySource } from '../../adapters/market/replay-source.js';
 import type { MarketSource } from '../../adapters/market/source.js';
 import { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
 import { openSqlite, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
+import { SqliteModelStore } from '../../adapters/store/sqlite-model-store.js';
 import { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
 import { buildApp } from '../../api/app.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
+import { resolveConfidenceModels } from '../confidence-models.js';
 import { LiveRuntime } from './live-runtime.js';
 
 export interface ServiceOptions {
@@ -129,6 +131,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
   try {
+    const confidence = await resolveConfidenceModels(
+      config.engine.confidence.model,
+      new SqliteModelStore(db),
+    );
+    log.info(
+      `confidence: ${confidence.source}${confidence.fallback ? `, falls back to ${confidence.fallback.version} on drift` : ''}`,
+    );
     source = await chooseSource(opts, log);
     const symbols = await chooseSymbols(source, config, (msg) => log.info(msg));
     runtime = new LiveRuntime({
@@ -137,6 +146,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       source,
       candles,
       signals,
+      confidence,
       log: (level, msg) => log[level](msg),
     });
     // the HTTP server comes up first, so clients can connect before the first candle flows
