@@ -125,10 +125,40 @@ describe.skipIf(!hasRealData)('alphapulse optimize through a Redis queue', () =>
     } finally {
       for (const w of workers) w.stop();
     }
-    const local = runCli([...common, '--json', join(dir, 'local.json')]);
+    // redis.url set and no worker up: the optimize process serves its own queue
+    const alone = await runCliAsync([...common, '--json', join(dir, 'alone.json')], {
+      env: { ALPHAPULSE_REDIS_URL: redis },
+    });
+    expect(alone.code, alone.stderr).toBe(0);
+    const local = runCli([...common, '--no-queue', '--json', join(dir, 'local.json')], {
+      env: { ALPHAPULSE_REDIS_URL: redis },
+    });
     expect(local.code, local.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'queued.json'), 'utf8'))).toEqual(
-      JSON.parse(readFileSync(join(dir, 'local.json'), 'utf8')),
+    const expected = JSON.parse(readFileSync(join(dir, 'local.json'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(dir, 'queued.json'), 'utf8'))).toEqual(expected);
+    expect(JSON.parse(readFileSync(join(dir, 'alone.json'), 'utf8'))).toEqual(expected);
+  });
+});
+
+describe.skipIf(!hasRealData)('alphapulse optimize: a queue that cannot be reached', () => {
+  it('fails in one line naming the Redis, for the coordinator and the worker', () => {
+    const dead = 'redis://127.0.0.1:1';
+    const r = runCli(
+      ['optimize', '--input', realDataPath('binance_ETHUSDT_1h.csv'), '--to', '2025-07-01', '--trials', '2'],
+      { env: { ALPHAPULSE_REDIS_URL: dead } },
     );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the optimize queue's Redis at ${dead} does not answer: connect ECONNREFUSED`);
+    const w = runCli(['optimize-worker', '--queue', dead]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toContain(`Redis at ${dead} does not answer`);
+    const bad = runCli(
+      ['optimize', '--input', realDataPath('binance_ETHUSDT_1h.csv'), '--to', '2025-07-01'],
+      {
+        env: { ALPHAPULSE_REDIS_URL: 'http://x' },
+      },
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('redis.url: a Redis URL starts with redis:// or rediss://');
   });
 });

@@ -13,6 +13,7 @@ const ENV_ALIASES: Record<string, string[]> = {
   ALPHAPULSE_DB: ['store', 'path'],
   ALPHAPULSE_DATA_DIR: ['dataDir'],
   ALPHAPULSE_LOG_LEVEL: ['log', 'level'],
+  ALPHAPULSE_REDIS_URL: ['redis', 'url'],
 };
 
 export class ConfigError extends Error {

@@ -167,6 +167,19 @@ export const ApiConfig = z
   })
   .strict();
 
+export const RedisConfig = z
+  .object({
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'a Redis URL starts with redis:// or rediss://')
+      .nullable()
+      .default(null)
+      .describe(
+        'Redis (redis://host:6379). When set, alphapulse optimize runs its trials through a job queue there, served by every alphapulse optimize-worker and by the optimize process itself. Env: ALPHAPULSE_REDIS_URL.',
+      ),
+  })
+  .strict();
+
 /** The whole configuration's schema, for the strategy families of `registry`. */
 export function configSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
   const engine = engineConfigSchema(registry);
@@ -202,6 +215,7 @@ export function configSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
         'How the equity curves size trades: fixed fractional risk with a cap on open risk.',
       ),
       store: StoreConfig.default(StoreConfig.parse({})),
+      redis: RedisConfig.prefault({}).describe('Redis, for the shared parts of a production deployment.'),
       log: LogConfig.default(LogConfig.parse({})),
       api: ApiConfig.default(ApiConfig.parse({})).describe('The REST API and WebSocket server.'),
     })

@@ -1,19 +1,9 @@
-import { Redis } from 'ioredis';
+import { requireRedis } from '../../src/runtime/research/queue-runner.js';
 
 /** Whether a Redis answers PING at `url` within a second (tests skip or fail on the answer). */
 export async function redisReachable(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
+  return requireRedis(url, 1000).then(
+    () => true,
+    () => false,
+  );
 }

@@ -13,7 +13,7 @@ import {
   optimize,
   optimizedEngineSection,
 } from '../../runtime/research/optimize.js';
-import { queueRunner, startQueueWorker } from '../../runtime/research/queue-runner.js';
+import { queueRunner, requireRedis, startQueueWorker } from '../../runtime/research/queue-runner.js';
 import { defaultSettings } from '../../runtime/research/search-space.js';
 import { baselineMarketOf, runTrial, type SliceSpec, trialEngine } from '../../runtime/research/trial.js';
 import { loadTrialData } from '../../runtime/research/trial-data.js';
@@ -124,8 +124,9 @@ export function registerOptimize(program: Command): void {
     .option('--workers <n>', 'worker threads (0: in this process)', '0')
     .option(
       '--queue [redis-url]',
-      'run the trials through a Redis queue served by `alphapulse optimize-worker` processes (no URL: REDIS_URL)',
+      'run the trials through a Redis queue served by this process and every `alphapulse optimize-worker` (no URL: redis.url, else REDIS_URL; used whenever redis.url is set)',
     )
+    .option('--no-queue', 'run here even when redis.url is set')
     .option('--baseline-runs <n>', 'random-entry runs for the out-of-sample percentile', '200')
     .option(
       '--gate-min-trades <n>',
@@ -187,9 +188,22 @@ export function registerOptimize(program: Command): void {
         to,
         strategyPaths: loaded.config.strategyPaths.map((p) => resolve(p)),
       };
+      // the queue when asked for or when redis.url is set (unless --no-queue)
+      const configured = loaded.config.redis.url ?? undefined;
       const queueUrl =
-        typeof opts.queue === 'string' ? opts.queue : opts.queue ? process.env.REDIS_URL : undefined;
-      if (opts.queue === true && !queueUrl) throw new CliError('--queue needs a Redis URL or REDIS_URL');
+        typeof opts.queue === 'string'
+          ? opts.queue
+          : opts.queue === true
+            ? (configured ?? process.env.REDIS_URL)
+            : opts.queue === false
+              ? undefined
+              : configured;
+      if (opts.queue === true && !queueUrl) {
+        throw new CliError('--queue needs a Redis URL, redis.url in the config or REDIS_URL');
+      }
+      if (queueUrl) await requireRedis(queueUrl);
+      // this process serves the queue too, so a run finishes with no other worker up
+      const local = queueUrl ? startQueueWorker(queueUrl, Math.max(1, workers)) : null;
       const runner = queueUrl
         ? queueRunner(setup, queueUrl)
         : workers > 0
@@ -221,6 +235,7 @@ export function registerOptimize(program: Command): void {
         process.stdout.write(`${summary(report)}\n`);
       } finally {
         await runner?.close();
+        await local?.close();
       }
     });
 }
@@ -235,6 +250,7 @@ export function registerOptimizeWorker(program: Command): void {
       const url = opts.queue ?? process.env.REDIS_URL;
       if (!url) throw new CliError('optimize-worker needs --queue <redis-url> or REDIS_URL');
       const concurrency = wholeNumber(opts.concurrency, '--concurrency', 1, 64);
+      await requireRedis(url);
       const { worker, close } = startQueueWorker(url, concurrency);
       worker.on('error', (e) => process.stderr.write(`optimize-worker: ${e.message}\n`));
       await worker.waitUntilReady();

@@ -105,3 +105,26 @@ export function startQueueWorker(
     },
   };
 }
+
+/** Fails in one line when the queue's Redis does not answer, instead of retrying forever. */
+export async function requireRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  let cause: Error | null = null;
+  probe.on('error', (e: Error) => {
+    cause = e;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    const why = (cause ?? (e as Error)).message;
+    throw new Error(`the optimize queue's Redis at ${url} does not answer: ${why}`);
+  } finally {
+    probe.disconnect();
+  }
+}
