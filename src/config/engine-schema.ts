@@ -143,7 +143,9 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         }),
       thresholds: z
         .object({
-          minConfidence: fraction('Signals below this confidence are rejected.').default(0.6),
+          minConfidence: fraction(
+            'Signals below this confidence are rejected. 0 by default: confidence is a calibrated probability to read, and no threshold on it found a profitable subset on the training part (docs/CONFIDENCE.md, docs/RESULTS.md).',
+          ).default(0),
           minHealth: fraction('Signals below this health score are rejected.').default(0.5),
           minRewardRisk: positive('Minimum reward:risk to TP2, after round-trip costs.').default(2),
           minStopCostMultiple: z
