@@ -16,6 +16,7 @@ const REPORT_FIELDS = [
   'range',
   'costs',
   'sizing',
+  'confidenceModel',
   'counts',
   'policy',
   'overall',

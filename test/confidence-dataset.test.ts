@@ -50,8 +50,8 @@ describe.skipIf(!hasRealData)(
 
     it('labels: 1 exactly when the trade made a net profit after costs; ordered, deterministic', async () => {
       const inputs = await describeInputs([realDataPath('binance_BTCUSDT_1m.csv.gz')]);
-      const a = await buildDatasetFromFiles(inputs, { engine, from: T - 5 * DAY, to: T });
-      const b = await buildDatasetFromFiles(inputs, { engine, from: T - 5 * DAY, to: T });
+      const a = await buildDatasetFromFiles(inputs, { engine, from: T - 15 * DAY, to: T });
+      const b = await buildDatasetFromFiles(inputs, { engine, from: T - 15 * DAY, to: T });
       expect(JSON.stringify(b.samples)).toBe(JSON.stringify(a.samples));
       const { counts, samples } = a;
       expect(samples.length).toBe(counts.filled);
@@ -60,7 +60,7 @@ describe.skipIf(!hasRealData)(
       expect(samples.some((s) => !s.shadow)).toBe(true);
       for (let i = 0; i < samples.length; i++) {
         const s = samples[i];
-        expect(s.createdAt).toBeGreaterThanOrEqual(T - 5 * DAY);
+        expect(s.createdAt).toBeGreaterThanOrEqual(T - 15 * DAY);
         expect(s.exitTime).toBeGreaterThanOrEqual(s.createdAt);
         expect(s.label).toBe(s.returnPct > 0 ? 1 : 0);
         expect(Math.sign(s.netR)).toBe(Math.sign(s.returnPct));

@@ -82,16 +82,25 @@ describe('loadConfig', () => {
 });
 
 describe('engine configuration', () => {
-  it('has documented defaults: 15m/1h/4h signals with 5m/15m/1h entries, confidence 0.6, reward:risk 2', () => {
+  it('has documented defaults: 15m/1h/4h signals with 5m/15m/1h entries, no confidence floor, reward:risk 2, the optimised slices all disabled', () => {
     const { config } = loadConfig({ cwd: dir(), env: {} });
     expect(config.engine.signalTimeframes.map((s) => [s.timeframe, s.entry])).toEqual([
       ['15m', '5m'],
       ['1h', '15m'],
       ['4h', '1h'],
     ]);
-    expect(config.engine.thresholds.minConfidence).toBe(0.6);
+    expect(config.engine.thresholds.minConfidence).toBe(0);
     expect(config.engine.thresholds.minRewardRisk).toBe(2);
-    expect(describeConfig()).toContain('engine.thresholds.minConfidence = 0.6');
+    expect(describeConfig()).toContain('engine.thresholds.minConfidence = 0');
+    // what optimize chose on the training part (src/config/optimized-defaults.ts): no slice validated
+    expect(Object.keys(config.engine.slices)).toHaveLength(10);
+    expect(config.engine.slices['mean_reversion:4h']).toEqual({
+      params: { rsiOversold: 20, rsiOverbought: 80, maxAdx: 18 },
+      stopAtr: 2,
+      exit: { style: 'time', trailAtr: 3 },
+    });
+    expect(new Set(Object.values(config.engine.publication.states))).toEqual(new Set(['disabled']));
+    expect(config.engine.confidence.model).toBe('auto');
   });
 
   it('names an unknown strategy', () => {

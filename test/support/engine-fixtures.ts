@@ -14,7 +14,11 @@ export const BUSY_ENGINE = {
   thresholds: { minConfidence: 0.6, minHealth: 0.5, minRewardRisk: 0.8, minStopCostMultiple: 0 },
   outcomes: { feePerSide: 0.001, slippagePerSide: 0.0002 },
   // every slice publishes, whatever the research says: these tests are about delivering them
-  publication: { unlisted: 'validated' },
+  publication: { states: {}, unlisted: 'validated' },
+  // the global exits and the formula's confidence, not the shipped per-slice settings and model:
+  // these tests are about the plumbing, and a busy, stable stream of signals suits it best
+  slices: {},
+  confidence: { model: 'none' },
 } as const;
 
 /** A config file holding BUSY_ENGINE (plus `extra` top-level sections) in `dir`; returns its path. */

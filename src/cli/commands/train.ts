@@ -6,6 +6,7 @@ import type { CalibrationMethod } from '../../core/learn/calibration.js';
 import { DAY_MS } from '../../core/learn/fit.js';
 import { type ConfidenceModel, confidenceModelFromText, MODEL_LABEL } from '../../core/learn/model.js';
 import type { ProbabilityScores, ReliabilityBucket } from '../../core/learn/scoring.js';
+import { engineForInputs } from '../../runtime/engine-for-inputs.js';
 import type { Dataset } from '../../runtime/research/dataset.js';
 import { evaluateOnFiles, type TrainRun, trainFromFiles } from '../../runtime/research/train.js';
 import { CliError, configFor, formatInt, iso, parseTimeOption, progress } from '../common.js';
@@ -180,11 +181,13 @@ export function registerTrain(program: Command): void {
       const evaluated = opts.evaluate ? await readModel(opts.evaluate) : null;
       const loaded = await configFor(cmd, opts.db);
       const inputs = await describeInputs(opts.input, opts.symbol);
-      requireTimeframe(inputs, loaded.config.engine.baseTimeframe);
+      // any base timeframe, as backtest takes it (runtime/engine-for-inputs.ts)
+      const engine = engineForInputs(loaded, inputs[0].timeframe);
+      requireTimeframe(inputs, engine.baseTimeframe);
       const symbols = inputs.map((i) => i.symbol).join(', ');
       const bar = progress('train');
       const base = {
-        engine: loaded.config.engine,
+        engine,
         registry: loaded.registry,
         from,
         to,

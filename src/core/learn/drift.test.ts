@@ -47,9 +47,10 @@ describe('DriftMonitor', () => {
   const trainingX = Array.from({ length: 4000 }, g);
   const trainingY = Array.from({ length: 4000 }, g);
   const bins = [featureBins('x', trainingX), featureBins('y', trainingY)];
+  const small = { candidateWindow: 500, outcomeWindow: 200, minCandidates: 100, minOutcomes: 50 };
 
   it('says ok while candidates and outcomes look like training', () => {
-    const m = new DriftMonitor(bins);
+    const m = new DriftMonitor(bins, small);
     const h = gaussian(4);
     const rnd = mulberry32(5);
     for (let i = 0; i < 600; i++) m.observeCandidate({ x: h(), y: h() });
@@ -82,7 +83,7 @@ describe('DriftMonitor', () => {
     for (let i = 0; i < 100; i++) m.observeOutcome(0.9, false); // old and bad
     for (let i = 0; i < 100; i++) m.observeOutcome(0.5, i % 2 === 0); // recent and fine
     expect(m.verdict().calibrationGap).toBeCloseTo(0, 12);
-    const fresh = new DriftMonitor(bins);
+    const fresh = new DriftMonitor(bins, small);
     for (let i = 0; i < 49; i++) fresh.observeOutcome(0.9, false);
     for (let i = 0; i < 99; i++) fresh.observeCandidate({ x: 10, y: 10 });
     const v = fresh.verdict();

@@ -71,27 +71,31 @@ export function populationStabilityIndex(bins: FeatureBins, values: readonly num
 }
 
 export interface DriftOptions {
-  /** A feature whose PSI exceeds this has drifted. Default 0.25. */
+  /** A feature whose PSI exceeds this has drifted.  */
   readonly psiThreshold?: number;
-  /** |mean predicted − realised win rate| above this is a calibration drift. Default 0.10. */
+  /** |mean predicted − realised win rate| above this is a calibration drift.  */
   readonly gapThreshold?: number;
-  /** Recent candidates kept for the PSI. Default 500. */
+  /** Recent candidates kept for the PSI.  */
   readonly candidateWindow?: number;
-  /** Closed outcomes kept for the calibration gap. Default 200. */
+  /** Closed outcomes kept for the calibration gap.  */
   readonly outcomeWindow?: number;
-  /** Fewer candidates than this give no PSI verdict. Default 100. */
+  /** Fewer candidates than this give no PSI verdict.  */
   readonly minCandidates?: number;
-  /** Fewer outcomes than this give no gap verdict. Default 50. */
+  /** Fewer outcomes than this give no gap verdict.  */
   readonly minOutcomes?: number;
 }
 
+/**
+ * The defaults (also engine.confidence.drift's), measured on the training part so the watch
+ * stays quiet on the data the shipped model was trained on (docs/CONFIDENCE.md, "Drift").
+ */
 export const DEFAULT_DRIFT: Required<DriftOptions> = {
-  psiThreshold: 0.25,
-  gapThreshold: 0.1,
-  candidateWindow: 500,
-  outcomeWindow: 200,
-  minCandidates: 100,
-  minOutcomes: 50,
+  psiThreshold: 1,
+  gapThreshold: 0.12,
+  candidateWindow: 2000,
+  outcomeWindow: 500,
+  minCandidates: 2000,
+  minOutcomes: 500,
 };
 
 export interface DriftVerdict {

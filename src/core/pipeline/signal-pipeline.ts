@@ -5,7 +5,7 @@ import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timef
 import { type ConfidencePredictor, scoreConfidence } from '../ensemble/confidence.js';
 import { healthScore } from '../ensemble/health.js';
 import { priorityOf } from '../ensemble/priority.js';
-import { isReady, type TfSnapshot } from '../features/snapshot.js';
+import { isReady, type TfSnapshot, warmMask } from '../features/snapshot.js';
 import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
 import { formatPrice } from '../format.js';
 import { DriftMonitor } from '../learn/drift.js';
@@ -159,6 +159,19 @@ function reasonsOf(cand: StrategyCandidate): string[] {
  *     either become signals or are rejected with a reason.
  * Per-symbol state is independent, so symbols can be spread over processes.
  */
+/** The snapshot fields the model's features read: a candidate is warm when all of them are. */
+const DRIFT_WARM_MASK = warmMask([
+  'ema50Slope',
+  'ema200',
+  'rsi',
+  'adx',
+  'atr',
+  'atrPct',
+  'volatilityPercentile',
+  'bbUpper',
+  'volumeRatio',
+]);
+
 export class SignalPipeline {
   readonly config: EngineConfig;
   private readonly symbols = new Map<string, SymbolState>();
@@ -481,9 +494,13 @@ export class SignalPipeline {
       roundTripCost: 2 * this.costPerSide,
     });
     const confidence = model ? clamp01(model.predict(features)) : scored.confidence;
-    if (this.drift !== null) {
-      this.drift.observeCandidate(features);
-      this.observed(createdAt);
+    // a candidate made while indicators or contexts still warm up is unlike any the model was
+    // trained to watch for: the watch sees only warm ones
+    if (this.drift !== null && (signal.warm & DRIFT_WARM_MASK) === DRIFT_WARM_MASK) {
+      if (breakdown.context.length === slot.contexts.length && breakdown.context.every((v) => v.weight > 0)) {
+        this.drift.observeCandidate(features);
+        this.observed(createdAt);
+      }
     }
     const would: Signal = {
       id,

@@ -22,9 +22,16 @@ describe('the search space of a slice', () => {
   });
 
   it('samples distinct trials from a seed, the current settings first; the same seed gives the same trials', () => {
-    const engine = EngineConfig.parse({});
+    // the family's own defaults, without the shipped per-slice settings
+    const engine = EngineConfig.parse({ slices: {} });
     const base = defaultSettings(meanReversion, engine, '4h');
     expect(base.params).toEqual({ rsiOversold: 30, rsiOverbought: 70, maxAdx: 22 });
+    // with them, trial 0 is what optimize chose
+    expect(defaultSettings(meanReversion, EngineConfig.parse({}), '4h').params).toEqual({
+      rsiOversold: 20,
+      rsiOverbought: 80,
+      maxAdx: 18,
+    });
     const a = sampleTrials(base, searchSpace(meanReversion), 25, 1);
     expect(a[0]).toEqual(base);
     expect(new Set(a.map((t) => JSON.stringify(t))).size).toBe(25);
