@@ -89,13 +89,13 @@ export function registerBacktest(program: Command): void {
       }
       let stored = '';
       if (opts.store) {
-        const { SqliteSignalStore } = await import('../../adapters/store/sqlite-signal-store.js');
-        const store = new SqliteSignalStore(loaded.dbPath);
+        const { openStores } = await import('../../adapters/store/open-stores.js');
+        const stores = await openStores(loaded);
         try {
-          const id = await store.saveBacktestRun(report, signals);
-          stored = `\nsaved as backtest run ${id} in ${loaded.dbPath}`;
+          const id = await stores.signals.saveBacktestRun(report, signals);
+          stored = `\nsaved as backtest run ${id} in ${stores.where}`;
         } finally {
-          await store.close();
+          await stores.close();
         }
       }
       process.stdout.write(`${formatSummary(report)}${stored}\n`);
