@@ -128,6 +128,7 @@ export class PostgresCandleStore implements CandleStore {
   /** Stores one candle (insert or replace) without counting: the live path's write inside a commit. */
   async storeCandle(tx: PostgresTx, key: SeriesKey, c: Candle): Promise<void> {
     const id = await this.ensureSeries(tx.client, key);
+    // made before the transaction by the commit; here only if that was rolled back since
     await this.db.partitions.ensure(tx.client, tx.pending, 'candles', [c.openTime]);
     await tx.client.query({ name: 'ap_candle_upsert', text: UPSERT_ONE, values: candleValues(id, c) });
   }
@@ -174,6 +175,10 @@ export class PostgresCandleStore implements CandleStore {
   async upsertCandles(key: SeriesKey, candles: readonly Candle[]): Promise<UpsertResult> {
     checkCandles(key, candles);
     if (candles.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    await this.db.ensurePartitions(
+      'candles',
+      candles.map((c) => c.openTime),
+    );
     return this.inTransaction((tx) => this.upsertIn(tx, key, candles));
   }
 

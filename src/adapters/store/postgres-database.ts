@@ -226,6 +226,15 @@ export class PostgresDatabase {
     }
   }
 
+  /**
+   * Creates the partitions of `table` for the months of `times` that have none, in a short
+   * transaction of its own: call it before the write transaction that needs them.
+   */
+  async ensurePartitions(table: string, times: readonly number[]): Promise<void> {
+    if (this.partitions.covers(table, times)) return;
+    await this.transaction((c, pending) => this.partitions.ensure(c, pending, table, times));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -26,12 +26,16 @@ export function monthOf(table: string, t: number): Month {
 
 /**
  * Monthly range partitions of the natively partitioned tables (candles by open time, outcomes
- * by their signal's creation time), created on demand inside the transaction that first writes
- * into a month. Inside it, because a transaction that has written into the parent holds a lock
- * that a partition made on another connection would wait for. Creation takes an advisory lock,
- * so two processes reaching a new month together create it once; which partitions exist is
- * cached, so the common write takes no lock at all. A TimescaleDB hypertable is not natively
- * partitioned and is left to TimescaleDB's own chunks.
+ * by their signal's creation time), created on demand. Creating one locks the parent table
+ * (and, for its foreign key, the series table) exclusively, so it is done in a short
+ * transaction of its own before the write that needs it (`PostgresDatabase.ensurePartitions`):
+ * made inside a write transaction that already holds locks, two processes reaching a new month
+ * together deadlock. Only `atomically` (an import that may span months it cannot know in
+ * advance) creates them inside its own transaction, where a partition made on another
+ * connection would wait for that very transaction. Creation takes an advisory lock, so two
+ * processes create a month once; which partitions exist is cached, so the common write takes
+ * no lock at all. A TimescaleDB hypertable is not natively partitioned and is left to
+ * TimescaleDB's own chunks.
  */
 export class MonthlyPartitions {
   /** Natively partitioned tables of the schema. */
@@ -71,6 +75,28 @@ export class MonthlyPartitions {
     pending.clear();
   }
 
+  /** The months of `times` that have no partition of `table` yet (none when it is not partitioned). */
+  private missing(
+    table: string,
+    times: Iterable<number>,
+    pending: PendingPartitions | null,
+  ): Map<string, Month> | null {
+    if (!this.partitioned.has(table)) return null;
+    let missing: Map<string, Month> | null = null;
+    for (const t of times) {
+      const m = monthOf(table, t);
+      if (this.known.has(m.name) || pending?.has(m.name) || missing?.has(m.name)) continue;
+      missing ??= new Map();
+      missing.set(m.name, m);
+    }
+    return missing;
+  }
+
+  /** Whether every month of `times` has its partition of `table` already. */
+  covers(table: string, times: Iterable<number>): boolean {
+    return this.missing(table, times, null) === null;
+  }
+
   /** Makes sure the months of `times` have partitions of `table`, on the transaction's connection `c`. */
   async ensure(
     c: pg.PoolClient,
@@ -78,14 +104,7 @@ export class MonthlyPartitions {
     table: string,
     times: Iterable<number>,
   ): Promise<void> {
-    if (!this.partitioned.has(table)) return;
-    let missing: Map<string, Month> | null = null;
-    for (const t of times) {
-      const m = monthOf(table, t);
-      if (this.known.has(m.name) || pending.has(m.name) || missing?.has(m.name)) continue;
-      missing ??= new Map();
-      missing.set(m.name, m);
-    }
+    const missing = this.missing(table, times, pending);
     if (!missing) return;
     await c.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [PARTITION_LOCK]);
     for (const m of missing.values()) {

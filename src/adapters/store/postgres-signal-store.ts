@@ -76,10 +76,13 @@ export class PostgresSignalStore implements SignalStore {
   async commit(candle: SeriesCandle | null, events: readonly PipelineEvent[]): Promise<void> {
     checkCommit(candle, events);
     if (candle === null && !storesAnything(events)) return;
+    const outcomeTimes: number[] = [];
+    for (const e of events) if (e.type === 'outcome.closed') outcomeTimes.push(e.outcome.createdAt);
+    // new months first, each in a short transaction of its own (see MonthlyPartitions)
+    if (candle) await this.db.ensurePartitions('candles', [candle.candle.openTime]);
+    if (outcomeTimes.length) await this.db.ensurePartitions('outcomes', outcomeTimes);
     await this.candles.inTransaction(async (tx) => {
       if (candle) await this.candles.storeCandle(tx, candle.series, candle.candle);
-      const outcomeTimes: number[] = [];
-      for (const e of events) if (e.type === 'outcome.closed') outcomeTimes.push(e.outcome.createdAt);
       if (outcomeTimes.length)
         await this.db.partitions.ensure(tx.client, tx.pending, 'outcomes', outcomeTimes);
       await writeEvents(events, {
