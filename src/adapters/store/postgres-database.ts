@@ -15,6 +15,8 @@ export interface PostgresOptions {
   readonly connectTimeoutMs?: number;
   /** Told about a pooled connection that broke while idle (it is dropped and replaced). */
   readonly onIdleError?: (e: Error) => void;
+  /** How the connections name themselves to the server (pg_stat_activity); default alphapulse. */
+  readonly applicationName?: string;
   /** The migrations to apply (default: `POSTGRES_MIGRATIONS`). */
   readonly migrations?: readonly PostgresMigration[];
 }
@@ -31,6 +33,9 @@ const types: pg.CustomTypesConfig = {
   getTypeParser: (id: number, format?: string) =>
     id === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(id, format as 'text'),
 } as pg.CustomTypesConfig;
+
+/** Pooled clients that have our 'error' listener (added once per connection). */
+const listened = new WeakSet<pg.PoolClient>();
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -95,7 +100,7 @@ export class PostgresDatabase {
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
       keepAlive: true,
-      application_name: 'alphapulse',
+      application_name: opts.applicationName ?? 'alphapulse',
       types,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     };
@@ -176,11 +181,19 @@ export class PostgresDatabase {
   }
 
   private async connect(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (e) {
       throw this.failure(e, 'connect');
     }
+    // a connection cut while checked out (between two statements of a transaction) emits
+    // 'error'; unheard, that would end the process. The statement that follows fails with it.
+    if (!listened.has(client)) {
+      listened.add(client);
+      client.on('error', () => {});
+    }
+    return client;
   }
 
   /** Runs `work` on a pooled connection outside a transaction. */
