@@ -51,6 +51,27 @@ const SAVE_OUTCOME = `INSERT INTO outcomes (signal_id, shadow, created_at, type,
 /** The real outcome of `s`: joined on its creation time too, so only the partition of that month is read. */
 const REAL_OUTCOME = 'o.signal_id = s.id AND NOT o.shadow AND o.created_at = s.created_at';
 
+/** The SQL and parameters of a listing (also what docs/STORE.md explains). */
+export function postgresListQuery(
+  filter: SignalFilter,
+  page: PageRequest,
+): { sql: string; params: unknown[] } {
+  const where = signalWhere(filter, page.after, postgresPlaceholder);
+  const sql = `SELECT ${LIST_COLUMNS}
+      FROM signals s LEFT JOIN outcomes o ON ${REAL_OUTCOME}
+      ${where.sql}
+      ORDER BY s.created_at DESC, s.id DESC
+      LIMIT $${where.params.length + 1}`;
+  // one row more than asked tells whether another page exists without a COUNT
+  return { sql, params: [...where.params, page.limit + 1] };
+}
+
+/** The live track record's trades: by the outcome's creation time (its signal's), so months prune. */
+export const POSTGRES_LIVE_TRADES = `SELECT s.body AS signal, o.body AS outcome
+         FROM outcomes o JOIN signals s ON s.id = o.signal_id
+        WHERE NOT o.shadow AND o.filled AND o.created_at >= $1 AND o.created_at < $2
+        ORDER BY o.created_at, o.signal_id`;
+
 /** Backtest signals per INSERT. */
 const RUN_CHUNK = 1000;
 
@@ -135,28 +156,18 @@ export class PostgresSignalStore implements SignalStore {
   }
 
   async listSignals(filter: SignalFilter, page: PageRequest): Promise<SignalPage> {
-    const where = signalWhere(filter, page.after, postgresPlaceholder);
-    const sql = `SELECT ${LIST_COLUMNS}
-      FROM signals s LEFT JOIN outcomes o ON ${REAL_OUTCOME}
-      ${where.sql}
-      ORDER BY s.created_at DESC, s.id DESC
-      LIMIT $${where.params.length + 1}`;
-    let name = this.listNames.get(sql);
+    const q = postgresListQuery(filter, page);
+    let name = this.listNames.get(q.sql);
     if (name === undefined) {
       name = `ap_list_${this.listNames.size}`;
-      this.listNames.set(sql, name);
+      this.listNames.set(q.sql, name);
     }
-    // one row more than asked tells whether another page exists without a COUNT
-    const rows = await this.db.query<ListRow>(sql, [...where.params, page.limit + 1], name);
-    return pageOf(rows, page.limit);
+    return pageOf(await this.db.query<ListRow>(q.sql, q.params, name), page.limit);
   }
 
   async liveTrades(range: CreationRange = {}): Promise<TradeRow[]> {
     const rows = await this.db.query<{ signal: string; outcome: string }>(
-      `SELECT s.body AS signal, o.body AS outcome
-         FROM outcomes o JOIN signals s ON s.id = o.signal_id
-        WHERE NOT o.shadow AND o.filled AND o.created_at >= $1 AND o.created_at < $2
-        ORDER BY o.created_at, o.signal_id`,
+      POSTGRES_LIVE_TRADES,
       [range.since ?? Number.MIN_SAFE_INTEGER, range.until ?? Number.MAX_SAFE_INTEGER],
       'ap_live_trades',
     );

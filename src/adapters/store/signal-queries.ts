@@ -34,8 +34,8 @@ function prepared(db: SqliteDatabase, sql: string): Statement {
   return st;
 }
 
-/** See `SignalStore.listSignals`. */
-export function listSignals(db: SqliteDatabase, filter: SignalFilter, page: PageRequest): SignalPage {
+/** The SQL and parameters of a listing (also what docs/STORE.md explains). */
+export function sqliteListQuery(filter: SignalFilter, page: PageRequest): { sql: string; params: unknown[] } {
   const where = signalWhere(filter, page.after, sqlitePlaceholder);
   const sql = `SELECT ${LIST_COLUMNS}
     FROM signals s LEFT JOIN outcomes o ON o.signal_id = s.id AND o.shadow = 0
@@ -43,19 +43,26 @@ export function listSignals(db: SqliteDatabase, filter: SignalFilter, page: Page
     ORDER BY s.created_at DESC, s.id DESC
     LIMIT ?`;
   // one row more than asked tells whether another page exists without a COUNT
-  const rows = prepared(db, sql).all(...where.params, page.limit + 1) as ListRow[];
-  return pageOf(rows, page.limit);
+  return { sql, params: [...where.params, page.limit + 1] };
 }
+
+/** See `SignalStore.listSignals`. */
+export function listSignals(db: SqliteDatabase, filter: SignalFilter, page: PageRequest): SignalPage {
+  const q = sqliteListQuery(filter, page);
+  return pageOf(prepared(db, q.sql).all(...q.params) as ListRow[], page.limit);
+}
+
+export const SQLITE_LIVE_TRADES = `SELECT s.body AS signal, o.body AS outcome
+     FROM outcomes o JOIN signals s ON s.id = o.signal_id
+     WHERE o.shadow = 0 AND o.filled = 1 AND s.created_at >= ? AND s.created_at < ?
+     ORDER BY s.created_at, s.id`;
 
 /** See `SignalStore.liveTrades`. */
 export function liveTrades(db: SqliteDatabase, range: CreationRange = {}): TradeRow[] {
-  const rows = prepared(
-    db,
-    `SELECT s.body AS signal, o.body AS outcome
-     FROM outcomes o JOIN signals s ON s.id = o.signal_id
-     WHERE o.shadow = 0 AND o.filled = 1 AND s.created_at >= ? AND s.created_at < ?
-     ORDER BY s.created_at, s.id`,
-  ).all(range.since ?? Number.MIN_SAFE_INTEGER, range.until ?? Number.MAX_SAFE_INTEGER) as {
+  const rows = prepared(db, SQLITE_LIVE_TRADES).all(
+    range.since ?? Number.MIN_SAFE_INTEGER,
+    range.until ?? Number.MAX_SAFE_INTEGER,
+  ) as {
     signal: string;
     outcome: string;
   }[];
