@@ -68,7 +68,7 @@ const SIGNALS = `
   CREATE INDEX signals_by_time ON signals (created_at, id);
   CREATE INDEX signals_by_symbol ON signals (symbol, created_at, id);
   CREATE INDEX signals_by_strategy ON signals (strategy, created_at, id);
-  CREATE INDEX signals_open ON signals (created_at, id) WHERE status IN ('PENDING', 'ACTIVE');
+  CREATE INDEX signals_by_status ON signals (status, created_at, id);
   CREATE TABLE entry_analysis (
     signal_id text COLLATE "C" PRIMARY KEY REFERENCES signals(id) ON DELETE CASCADE,
     entry_timeframe text NOT NULL,
