@@ -150,12 +150,16 @@ function autocannon(
       },
     );
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
     });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err.trim().slice(-500)}`));
       const r = JSON.parse(out) as {
         requests: { average: number; total: number };
         latency: { p50: number; p99: number };
