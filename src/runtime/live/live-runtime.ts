@@ -244,9 +244,12 @@ export class LiveRuntime implements RuntimeView {
   }
 
   async stop(): Promise<void> {
-    // first release a handler waiting for room in the buffer: the source's stop waits for it
+    // the source first stops asking for more; a handler waiting for room in the write buffer
+    // would keep its stop waiting, so the buffer then lets it go (its commit was never
+    // acknowledged: the next start's recovery and backfill make it again)
+    const sourceStopped = this.source.stop();
     await this.writes.stop();
-    await this.source.stop();
+    await sourceStopped;
   }
 
   liveSignals(): readonly Signal[] {
