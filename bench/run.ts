@@ -3,6 +3,7 @@ import { runIndicators } from './indicators.js';
 import { machine } from './lib.js';
 import { runPipelineBench } from './pipeline.js';
 import { runServiceBench } from './service.js';
+import { runStoreBench } from './store.js';
 
 /** `npm run bench [-- name ...]`: runs the named benchmark groups, or all of them. */
 const groups: Record<string, () => Promise<void>> = {
@@ -10,6 +11,7 @@ const groups: Record<string, () => Promise<void>> = {
   indicators: runIndicators,
   pipeline: runPipelineBench,
   service: runServiceBench,
+  store: runStoreBench,
 };
 
 const asked = process.argv.slice(2);

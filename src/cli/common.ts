@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { openStores } from '../adapters/store/open-stores.js';
 import type { CandleStore } from '../adapters/store/ports.js';
-import { SqliteCandleStore } from '../adapters/store/sqlite-candle-store.js';
 import { type LoadedConfig, loadConfigWithStrategies } from '../config/load.js';
 
 /** An error meant for the person at the terminal: printed as one line, no stack. */
@@ -38,8 +38,9 @@ export function configFor(cmd: Command, db?: string): Promise<LoadedConfig> {
   });
 }
 
-export function openCandleStore(loaded: LoadedConfig): CandleStore {
-  return new SqliteCandleStore(loaded.dbPath);
+/** The configured store's candles (SQLite or PostgreSQL); closing it closes the database. */
+export async function openCandleStore(loaded: LoadedConfig): Promise<CandleStore> {
+  return (await openStores(loaded)).candles;
 }
 
 /** Parses an ISO-8601 time (or epoch milliseconds) given to the option `name`. */

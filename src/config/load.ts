@@ -53,6 +53,8 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const { raw, file } = readLayers(opts);
   const registry = opts.registry ?? BUILTIN_REGISTRY;
   const config = validateConfig(raw, file ?? 'configuration', registry);
+  // a PostgreSQL URL chooses the PostgreSQL store
+  if (config.store.url !== undefined) config.store.driver = 'postgres';
   const dbPath = resolve(
     opts.cwd ?? process.cwd(),
     config.store.path ?? join(config.dataDir, 'alphapulse.db'),
@@ -149,6 +151,8 @@ function readYamlObject(file: string): Record<string, unknown> {
  * booleans keep their types.
  */
 function* envEntries(env: NodeJS.ProcessEnv): Generator<[string[], unknown]> {
+  // the conventional name first, so that ALPHAPULSE_STORE__URL overrides it
+  if (env.DATABASE_URL) yield [['store', 'url'], env.DATABASE_URL];
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined || !key.startsWith('ALPHAPULSE_')) continue;
     if (key === 'ALPHAPULSE_CONFIG') continue;

@@ -12,14 +12,52 @@ export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trac
 export const StoreConfig = z
   .object({
     driver: z
-      .enum(['sqlite'])
+      .enum(['sqlite', 'postgres'])
       .default('sqlite')
-      .describe('Storage backend. sqlite is embedded and needs no service.'),
+      .describe(
+        'Storage backend. sqlite is embedded and needs no service; postgres is chosen by setting url.',
+      ),
     path: z
       .string()
       .min(1)
       .optional()
       .describe('SQLite database file. Default: <dataDir>/alphapulse.db. Env: ALPHAPULSE_DB; CLI: --db.'),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'a PostgreSQL URL like postgres://user:password@host:5432/database')
+      .optional()
+      .describe(
+        'PostgreSQL connection URL; when set the store is PostgreSQL (see docs/STORE.md). Env: DATABASE_URL or ALPHAPULSE_STORE__URL.',
+      ),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain schema name: lower-case letters, digits and _')
+      .optional()
+      .describe('PostgreSQL schema of the tables (created when missing). Default: the server search_path.'),
+    poolSize: z.number().int().min(2).max(200).default(10).describe('PostgreSQL connections per process.'),
+    writeBuffer: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(10_000)
+      .describe(
+        'Candle commits the live service holds in memory while the store is unreachable; when full it stops taking candles (nothing is dropped) and backfills once the store is back.',
+      ),
+    retryMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(600_000)
+      .default(500)
+      .describe('First wait before retrying a commit the store could not take; doubles up to retryMaxMs.'),
+    retryMaxMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(3_600_000)
+      .default(30_000)
+      .describe('Longest wait between retries.'),
     batchSize: z
       .number()
       .int()
@@ -28,7 +66,16 @@ export const StoreConfig = z
       .default(8192)
       .describe('Rows per insert batch when importing candles.'),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.driver === 'postgres' && s.url === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'the postgres driver needs store.url (postgres://...) or DATABASE_URL',
+      });
+    }
+  });
 
 export const LogConfig = z
   .object({

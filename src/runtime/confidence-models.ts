@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openStores } from '../adapters/store/open-stores.js';
 import type { ModelStore } from '../adapters/store/ports.js';
+import type { LoadedConfig } from '../config/load.js';
 import { FEATURE_NAMES } from '../core/learn/features.js';
 import { ConfidenceModel, confidenceModelFromText, parseConfidenceModel } from '../core/learn/model.js';
 import type { ConfidenceModelUsed } from '../core/metrics/report-types.js';
@@ -123,24 +125,26 @@ export function modelSummary(resolved: ResolvedModels | undefined): ConfidenceMo
 }
 
 /**
- * Resolves the setting against the SQLite database at `dbPath` (null: without a store), opening
- * the model registry only for the lookup.
+ * Resolves the setting against the configured store (SQLite file or PostgreSQL), opened only for
+ * the lookup; `useStore` false resolves without one (e.g. backtest --no-store). A SQLite file that
+ * does not exist is not created: it has no model.
  */
-export async function resolveConfidenceModelsAt(
+export async function resolveConfidenceModelsFor(
+  loaded: LoadedConfig,
   setting: string,
-  dbPath: string | null,
+  useStore = true,
 ): Promise<ResolvedModels> {
-  if (setting === 'none' || setting === 'shipped' || dbPath === null || !existsSync(dbPath)) {
-    if (setting === 'active' && dbPath !== null && !existsSync(dbPath)) {
-      throw new ModelSettingError(`engine.confidence.model 'active': no database at ${dbPath}`);
+  const sqliteMissing = loaded.config.store.url === undefined && !existsSync(loaded.dbPath);
+  if (setting === 'none' || setting === 'shipped' || !useStore || sqliteMissing) {
+    if (setting === 'active' && useStore && sqliteMissing) {
+      throw new ModelSettingError(`engine.confidence.model 'active': no database at ${loaded.dbPath}`);
     }
     return resolveConfidenceModels(setting, null);
   }
-  const { SqliteModelStore } = await import('../adapters/store/sqlite-model-store.js');
-  const store = new SqliteModelStore(dbPath);
+  const stores = await openStores(loaded);
   try {
-    return await resolveConfidenceModels(setting, store);
+    return await resolveConfidenceModels(setting, stores.models);
   } finally {
-    await store.close();
+    await stores.close();
   }
 }

@@ -1,28 +1,23 @@
 import type { Statement } from 'better-sqlite3';
 import type { Candle } from '../../core/candles/candle.js';
-import { isTimeframe, type Timeframe } from '../../core/candles/timeframe.js';
 import { findGaps, type Gap } from '../../core/candles/validation.js';
 import type { CandleStore, CandleWriter, SeriesInfo, SeriesKey, TimeRange, UpsertResult } from './ports.js';
-import { openSqlite, type SqliteDatabase, StoreError } from './sqlite-database.js';
-
-interface CandleRow {
-  open_time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quote_volume: number | null;
-  trades: number | null;
-}
-
-const MAX_TIME = Number.MAX_SAFE_INTEGER;
+import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { StoreError } from './store-errors.js';
+import { checkCandles } from './store-input.js';
+import {
+  CANDLE_COLUMNS,
+  type CandleRow,
+  candlePagesOf,
+  candleValues,
+  MAX_TIME,
+  type SeriesRow,
+  seriesInfoOf,
+  toCandle,
+} from './store-rows.js';
 
 /** Rows per multi-row INSERT: binding once per 64 rows instead of per row roughly doubles import speed. */
 const CHUNK = 64;
-
-/** Candles per page of `candlePages`: each page is read whole, so no statement stays open between pages. */
-const READ_PAGE = 10_000;
 
 function upsertSql(rows: number): string {
   const values = new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
@@ -35,20 +30,6 @@ function upsertSql(rows: number): string {
       WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low
         OR close IS NOT excluded.close OR volume IS NOT excluded.volume
         OR quote_volume IS NOT excluded.quote_volume OR trades IS NOT excluded.trades`;
-}
-
-function toCandle(r: CandleRow): Candle {
-  const c: { -readonly [K in keyof Candle]: Candle[K] } = {
-    openTime: r.open_time,
-    open: r.open,
-    high: r.high,
-    low: r.low,
-    close: r.close,
-    volume: r.volume,
-  };
-  if (r.quote_volume !== null) c.quoteVolume = r.quote_volume;
-  if (r.trades !== null) c.trades = r.trades;
-  return c;
 }
 
 /**
@@ -76,10 +57,10 @@ export class SqliteCandleStore implements CandleStore {
       'SELECT COUNT(*) AS n FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ?',
     );
     this.selectStmt = this.db.prepare(
-      'SELECT open_time, open, high, low, close, volume, quote_volume, trades FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time',
+      `SELECT ${CANDLE_COLUMNS} FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time`,
     );
     this.selectLimitStmt = this.db.prepare(
-      'SELECT open_time, open, high, low, close, volume, quote_volume, trades FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time LIMIT ?',
+      `SELECT ${CANDLE_COLUMNS} FROM candles WHERE series_id = ? AND open_time >= ? AND open_time < ? ORDER BY open_time LIMIT ?`,
     );
     this.timesStmt = this.db
       .prepare(
@@ -115,20 +96,11 @@ export class SqliteCandleStore implements CandleStore {
     const id = this.seriesId(key, true);
     if (id === null)
       throw new StoreError(`could not create series ${key.exchange} ${key.symbol} ${key.timeframe}`);
-    this.upsert.run(
-      id,
-      c.openTime,
-      c.open,
-      c.high,
-      c.low,
-      c.close,
-      c.volume,
-      c.quoteVolume ?? null,
-      c.trades ?? null,
-    );
+    this.upsert.run(candleValues(id, c));
   }
 
   async upsertCandles(key: SeriesKey, candles: readonly Candle[]): Promise<UpsertResult> {
+    checkCandles(key, candles);
     if (candles.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     const run = (): UpsertResult => {
       const id = this.seriesId(key, true);
@@ -163,19 +135,7 @@ export class SqliteCandleStore implements CandleStore {
         changed += this.upsertChunk.run(p).changes;
       }
       for (let i = full; i < n; i++) {
-        const c = candles[i];
-        const q = c.quoteVolume ?? null;
-        changed += this.upsert.run(
-          id,
-          c.openTime,
-          c.open,
-          c.high,
-          c.low,
-          c.close,
-          c.volume,
-          q,
-          c.trades ?? null,
-        ).changes;
+        changed += this.upsert.run(candleValues(id, candles[i])).changes;
       }
       const after = (this.countStmt.get(id, lo, hi) as { n: number }).n;
       const inserted = after - before;
@@ -226,17 +186,10 @@ export class SqliteCandleStore implements CandleStore {
   async *candlePages(key: SeriesKey, range: TimeRange = {}): AsyncGenerator<Candle[]> {
     const id = this.seriesId(key, false);
     if (id === null) return;
-    let from = range.from ?? 0;
-    const to = range.to ?? MAX_TIME;
-    let left = range.limit ?? Number.POSITIVE_INFINITY;
-    while (left > 0) {
-      const want = Math.min(READ_PAGE, left);
-      const rows = this.selectLimitStmt.all(id, from, to, want) as CandleRow[];
-      if (rows.length) yield rows.map(toCandle);
-      if (rows.length < want) return;
-      left -= rows.length;
-      from = rows[rows.length - 1].open_time + 1;
-    }
+    yield* candlePagesOf(
+      (from, to, limit) => (this.selectLimitStmt.all(id, from, to, limit) as CandleRow[]).map(toCandle),
+      range,
+    );
   }
 
   async lastOpenTime(key: SeriesKey): Promise<number | null> {
@@ -269,17 +222,8 @@ export class SqliteCandleStore implements CandleStore {
          FROM series s JOIN candles c ON c.series_id = s.id ${where}
          GROUP BY s.id ORDER BY s.exchange, s.symbol, s.timeframe`,
       )
-      .all(...params) as {
-      exchange: string;
-      symbol: string;
-      timeframe: string;
-      count: number;
-      first: number;
-      last: number;
-    }[];
-    return rows.flatMap((r) =>
-      isTimeframe(r.timeframe) ? [{ ...r, timeframe: r.timeframe as Timeframe }] : [],
-    );
+      .all(...params) as SeriesRow[];
+    return seriesInfoOf(rows);
   }
 
   async gaps(key: SeriesKey, range: TimeRange = {}): Promise<Gap[]> {

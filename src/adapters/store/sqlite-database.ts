@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { StoreError } from './store-errors.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -134,12 +135,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreError';
-  }
-}
+export { StoreError };
 
 /**
  * Opens (creating when needed) the SQLite database in WAL mode and brings its schema up to

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
@@ -19,14 +18,19 @@ import type {
 import { listSignals, liveTrades } from './signal-queries.js';
 import { SqliteCandleStore } from './sqlite-candle-store.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
-
-/**
- * JSON with non-finite numbers kept recognisable: JSON turns NaN into null silently, which
- * would read back as a different value. Signals may carry NaN for a context not yet warm.
- */
-function toJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-}
+import { checkBacktestRun, checkCommit } from './store-input.js';
+import {
+  BACKTEST_RUN_COLUMNS,
+  type BacktestRunRow,
+  backtestRunOf,
+  type EventWriter,
+  fingerprintOf,
+  fromJson,
+  runSymbols,
+  storedSignalOf,
+  toJson,
+  writeEventsSync,
+} from './store-rows.js';
 
 /**
  * Signals, their entry analysis, outcomes (real and shadow), filtered candidates and backtest
@@ -43,50 +47,37 @@ export class SqliteSignalStore implements SignalStore {
   /** Built once: better-sqlite3 makes a new wrapper per transaction() call. */
   private readonly commitTransaction: (candle: SeriesCandle | null, events: readonly PipelineEvent[]) => void;
 
+  private readonly writer: EventWriter = {
+    signal: (s) => this.saveSignal(s),
+    rejected: (e) => this.saveRejected(e.candidate),
+    outcome: (e) => this.saveOutcome(e.outcome, e.shadow),
+    sliceChange: ({ change: c }) => {
+      this.stmt(
+        `INSERT INTO slice_changes (slice, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (slice, at, to_state) DO NOTHING`,
+      ).run(c.slice, c.from, c.to, c.reason, c.at);
+    },
+  };
+
   constructor(pathOrDb: string | SqliteDatabase) {
     this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
     this.candles = new SqliteCandleStore(this.db);
     this.commitTransaction = this.db.transaction(
       (candle: SeriesCandle | null, events: readonly PipelineEvent[]) => {
         if (candle) this.candles.storeCandle(candle.series, candle.candle);
-        for (const e of events) this.storeEvent(e);
+        writeEventsSync(events, this.writer);
       },
     );
   }
 
   async commit(candle: SeriesCandle | null, events: readonly PipelineEvent[]): Promise<void> {
+    checkCommit(candle, events);
     try {
       this.commitTransaction(candle, events);
     } catch (e) {
       // a series created inside the rolled-back transaction does not exist any more
       this.candles.forgetSeriesIds();
       throw e;
-    }
-  }
-
-  private storeEvent(e: PipelineEvent): void {
-    switch (e.type) {
-      case 'signal.created':
-      case 'signal.updated':
-        this.saveSignal(e.signal);
-        return;
-      case 'signal.rejected':
-        this.saveRejected(e.candidate);
-        return;
-      case 'outcome.closed':
-        this.saveOutcome(e.outcome, e.shadow);
-        return;
-      case 'slice.state_changed':
-        this.stmt(
-          `INSERT INTO slice_changes (slice, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (slice, at, to_state) DO NOTHING`,
-        ).run(e.change.slice, e.change.from, e.change.to, e.change.reason, e.change.at);
-        return;
-      case 'candle.closed':
-        return;
-      case 'model.drift':
-        // announced on the bus; the slice changes it causes are stored with it as their reason
-        return;
     }
   }
 
@@ -156,10 +147,7 @@ export class SqliteSignalStore implements SignalStore {
     const out = this.stmt('SELECT body FROM outcomes WHERE signal_id = ? AND shadow = 0').get(id) as
       | { body: string }
       | undefined;
-    return {
-      signal: JSON.parse(row.body) as Signal,
-      outcome: out ? (JSON.parse(out.body) as Outcome) : null,
-    };
+    return storedSignalOf(row.body, out ? out.body : null);
   }
 
   async countSignals(): Promise<number> {
@@ -175,8 +163,9 @@ export class SqliteSignalStore implements SignalStore {
   }
 
   async saveBacktestRun(report: BacktestReport, signals: readonly SignalWithOutcome[]): Promise<number> {
+    checkBacktestRun(report, signals);
     const body = toJson(report);
-    const fingerprint = createHash('sha256').update(body).digest('hex');
+    const fingerprint = fingerprintOf(body);
     const existing = this.stmt('SELECT id FROM backtest_runs WHERE fingerprint = ?').get(fingerprint) as
       | { id: number }
       | undefined;
@@ -189,7 +178,7 @@ export class SqliteSignalStore implements SignalStore {
         ).run(
           fingerprint,
           Date.now(),
-          report.data.map((d) => d.symbol).join(','),
+          runSymbols(report.data),
           report.range.from,
           report.range.to,
           report.counts.signals,
@@ -213,25 +202,9 @@ export class SqliteSignalStore implements SignalStore {
 
   private backtestRuns(): BacktestRunInfo[] {
     const rows = this.stmt(
-      'SELECT id, saved_at, symbols, range_from, range_to, signals, trades FROM backtest_runs ORDER BY id DESC',
-    ).all() as {
-      id: number;
-      saved_at: number;
-      symbols: string;
-      range_from: number | null;
-      range_to: number | null;
-      signals: number;
-      trades: number;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      savedAt: r.saved_at,
-      symbols: r.symbols ? r.symbols.split(',') : [],
-      from: r.range_from,
-      to: r.range_to,
-      signals: r.signals,
-      trades: r.trades,
-    }));
+      `SELECT ${BACKTEST_RUN_COLUMNS} FROM backtest_runs ORDER BY id DESC`,
+    ).all() as BacktestRunRow[];
+    return rows.map(backtestRunOf);
   }
 
   async getBacktest(id: number): Promise<StoredBacktest | null> {
@@ -240,14 +213,14 @@ export class SqliteSignalStore implements SignalStore {
     const row = this.stmt('SELECT report FROM backtest_runs WHERE id = ?').get(id) as {
       report: string;
     };
-    return { info, report: JSON.parse(row.report) as BacktestReport };
+    return { info, report: fromJson<BacktestReport>(row.report) };
   }
 
   async backtestSignals(id: number): Promise<SignalWithOutcome[]> {
     const rows = this.stmt('SELECT body FROM backtest_signals WHERE run_id = ? ORDER BY seq').all(id) as {
       body: string;
     }[];
-    return rows.map((r) => JSON.parse(r.body) as SignalWithOutcome);
+    return rows.map((r) => fromJson<SignalWithOutcome>(r.body));
   }
 
   async ping(): Promise<string> {

@@ -9,6 +9,7 @@ import {
   keysOf,
   mapOf,
   nullableNum,
+  nullableStr,
   nullableTime,
   object,
   str,
@@ -54,6 +55,21 @@ export const StatusSchema: JsonSchema = object({
   }),
   signalsToday: int,
   startedAt: time,
+  store: object(
+    {
+      state: enumOf(
+        ['ok', 'retrying', 'full'],
+        'ok: commits are stored as they come; retrying: the store is unreachable and commits wait in memory; full: the buffer is full and no candle is taken until the store is back',
+      ),
+      buffered: { type: 'integer', description: 'Commits waiting for the store' },
+      bound: { type: 'integer', description: 'Most commits held (store.writeBuffer)' },
+      attempts: { type: 'integer', description: 'Failed attempts since the store became unreachable' },
+      since: nullableTime,
+      lastError: nullableStr,
+      recovered: { type: 'integer', description: 'Commits stored after waiting, since start' },
+    },
+    { description: 'The write path to the store' },
+  ),
   cache: object(
     {
       hits: int,

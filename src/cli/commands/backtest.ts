@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { runBacktest } from '../../runtime/backtest/backtest.js';
 import { formatSummary } from '../../runtime/backtest/summary.js';
-import { resolveConfidenceModelsAt } from '../../runtime/confidence-models.js';
+import { resolveConfidenceModelsFor } from '../../runtime/confidence-models.js';
 import { engineForInputs } from '../../runtime/engine-for-inputs.js';
 import {
   CliError,
@@ -98,10 +98,7 @@ export function registerBacktest(program: Command): void {
           : parseFractionOption(opts.maxOpenRisk, '--max-open-risk', 10);
       const inputs = await describeInputs(opts.input, opts.symbol);
       const engine = engineForInputs(loaded, inputs[0].timeframe);
-      const confidence = await resolveConfidenceModelsAt(
-        engine.confidence.model,
-        opts.store ? loaded.dbPath : null,
-      );
+      const confidence = await resolveConfidenceModelsFor(loaded, engine.confidence.model, opts.store);
       const bar = progress('backtest');
       let result: Awaited<ReturnType<typeof runBacktest>>;
       try {
@@ -133,13 +130,13 @@ export function registerBacktest(program: Command): void {
       }
       let stored = '';
       if (opts.store) {
-        const { SqliteSignalStore } = await import('../../adapters/store/sqlite-signal-store.js');
-        const store = new SqliteSignalStore(loaded.dbPath);
+        const { openStores } = await import('../../adapters/store/open-stores.js');
+        const stores = await openStores(loaded);
         try {
-          const id = await store.saveBacktestRun(report, signals);
-          stored = `\nsaved as backtest run ${id} in ${loaded.dbPath}`;
+          const id = await stores.signals.saveBacktestRun(report, signals);
+          stored = `\nsaved as backtest run ${id} in ${stores.where}`;
         } finally {
-          await store.close();
+          await stores.close();
         }
       }
       process.stdout.write(`${formatSummary(report)}${stored}\n`);

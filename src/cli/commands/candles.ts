@@ -35,7 +35,7 @@ export function registerCandles(program: Command): void {
       if (from !== undefined && to !== undefined && to <= from)
         throw new CliError('--to must be after --from');
       const loaded = await configFor(cmd, opts.db);
-      const store = openCandleStore(loaded);
+      const store = await openCandleStore(loaded);
       try {
         const exchange = opts.exchange ?? loaded.config.exchange;
         const { candles } = await readStoredCandles(store, exchange, opts.symbol.toUpperCase(), tf, {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { maskUrlPassword, storeLocation } from '../../adapters/store/open-stores.js';
 import { describeConfig } from '../../config/load.js';
 import { configFor } from '../common.js';
 
@@ -13,9 +14,13 @@ export function registerConfig(program: Command): void {
       if (opts.effective) {
         const loaded = await configFor(cmd);
         process.stdout.write(
-          `# from ${loaded.file ?? 'defaults and environment'}; database: ${loaded.dbPath}\n`,
+          `# from ${loaded.file ?? 'defaults and environment'}; database: ${storeLocation(loaded)}\n`,
         );
-        process.stdout.write(stringify(loaded.config));
+        const { store } = loaded.config;
+        const shown = store.url
+          ? { ...loaded.config, store: { ...store, url: maskUrlPassword(store.url) } }
+          : loaded.config;
+        process.stdout.write(stringify(shown));
         return;
       }
       process.stdout.write(`${describeConfig((await configFor(cmd)).registry)}\n`);

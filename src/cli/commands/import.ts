@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { inferFromName } from '../../adapters/market/candle-file.js';
+import { storeLocation } from '../../adapters/store/open-stores.js';
 import { parseTimeframe } from '../../core/candles/timeframe.js';
 import { importCandles, type OnError } from '../../runtime/import/import-candles.js';
 import { CliError, configFor, formatInt, iso, openCandleStore, progress } from '../common.js';
@@ -53,7 +54,7 @@ export function registerImport(program: Command): void {
         throw new CliError(`--format "${opts.format}" is not a format; use csv, binance or freqtrade`);
       }
       const exchange = opts.exchange ?? inferred.exchange ?? loaded.config.exchange;
-      const store = openCandleStore(loaded);
+      const store = await openCandleStore(loaded);
       const bar = progress(`importing ${symbol} ${timeframe}`);
       const started = performance.now();
       try {
@@ -69,7 +70,7 @@ export function registerImport(program: Command): void {
         const skippedTotal = Object.values(r.skipped).reduce((a, b) => a + b, 0);
         const missing = r.gaps.reduce((a, g) => a + g.missing, 0);
         const lines = [
-          `imported ${opts.input} -> ${exchange} ${symbol} ${timeframe} (${loaded.dbPath})`,
+          `imported ${opts.input} -> ${exchange} ${symbol} ${timeframe} (${storeLocation(loaded)})`,
           `  rows read          ${formatInt(r.rowsRead)}`,
           `  stored (new)       ${formatInt(r.inserted)}`,
           `  updated            ${formatInt(r.updated)}`,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describeInputs, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
-import { resolveConfidenceModelsAt } from '../../runtime/confidence-models.js';
+import { resolveConfidenceModelsFor } from '../../runtime/confidence-models.js';
 import { PipelineDriver } from '../../runtime/driver.js';
 import { engineForInputs } from '../../runtime/engine-for-inputs.js';
 import { CliError, configFor, formatInt, parseTimeOption, progress } from '../common.js';
@@ -34,7 +34,7 @@ export function registerSignals(program: Command): void {
       const inputs = await describeInputs(opts.input, opts.symbol);
       const engine = engineForInputs(loaded, inputs[0].timeframe);
       requireTimeframe(inputs, engine.baseTimeframe);
-      const confidence = await resolveConfidenceModelsAt(engine.confidence.model, loaded.dbPath);
+      const confidence = await resolveConfidenceModelsFor(loaded, engine.confidence.model);
       const out = new JsonlFile(opts.out);
       const rejected = opts.rejectedOut ? new JsonlFile(opts.rejectedOut) : null;
       const counts = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeInputs, requireTimeframe } from '../../adapters/market/file-inputs.js';
-import { SqliteModelStore } from '../../adapters/store/sqlite-model-store.js';
+import { openStores } from '../../adapters/store/open-stores.js';
 import type { CalibrationMethod } from '../../core/learn/calibration.js';
 import { DAY_MS } from '../../core/learn/fit.js';
 import { type ConfidenceModel, confidenceModelFromText, MODEL_LABEL } from '../../core/learn/model.js';
@@ -211,15 +211,15 @@ export function registerTrain(program: Command): void {
         await writeFile(opts.out, `${JSON.stringify(json, null, 1)}\n`);
         lines.push(`written to ${opts.out}`);
       }
-      const store = new SqliteModelStore(loaded.dbPath);
+      const stores = await openStores(loaded);
       try {
-        await store.save(json);
-        if (opts.activate) await store.activate(json.version);
+        await stores.models.save(json);
+        if (opts.activate) await stores.models.activate(json.version);
       } finally {
-        await store.close();
+        await stores.close();
       }
       lines.push(
-        `stored in ${loaded.dbPath}${opts.activate ? ' and made active' : ' (not active; --activate makes it so)'}`,
+        `stored in ${stores.where}${opts.activate ? ' and made active' : ' (not active; --activate makes it so)'}`,
       );
       process.stdout.write(`${lines.join('\n')}\n`);
     });

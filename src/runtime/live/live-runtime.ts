@@ -10,6 +10,7 @@ import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { EventBus } from '../bus/event-bus.js';
 import type { ResolvedModels } from '../confidence-models.js';
 import { PipelineDriver } from '../driver.js';
+import { CommitBuffer } from './commit-buffer.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 import { storedExchange } from './stored-exchange.js';
 
@@ -75,6 +76,8 @@ export class LiveRuntime implements RuntimeView {
   private readonly lastBase = new Map<string, number>();
   /** Per symbol, a live candle the pipeline processed but the store failed to take (see `commit`). */
   private readonly unstored = new Map<string, ProcessedCandle>();
+  /** Commits in order, held and retried while the store is unreachable (see `CommitBuffer`). */
+  private readonly writes: CommitBuffer<ProcessedCandle>;
   private readonly timings = new Float64Array(TIMING_WINDOW);
   private timingCount = 0;
   private signalsDay = -1;
@@ -98,6 +101,27 @@ export class LiveRuntime implements RuntimeView {
       confidence: opts.confidence,
     });
     this.startedAt = this.now();
+    const { writeBuffer, retryMs, retryMaxMs } = opts.config.store;
+    this.writes = new CommitBuffer<ProcessedCandle>({
+      write: (p) =>
+        this.signalStore.commit(p.live ? { series: this.key(p.symbol), candle: p.candle } : null, p.events),
+      stored: (p) => this.stored(p),
+      bound: writeBuffer,
+      retryMs,
+      retryMaxMs: Math.max(retryMs, retryMaxMs),
+      now: this.now,
+      log: (level, msg) => this.log(level, msg),
+      onState: (st) =>
+        this.bus.publish({
+          type: 'status',
+          reason:
+            st.state === 'ok'
+              ? 'store reachable again'
+              : st.state === 'full'
+                ? 'store unreachable: write buffer full, not taking candles'
+                : 'store unreachable: buffering commits',
+        }),
+    });
   }
 
   private key(symbol: string): SeriesKey {
@@ -191,19 +215,25 @@ export class LiveRuntime implements RuntimeView {
 
   /**
    * Stores the candle (when live) and everything it caused in one commit, then (when live)
-   * publishes: nothing is announced before it is stored. When the store fails, the pipeline has
-   * moved past the candle already; it is kept until the source offers it again.
+   * publishes: nothing is announced before it is stored. The commit goes through the write
+   * buffer: when the store is unreachable it is held and retried, and this resolves once it is
+   * held (or, with the buffer full, once there is room). When the store refuses it for another
+   * reason, the pipeline has moved past the candle already; it is kept until the source offers
+   * it again.
    */
   private async commit(processed: ProcessedCandle): Promise<void> {
-    const { symbol, candle, live, events } = processed;
     try {
-      await this.signalStore.commit(live ? { series: this.key(symbol), candle } : null, events);
+      await this.writes.add(processed);
     } catch (e) {
-      if (live) this.unstored.set(symbol, processed);
+      if (processed.live) this.unstored.set(processed.symbol, processed);
       throw e;
     }
-    if (!live) return;
-    this.unstored.delete(symbol);
+  }
+
+  /** A commit reached the store: publish what it holds (live candles only). */
+  private stored(processed: ProcessedCandle): void {
+    if (!processed.live) return;
+    this.unstored.delete(processed.symbol);
     this.publish(processed);
   }
 
@@ -226,7 +256,12 @@ export class LiveRuntime implements RuntimeView {
   }
 
   async stop(): Promise<void> {
-    await this.source.stop();
+    // the source first stops asking for more; a handler waiting for room in the write buffer
+    // would keep its stop waiting, so the buffer then lets it go (its commit was never
+    // acknowledged: the next start's recovery and backfill make it again)
+    const sourceStopped = this.source.stop();
+    await this.writes.stop();
+    await sourceStopped;
   }
 
   liveSignals(): readonly Signal[] {
@@ -311,6 +346,7 @@ export class LiveRuntime implements RuntimeView {
       pipeline: { candles: this.driver.candles, p50Us: q(0.5), p99Us: q(0.99) },
       signalsToday: this.signalsToday,
       startedAt: this.startedAt,
+      store: this.writes.status(),
     };
   }
 
@@ -321,11 +357,19 @@ export class LiveRuntime implements RuntimeView {
     } catch (e) {
       store = { ok: false, detail: `store unreachable: ${(e as Error).message}` };
     }
+    const w = this.writes.status();
+    const writes = {
+      ok: w.state === 'ok',
+      detail:
+        w.state === 'ok'
+          ? 'commits are stored as they come'
+          : `${w.buffered} of at most ${w.bound} commits waiting for the store since ${new Date(w.since ?? 0).toISOString()} (${w.attempts} failed attempts; last: ${w.lastError})${w.state === 'full' ? '; not taking candles until the store is back' : ''}`,
+    };
     const st = this.source.state();
     const source = {
       ok: st === 'live' || st === 'finished',
       detail: `${this.source.label} source is ${st}`,
     };
-    return { ok: store.ok && source.ok, checks: { store, source } };
+    return { ok: store.ok && writes.ok && source.ok, checks: { store, writes, source } };
   }
 }

@@ -2,6 +2,7 @@ import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { EventBus } from '../bus/event-bus.js';
+import type { WriteStatus } from './commit-buffer.js';
 
 export interface TimeframeStatus {
   readonly timeframe: Timeframe;
@@ -35,6 +36,8 @@ export interface RuntimeStatus {
   /** Signals created since 00:00 UTC of the latest candle's day. */
   readonly signalsToday: number;
   readonly startedAt: number;
+  /** The write path: commits stored as they come, or held while the store is unreachable. */
+  readonly store: WriteStatus;
 }
 
 /**

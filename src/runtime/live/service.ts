@@ -4,10 +4,7 @@ import { DemoSource } from '../../adapters/market/demo-source.js';
 import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { ReplaySource } from '../../adapters/market/replay-source.js';
 import type { MarketSource } from '../../adapters/market/source.js';
-import { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
-import { openSqlite, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
-import { SqliteModelStore } from '../../adapters/store/sqlite-model-store.js';
-import { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
+import { openStores } from '../../adapters/store/open-stores.js';
 import { buildApp } from '../../api/app.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -124,17 +121,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       { level: config.log.level, ...(config.log.pretty ? {} : {}) },
       pino.destination({ dest: 1, sync: false }),
     );
-  const db: SqliteDatabase = openSqlite(loaded.dbPath);
-  const candles = new SqliteCandleStore(db);
-  const signals = new SqliteSignalStore(db);
+  const stores = await openStores(loaded, { log: (msg) => log.warn(msg) });
+  const { candles, signals } = stores;
   let source: MarketSource | null = null;
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
   try {
-    const confidence = await resolveConfidenceModels(
-      config.engine.confidence.model,
-      new SqliteModelStore(db),
-    );
+    const confidence = await resolveConfidenceModels(config.engine.confidence.model, stores.models);
     log.info(
       `confidence: ${confidence.source}${confidence.fallback ? `, falls back to ${confidence.fallback.version} on drift` : ''}`,
     );
@@ -172,7 +165,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       close: async () => {
         await built.close();
         await rt.stop();
-        if (db.open) db.close();
+        await stores.close();
       },
     };
     return svc;
@@ -180,7 +173,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await app?.close().catch(() => {});
     await runtime?.stop().catch(() => {});
     await source?.stop().catch(() => {});
-    if (db.open) db.close();
+    await stores.close().catch(() => {});
     throw e;
   }
 }

@@ -1,0 +1,344 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { describeInputs } from '../src/adapters/market/file-inputs.js';
+import { ReplaySource } from '../src/adapters/market/replay-source.js';
+import type { CandleStore, SignalFilter, SignalStore } from '../src/adapters/store/ports.js';
+import { PostgresCandleStore } from '../src/adapters/store/postgres-candle-store.js';
+import { PostgresDatabase } from '../src/adapters/store/postgres-database.js';
+import {
+  POSTGRES_LIVE_TRADES,
+  PostgresSignalStore,
+  postgresListQuery,
+} from '../src/adapters/store/postgres-signal-store.js';
+import { SQLITE_LIVE_TRADES, sqliteListQuery } from '../src/adapters/store/signal-queries.js';
+import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
+import { openSqlite, type SqliteDatabase } from '../src/adapters/store/sqlite-database.js';
+import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
+import { buildApp } from '../src/api/app.js';
+import { ConfigSchema } from '../src/config/schema.js';
+import type { Outcome } from '../src/core/outcomes/types.js';
+import type { PipelineEvent } from '../src/core/pipeline/events.js';
+import type { Signal, SignalStatus } from '../src/core/signals/types.js';
+import { runBacktest } from '../src/runtime/backtest/backtest.js';
+import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
+import { BUSY_ENGINE } from '../test/support/engine-fixtures.js';
+import { DATA_DIR, fmt, table, writeResults } from './lib.js';
+
+/**
+ * `GET /api/v1/signals` under load, on SQLite and on PostgreSQL, with the same 50,000 stored
+ * signals: autocannon in a child process (10 connections, 10 s per row) against the real
+ * Fastify app on 127.0.0.1, and the query plans of the listings and the track record's trades.
+ *
+ * The signals: the real signals a backtest of BTCUSDT 1m (2024-07-26..08-25) with the busy test
+ * engine makes, copied over 20 symbols and 15-minute steps (ids, symbols, times and statuses
+ * rewritten; bodies otherwise as the engine wrote them, so rows are as large as real ones); 60 %
+ * with a real outcome (70 % of those filled), the newest 40 PENDING or ACTIVE.
+ */
+
+const SIGNALS = 50_000;
+const SYMBOLS = Array.from({ length: 20 }, (_, i) => `C${String(i).padStart(2, '0')}USDT`);
+const STEP = 15 * 60_000;
+const T0 = Date.UTC(2025, 0, 1);
+const DURATION_S = 10;
+const CONNECTIONS = 10;
+const POSTGRES_URL = process.env.ALPHAPULSE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const FILE = 'binance_BTCUSDT_1m_20240726-20240825.csv.gz';
+
+interface Row {
+  readonly store: string;
+  readonly request: string;
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly bytesPerReq: number;
+  readonly errors: number;
+}
+
+/** Each request row: a path, and the filter it asks of the store (for the plans). */
+const REQUESTS: { readonly path: string; readonly filter: SignalFilter; readonly limit: number }[] = [
+  { path: '/api/v1/signals', filter: {}, limit: 50 },
+  { path: '/api/v1/signals?limit=500', filter: {}, limit: 500 },
+  { path: '/api/v1/signals?symbol=C07USDT', filter: { symbol: 'C07USDT' }, limit: 50 },
+  {
+    path: '/api/v1/signals?strategy=breakout&timeframe=1h',
+    filter: { strategy: 'breakout', timeframe: '1h' },
+    limit: 50,
+  },
+  { path: '/api/v1/signals?status=ACTIVE', filter: { status: 'ACTIVE' }, limit: 50 },
+  { path: '/api/v1/signals?minConfidence=0.8', filter: { minConfidence: 0.8 }, limit: 50 },
+];
+
+async function templates(): Promise<Signal[]> {
+  const inputs = await describeInputs([join(DATA_DIR, FILE)]);
+  const bt = await runBacktest({
+    engine: ConfigSchema.parse({ engine: BUSY_ENGINE }).engine,
+    inputs,
+    metrics: { bootstrapSamples: 0 },
+  });
+  return bt.signals.map((s) => s.signal);
+}
+
+function generate(base: readonly Signal[]): PipelineEvent[][] {
+  const batches: PipelineEvent[][] = [];
+  let batch: PipelineEvent[] = [];
+  for (let i = 0; i < SIGNALS; i++) {
+    const t = base[i % base.length];
+    const symbol = SYMBOLS[(i * 7) % SYMBOLS.length];
+    const createdAt = T0 + Math.floor(i / 4) * STEP;
+    const open = i >= SIGNALS - 40;
+    const status: SignalStatus = open ? (i % 2 ? 'ACTIVE' : 'PENDING') : i % 5 === 0 ? 'EXPIRED' : 'CLOSED';
+    const signal: Signal = {
+      ...t,
+      id: `${symbol}-${t.timeframe}-${t.strategy}-${t.direction}-${String(i).padStart(6, '0')}`,
+      symbol,
+      createdAt,
+      statusAt: createdAt + 3_600_000,
+      expiresAt: createdAt + 86_400_000,
+      status,
+    };
+    batch.push({ type: 'signal.created', signal });
+    if (!open && i % 5 < 3) {
+      const filled = i % 10 < 7;
+      const outcome = {
+        signalId: signal.id,
+        symbol,
+        direction: signal.direction,
+        type: filled ? (i % 3 ? 'TP_HIT' : 'SL_HIT') : 'EXPIRED',
+        reason: 'bench',
+        policy: 'conservative',
+        createdAt,
+        entryPrice: signal.entryPrice,
+        stopLoss: signal.stopLoss,
+        filled,
+        fillTime: filled ? createdAt + 60_000 : null,
+        fillPrice: filled ? signal.entryPrice : null,
+        exitTime: createdAt + 3_600_000,
+        averageExitPrice: filled ? signal.entryPrice : null,
+        targetsHit: 0,
+        rMultiple: filled ? (i % 3 ? 1.5 : -1) : 0,
+        returnPct: 0,
+        fees: 0,
+      } as unknown as Outcome;
+      batch.push({ type: 'outcome.closed', outcome, signal, shadow: false });
+    }
+    if (batch.length >= 1000) {
+      batches.push(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
+
+/** autocannon in a child process, so the load generator does not share the server's event loop. */
+function autocannon(
+  url: string,
+): Promise<{ reqPerSec: number; p50Ms: number; p99Ms: number; bytesPerReq: number; errors: number }> {
+  const cli = createRequire(import.meta.url).resolve('autocannon');
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [cli, '-c', String(CONNECTIONS), '-d', String(DURATION_S), '-j', url],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err.trim().slice(-500)}`));
+      const r = JSON.parse(out) as {
+        requests: { average: number; total: number };
+        latency: { p50: number; p99: number };
+        throughput: { total: number };
+        errors: number;
+        non2xx: number;
+      };
+      resolve({
+        reqPerSec: r.requests.average,
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        bytesPerReq: r.requests.total ? r.throughput.total / r.requests.total : 0,
+        errors: r.errors + r.non2xx,
+      });
+    });
+  });
+}
+
+async function serve(
+  signals: SignalStore,
+  candles: CandleStore,
+): Promise<{ app: FastifyInstance; base: string; runtime: LiveRuntime }> {
+  const config = ConfigSchema.parse({
+    symbols: ['C00USDT'],
+    api: { host: '127.0.0.1', port: 0, rateLimit: { max: 100_000_000, timeWindowMs: 60_000 } },
+  });
+  const source = new ReplaySource({ inputs: [], timeframe: '1m', speed: 'max' });
+  const runtime = new LiveRuntime({ config, source, candles, signals });
+  const app = await buildApp({ runtime, signals, candles, config });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, base: `http://127.0.0.1:${port}`, runtime };
+}
+
+async function load(store: string, signals: SignalStore, candles: CandleStore): Promise<Row[]> {
+  const { app, base } = await serve(signals, candles);
+  const rows: Row[] = [];
+  try {
+    // the second page of the default listing, through the cursor the first page hands out
+    const first = (await (await fetch(`${base}/api/v1/signals`)).json()) as { nextCursor: string };
+    const paths = [
+      ...REQUESTS.map((r) => r.path),
+      `/api/v1/signals?cursor=${encodeURIComponent(first.nextCursor)}`,
+    ];
+    for (const path of paths) {
+      const r = await autocannon(`${base}${path}`);
+      rows.push({
+        store,
+        request: path.includes('cursor=') ? '/api/v1/signals?cursor=(page 2)' : path,
+        ...r,
+      });
+    }
+  } finally {
+    await app.close();
+  }
+  return rows;
+}
+
+function sqlitePlans(db: SqliteDatabase): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of REQUESTS) {
+    const q = sqliteListQuery(r.filter, { limit: r.limit });
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.params) as { detail: string }[];
+    out[r.path] = plan.map((p) => p.detail).join('\n');
+  }
+  const trades = db
+    .prepare(`EXPLAIN QUERY PLAN ${SQLITE_LIVE_TRADES}`)
+    .all(T0 + 100 * 86_400_000, Number.MAX_SAFE_INTEGER) as { detail: string }[];
+  out['GET /api/v1/performance?since=...  (liveTrades)'] = trades.map((p) => p.detail).join('\n');
+  return out;
+}
+
+async function postgresPlans(url: string, schema: string): Promise<Record<string, string>> {
+  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await c.connect();
+  const out: Record<string, string> = {};
+  try {
+    const explain = async (sql: string, params: unknown[]) => {
+      const r = await c.query(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) ${sql}`, params);
+      return (r.rows as { 'QUERY PLAN': string }[]).map((x) => x['QUERY PLAN']).join('\n');
+    };
+    for (const r of REQUESTS) {
+      const q = postgresListQuery(r.filter, { limit: r.limit });
+      out[r.path] = await explain(q.sql, q.params);
+    }
+    out['GET /api/v1/performance?since=...  (liveTrades)'] = await explain(POSTGRES_LIVE_TRADES, [
+      T0 + 100 * 86_400_000,
+      Number.MAX_SAFE_INTEGER,
+    ]);
+  } finally {
+    await c.end();
+  }
+  return out;
+}
+
+async function seed(store: SignalStore, batches: readonly PipelineEvent[][]): Promise<number> {
+  const t = performance.now();
+  for (const b of batches) await store.commit(null, b);
+  return performance.now() - t;
+}
+
+export async function runStoreBench(): Promise<void> {
+  if (!existsSync(join(DATA_DIR, FILE))) {
+    console.log(`store bench skipped: ${FILE} is not in ${DATA_DIR} (set ALPHAPULSE_DATA_DIR)`);
+    return;
+  }
+  const base = await templates();
+  const batches = generate(base);
+  const rows: Row[] = [];
+  const plans: Record<string, Record<string, string>> = {};
+  const seeding: Record<string, number> = {};
+
+  const dir = mkdtempSync(join(tmpdir(), 'alphapulse-store-bench-'));
+  const db = openSqlite(join(dir, 'alphapulse.db'));
+  try {
+    const signals = new SqliteSignalStore(db);
+    seeding.SQLite = await seed(signals, batches);
+    db.exec('ANALYZE');
+    plans.SQLite = sqlitePlans(db);
+    rows.push(...(await load('SQLite', signals, new SqliteCandleStore(db))));
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const schema = `ap_bench_${process.pid}`;
+  let pgdb: PostgresDatabase | null = null;
+  try {
+    pgdb = await PostgresDatabase.open({ url: POSTGRES_URL, schema });
+  } catch (e) {
+    console.log(`PostgreSQL rows skipped: ${(e as Error).message}`);
+  }
+  if (pgdb) {
+    try {
+      const candles = new PostgresCandleStore(pgdb);
+      const signals = new PostgresSignalStore(candles);
+      seeding.PostgreSQL = await seed(signals, batches);
+      await pgdb.query('ANALYZE');
+      plans.PostgreSQL = await postgresPlans(POSTGRES_URL, schema);
+      rows.push(...(await load('PostgreSQL', signals, candles)));
+    } finally {
+      await pgdb.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => {});
+      await pgdb.close();
+    }
+  }
+
+  console.log(
+    `\n## Store: GET /api/v1/signals under load (${fmt(SIGNALS)} signals stored; autocannon -c ${CONNECTIONS} -d ${DURATION_S} in a child process)`,
+  );
+  console.log(
+    `seeding (${batches.length} commits of ~1,000 events): ${Object.entries(seeding)
+      .map(([k, v]) => `${k} ${fmt(v)} ms`)
+      .join(', ')}`,
+  );
+  console.log(
+    table(
+      ['store', 'request', 'req/s', 'p50 ms', 'p99 ms', 'KB/req', 'errors'],
+      rows.map((r) => [
+        r.store,
+        r.request,
+        fmt(r.reqPerSec),
+        fmt(r.p50Ms, 1),
+        fmt(r.p99Ms, 1),
+        fmt(r.bytesPerReq / 1024, 1),
+        r.errors,
+      ]),
+    ),
+  );
+  for (const [store, byQuery] of Object.entries(plans)) {
+    console.log(`\n### ${store} plans`);
+    for (const [q, plan] of Object.entries(byQuery)) console.log(`\n${q}\n${plan}`);
+  }
+  const path = writeResults('store', {
+    signals: SIGNALS,
+    connections: CONNECTIONS,
+    durationS: DURATION_S,
+    seedingMs: seeding,
+    rows,
+    plans,
+  });
+  console.log(`\nraw numbers: ${path}`);
+}
