@@ -188,3 +188,5 @@ export interface SignalStore {
   ping(): Promise<string>;
   close(): Promise<void>;
 }
+
+export * from './delivery-port.js';

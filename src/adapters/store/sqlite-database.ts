@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { DELIVERY_SQLITE_SQL } from './delivery-sql.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -99,6 +100,8 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // version 3 is another change's; each migration is applied when its own version is missing
+  { version: 4, name: 'delivery', sql: DELIVERY_SQLITE_SQL },
 ];
 
 export class StoreError extends Error {
@@ -148,8 +151,14 @@ function migrate(db: SqliteDatabase): void {
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  // by the versions recorded, not only the highest: branches may add versions out of order
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
   for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       // the store records wall time of a migration; this is the adapter layer, not the core
