@@ -202,6 +202,8 @@ export interface DeliveryStore {
 
   getState(key: string): Promise<string | null>;
   setState(key: string, value: string): Promise<void>;
+  /** Creation time of the newest stored signal (null: none). */
+  latestSignalTime(): Promise<number | null>;
   /** Stored signals created after `since` that no cycle has considered yet, oldest first. */
   unconsideredSignals(since: number, limit: number): Promise<Signal[]>;
   /** Every active subscription of an active channel, with its counts for `day` and `cycle`. */
@@ -227,6 +229,8 @@ export interface DeliveryStore {
   ): Promise<OutboxItem[]>;
   /** When the next row falls due (null: none waiting). */
   nextDueAt(kinds: readonly DestinationKind[]): Promise<number | null>;
+  /** Makes a subscriber's waiting rows of one kind due now (a WebSocket subscriber just connected). */
+  expedite(subscriberId: number, kind: DestinationKind, now: number): Promise<number>;
   markDelivered(a: AttemptRecord, externalId: string | null): Promise<void>;
   /** A failed attempt; `retryAt` null: dead-letter it (and release its reservation when nothing else can deliver it). */
   markFailed(a: AttemptRecord, retryAt: number | null): Promise<void>;

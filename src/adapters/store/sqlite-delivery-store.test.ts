@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CHANNEL } from '../../../test/support/delivery.js';
 import { testSignal } from '../../../test/support/signals.js';
 import { auditLedger } from '../../core/delivery/ledger.js';
 import type { PlannedDelivery } from '../../core/delivery/plan.js';
@@ -16,21 +17,7 @@ const slack: Destination = { kind: 'slack', target: 'http://127.0.0.1:9/s', secr
 
 async function setup(db: SqliteDatabase = openSqlite(':memory:')) {
   const store = new SqliteDeliveryStore(db);
-  const channel = await store.createChannel(
-    {
-      slug: 'momentum',
-      name: 'Momentum',
-      strategies: ['momentum'],
-      symbols: [],
-      timeframe: null,
-      minConfidence: 0,
-      maxDailyEvents: 10,
-      price: 3,
-      destinations: [],
-      active: true,
-    },
-    T,
-  );
+  const channel = await store.createChannel({ ...CHANNEL, price: 3 }, T);
   const sub = await store.createSubscriber(
     { name: 'ann', strategies: ['momentum'], destinations: [hook, slack], apiKeyHash: 'h1', linkCode: 'c1' },
     T,

@@ -546,6 +546,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
     ).run(key, value);
   }
 
+  async latestSignalTime(): Promise<number | null> {
+    return (this.stmt('SELECT MAX(created_at) AS t FROM signals').get() as { t: number | null }).t;
+  }
+
   async unconsideredSignals(since: number, limit: number): Promise<Signal[]> {
     const rows = this.stmt(
       `SELECT s.body FROM signals s LEFT JOIN delivery_considered d ON d.signal_id = s.id
@@ -790,6 +794,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return r.t;
   }
 
+  async expedite(subscriberId: number, kind: DestinationKind, now: number): Promise<number> {
+    return this.stmt(
+      `UPDATE delivery_outbox SET next_attempt_at = ? WHERE subscriber_id = ? AND destination = ?
+         AND state IN ('pending', 'retrying') AND next_attempt_at > ?`,
+    ).run(now, subscriberId, kind, now).changes;
+  }
+
   private recordAttempt(a: AttemptRecord): number {
     const row = this.stmt('SELECT attempts FROM delivery_outbox WHERE id = ?').get(a.outboxId) as
       | { attempts: number }
@@ -931,7 +942,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async skips(filter: { subscriberId?: number; signalId?: string; limit: number }): Promise<SkipRow[]> {
     const rows = this.stmt(
       `SELECT * FROM delivery_skips WHERE (? IS NULL OR subscriber_id = ?) AND (? IS NULL OR signal_id = ?)
-       ORDER BY created_at DESC, signal_id LIMIT ?`,
+       ORDER BY created_at DESC, signal_id DESC LIMIT ?`,
     ).all(
       filter.subscriberId ?? null,
       filter.subscriberId ?? null,
