@@ -7,6 +7,7 @@ import { openSqlite, type SqliteDatabase } from '../../src/adapters/store/sqlite
 import { SqliteDeliveryStore } from '../../src/adapters/store/sqlite-delivery-store.js';
 import { SqliteSignalStore } from '../../src/adapters/store/sqlite-signal-store.js';
 import { auditLedger, type LedgerEntry } from '../../src/core/delivery/ledger.js';
+import { plainSubscription } from '../../src/core/delivery/overrides.js';
 import type { Destination, DestinationKind } from '../../src/core/delivery/types.js';
 import type { Signal } from '../../src/core/signals/types.js';
 import { EventBus } from '../../src/runtime/bus/event-bus.js';
@@ -92,18 +93,7 @@ export async function addSubscriber(
     },
     now,
   );
-  await store.subscribe(
-    {
-      subscriberId: sub.id,
-      channelId: channel.id,
-      symbols: null,
-      timeframe: null,
-      minConfidence: null,
-      maxDailyEvents: null,
-      destinations: null,
-    },
-    now,
-  );
+  await store.subscribe(plainSubscription(sub.id, channel.id), now);
   if (opts.credits > 0) await store.topUp(sub.id, opts.credits, 'test', now);
   return sub;
 }

@@ -1,5 +1,5 @@
 import { isTimeframe, TIMEFRAMES } from '../candles/timeframe.js';
-import type { Channel, DestinationKind } from './types.js';
+import type { Channel, DestinationKind, Subscription } from './types.js';
 import { DESTINATION_KINDS } from './types.js';
 
 /**
@@ -52,4 +52,17 @@ export function checkOverrides(channel: Channel, o: OverrideInput): string | nul
 
 export function asDestinationKinds(list: readonly string[]): DestinationKind[] {
   return list.filter((d): d is DestinationKind => (DESTINATION_KINDS as readonly string[]).includes(d));
+}
+
+/** A subscription that keeps every rule of its channel. */
+export function plainSubscription(subscriberId: number, channelId: number): Omit<Subscription, 'createdAt'> {
+  return {
+    subscriberId,
+    channelId,
+    symbols: null,
+    timeframe: null,
+    minConfidence: null,
+    maxDailyEvents: null,
+    destinations: null,
+  };
 }

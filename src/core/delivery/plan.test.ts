@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testSignal } from '../../../test/support/signals.js';
 import type { Signal } from '../signals/types.js';
-import { checkOverrides } from './overrides.js';
+import { checkOverrides, plainSubscription } from './overrides.js';
 import { type AudienceEntry, effectiveRules, planCycle } from './plan.js';
 import type { Channel, DestinationKind, Subscriber, Subscription } from './types.js';
 
@@ -39,17 +39,7 @@ function subscriber(id: number, over: Partial<Subscriber> = {}): Subscriber {
 }
 
 function subscription(subscriberId: number, channelId = 1, over: Partial<Subscription> = {}): Subscription {
-  return {
-    subscriberId,
-    channelId,
-    symbols: null,
-    timeframe: null,
-    minConfidence: null,
-    maxDailyEvents: null,
-    destinations: null,
-    createdAt: T,
-    ...over,
-  };
+  return { ...plainSubscription(subscriberId, channelId), createdAt: T, ...over };
 }
 
 function entry(sub: Subscriber, over: Partial<AudienceEntry> = {}, channelId = 1): AudienceEntry {
