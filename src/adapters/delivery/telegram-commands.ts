@@ -6,10 +6,8 @@ import { utcMinute } from '../../core/delivery/format.js';
 import { checkOverrides, plainSubscription, SYMBOL_RE } from '../../core/delivery/overrides.js';
 import { effectiveRules, missingStrategies } from '../../core/delivery/plan.js';
 import type { Channel, Subscriber, Subscription } from '../../core/delivery/types.js';
-import { computePerformance } from '../../core/metrics/index.js';
-import type { TradeRecord } from '../../core/metrics/types.js';
-import { tradeOf } from '../../core/outcomes/trade-record.js';
 import type { DeliveryStore } from '../store/delivery-port.js';
+import { channelRecord, recordLine } from './channel-record.js';
 
 export const COMMANDS: readonly (readonly [string, string])[] = [
   ['start', 'register this chat (or link it: /start <code>)'],
@@ -287,7 +285,7 @@ export function installCommands(bot: Bot, store: DeliveryStore, now: () => numbe
       }
     }
     const lines: string[] = [];
-    for (const c of channels) lines.push(await channelRecordLine(store, c));
+    for (const c of channels) lines.push(recordLine(await channelRecord(store, c)));
     await ctx.reply(lines.join('\n'));
   });
 
@@ -312,19 +310,4 @@ export function installCommands(bot: Bot, store: DeliveryStore, now: () => numbe
   bot.on('message:text', async (ctx) => {
     if (ctx.message.text.startsWith('/')) await ctx.reply('Unknown command. /help lists them.');
   });
-}
-
-/** One line of a channel's track record: its delivered signals' outcomes after costs. */
-export async function channelRecordLine(store: DeliveryStore, c: Channel): Promise<string> {
-  const trades: TradeRecord[] = [];
-  for (const { signal, outcome } of await store.channelTrades(c.id)) {
-    const t = tradeOf(signal, outcome);
-    if (t) trades.push(t);
-  }
-  if (trades.length === 0) return `${c.slug}: no closed trades yet.`;
-  const p = computePerformance(trades, { bootstrapSamples: 0 });
-  const pf = p.profitFactor.value === null ? 'n/a' : p.profitFactor.value.toFixed(2);
-  const win = p.winRate.value === null ? 'n/a' : `${Math.round(p.winRate.value * 100)}%`;
-  const exp = p.expectancyR.value === null ? 'n/a' : `${p.expectancyR.value.toFixed(2)} R`;
-  return `${c.slug}: ${p.trades} trades, win rate ${win}, expectancy ${exp}, profit factor ${pf} (after costs${p.trades < p.minTrades ? `; fewer than ${p.minTrades} trades, not yet reliable` : ''})`;
 }

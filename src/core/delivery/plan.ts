@@ -84,7 +84,7 @@ export function matchesRules(rules: EffectiveRules, s: Signal): boolean {
 }
 
 /** The strategies of `channel` the subscriber does not own, in the channel's order. */
-export function missingStrategies(channel: Channel, subscriber: Subscriber): string[] {
+export function missingStrategies(channel: Channel, subscriber: Pick<Subscriber, 'strategies'>): string[] {
   const owned = new Set(subscriber.strategies);
   return channel.strategies.filter((s) => !owned.has(s));
 }

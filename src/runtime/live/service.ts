@@ -6,10 +6,13 @@ import { ReplaySource } from '../../adapters/market/replay-source.js';
 import type { MarketSource } from '../../adapters/market/source.js';
 import { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
 import { openSqlite, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
+import { SqliteDeliveryStore } from '../../adapters/store/sqlite-delivery-store.js';
 import { SqliteSignalStore } from '../../adapters/store/sqlite-signal-store.js';
 import { buildApp } from '../../api/app.js';
+import { SubscriberSockets } from '../../api/ws/subscriber-sockets.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
+import { createDeliveryService, type DeliveryService } from '../delivery/delivery-service.js';
 import { LiveRuntime } from './live-runtime.js';
 
 export interface ServiceOptions {
@@ -128,6 +131,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let source: MarketSource | null = null;
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
+  let delivery: DeliveryService | null = null;
   try {
     source = await chooseSource(opts, log);
     const symbols = await chooseSymbols(source, config, (msg) => log.info(msg));
@@ -139,8 +143,35 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       signals,
       log: (level, msg) => log[level](msg),
     });
+    const deliveryStore = new SqliteDeliveryStore(db);
+    const sockets = new SubscriberSockets();
+    delivery = config.delivery.enabled
+      ? createDeliveryService({
+          config,
+          store: deliveryStore,
+          bus: runtime.bus,
+          relays: [sockets],
+          log: (level, msg) => log[level](msg),
+        })
+      : null;
+    const deliveryApi = delivery && {
+      store: deliveryStore,
+      sockets,
+      onSubscriberConnect: (id: number) => {
+        void deliveryStore.expedite(id, 'websocket', Date.now()).then(() => delivery?.runner.wake());
+      },
+      telegramWebhook: delivery.telegramWebhook ?? undefined,
+    };
     // the HTTP server comes up first, so clients can connect before the first candle flows
-    const built = await buildApp({ runtime, signals, candles, config, logger: false, webRoot: opts.webRoot });
+    const built = await buildApp({
+      runtime,
+      signals,
+      candles,
+      config,
+      logger: false,
+      webRoot: opts.webRoot,
+      delivery: deliveryApi ?? undefined,
+    });
     app = built;
     const port = opts.port ?? config.api.port;
     const host = opts.host ?? config.api.host;
@@ -151,8 +182,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       `AlphaPulse ${source.label === 'LIVE' ? '' : `(${source.label} data) `}serving on ${shown} — open it in a browser`,
     );
     if (opts.startDelayMs) await new Promise((r) => setTimeout(r, opts.startDelayMs));
+    // delivery catches up on what the store holds before new candles come
+    await delivery?.start();
     await runtime.start(symbols);
     const rt = runtime;
+    const dl = delivery;
     const svc: Service = {
       app: built,
       runtime: rt,
@@ -162,6 +196,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       close: async () => {
         await built.close();
         await rt.stop();
+        await dl?.stop();
         if (db.open) db.close();
       },
     };
@@ -169,6 +204,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   } catch (e) {
     await app?.close().catch(() => {});
     await runtime?.stop().catch(() => {});
+    await delivery?.stop().catch(() => {});
     await source?.stop().catch(() => {});
     if (db.open) db.close();
     throw e;
