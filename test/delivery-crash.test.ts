@@ -12,7 +12,7 @@ import { STRATEGY_NAMES } from '../src/core/signals/types.js';
 import { addSubscriber, books } from './support/delivery.js';
 import { writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
-import { type ServeProcess, startServe, waitFor } from './support/serve.js';
+import { replayArgs, type ServeProcess, startServe, waitFor } from './support/serve.js';
 
 const FILE = 'binance_BTCUSDT_1m_20240726-20240825.csv.gz';
 const ADMIN = 'crash-admin-key-0123456789abcdef';
@@ -99,25 +99,11 @@ describe.skipIf(!hasRealData)('delivery survives SIGKILL between reserving and s
     }
     db.close();
 
-    const args = [
-      '--config',
-      writeBusyConfig(dir, {
-        api: { adminKeys: [ADMIN] },
-        delivery: { allowPrivateWebhookTargets: true, leaseMs: 1000, batchWaitMs: 0 },
-      }),
-      '--source',
-      'replay',
-      '--input',
-      realDataPath(FILE),
-      '--speed',
-      'max',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--db',
-      dbPath,
-    ];
+    const config = writeBusyConfig(dir, {
+      api: { adminKeys: [ADMIN] },
+      delivery: { allowPrivateWebhookTargets: true, leaseMs: 1000, batchWaitMs: 0 },
+    });
+    const args = replayArgs(config, realDataPath(FILE), dbPath);
     try {
       serve = await startServe(args);
       const first = serve;
