@@ -1,3 +1,4 @@
+import { runDeliveryBench } from './delivery.js';
 import { runFoundation } from './foundation.js';
 import { runIndicators } from './indicators.js';
 import { machine } from './lib.js';
@@ -10,6 +11,7 @@ const groups: Record<string, () => Promise<void>> = {
   indicators: runIndicators,
   pipeline: runPipelineBench,
   service: runServiceBench,
+  delivery: runDeliveryBench,
 };
 
 const asked = process.argv.slice(2);

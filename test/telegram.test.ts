@@ -317,8 +317,8 @@ describe('Telegram send limits (fake timers, the fake Bot API on the wire)', () 
       expect(ts).toHaveLength(2);
       expect(ts[1] - ts[0]).toBeGreaterThanOrEqual(1000);
     }
-    // and not slower than the limits ask: 200 messages at 30/s take about 6.7 s
-    expect(times[199] - times[0]).toBeLessThan(7_000);
+    // and not slower than the limits ask: 200 messages at 30/s (booked 5 % wider) take about 7.2 s
+    expect(times[199] - times[0]).toBeLessThan(7_500);
   });
 
   it('a 429 with retry_after 3: the message is sent again after at least 3 s', async () => {

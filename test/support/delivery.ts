@@ -114,7 +114,13 @@ export interface Rig {
 
 /** The engine and relays over a real SQLite database, with webhooks to local receivers allowed. */
 export async function startRig(
-  opts: { relays?: Relay[]; path?: string; random?: () => number; windowMs?: number } = {},
+  opts: {
+    relays?: Relay[];
+    path?: string;
+    random?: () => number;
+    windowMs?: number;
+    startRunner?: boolean;
+  } = {},
 ): Promise<Rig> {
   const db = openSqlite(opts.path ?? ':memory:');
   const signals = new SqliteSignalStore(db);
@@ -142,7 +148,7 @@ export async function startRig(
     onEnqueued: () => runner.wake(),
   });
   await engine.start();
-  runner.start();
+  if (opts.startRunner !== false) runner.start();
   const settle = async () => {
     for (let i = 0; i < 5; i++) {
       engine.flush();

@@ -36,8 +36,9 @@ export function createTelegramBot(
   bot.api.config.use(async (prev, method, payload, signal) => {
     const chat = (payload as { chat_id?: string | number } | undefined)?.chat_id;
     if (SENDING.has(method) && chat !== undefined) {
-      const wait = limiter.book(chat);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      for (let wait = limiter.book(chat); wait > 0; wait = limiter.holdback(chat))
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      limiter.sent(chat);
     }
     wire++;
     try {

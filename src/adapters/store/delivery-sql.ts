@@ -105,6 +105,7 @@ function ddl({ ID, INT, REAL }: Dialect): string {
     last_error TEXT
   );
   CREATE INDEX delivery_outbox_due ON delivery_outbox (state, next_attempt_at);
+  CREATE INDEX delivery_outbox_leases ON delivery_outbox (state, lease_until);
   CREATE INDEX delivery_outbox_by_subscriber ON delivery_outbox (subscriber_id, channel_id, day);
   CREATE INDEX delivery_outbox_by_signal ON delivery_outbox (signal_id);
   CREATE INDEX delivery_outbox_by_external ON delivery_outbox (destination, target, external_id);

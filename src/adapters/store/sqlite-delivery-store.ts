@@ -745,7 +745,19 @@ export class SqliteDeliveryStore implements DeliveryStore {
     const marks = kinds.map(() => '?').join(', ');
     return this.tx(() => {
       // an update waits for its original: it is claimable once the original is delivered or dead
-      const rows = this.stmt(
+      // the due rows by index first (two range scans: waiting rows by next attempt, leased
+      // rows by lease end), then their details; one OR over both would scan the whole outbox
+      const due = this.stmt(
+        `SELECT id, t FROM (
+           SELECT id, next_attempt_at AS t FROM delivery_outbox
+             WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ? AND destination IN (${marks})
+           UNION ALL
+           SELECT id, lease_until AS t FROM delivery_outbox
+             WHERE state = 'sending' AND lease_until <= ? AND destination IN (${marks}))
+         ORDER BY t, id LIMIT ?`,
+      ).all(now, ...kinds, now, ...kinds, limit * 4) as { id: number }[];
+      if (due.length === 0) return [];
+      const detail = this.stmt(
         `SELECT ${OUTBOX_COLUMNS}, s.body AS signal_body, oc.body AS outcome_body, c.name AS channel_name,
            d.secret AS secret, p.external_id AS parent_external_id, p.state AS parent_state
          FROM delivery_outbox o
@@ -754,26 +766,42 @@ export class SqliteDeliveryStore implements DeliveryStore {
          LEFT JOIN outcomes oc ON oc.signal_id = o.signal_id AND oc.shadow = 0
          LEFT JOIN delivery_destinations d ON d.subscriber_id = o.subscriber_id AND d.kind = o.destination
          LEFT JOIN delivery_outbox p ON p.id = o.parent_id
-         WHERE o.destination IN (${marks})
-           AND ((o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?)
-             OR (o.state = 'sending' AND o.lease_until <= ?))
-           AND (o.parent_id IS NULL OR p.state IN ('delivered', 'dead'))
-         ORDER BY o.next_attempt_at, o.id LIMIT ?`,
-      ).all(...kinds, now, now, limit) as (OutboxRecord & {
+         WHERE o.id = ?`,
+      );
+      type Row = OutboxRecord & {
         signal_body: string;
         outcome_body: string | null;
         channel_name: string;
         secret: string | null;
         parent_external_id: string | null;
         parent_state: OutboxState | null;
-      })[];
+      };
+      const rows: Row[] = [];
+      for (const { id } of due) {
+        const r = detail.get(id) as Row | undefined;
+        // an update waits for its original: it is claimable once the original is delivered or dead
+        if (!r || (r.parent_id !== null && r.parent_state !== 'delivered' && r.parent_state !== 'dead'))
+          continue;
+        rows.push(r);
+        if (rows.length === limit) break;
+      }
+      const bodies = new Map<string, Signal>();
+      // one parse per signal: a cycle sends the same signal to many subscribers
+      const parsed = (id: string, body: string): Signal => {
+        let sig = bodies.get(id);
+        if (!sig) {
+          sig = JSON.parse(body) as Signal;
+          bodies.set(id, sig);
+        }
+        return sig;
+      };
       const lease = this.stmt("UPDATE delivery_outbox SET state = 'sending', lease_until = ? WHERE id = ?");
       return rows.map((r): OutboxItem => {
         lease.run(now + leaseMs, r.id);
         return {
           ...outboxOf(r),
           state: 'sending',
-          signal: JSON.parse(r.signal_body) as Signal,
+          signal: parsed(r.signal_id, r.signal_body),
           outcome: r.outcome_body === null ? null : (JSON.parse(r.outcome_body) as Outcome),
           channelName: r.channel_name,
           secret: r.secret,
@@ -788,9 +816,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
     if (kinds.length === 0) return null;
     const marks = kinds.map(() => '?').join(', ');
     const r = this.stmt(
-      `SELECT MIN(CASE WHEN state = 'sending' THEN lease_until ELSE next_attempt_at END) AS t FROM delivery_outbox
-       WHERE destination IN (${marks}) AND state IN ('pending', 'retrying', 'sending')`,
-    ).get(...kinds) as { t: number | null };
+      `SELECT MIN(t) AS t FROM (
+         SELECT MIN(next_attempt_at) AS t FROM delivery_outbox WHERE state = 'pending' AND destination IN (${marks})
+         UNION ALL SELECT MIN(next_attempt_at) FROM delivery_outbox WHERE state = 'retrying' AND destination IN (${marks})
+         UNION ALL SELECT MIN(lease_until) FROM delivery_outbox WHERE state = 'sending' AND destination IN (${marks}))`,
+    ).get(...kinds, ...kinds, ...kinds) as { t: number | null };
     return r.t;
   }
 

@@ -52,7 +52,9 @@ export class RelayRunner {
       this.again = true;
       return;
     }
-    this.passing = this.pass()
+    // sends that finish together are followed by one pass, not one each
+    this.passing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.pass())
       .catch((e: unknown) => this.opts.log?.('error', `delivery pass failed: ${String(e)}`))
       .finally(() => {
         this.passing = null;
