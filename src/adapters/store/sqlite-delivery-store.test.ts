@@ -10,6 +10,7 @@ import type { PlannedDelivery } from '../../core/delivery/plan.js';
 import type { Destination } from '../../core/delivery/types.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
 import { DeliveryStoreError, SqliteDeliveryStore } from './sqlite-delivery-store.js';
+import { SqliteSignalStore } from './sqlite-signal-store.js';
 
 const T = Date.UTC(2025, 5, 1, 12);
 const hook: Destination = { kind: 'webhook', target: 'http://127.0.0.1:9/h', secret: 's3cret', active: true };
@@ -141,6 +142,52 @@ describe('SqliteDeliveryStore', () => {
     await store.markFailed(fail(b.id), null);
     expect(checkBooks(db, sub.id)).toMatchObject({ balance: 3, released: 3, openReservations: 0 });
     expect((await store.attempts(b.id)).map((x) => x.attempt)).toEqual([1, 2]);
+  });
+
+  it('an update waits for its original; updates behind an original being retried do not hold up other rows', async () => {
+    const { db, store, channel, sub } = await setup();
+    const signals = new SqliteSignalStore(db);
+    await signals.commit(
+      null,
+      ['s1', 's2'].map((id) => ({ type: 'signal.created' as const, signal: testSignal({ id }) })),
+    );
+    await store.topUp(sub.id, 10, '', T);
+    await store.commitCycle({
+      cycle: 1,
+      day: 1,
+      signalIds: ['s1'],
+      deliveries: [delivery('s1', sub.id, channel.id, 3, [hook])],
+      skips: [],
+      now: T,
+    });
+    const [original] = await store.claimDue(T, 10, 60_000, ['webhook']);
+    await store.markFailed(
+      { outboxId: original.id, startedAt: T, finishedAt: T, ok: false, status: 500, error: 'HTTP 500' },
+      T + 10_000,
+    );
+    expect(await store.enqueueUpdate('s1', 'tp1', T + 1)).toBe(1);
+    await store.commitCycle({
+      cycle: 2,
+      day: 1,
+      signalIds: ['s2'],
+      deliveries: [delivery('s2', sub.id, channel.id, 3, [hook])],
+      skips: [],
+      now: T + 2,
+    });
+    expect((await store.claimDue(T + 5, 1, 60_000, ['webhook'])).map((r) => [r.signalId, r.event])).toEqual([
+      ['s2', 'signal'],
+    ]);
+    await store.markDelivered(
+      { outboxId: original.id, startedAt: T, finishedAt: T + 10_000, ok: true, status: 200, error: null },
+      'm1',
+    );
+    const [update] = await store.claimDue(T + 10_001, 5, 60_000, ['webhook']);
+    expect(update).toMatchObject({
+      signalId: 's1',
+      event: 'tp1',
+      parentExternalId: 'm1',
+      reservationId: null,
+    });
   });
 
   it('property: under random top-ups, deliveries, successes, failures and restarts the ledger stays balanced and never negative', async () => {

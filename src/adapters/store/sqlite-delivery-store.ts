@@ -746,16 +746,21 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return this.tx(() => {
       // an update waits for its original: it is claimable once the original is delivered or dead
       // the due rows by index first (two range scans: waiting rows by next attempt, leased
-      // rows by lease end), then their details; one OR over both would scan the whole outbox
+      // rows by lease end), then their details; one OR over both would scan the whole outbox.
+      // An update waits for its original (delivered or dead): updates of originals still being
+      // retried are left out here, so that they cannot hold up the rows behind them.
+      const ready = `(o.parent_id IS NULL OR EXISTS (SELECT 1 FROM delivery_outbox p
+        WHERE p.id = o.parent_id AND p.state IN ('delivered', 'dead')))`;
       const due = this.stmt(
         `SELECT id, t FROM (
-           SELECT id, next_attempt_at AS t FROM delivery_outbox
-             WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ? AND destination IN (${marks})
+           SELECT o.id AS id, o.next_attempt_at AS t FROM delivery_outbox o
+             WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ? AND o.destination IN (${marks})
+               AND ${ready}
            UNION ALL
-           SELECT id, lease_until AS t FROM delivery_outbox
-             WHERE state = 'sending' AND lease_until <= ? AND destination IN (${marks}))
+           SELECT o.id, o.lease_until FROM delivery_outbox o
+             WHERE o.state = 'sending' AND o.lease_until <= ? AND o.destination IN (${marks}) AND ${ready})
          ORDER BY t, id LIMIT ?`,
-      ).all(now, ...kinds, now, ...kinds, limit * 4) as { id: number }[];
+      ).all(now, ...kinds, now, ...kinds, limit) as { id: number }[];
       if (due.length === 0) return [];
       const detail = this.stmt(
         `SELECT ${OUTBOX_COLUMNS}, s.body AS signal_body, oc.body AS outcome_body, c.name AS channel_name,
@@ -779,11 +784,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       const rows: Row[] = [];
       for (const { id } of due) {
         const r = detail.get(id) as Row | undefined;
-        // an update waits for its original: it is claimable once the original is delivered or dead
-        if (!r || (r.parent_id !== null && r.parent_state !== 'delivered' && r.parent_state !== 'dead'))
-          continue;
-        rows.push(r);
-        if (rows.length === limit) break;
+        if (r) rows.push(r);
       }
       const bodies = new Map<string, Signal>();
       // one parse per signal: a cycle sends the same signal to many subscribers
