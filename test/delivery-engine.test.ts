@@ -1,10 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Relay } from '../src/adapters/delivery/relay.js';
+import { openSqlite } from '../src/adapters/store/sqlite-database.js';
+import { SqliteDeliveryStore } from '../src/adapters/store/sqlite-delivery-store.js';
+import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
 import type { Destination } from '../src/core/delivery/types.js';
 import type { Outcome } from '../src/core/outcomes/types.js';
 import type { Signal } from '../src/core/signals/types.js';
+import { RelayRunner } from '../src/runtime/delivery/relay-runner.js';
 import {
   addSubscriber,
   books,
@@ -187,5 +192,71 @@ describe('delivery engine restart', () => {
       `${at(0).id}/${sub.id}/webhook/signal`,
     ]);
     await receiver.close();
+  });
+});
+
+describe('relay runner leases', () => {
+  it('a send slower than the lease is neither sent twice nor taken by another pass', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.setSystemTime(T);
+    let calls = 0;
+    let finish: () => void = () => {};
+    const slow: Relay = {
+      kinds: ['webhook'],
+      concurrency: 4,
+      send: async () => {
+        calls++;
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        return { ok: true, status: 200, error: null, externalId: null, permanent: false, retryAfterMs: null };
+      },
+    };
+    const db = openSqlite(':memory:');
+    const store = new SqliteDeliveryStore(db);
+    const signals = new SqliteSignalStore(db);
+    const sub = await addSubscriber(
+      store,
+      {
+        strategies: ['momentum'],
+        destinations: [{ kind: 'webhook', target: 'http://127.0.0.1:9/h', secret: null, active: true }],
+        credits: 5,
+      },
+      T,
+    );
+    await signals.commit(null, [{ type: 'signal.created', signal: at(0) }]);
+    const channel = await store.getChannel('momentum');
+    await store.commitCycle({
+      cycle: 1,
+      day: 1,
+      signalIds: [at(0).id],
+      deliveries: [
+        {
+          signal: at(0),
+          subscriberId: sub.id,
+          channelId: channel?.id ?? 0,
+          price: 2,
+          destinations: sub.destinations,
+        },
+      ],
+      skips: [],
+      now: T,
+    });
+    const runner = new RelayRunner({ store, relays: [slow], windowMs: DAY, leaseMs: 3000, idlePollMs: 500 });
+    runner.start();
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(calls).toBe(1);
+    const [row] = await store.outbox({ limit: 1 });
+    expect(row.state).toBe('sending');
+    finish();
+    await vi.advanceTimersByTimeAsync(10);
+    await runner.stop();
+    vi.useRealTimers();
+    expect((await store.outbox({ limit: 1 }))[0].state).toBe('delivered');
+    expect(calls).toBe(1);
+    db.close();
   });
 });

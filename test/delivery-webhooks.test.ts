@@ -74,7 +74,7 @@ describe('webhook delivery against a local receiver (fake timers)', () => {
   const T0 = Date.UTC(2025, 5, 1, 12, 0, 30);
 
   beforeEach(async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     vi.setSystemTime(T0);
     receiver = await startReceiver();
     rig = await startRig();

@@ -227,6 +227,8 @@ export interface DeliveryStore {
     leaseMs: number,
     kinds: readonly DestinationKind[],
   ): Promise<OutboxItem[]>;
+  /** Moves the lease of rows still being sent to `until` (a slow send is not taken as a dead one). */
+  extendLeases(ids: readonly number[], until: number): Promise<void>;
   /** When the next row falls due (null: none waiting). */
   nextDueAt(kinds: readonly DestinationKind[]): Promise<number | null>;
   /** Makes a subscriber's waiting rows of one kind due now (a WebSocket subscriber just connected). */

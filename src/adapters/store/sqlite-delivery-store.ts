@@ -813,6 +813,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
     });
   }
 
+  async extendLeases(ids: readonly number[], until: number): Promise<void> {
+    const st = this.stmt("UPDATE delivery_outbox SET lease_until = ? WHERE id = ? AND state = 'sending'");
+    this.tx(() => {
+      for (const id of ids) st.run(until, id);
+    });
+  }
+
   async nextDueAt(kinds: readonly DestinationKind[]): Promise<number | null> {
     if (kinds.length === 0) return null;
     const marks = kinds.map(() => '?').join(', ');

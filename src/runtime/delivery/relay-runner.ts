@@ -29,7 +29,10 @@ export class RelayRunner {
   private readonly random: () => number;
   private readonly inFlight = new Map<Relay, number>();
   private readonly running = new Set<Promise<void>>();
+  /** Rows this runner is sending now: never launched twice, their leases kept fresh. */
+  private readonly sending = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
+  private renewer: NodeJS.Timeout | null = null;
   private passing: Promise<void> | null = null;
   private again = false;
   private stopped = true;
@@ -42,6 +45,17 @@ export class RelayRunner {
 
   start(): void {
     this.stopped = false;
+    // a send may wait long for its slot (Telegram limits): its lease must not run out meanwhile
+    this.renewer = setInterval(
+      () => {
+        if (this.sending.size === 0) return;
+        this.opts.store
+          .extendLeases([...this.sending], this.now() + this.opts.leaseMs)
+          .catch((e: unknown) => this.opts.log?.('error', `delivery lease renewal failed: ${String(e)}`));
+      },
+      Math.max(1000, Math.floor(this.opts.leaseMs / 3)),
+    );
+    this.renewer.unref?.();
     this.wake();
   }
 
@@ -82,6 +96,8 @@ export class RelayRunner {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.renewer) clearInterval(this.renewer);
+    this.renewer = null;
     await this.settled();
   }
 
@@ -97,12 +113,15 @@ export class RelayRunner {
   }
 
   private launch(relay: Relay, item: OutboxItem): void {
+    if (this.sending.has(item.id)) return;
+    this.sending.add(item.id);
     this.inFlight.set(relay, (this.inFlight.get(relay) ?? 0) + 1);
     const job = this.deliver(relay, item)
       .catch((e: unknown) =>
         this.opts.log?.('error', `delivery ${item.key} could not be recorded: ${String(e)}`),
       )
       .finally(() => {
+        this.sending.delete(item.id);
         this.inFlight.set(relay, (this.inFlight.get(relay) ?? 1) - 1);
         this.running.delete(job);
         this.wake();
