@@ -130,7 +130,7 @@ function ddl({ ID, INT, REAL }: Dialect): string {
   );
   CREATE INDEX delivery_skips_by_subscriber ON delivery_skips (subscriber_id, created_at);
   CREATE TABLE delivery_acks (
-    outbox_id ${ID} REFERENCES delivery_outbox(id),
+    outbox_id ${INT} PRIMARY KEY REFERENCES delivery_outbox(id),
     via TEXT NOT NULL,
     acked_at ${INT} NOT NULL
   );
