@@ -1,3 +1,4 @@
+import { runDeliveryBench } from './delivery.js';
 import { runFoundation } from './foundation.js';
 import { runIndicators } from './indicators.js';
 import { machine } from './lib.js';
@@ -12,6 +13,7 @@ const groups: Record<string, () => Promise<void>> = {
   pipeline: runPipelineBench,
   service: runServiceBench,
   store: runStoreBench,
+  delivery: runDeliveryBench,
 };
 
 const asked = process.argv.slice(2);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/cli.js';
 import { writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
-import { startServe, waitFor } from './support/serve.js';
+import { replayArgs, startServe, waitFor } from './support/serve.js';
 
 /*
  * The dashboard as a newcomer meets it: the real `alphapulse serve` replaying a month of real
@@ -122,24 +122,12 @@ describe.skipIf(!hasRealData || (!hasChromium && !inCi))('the dashboard in headl
     const workDir = mkdtempSync(join(tmpdir(), 'ap-dashboard-'));
     // the browser first: the page must be open before the replay starts
     const browser = await launch();
-    const svc = await startServe([
-      '--config',
-      writeBusyConfig(workDir),
-      '--source',
-      'replay',
-      '--input',
-      realDataPath(FILE),
-      '--speed',
-      'max',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--db',
-      join(workDir, 'dashboard.db'),
-      '--start-delay',
-      '3000',
-    ]);
+    const svc = await startServe(
+      replayArgs(writeBusyConfig(workDir), realDataPath(FILE), join(workDir, 'dashboard.db'), [
+        '--start-delay',
+        '3000',
+      ]),
+    );
     try {
       const origin = new URL(svc.url).origin;
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

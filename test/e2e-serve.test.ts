@@ -10,7 +10,7 @@ import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import { BUSY_ENGINE, writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
-import { startServe, waitFor } from './support/serve.js';
+import { replayArgs, startServe, waitFor } from './support/serve.js';
 
 interface Status {
   source: { state: string };
@@ -41,24 +41,9 @@ async function backtestIds(): Promise<string[]> {
 describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum speed', () => {
   it('delivers over WebSocket and lists over REST exactly the signals the backtest produces for the filter', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ap-e2e-')), 'e2e.db');
-    const svc = await startServe([
-      '--config',
-      writeBusyConfig(dirname(db)),
-      '--source',
-      'replay',
-      '--input',
-      realDataPath(FILE),
-      '--speed',
-      'max',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--db',
-      db,
-      '--start-delay',
-      '2500',
-    ]);
+    const svc = await startServe(
+      replayArgs(writeBusyConfig(dirname(db)), realDataPath(FILE), db, ['--start-delay', '2500']),
+    );
     try {
       const received: Signal[] = [];
       const ws = new WebSocket(`${svc.url.replace('http', 'ws')}/ws`);
@@ -106,22 +91,7 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
 
   it('killed with SIGKILL mid-replay and started again, ends with the same signals as an uninterrupted run', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ap-crash-')), 'crash.db');
-    const args = [
-      '--config',
-      writeBusyConfig(dirname(db)),
-      '--source',
-      'replay',
-      '--input',
-      realDataPath(FILE),
-      '--speed',
-      'max',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--db',
-      db,
-    ];
+    const args = replayArgs(writeBusyConfig(dirname(db)), realDataPath(FILE), db);
     const first = await startServe(args);
     await waitFor<Status>(`${first.url}/api/v1/status`, (s) => s.pipeline.candles > 40_000);
     await first.stop('SIGKILL');

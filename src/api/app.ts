@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
-import type { CandleStore, SignalStore } from '../adapters/store/ports.js';
+import type { CandleStore, DeliveryStore, SignalStore } from '../adapters/store/ports.js';
 import type { Config } from '../config/schema.js';
 import type { RuntimeView } from '../runtime/live/runtime-view.js';
 import { storedExchange } from '../runtime/live/stored-exchange.js';
@@ -12,8 +12,11 @@ import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
+import { registerSubscriberAuth } from './plugins/subscriber-auth.js';
 import { backtestRoutes } from './routes/backtests.js';
 import { candleCacheKeyPrefix, candleRoutes } from './routes/candles.js';
+import { deliveryAdminRoutes } from './routes/delivery-admin.js';
+import { deliverySubscriberRoutes } from './routes/delivery-subscriber.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { PERFORMANCE_CACHE_PREFIX, performanceRoutes } from './routes/performance.js';
@@ -21,8 +24,10 @@ import { signalRoutes } from './routes/signals.js';
 import { statusRoutes } from './routes/status.js';
 import { symbolRoutes } from './routes/symbols.js';
 import { ErrorSchema } from './schemas/common.js';
+import { deliverySchemas } from './schemas/delivery.js';
 import { performanceSchemas } from './schemas/performance.js';
 import { OutcomeSchema, SignalDetailSchema, SignalListItemSchema, SignalSchema } from './schemas/signal.js';
+import { registerSubscriberSocket, type SubscriberSockets } from './ws/subscriber-sockets.js';
 import { registerWebSocket } from './ws.js';
 
 declare module 'fastify' {
@@ -43,6 +48,21 @@ export interface BuildAppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Folder of the dashboard's static files, served at `/` when given. */
   readonly webRoot?: string;
+  /** Delivery to subscribers: admin and subscriber routes, the subscriber WebSocket. Absent: none of them. */
+  readonly delivery?: DeliveryApiOptions;
+}
+
+export interface DeliveryApiOptions {
+  readonly store: DeliveryStore;
+  /** The subscriber WebSocket relay (`/ws/subscriber`); absent: no such route. */
+  readonly sockets?: SubscriberSockets;
+  /** A subscriber connected to their WebSocket (the relays send what waits for them). */
+  readonly onSubscriberConnect?: (subscriberId: number) => void;
+  /** Telegram's webhook (telegram.mode webhook): the path it posts to and grammY's handler. */
+  readonly telegramWebhook?: {
+    readonly path: string;
+    readonly handler: (request: unknown, reply: unknown) => unknown;
+  };
 }
 
 /** Cached answers live this long unless the bus says the data behind them changed first. */
@@ -110,6 +130,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   await app.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
   await registerWebSocket(app, { runtime: opts.runtime });
+  const delivery = opts.delivery;
+  if (delivery) {
+    for (const schema of deliverySchemas) app.addSchema(schema);
+    registerSubscriberAuth(app, delivery.store);
+    if (delivery.sockets)
+      await registerSubscriberSocket(app, {
+        store: delivery.store,
+        sockets: delivery.sockets,
+        onConnect: delivery.onSubscriberConnect,
+      });
+    const hook = delivery.telegramWebhook;
+    if (hook)
+      app.post(hook.path, { schema: { hide: true } }, (request, reply) => hook.handler(request, reply));
+  }
 
   const { runtime, signals, candles } = opts;
   await app.register(healthRoutes, { runtime });
@@ -138,6 +172,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       });
       await v1.register(symbolRoutes, { runtime });
       await v1.register(statusRoutes, { runtime, cache, wsClients });
+      if (delivery) {
+        const routeOpts = { store: delivery.store, ...opts.config.delivery };
+        await v1.register(deliveryAdminRoutes, routeOpts);
+        await v1.register(deliverySubscriberRoutes, routeOpts);
+      }
     },
     { prefix: '/api/v1' },
   );

@@ -227,6 +227,137 @@ export const RedisConfig = z
   })
   .strict();
 
+const DAY_MS = 86_400_000;
+
+export const DeliveryConfig = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Deliver published signals to subscribers (channels, credits, outbox, relays).'),
+    cycleMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(DAY_MS)
+      .refine((v) => DAY_MS % v === 0, 'cycleMs must divide a day (86400000) evenly, e.g. 60000')
+      .default(60_000)
+      .describe(
+        'A delivery cycle in market time: a channel sends a subscriber at most one signal per cycle, the highest-confidence match.',
+      ),
+    batchWaitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(500)
+      .describe(
+        'How long published signals wait for the rest of their cycle before the cycle is delivered anyway.',
+      ),
+    defaultMaxDailyEvents: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('max_daily_events of a channel created without one: signals per subscriber per UTC day.'),
+    defaultPrice: z
+      .number()
+      .int()
+      .min(0)
+      .default(1)
+      .describe('Credits per delivered signal of a channel created without a price.'),
+    retryWindowMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(DAY_MS)
+      .describe(
+        'A delivery not made within this time of its creation is dead-lettered and its credits released.',
+      ),
+    webhookTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(10_000)
+      .describe('A webhook receiver must answer 2xx within this time to count as delivered.'),
+    webhookConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(32)
+      .describe('Webhook requests in flight at once.'),
+    allowPrivateWebhookTargets: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Accept webhook URLs on private, loopback or link-local addresses (tests, a private network).',
+      ),
+    leaseMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(60_000)
+      .describe(
+        'A row taken for sending is taken again after this long when its relay did not report (it died).',
+      ),
+  })
+  .strict();
+
+export const TelegramConfig = z
+  .object({
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Bot token from @BotFather. None: the bot and Telegram delivery are off. Env: ALPHAPULSE_TELEGRAM__TOKEN.',
+      ),
+    apiRoot: z
+      .string()
+      .url()
+      .default('https://api.telegram.org')
+      .describe('Bot API root (a local Bot API server, or a fake one in tests).'),
+    mode: z
+      .enum(['polling', 'webhook'])
+      .default('polling')
+      .describe('How the bot receives updates: long polling, or a webhook Telegram calls.'),
+    webhookUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe('Public HTTPS URL Telegram posts updates to (mode webhook); its path is served by the API.'),
+    webhookSecret: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'a webhook secret is 16 to 256 letters, digits, _ or -')
+      .optional()
+      .describe('Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (mode webhook); required there.'),
+    globalPerSecond: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(30)
+      .describe('Messages per second, all chats together.'),
+    perChatPerSecond: z
+      .number()
+      .min(0.01)
+      .max(100)
+      .default(1)
+      .describe('Messages per second to one private chat.'),
+    perGroupPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(20)
+      .describe('Messages per minute to one group.'),
+  })
+  .strict()
+  .refine((t) => t.mode !== 'webhook' || (t.webhookUrl !== undefined && t.webhookSecret !== undefined), {
+    message: 'telegram.mode webhook needs telegram.webhookUrl and telegram.webhookSecret',
+  });
+
 /** The whole configuration's schema, for the strategy families of `registry`. */
 export function configSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
   const engine = engineConfigSchema(registry);
@@ -263,6 +394,10 @@ export function configSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
       ),
       store: StoreConfig.default(StoreConfig.parse({})),
       redis: RedisConfig.prefault({}).describe('Redis, for the shared parts of a production deployment.'),
+      delivery: DeliveryConfig.prefault({}).describe(
+        'Delivery to subscribers: cycles, caps, retries, webhook targets.',
+      ),
+      telegram: TelegramConfig.prefault({}).describe('The Telegram bot: token, update mode, send limits.'),
       log: LogConfig.default(LogConfig.parse({})),
       api: ApiConfig.default(ApiConfig.parse({})).describe('The REST API and WebSocket server.'),
     })

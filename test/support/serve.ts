@@ -90,3 +90,29 @@ export async function waitFor<T>(url: string, done: (body: T) => boolean, timeou
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** `serve` arguments for a full-speed replay of `input` on a free local port. */
+export function replayArgs(
+  config: string,
+  input: string,
+  db: string,
+  extra: readonly string[] = [],
+): string[] {
+  return [
+    '--config',
+    config,
+    '--source',
+    'replay',
+    '--input',
+    input,
+    '--speed',
+    'max',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--db',
+    db,
+    ...extra,
+  ];
+}

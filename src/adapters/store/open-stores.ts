@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../../config/load.js';
-import type { CandleStore, ModelStore, SignalStore } from './ports.js';
+import type { CandleStore, DeliveryStore, ModelStore, SignalStore } from './ports.js';
 
 /** The URL without its password, for messages and the readiness line. */
 export function describeUrl(url: string): string {
@@ -38,6 +38,8 @@ export interface Stores {
   readonly signals: SignalStore;
   /** The confidence-model registry; closing the stores closes it. */
   readonly models: ModelStore;
+  /** Channels, subscribers, credits and the outbox (null: this driver has none yet). */
+  readonly delivery: DeliveryStore | null;
   /** Closes the database (all its stores). */
   close(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
       candles,
       signals: new PostgresSignalStore(candles),
       models: new PostgresModelStore(db),
+      delivery: null,
       close: () => db.close(),
     };
   }
@@ -79,6 +82,7 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
   const { SqliteCandleStore } = await import('./sqlite-candle-store.js');
   const { SqliteSignalStore } = await import('./sqlite-signal-store.js');
   const { SqliteModelStore } = await import('./sqlite-model-store.js');
+  const { SqliteDeliveryStore } = await import('./sqlite-delivery-store.js');
   const db = openSqlite(loaded.dbPath);
   return {
     driver: 'sqlite',
@@ -86,6 +90,7 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
     candles: new SqliteCandleStore(db),
     signals: new SqliteSignalStore(db),
     models: new SqliteModelStore(db),
+    delivery: new SqliteDeliveryStore(db),
     close: async () => {
       if (db.open) db.close();
     },

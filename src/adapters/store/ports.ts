@@ -222,3 +222,4 @@ export interface ModelStore {
   activate(version: string): Promise<void>;
   close(): Promise<void>;
 }
+export * from './delivery-port.js';

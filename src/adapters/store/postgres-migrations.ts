@@ -1,3 +1,4 @@
+import { DELIVERY_POSTGRES_SQL } from './delivery-sql.js';
 import type { Migration } from './sqlite-database.js';
 
 /**
@@ -178,4 +179,6 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
       CREATE UNIQUE INDEX confidence_models_one_active ON confidence_models (active) WHERE active = 1;`,
   },
+  // the delivery tables (one DDL text for both dialects); the PostgreSQL delivery store is to come
+  { version: 5, name: 'delivery', sql: DELIVERY_POSTGRES_SQL },
 ];

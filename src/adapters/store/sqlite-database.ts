@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { DELIVERY_SQLITE_SQL } from './delivery-sql.js';
 import { StoreError } from './store-errors.js';
 
 export type SqliteDatabase = Database.Database;
@@ -133,6 +134,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX confidence_models_one_active ON confidence_models (active) WHERE active = 1;
     `,
   },
+  { version: 5, name: 'delivery', sql: DELIVERY_SQLITE_SQL },
 ];
 
 export { StoreError };
@@ -177,8 +179,14 @@ function migrate(db: SqliteDatabase): void {
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  // by the versions recorded, not only the highest: branches may add versions out of order
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
   for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       // the store records wall time of a migration; this is the adapter layer, not the core

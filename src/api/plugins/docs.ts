@@ -36,6 +36,11 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'backtests', description: 'Stored backtest reports' },
         { name: 'candles', description: 'Stored candles, aggregated on demand, with indicators' },
         { name: 'symbols', description: 'The symbols the service watches' },
+        {
+          name: 'subscriber',
+          description: 'A subscriber with their API key: channels, feed, balance (docs/DELIVERY.md)',
+        },
+        { name: 'delivery admin', description: 'Channels, subscribers, credits, the outbox and the ledger' },
       ],
       components: {
         securitySchemes: {
@@ -43,6 +48,11 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
             type: 'http',
             scheme: 'bearer',
             description: 'One of the admin keys in config api.adminKeys',
+          },
+          subscriberKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A subscriber API key (aps_...), issued by POST /api/v1/admin/subscribers',
           },
         },
       },

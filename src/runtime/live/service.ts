@@ -6,9 +6,11 @@ import { ReplaySource } from '../../adapters/market/replay-source.js';
 import type { MarketSource } from '../../adapters/market/source.js';
 import { openStores } from '../../adapters/store/open-stores.js';
 import { buildApp } from '../../api/app.js';
+import { SubscriberSockets } from '../../api/ws/subscriber-sockets.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { resolveConfidenceModels } from '../confidence-models.js';
+import { createDeliveryService, type DeliveryService } from '../delivery/delivery-service.js';
 import { LiveRuntime } from './live-runtime.js';
 
 export interface ServiceOptions {
@@ -126,6 +128,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let source: MarketSource | null = null;
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
+  let delivery: DeliveryService | null = null;
   try {
     const confidence = await resolveConfidenceModels(config.engine.confidence.model, stores.models);
     log.info(
@@ -142,8 +145,40 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       confidence,
       log: (level, msg) => log[level](msg),
     });
+    const deliveryStore = stores.delivery;
+    if (config.delivery.enabled && deliveryStore === null) {
+      log.warn(`delivery is off: the ${stores.driver} store has no delivery tables yet (SQLite has)`);
+    }
+    const sockets = new SubscriberSockets();
+    delivery =
+      config.delivery.enabled && deliveryStore !== null
+        ? createDeliveryService({
+            config,
+            store: deliveryStore,
+            bus: runtime.bus,
+            relays: [sockets],
+            log: (level, msg) => log[level](msg),
+          })
+        : null;
+    const deliveryApi = delivery &&
+      deliveryStore && {
+        store: deliveryStore,
+        sockets,
+        onSubscriberConnect: (id: number) => {
+          void deliveryStore.expedite(id, 'websocket', Date.now()).then(() => delivery?.runner.wake());
+        },
+        telegramWebhook: delivery.telegramWebhook ?? undefined,
+      };
     // the HTTP server comes up first, so clients can connect before the first candle flows
-    const built = await buildApp({ runtime, signals, candles, config, logger: false, webRoot: opts.webRoot });
+    const built = await buildApp({
+      runtime,
+      signals,
+      candles,
+      config,
+      logger: false,
+      webRoot: opts.webRoot,
+      delivery: deliveryApi ?? undefined,
+    });
     app = built;
     const port = opts.port ?? config.api.port;
     const host = opts.host ?? config.api.host;
@@ -154,8 +189,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       `AlphaPulse ${source.label === 'LIVE' ? '' : `(${source.label} data) `}serving on ${shown} — open it in a browser`,
     );
     if (opts.startDelayMs) await new Promise((r) => setTimeout(r, opts.startDelayMs));
+    // delivery catches up on what the store holds before new candles come
+    await delivery?.start();
     await runtime.start(symbols);
     const rt = runtime;
+    const dl = delivery;
     const svc: Service = {
       app: built,
       runtime: rt,
@@ -165,6 +203,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       close: async () => {
         await built.close();
         await rt.stop();
+        await dl?.stop();
         await stores.close();
       },
     };
@@ -172,6 +211,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   } catch (e) {
     await app?.close().catch(() => {});
     await runtime?.stop().catch(() => {});
+    await delivery?.stop().catch(() => {});
     await source?.stop().catch(() => {});
     await stores.close().catch(() => {});
     throw e;
