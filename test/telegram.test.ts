@@ -171,6 +171,7 @@ describe('the Telegram bot against a local fake Bot API (long polling)', () => {
       expect(msg.text).toContain(part);
     const outcome = {
       signalId: s.id,
+      createdAt: s.createdAt,
       type: 'SL_HIT',
       reason: 'stop hit at 95.00',
       filled: true,

@@ -75,6 +75,7 @@ function signalNo(i: number, over: Partial<Signal> = {}): Signal {
     createdAt,
     statusAt: createdAt,
     expiresAt: createdAt + 3_600_000,
+    published: i % 3 !== 1,
     ...over,
   });
 }
@@ -157,6 +158,7 @@ function expectedListing(all: readonly Signal[], f: SignalFilter): string[] {
         (f.timeframe === undefined || s.timeframe === f.timeframe) &&
         (f.status === undefined || s.status === f.status) &&
         (f.direction === undefined || s.direction === f.direction) &&
+        (f.published === undefined || s.published === f.published) &&
         (f.minConfidence === undefined || s.confidence >= f.minConfidence) &&
         (f.since === undefined || s.createdAt >= f.since) &&
         (f.until === undefined || s.createdAt < f.until),
@@ -424,6 +426,23 @@ export function storeContract(harness: StoreHarness): void {
       expect(await rows('outcomes')).toBe(2);
     });
 
+    it('stores each slice state change once, with its reason', async () => {
+      const { signals: store, rows } = await harness.open();
+      const change = {
+        slice: 'mean_reversion:4h',
+        from: 'validated' as const,
+        to: 'probation' as const,
+        reason: 'rolling net R -0.21 over the last 50 outcomes',
+        at: SIGNAL_TIME,
+      };
+      await store.commit(null, [{ type: 'slice.state_changed', change }]);
+      await store.commit(null, [{ type: 'slice.state_changed', change }]);
+      expect(await rows('slice_changes')).toBe(1);
+      await expect(
+        store.commit(null, [{ type: 'slice.state_changed', change: { ...change, at: Number.NaN } }]),
+      ).rejects.toThrow(/events\[0\]\.change\.at/);
+    });
+
     it('stores filtered candidates once', async () => {
       const { signals: store, rows } = await harness.open();
       const s = signalNo(3);
@@ -512,6 +531,8 @@ export function storeContract(harness: StoreHarness): void {
         { timeframe: '4h' },
         { status: 'ACTIVE' },
         { direction: 'SELL' },
+        { published: true },
+        { published: false, symbol: 'ETHUSDT' },
         { minConfidence: 0.5 },
         { since: all[20].createdAt },
         { until: all[30].createdAt },

@@ -154,7 +154,14 @@ export function checkCommit(candle: SeriesCandle | null, events: readonly Pipeli
         checkOutcome(e.outcome, `${at}.outcome`);
         flag(ev, 'shadow', at);
         return;
+      case 'slice.state_changed': {
+        const c = fields(e.change, `${at}.change`);
+        for (const k of ['slice', 'from', 'to', 'reason']) text(c, k, `${at}.change`);
+        whole(c, 'at', `${at}.change`);
+        return;
+      }
       case 'candle.closed':
+      case 'model.drift':
         return;
       default:
         throw new StoreInputError(`${at}.type`, `is ${describe(ev.type)}; expected a pipeline event type`);

@@ -65,7 +65,7 @@ describe('DriftMonitor', () => {
   });
 
   it('flags a shifted feature by name and an overconfident model with its gap', () => {
-    const m = new DriftMonitor(bins, { psiThreshold: 0.25, gapThreshold: 0.1 });
+    const m = new DriftMonitor(bins, { ...small, psiThreshold: 0.25, gapThreshold: 0.1 });
     const h = gaussian(6);
     for (let i = 0; i < 500; i++) m.observeCandidate({ x: h() + 1.2, y: h() });
     for (let i = 0; i < 200; i++) m.observeOutcome(0.62, i % 2 === 0);
