@@ -9,6 +9,7 @@ import {
   type StrategyRegistry,
   type StrategySection,
 } from '../core/strategies/registry.js';
+import { Duration, MergeConfig, PrecisionConfig, PriorityConfig } from './signal-rules-schema.js';
 
 const Tf = z.enum(TIMEFRAMES);
 
@@ -47,12 +48,26 @@ export const SignalTimeframe = z
       .array(Tf)
       .optional()
       .describe('Higher timeframes that give context (default: the next higher ones).'),
+    entryValidity: Duration.optional().describe(
+      'How long a pending limit entry of this timeframe may wait to fill, like 2h (default 2h, the design; docs/DECISIONS.md).',
+    ),
     expiryCandles: z
       .number()
       .int()
       .positive()
-      .default(8)
-      .describe('Candles of this timeframe after which an unfilled signal expires.'),
+      .optional()
+      .describe(
+        'Entry validity in candles of this timeframe (the older form of entryValidity; give one of them).',
+      ),
+    maxHoldingCandles: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .optional()
+      .describe(
+        'Holding horizon: TIME_EXIT after this many candles of this timeframe since the fill (null: never; default outcomes.maxHoldingCandles).',
+      ),
     stopAtr: z
       .number()
       .positive()
@@ -61,6 +76,10 @@ export const SignalTimeframe = z
     exit: ExitStyleConfig.optional().describe('How positions of this timeframe exit (default: risk.exit).'),
   })
   .strict()
+  .refine((s) => s.entryValidity === undefined || s.expiryCandles === undefined, {
+    message: 'give entryValidity or expiryCandles, not both',
+    path: ['expiryCandles'],
+  })
   .transform((s) => ({
     ...s,
     entry: s.entry ?? DEFAULT_ENTRY[s.timeframe] ?? s.timeframe,
@@ -230,6 +249,7 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
             .enum(['pessimistic', 'optimistic', 'ohlc_path'])
             .default('pessimistic')
             .describe('Which comes first when one base candle touches both a target and the stop.'),
+          precision: PrecisionConfig,
           trackRejected: z
             .boolean()
             .default(true)
@@ -372,6 +392,10 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         .describe(
           'The confidence model and its drift watch: on drift the pipeline raises model.drift, falls back to the previous model (or the formula) and puts the validated slices on probation (docs/CONFIDENCE.md).',
         ),
+      priority: PriorityConfig,
+      merge: MergeConfig.describe(
+        "Merging agreeing signal timeframes of one symbol (the design's _merge_mtf_signals); off: measured not to pay (docs/RESULTS.md).",
+      ),
       cooldownCandles: z
         .number()
         .int()

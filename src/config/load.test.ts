@@ -82,16 +82,16 @@ describe('loadConfig', () => {
 });
 
 describe('engine configuration', () => {
-  it('has documented defaults: 15m/1h/4h signals with 5m/15m/1h entries, confidence 0.6, reward:risk 2', () => {
+  it('has documented defaults: 15m/1h/4h signals with 5m/15m/1h entries, minimum confidence 0, reward:risk 2', () => {
     const { config } = loadConfig({ cwd: dir(), env: {} });
     expect(config.engine.signalTimeframes.map((s) => [s.timeframe, s.entry])).toEqual([
       ['15m', '5m'],
       ['1h', '15m'],
       ['4h', '1h'],
     ]);
-    expect(config.engine.thresholds.minConfidence).toBe(0.6);
+    expect(config.engine.thresholds.minConfidence).toBe(0);
     expect(config.engine.thresholds.minRewardRisk).toBe(2);
-    expect(describeConfig()).toContain('engine.thresholds.minConfidence = 0.6');
+    expect(describeConfig()).toContain('engine.thresholds.minConfidence = 0');
   });
 
   it('names an unknown strategy', () => {

@@ -41,7 +41,7 @@ export const ENTRY_TYPES = keysOf<EntryType>({
   SUPPORT_RETEST: true,
   MARKET_ENTRY: true,
 });
-export const PRIORITIES = keysOf<Priority>({ HIGH: true, MEDIUM: true, LOW: true });
+export const PRIORITIES = keysOf<Priority>({ HIGH: true, MEDIUM: true, LOW: true, NONE: true });
 const VOTERS = keysOf<VoterName>({ technical: true, price_action: true, regime: true, volume: true });
 export const OUTCOME_TYPES = keysOf<OutcomeType>({
   TP_HIT: true,

@@ -13,7 +13,7 @@ import type {
   WalkForwardWindow,
 } from '../../core/metrics/report-types.js';
 import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
-import { maxHoldingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
+import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { netROf, tradeOf } from '../../core/outcomes/trade-record.js';
 import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
@@ -100,7 +100,7 @@ class PolicyReplay {
       t = new OutcomeTracker(trackerSettings(this.engine.outcomes, this.policy));
       this.trackers.set(signal.symbol, t);
     }
-    t.track(signal, maxHoldingMsOf(this.engine.outcomes, signal.timeframe));
+    t.track(signal, holdingMsOf(signal, this.engine.outcomes));
   }
 
   onCandle(
