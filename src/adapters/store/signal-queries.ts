@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { PRIORITY_ORDER } from '../../core/ensemble/priority.js';
 import type { Outcome, OutcomeType } from '../../core/outcomes/types.js';
 import type { Signal } from '../../core/signals/types.js';
 import type {
@@ -50,6 +51,11 @@ function whereOf(filter: SignalFilter, after: SignalCursor | undefined): { sql: 
   if (filter.published !== undefined) {
     clauses.push('s.published = ?');
     params.push(filter.published ? 1 : 0);
+  }
+  if (filter.minPriority !== undefined) {
+    const admitted = PRIORITY_ORDER.slice(PRIORITY_ORDER.indexOf(filter.minPriority));
+    clauses.push(`json_extract(s.body, '$.priority') IN (${admitted.map(() => '?').join(', ')})`);
+    params.push(...admitted);
   }
   if (filter.minConfidence !== undefined) {
     clauses.push('s.confidence >= ?');

@@ -205,74 +205,93 @@ const BaselineComparison = object(
   },
 );
 
-export const BacktestReportSchema: JsonSchema = {
-  $id: 'BacktestReport',
-  ...object(
-    {
-      version: enumOf([2]),
-      config: {
-        type: 'object',
-        additionalProperties: true,
-        description: 'The engine configuration the run used (see `alphapulse config --print`)',
-      },
-      data: arrayOf(
-        object({
-          symbol: str,
-          source: str,
-          timeframe: enumOf(TIMEFRAMES),
-          candles: int,
-          first: nullableTime,
-          last: nullableTime,
-        }),
-      ),
-      range: object({ from: nullableTime, to: nullableTime }),
-      costs: object({ feePerSide: num, slippagePerSide: num, roundTrip: num }),
-      sizing: object({ riskPerTrade: num, maxOpenRisk: num }),
-      counts: object({
-        baseCandles: int,
-        signals: int,
-        rejected: mapOf(int, 'Filtered candidates by reason'),
-        outcomes: mapOf(int, 'Outcomes by type'),
-        openAtEnd: int,
-        trades: int,
+const reportBody = object(
+  {
+    version: enumOf([2]),
+    config: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'The engine configuration the run used (see `alphapulse config --print`)',
+    },
+    data: arrayOf(
+      object({
+        symbol: str,
+        source: str,
+        timeframe: enumOf(TIMEFRAMES),
+        candles: int,
+        first: nullableTime,
+        last: nullableTime,
       }),
-      policy: str,
-      overall: ref('Performance'),
-      groups: groupsSchema,
-      calibration: ref('Calibration'),
-      ambiguity: object({
-        ambiguousOutcomes: int,
-        ambiguousCandles: int,
-        pessimistic: ref('PolicySummary'),
-        optimistic: ref('PolicySummary'),
-      }),
-      filtered: object({ overall: ref('PolicySummary'), byReason: mapOf(ref('PolicySummary')) }),
-      equity: arrayOf(ref('EquityPoint')),
-      walkForward: {
+    ),
+    range: object({ from: nullableTime, to: nullableTime }),
+    costs: object({ feePerSide: num, slippagePerSide: num, roundTrip: num }),
+    sizing: object({ riskPerTrade: num, maxOpenRisk: num }),
+    counts: object({
+      baseCandles: int,
+      signals: int,
+      rejected: mapOf(int, 'Filtered candidates by reason'),
+      outcomes: mapOf(int, 'Outcomes by type'),
+      openAtEnd: int,
+      trades: int,
+    }),
+    policy: str,
+    overall: ref('Performance'),
+    groups: groupsSchema,
+    calibration: ref('Calibration'),
+    ambiguity: object({
+      ambiguousOutcomes: int,
+      ambiguousCandles: int,
+      pessimistic: ref('PolicySummary'),
+      optimistic: ref('PolicySummary'),
+    }),
+    filtered: object({ overall: ref('PolicySummary'), byReason: mapOf(ref('PolicySummary')) }),
+    confidenceModel: object({ source: str, version: nullableStr, fallback: nullableStr }),
+    entries: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'Every refined entry against its market-entry counterfactual: delta R after costs and delta win rate with paired bootstrap intervals, n (report-types.ts EntryComparison)',
+    },
+    precision: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'The TP/SL precision rule, level events by precision class, and the headline figures with the exact touch (report-types.ts PrecisionReport)',
+    },
+    equity: arrayOf(ref('EquityPoint')),
+    walkForward: {
+      anyOf: [
+        arrayOf(object({ from: int, to: int, signals: int, performance: ref('Performance') })),
+        { type: 'null' },
+      ],
+    },
+    baseline: object({
+      random: {
         anyOf: [
-          arrayOf(object({ from: int, to: int, signals: int, performance: ref('Performance') })),
+          object({
+            runs: int,
+            seed: int,
+            overall: BaselineComparison,
+            slices: mapOf(BaselineComparison, 'By slice (strategy:timeframe)'),
+          }),
           { type: 'null' },
         ],
       },
-      baseline: object({
-        random: {
-          anyOf: [
-            object({
-              runs: int,
-              seed: int,
-              overall: BaselineComparison,
-              slices: mapOf(BaselineComparison, 'By slice (strategy:timeframe)'),
-            }),
-            { type: 'null' },
-          ],
-        },
-        buyAndHold: object({
-          bySymbol: mapOf(object({ from: time, to: time, return: num })),
-          pooled: nullableNum,
-        }),
+      buyAndHold: object({
+        bySymbol: mapOf(object({ from: time, to: time, return: num })),
+        pooled: nullableNum,
       }),
-    },
-    { description: 'The backtest report, version 2 (src/core/metrics/report-types.ts)' },
+    }),
+  },
+  { description: 'The backtest report, version 2 (src/core/metrics/report-types.ts)' },
+);
+
+export const BacktestReportSchema: JsonSchema = {
+  $id: 'BacktestReport',
+  ...reportBody,
+  // reports stored before these sections existed lack them
+  required: (reportBody.required as string[]).filter(
+    (k) => k !== 'entries' && k !== 'precision' && k !== 'confidenceModel',
   ),
 };
 

@@ -103,6 +103,9 @@ describe('parseClientMessage', () => {
     expect(error('{"op":"subscribe","channels":["signals"],"filter":{"minConfidence":1.5}}')).toBe(
       'bad subscribe: filter.minConfidence: expected a number from 0 to 1, got 1.5',
     );
+    expect(error('{"op":"subscribe","channels":["signals"],"filter":{"minPriority":"URGENT"}}')).toBe(
+      'bad subscribe: filter.minPriority: unknown priority "URGENT"; priorities are NONE < LOW < MEDIUM < HIGH',
+    );
     expect(error('{"op":"subscribe","channels":["signals"],"filter":{"minConfidence":"0.7"}}')).toBe(
       'bad subscribe: filter.minConfidence: expected a number from 0 to 1, got "0.7"',
     );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isTimeframe, TIMEFRAMES, type Timeframe } from '../../core/candles/timeframe.js';
-import { STRATEGY_NAMES, type StrategyName } from '../../core/signals/types.js';
+import { PRIORITY_ORDER } from '../../core/ensemble/priority.js';
+import { type Priority, STRATEGY_NAMES, type StrategyName } from '../../core/signals/types.js';
 
 /**
  * The WebSocket protocol's client side, validated where it enters (GUIDE §2.5): every message
@@ -31,6 +32,8 @@ export interface SubscriptionFilter {
   readonly strategies?: readonly StrategyName[];
   /** Signals with confidence at or above this, 0..1. */
   readonly minConfidence?: number;
+  /** Signals with priority at or above this (NONE < LOW < MEDIUM < HIGH). */
+  readonly minPriority?: Priority;
 }
 
 export type ChannelParse =
@@ -92,6 +95,13 @@ const FilterSchema = z.strictObject({
     .max(STRATEGY_NAMES.length * 4)
     .optional(),
   minConfidence: Confidence.optional(),
+  minPriority: z
+    .string()
+    .refine((s): s is Priority => (PRIORITY_ORDER as readonly string[]).includes(s), {
+      error: (issue) =>
+        `unknown priority ${JSON.stringify(issue.input)}; priorities are ${PRIORITY_ORDER.join(' < ')}`,
+    })
+    .optional(),
 });
 
 const ChannelSchema = z.string().transform((name, ctx): Channel => {
