@@ -1,11 +1,12 @@
 /**
  * Issue 15 measurements on the TRAINING part only (candles before 2025-07-01; docs/RESULTS.md).
  *
- *   npx tsx scripts/research/issue15.ts merge      merging agreeing timeframes vs keeping them apart
- *   npx tsx scripts/research/issue15.ts validity   entry validity 2 h vs the old 8 signal candles
+ *   npx tsx scripts/research/issue15.ts merge [--base 1h]     merging agreeing timeframes vs keeping them apart
+ *   npx tsx scripts/research/issue15.ts validity [--base 1h]  entry validity 2 h vs the old 8 signal candles
  *
  * Data: the five 5m files (BTC 2024-01..2025-06, ETH/SOL/XRP/BNB 2024-12-31..2025-06), base 5m,
- * signal timeframes 15m/1h/4h, the formula's confidence (no model: nothing fitted is involved).
+ * signal timeframes 15m/1h/4h; with --base 1h the five 1h files (BTC 2017-08..2025-06, the others
+ * 2024-09..2025-06), signal timeframes 4h/1d. The formula's confidence (no model: nothing fitted).
  * Two populations: the default engine, and "past the cost floor" (filters cost_dominated,
  * duplicate and cooldown only), which lets enough signals through on every timeframe to measure.
  * Every figure is net R per trade after fees 0.1 % + slippage 0.02 % per side, with a 95 %
@@ -37,16 +38,22 @@ const FILES: readonly [string, number][] = [
   ['XRPUSDT', 0.0001],
   ['BNBUSDT', 0.01],
 ];
+/** `--base 1h`: the five 1h files (4h and 1d signals) instead of the 5m ones (15m, 1h, 4h). */
+const ON_1H = process.argv.includes('--base') && process.argv[process.argv.indexOf('--base') + 1] === '1h';
 const INPUTS: FileInput[] = FILES.map(([symbol, tickSize]) => ({
-  path: join(DATA, `binance_${symbol}_5m.csv.gz`),
+  path: join(
+    DATA,
+    `binance_${symbol}_${ON_1H ? '1h' : '5m'}.csv${ON_1H && symbol !== 'BTCUSDT' ? '' : '.gz'}`,
+  ),
   symbol,
-  timeframe: '5m',
+  timeframe: ON_1H ? '1h' : '5m',
   tickSize,
 }));
+const SIGNAL_TFS = ON_1H ? ['4h', '1d'] : ['15m', '1h', '4h'];
 
 const BASE = {
-  baseTimeframe: '5m',
-  signalTimeframes: [{ timeframe: '15m' }, { timeframe: '1h' }, { timeframe: '4h' }],
+  baseTimeframe: ON_1H ? '1h' : '5m',
+  signalTimeframes: SIGNAL_TFS.map((timeframe) => ({ timeframe })),
 };
 const POPULATIONS: Record<string, Record<string, unknown>> = {
   default: {},
@@ -130,11 +137,16 @@ function netRs(ids: Iterable<string>, outcomes: ReadonlyMap<string, Outcome>): n
   return out;
 }
 
+/** The merge window: 4h on the 5m files, 1d on the 1h files (one candle of the highest timeframe). */
+const MERGE_WINDOW = ON_1H ? '1d' : '4h';
+
 async function merge(): Promise<void> {
-  console.log('Merging agreeing signal timeframes (window 4h), training part < 2025-07-01, 5m files x5');
+  console.log(
+    `Merging agreeing signal timeframes (window ${MERGE_WINDOW}), training part < 2025-07-01, ${ON_1H ? '1h' : '5m'} files x5`,
+  );
   for (const [name, pop] of Object.entries(POPULATIONS)) {
     const apart = await run(pop);
-    const merged = await run({ ...pop, merge: { enabled: true, window: '4h' } });
+    const merged = await run({ ...pop, merge: { enabled: true, window: MERGE_WINDOW } });
     const a = netRs(apart.signals.keys(), apart.outcomes);
     const m = netRs(merged.signals.keys(), merged.outcomes);
     const mergedIds = merged.rejected.filter((r) => r.reason === 'merged').map((r) => r.id);
@@ -162,14 +174,10 @@ async function merge(): Promise<void> {
 }
 
 async function validity(): Promise<void> {
-  console.log('Entry validity: 2h on every timeframe vs 8 signal candles (15m 2h, 1h 8h, 4h 32h)');
-  const eight = {
-    signalTimeframes: [
-      { timeframe: '15m', expiryCandles: 8 },
-      { timeframe: '1h', expiryCandles: 8 },
-      { timeframe: '4h', expiryCandles: 8 },
-    ],
-  };
+  console.log(
+    `Entry validity: 2h on every timeframe vs 8 signal candles (${SIGNAL_TFS.join(', ')}), training part < 2025-07-01, ${ON_1H ? '1h' : '5m'} files x5`,
+  );
+  const eight = { signalTimeframes: SIGNAL_TFS.map((timeframe) => ({ timeframe, expiryCandles: 8 })) };
   // every candidate with prices is followed (signals and shadows alike), so the filters do not
   // change this population: the default engine's candidates
   for (const [name, pop] of [['default', {}]] as const) {
@@ -181,7 +189,7 @@ async function validity(): Promise<void> {
       const r = await run({ ...pop, ...extra });
       const all = new Map<string, Outcome>([...r.shadow, ...r.outcomes]);
       const sigs = [...r.signals.values(), ...r.rejected.flatMap((c) => (c.signal ? [c.signal] : []))];
-      for (const tf of ['15m', '1h', '4h']) {
+      for (const tf of SIGNAL_TFS) {
         const limits = sigs.filter((s) => s.timeframe === tf && s.entryType !== 'MARKET_ENTRY');
         const closed = limits.flatMap((s) => {
           const o = all.get(s.id);
