@@ -138,7 +138,9 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
             SignalTimeframe.parse(x),
           ),
         )
-        .describe('Signal timeframes with their entry and context timeframes.'),
+        .describe(
+          'Signal timeframes with their entry and context timeframes; each may set entryValidity (how long a limit entry may wait to fill, default 2h) and maxHoldingCandles (the holding horizon, default outcomes.maxHoldingCandles).',
+        ),
       strategies: strategiesSchema(registry),
       ensemble: z
         .object({
@@ -422,7 +424,7 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
     .strict()
     .superRefine((cfg, ctx) => {
       // each slice names a registered family, and its parameters are that family's
-      for (const [slice, settings] of Object.entries(cfg.slices)) {
+      for (const [slice, settings] of Object.entries(cfg.slices ?? {})) {
         const family = registry.get(slice.split(':')[0]);
         if (!family) {
           ctx.addIssue({
@@ -445,7 +447,10 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         }
       }
       const seen = new Set<string>();
-      cfg.signalTimeframes.forEach((s, i) => {
+      (cfg.signalTimeframes ?? []).forEach((s, i) => {
+        // zod still runs this refinement when an element failed its own checks (its transform
+        // then did not run): those issues are reported already, and the cross-checks need it whole
+        if (!s || !Array.isArray(s.context) || s.entry === undefined) return;
         const at = ['signalTimeframes', i];
         if (seen.has(s.timeframe))
           ctx.addIssue({
