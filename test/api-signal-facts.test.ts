@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
@@ -10,7 +11,7 @@ import { openSqlite, type SqliteDatabase } from '../src/adapters/store/sqlite-da
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
 import { buildApp } from '../src/api/app.js';
 import { type Config, ConfigSchema } from '../src/config/schema.js';
-import { PRIORITY_ORDER } from '../src/core/ensemble/priority.js';
+import { atLeastPriority, PRIORITY_ORDER } from '../src/core/ensemble/priority.js';
 import type { Signal } from '../src/core/signals/types.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
 import { BUSY_ENGINE } from './support/engine-fixtures.js';
@@ -125,6 +126,34 @@ describe.skipIf(!hasRealData)('issue 15 facts through the REST API and /metrics'
     for (const h of levels) expect(h.precision).toBe('EXACT_TOUCH');
     const missing = await get('/api/v1/signals/NOPE/hits');
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('applies minPriority in the WebSocket subscribe filter (snapshot of the live signals)', async () => {
+    const live = runtime.liveSignals().filter((s) => s.published);
+    expect(live.length).toBeGreaterThan(0);
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    for (const min of PRIORITY_ORDER) {
+      const ws = new WebSocket(`${address.replace('http', 'ws')}/ws`);
+      const messages: { type: string; signals?: Signal[] }[] = [];
+      const snapshot = new Promise<Signal[]>((resolve, reject) => {
+        ws.on('message', (data) => {
+          const m = JSON.parse(String(data)) as { type: string; signals?: Signal[] };
+          messages.push(m);
+          if (m.type === 'snapshot') resolve(m.signals ?? []);
+        });
+        ws.once('error', reject);
+      });
+      await new Promise<void>((resolve) => ws.once('open', () => resolve()));
+      ws.send(JSON.stringify({ op: 'subscribe', channels: ['signals'], filter: { minPriority: min } }));
+      const got = await snapshot;
+      expect(got.map((s) => s.id).sort()).toEqual(
+        live
+          .filter((s) => atLeastPriority(s.priority, min))
+          .map((s) => s.id)
+          .sort(),
+      );
+      ws.terminate();
+    }
   });
 
   it('reports the monitor figures on /api/v1/status and /metrics', async () => {
