@@ -1,6 +1,6 @@
 import type { EngineConfig } from '../../config/engine-schema.js';
 import type { Candle } from '../../core/candles/candle.js';
-import { mulberry32 } from '../../core/metrics/random.js';
+import { bootstrapTradeIntervals } from '../../core/metrics/bootstrap.js';
 import type { EntryComparison, EntryDelta } from '../../core/metrics/report-types.js';
 import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
@@ -93,29 +93,9 @@ function delta(pairs: readonly Pair[], samples: number, seed: number): EntryDelt
   const dR = pairs.map((p) => p.refinedR - p.marketR);
   const dW = pairs.map((p) => (p.refinedR > 0 ? 1 : 0) - (p.marketR > 0 ? 1 : 0));
   const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  let rInt: [number, number] | null = null;
-  let wInt: [number, number] | null = null;
-  if (samples > 0) {
-    const random = mulberry32(seed);
-    const rs = new Float64Array(samples);
-    const ws = new Float64Array(samples);
-    for (let s = 0; s < samples; s++) {
-      let sr = 0;
-      let sw = 0;
-      for (let i = 0; i < n; i++) {
-        const k = Math.floor(random() * n);
-        sr += dR[k];
-        sw += dW[k];
-      }
-      rs[s] = sr / n;
-      ws[s] = sw / n;
-    }
-    rs.sort();
-    ws.sort();
-    const q = (xs: Float64Array, p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-    rInt = [q(rs, 0.025), q(rs, 0.975)];
-    wInt = [q(ws, 0.025), q(ws, 0.975)];
-  }
+  // the same seed and n draw the same resample indices for both: the intervals are paired
+  const rInt = samples > 0 ? (bootstrapTradeIntervals(dR, samples, seed)?.expectancyR ?? null) : null;
+  const wInt = samples > 0 ? (bootstrapTradeIntervals(dW, samples, seed)?.expectancyR ?? null) : null;
   const refinedWin = mean(pairs.map((p) => (p.refinedR > 0 ? 1 : 0)));
   const marketWin = mean(pairs.map((p) => (p.marketR > 0 ? 1 : 0)));
   return {
