@@ -861,6 +861,7 @@ describe.skipIf(!hasRealData)(
         'GET /metrics',
         'GET /api/v1/signals',
         'GET /api/v1/signals/{id}',
+        'GET /api/v1/signals/{id}/hits',
         'GET /api/v1/performance',
         'GET /api/v1/backtests',
         'GET /api/v1/backtests/{id}',

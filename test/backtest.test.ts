@@ -24,6 +24,8 @@ const REPORT_FIELDS = [
   'calibration',
   'ambiguity',
   'filtered',
+  'entries',
+  'precision',
   'equity',
   'walkForward',
   'baseline',

@@ -454,7 +454,8 @@ describe.skipIf(!hasRealData)(
         const c = await Client.open(url(app, '/ws/notifications?minconfidence=0.7'));
         expect(await c.nth('error')).toEqual({
           type: 'error',
-          message: 'unknown query parameter "minconfidence"; accepted are symbols, strategies, minConfidence',
+          message:
+            'unknown query parameter "minconfidence"; accepted are symbols, strategies, minConfidence, minPriority',
         });
         expect((await c.closed).code).toBe(1008);
         const d = await Client.open(url(app, '/ws/signals?strategies=swing'));

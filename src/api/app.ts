@@ -150,7 +150,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(metricsRoutes);
   await app.register(
     async (v1) => {
-      await v1.register(signalRoutes, { signals });
+      await v1.register(signalRoutes, { signals, precision: opts.config.engine.outcomes.precision });
       await v1.register(performanceRoutes, {
         signals,
         cache,

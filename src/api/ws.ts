@@ -25,7 +25,7 @@ export { CLOSE_SLOW_CONSUMER, type WsRuntime } from './ws/hub.js';
  *   (`?symbols=BTCUSDT,ETHUSDT&strategies=momentum&minConfidence=0.7`); the snapshot comes at once.
  *   They accept the same ops as `/ws`. A bad query string gets an `error` and close code 1008.
  *
- * Filters: symbols, strategies and minConfidence (inclusive) apply to signals and to outcomes
+ * Filters: symbols, strategies, minConfidence (inclusive) and minPriority apply to signals and to outcomes
  * (through the outcome's signal); only symbols applies to candle channels.
  *
  * A bad message (not JSON, unknown op, bad channel or filter, unknown key, binary frame) gets

@@ -11,6 +11,7 @@ import {
   type StrategySection,
 } from '../core/strategies/registry.js';
 import { OPTIMIZED_SLICES, OPTIMIZED_STATES } from './optimized-defaults.js';
+import { Duration, MergeConfig, PrecisionConfig, PriorityConfig } from './signal-rules-schema.js';
 
 const Tf = z.enum(TIMEFRAMES);
 
@@ -49,12 +50,26 @@ export const SignalTimeframe = z
       .array(Tf)
       .optional()
       .describe('Higher timeframes that give context (default: the next higher ones).'),
+    entryValidity: Duration.optional().describe(
+      'How long a pending limit entry of this timeframe may wait to fill, like 2h (default 2h, the design; docs/DECISIONS.md).',
+    ),
     expiryCandles: z
       .number()
       .int()
       .positive()
-      .default(8)
-      .describe('Candles of this timeframe after which an unfilled signal expires.'),
+      .optional()
+      .describe(
+        'Entry validity in candles of this timeframe (the older form of entryValidity; give one of them).',
+      ),
+    maxHoldingCandles: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .optional()
+      .describe(
+        'Holding horizon: TIME_EXIT after this many candles of this timeframe since the fill (null: never; default outcomes.maxHoldingCandles).',
+      ),
     stopAtr: z
       .number()
       .positive()
@@ -63,6 +78,10 @@ export const SignalTimeframe = z
     exit: ExitStyleConfig.optional().describe('How positions of this timeframe exit (default: risk.exit).'),
   })
   .strict()
+  .refine((s) => s.entryValidity === undefined || s.expiryCandles === undefined, {
+    message: 'give entryValidity or expiryCandles, not both',
+    path: ['expiryCandles'],
+  })
   .transform((s) => ({
     ...s,
     entry: s.entry ?? DEFAULT_ENTRY[s.timeframe] ?? s.timeframe,
@@ -121,7 +140,9 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
             SignalTimeframe.parse(x),
           ),
         )
-        .describe('Signal timeframes with their entry and context timeframes.'),
+        .describe(
+          'Signal timeframes with their entry and context timeframes; each may set entryValidity (how long a limit entry may wait to fill, default 2h) and maxHoldingCandles (the holding horizon, default outcomes.maxHoldingCandles).',
+        ),
       strategies: strategiesSchema(registry),
       ensemble: z
         .object({
@@ -232,6 +253,7 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
             .enum(['pessimistic', 'optimistic', 'ohlc_path'])
             .default('pessimistic')
             .describe('Which comes first when one base candle touches both a target and the stop.'),
+          precision: PrecisionConfig,
           trackRejected: z
             .boolean()
             .default(true)
@@ -378,6 +400,10 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         .describe(
           'The confidence model and its drift watch: on drift the pipeline raises model.drift, falls back to the previous model (or the formula) and puts the validated slices on probation (docs/CONFIDENCE.md).',
         ),
+      priority: PriorityConfig,
+      merge: MergeConfig.describe(
+        "Merging agreeing signal timeframes of one symbol (the design's _merge_mtf_signals); off: measured not to pay (docs/RESULTS.md).",
+      ),
       cooldownCandles: z
         .number()
         .int()
@@ -404,7 +430,7 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
     .strict()
     .superRefine((cfg, ctx) => {
       // each slice names a registered family, and its parameters are that family's
-      for (const [slice, settings] of Object.entries(cfg.slices)) {
+      for (const [slice, settings] of Object.entries(cfg.slices ?? {})) {
         const family = registry.get(slice.split(':')[0]);
         if (!family) {
           ctx.addIssue({
@@ -427,7 +453,10 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         }
       }
       const seen = new Set<string>();
-      cfg.signalTimeframes.forEach((s, i) => {
+      (cfg.signalTimeframes ?? []).forEach((s, i) => {
+        // zod still runs this refinement when an element failed its own checks (its transform
+        // then did not run): those issues are reported already, and the cross-checks need it whole
+        if (!s || !Array.isArray(s.context) || s.entry === undefined) return;
         const at = ['signalTimeframes', i];
         if (seen.has(s.timeframe))
           ctx.addIssue({

@@ -5,7 +5,7 @@ import type { ConfidenceModelJson, ModelMetrics } from '../../core/learn/model.j
 import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome, OutcomeType } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
-import type { Direction, Signal, SignalStatus } from '../../core/signals/types.js';
+import type { Direction, Priority, Signal, SignalStatus } from '../../core/signals/types.js';
 
 /** Identifies one stored candle series. */
 export interface SeriesKey {
@@ -87,6 +87,11 @@ export interface SignalFilter {
   readonly direction?: Direction;
   /** Confidence at or above this (0..1). */
   readonly minConfidence?: number;
+  /**
+   * Priority at or above this (NONE < LOW < MEDIUM < HIGH). Signals stored before priorities
+   * had NONE count as what they were stored with.
+   */
+  readonly minPriority?: Priority;
   /** Only published signals (true) or only unpublished ones (false). */
   readonly published?: boolean;
   /** Created at or after this time (ms). */

@@ -27,6 +27,7 @@ import {
   LIST_COLUMNS,
   type ListRow,
   pageOf,
+  postgresBodyField,
   postgresPlaceholder,
   runSymbols,
   signalWhere,
@@ -58,7 +59,7 @@ export function postgresListQuery(
   filter: SignalFilter,
   page: PageRequest,
 ): { sql: string; params: unknown[] } {
-  const where = signalWhere(filter, page.after, postgresPlaceholder);
+  const where = signalWhere(filter, page.after, postgresPlaceholder, postgresBodyField);
   const sql = `SELECT ${LIST_COLUMNS}
       FROM signals s LEFT JOIN outcomes o ON ${REAL_OUTCOME}
       ${where.sql}

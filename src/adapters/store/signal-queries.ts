@@ -9,6 +9,7 @@ import {
   type ListRow,
   pageOf,
   signalWhere,
+  sqliteBodyField,
   sqlitePlaceholder,
 } from './store-rows.js';
 
@@ -36,7 +37,7 @@ function prepared(db: SqliteDatabase, sql: string): Statement {
 
 /** The SQL and parameters of a listing (also what docs/STORE.md explains). */
 export function sqliteListQuery(filter: SignalFilter, page: PageRequest): { sql: string; params: unknown[] } {
-  const where = signalWhere(filter, page.after, sqlitePlaceholder);
+  const where = signalWhere(filter, page.after, sqlitePlaceholder, sqliteBodyField);
   const sql = `SELECT ${LIST_COLUMNS}
     FROM signals s LEFT JOIN outcomes o ON o.signal_id = s.id AND o.shadow = 0
     ${where.sql}

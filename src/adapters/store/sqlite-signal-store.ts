@@ -91,12 +91,20 @@ export class SqliteSignalStore implements SignalStore {
     return st;
   }
 
-  /** Inserts a signal or replaces it with its newer state (status changes). */
+  /**
+   * Inserts a signal or replaces it with its newer state (status changes). A processing time the
+   * live runtime stamped is kept when the newer state has none (a replay after a restart).
+   */
   private saveSignal(s: Signal): void {
     this.stmt(
       `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, published, body)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_at = excluded.status_at, body = excluded.body`,
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_at = excluded.status_at,
+           body = CASE
+             WHEN json_extract(excluded.body, '$.processingMs') IS NULL
+               AND json_extract(signals.body, '$.processingMs') IS NOT NULL
+             THEN json_set(excluded.body, '$.processingMs', json_extract(signals.body, '$.processingMs'))
+             ELSE excluded.body END`,
     ).run(
       s.id,
       s.symbol,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Candle } from '../../core/candles/candle.js';
 import { isTimeframe } from '../../core/candles/timeframe.js';
+import { PRIORITY_ORDER } from '../../core/ensemble/priority.js';
 import type { OutcomeType } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { Signal } from '../../core/signals/types.js';
@@ -170,6 +171,12 @@ export type Placeholder = (n: number) => string;
 export const sqlitePlaceholder: Placeholder = () => '?';
 export const postgresPlaceholder: Placeholder = (n) => `$${n}`;
 
+/** A top-level string field of the signal's JSON body, as SQL: each database's own function. */
+export type BodyField = (key: string) => string;
+
+export const sqliteBodyField: BodyField = (key) => `json_extract(s.body, '$.${key}')`;
+export const postgresBodyField: BodyField = (key) => `(s.body::jsonb ->> '${key}')`;
+
 /**
  * The WHERE clause of a signal listing over `signals s`. Every value is a bound parameter; only
  * the shape varies, so each shape is prepared once.
@@ -178,6 +185,7 @@ export function signalWhere(
   filter: SignalFilter,
   after: SignalCursor | undefined,
   placeholder: Placeholder,
+  bodyField: BodyField,
 ): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
@@ -194,6 +202,12 @@ export function signalWhere(
   eq('status', filter.status);
   eq('direction', filter.direction);
   if (filter.published !== undefined) clauses.push(`s.published = ${bind(filter.published ? 1 : 0)}`);
+  if (filter.minPriority !== undefined) {
+    // priority lives in the body only (no column, no migration): the listing's other filters
+    // and its index narrow the rows first
+    const admitted = PRIORITY_ORDER.slice(PRIORITY_ORDER.indexOf(filter.minPriority));
+    clauses.push(`${bodyField('priority')} IN (${admitted.map((p) => bind(p)).join(', ')})`);
+  }
   if (filter.minConfidence !== undefined) clauses.push(`s.confidence >= ${bind(filter.minConfidence)}`);
   if (filter.since !== undefined) clauses.push(`s.created_at >= ${bind(filter.since)}`);
   if (filter.until !== undefined) clauses.push(`s.created_at < ${bind(filter.until)}`);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { MemoryCache } from '../../adapters/cache/memory-cache.js';
 import type { RuntimeView } from '../../runtime/live/runtime-view.js';
+import type { MonitorFigures } from '../../runtime/live/signal-monitor.js';
 
 export interface ApiMetrics {
   /** This app's own instruments; several apps in one process never share a metric. */
@@ -105,6 +106,8 @@ export function registerMetrics(
     },
   });
 
+  registerMonitorGauges(registry, opts.runtime);
+
   const bus = opts.runtime.bus;
   const unsubscribe = [
     bus.on('candle.closed', (e) => candles.inc({ symbol: e.symbol, timeframe: e.timeframe })),
@@ -130,4 +133,59 @@ export function registerMetrics(
     contentType: registry.contentType,
     render: async () => `${await shared.metrics()}\n${await registry.metrics()}`,
   });
+}
+
+/**
+ * The design's monitor figures (runtime/live/signal-monitor.ts) as gauges read at scrape time:
+ * the entry-type distribution, the refinement fill rate, mean confidence and reward:risk, and
+ * the dedup rate. The response cache's hit ratio is alphapulse_api_cache_hit_ratio above.
+ */
+function registerMonitorGauges(registry: Registry, runtime: RuntimeView): void {
+  const figures = () => runtime.status().monitor;
+  const gauge = (name: string, help: string, read: (f: MonitorFigures) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const f = figures();
+        const v = f ? read(f) : null;
+        if (v !== null) this.set(v);
+      },
+    });
+  new Gauge({
+    name: 'alphapulse_signals_by_entry_type',
+    help: 'Signals created since start, by entry type (the entry-type distribution)',
+    labelNames: ['entry_type'] as const,
+    registers: [registry],
+    collect() {
+      const f = figures();
+      if (f) for (const [t, n] of Object.entries(f.entryTypes)) this.set({ entry_type: t }, n);
+    },
+  });
+  gauge(
+    'alphapulse_refinement_fill_ratio',
+    'Refined (limit) entries filled over those filled or expired, since start',
+    (f) => f.refinementFillRate,
+  );
+  gauge(
+    'alphapulse_signal_confidence_mean',
+    'Mean confidence of the signals created since start',
+    (f) => f.averageConfidence,
+  );
+  gauge(
+    'alphapulse_signal_reward_risk_mean',
+    'Mean reward:risk (to TP2, after costs) of the signals created since start',
+    (f) => f.averageRewardRisk,
+  );
+  gauge(
+    'alphapulse_dedup_ratio',
+    'Duplicates (and merged signals) over the candidates past the thresholds, since start',
+    (f) => f.dedupRate,
+  );
+  gauge(
+    'alphapulse_candidates_past_thresholds',
+    'Candidates past the thresholds since start: signals plus those filtered as duplicate, merged or in cooldown',
+    (f) => f.candidatesPastThresholds,
+  );
 }

@@ -1,10 +1,33 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { SignalCursor, SignalStore } from '../../adapters/store/ports.js';
 import { TIMEFRAMES } from '../../core/candles/timeframe.js';
-import { type Direction, type SignalStatus, STRATEGY_NAMES } from '../../core/signals/types.js';
+import { PRIORITY_ORDER } from '../../core/ensemble/priority.js';
+import {
+  type Direction,
+  type Priority,
+  type SignalStatus,
+  STRATEGY_NAMES,
+} from '../../core/signals/types.js';
 import { badRequest, checkRange, notFound, parseTimeParam } from '../errors.js';
-import { enumOf, publicErrors, ref, symbolSchema, timeParam } from '../schemas/common.js';
-import { DIRECTIONS, SIGNAL_STATUSES, SignalPageSchema } from '../schemas/signal.js';
+import {
+  arrayOf,
+  enumOf,
+  int,
+  num,
+  object,
+  publicErrors,
+  ref,
+  str,
+  symbolSchema,
+  timeParam,
+} from '../schemas/common.js';
+import {
+  DIRECTIONS,
+  OUTCOME_TYPES,
+  OutcomeEventSchema,
+  SIGNAL_STATUSES,
+  SignalPageSchema,
+} from '../schemas/signal.js';
 import { decodeCursor, encodeCursor } from '../signal-cursor.js';
 
 export const MAX_PAGE = 500;
@@ -17,6 +40,7 @@ interface SignalsQuery {
   status?: SignalStatus;
   direction?: Direction;
   minConfidence?: number;
+  minPriority?: Priority;
   published?: boolean;
   since?: string;
   until?: string;
@@ -34,6 +58,11 @@ const signalsQuery = {
     status: enumOf(SIGNAL_STATUSES),
     direction: enumOf(DIRECTIONS),
     minConfidence: { type: 'number', minimum: 0, maximum: 1, description: 'Confidence at or above this' },
+    minPriority: {
+      ...enumOf(PRIORITY_ORDER),
+      description:
+        'Priority at or above this: NONE < LOW < MEDIUM < HIGH (HIGH = confidence >= engine.priority.high AND strong multi-timeframe alignment; docs/DECISIONS.md)',
+    },
     published: {
       type: 'boolean',
       description:
@@ -51,7 +80,47 @@ const signalsQuery = {
   },
 };
 
-export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore }> = async (app, { signals }) => {
+/** The TP/SL precision rule in force, as the hit log reports it (engine.outcomes.precision). */
+export interface HitRule {
+  readonly toleranceBps: number;
+  readonly toleranceTicks: number;
+  readonly confirm: 'touch' | 'close' | 'penetration';
+  readonly minPenetrationBps: number;
+}
+
+const HitLogSchema = object(
+  {
+    signalId: str,
+    status: enumOf(SIGNAL_STATUSES),
+    outcome: { anyOf: [enumOf(OUTCOME_TYPES), { type: 'null' }] },
+    rule: object(
+      {
+        toleranceBps: num,
+        toleranceTicks: int,
+        confirm: enumOf(['touch', 'close', 'penetration']),
+        minPenetrationBps: num,
+      },
+      { description: 'The precision rule of the running engine (engine.outcomes.precision)' },
+    ),
+    levels: object({ entry: num, stopLoss: num, takeProfits: arrayOf(num) }),
+    hits: arrayOf(OutcomeEventSchema, {
+      description:
+        "The outcome's events in order (fills, targets, stops, exits), each with its precision class; empty while the signal is live",
+    }),
+  },
+  { description: 'What touched the levels of one signal, and how' },
+);
+
+export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore; precision?: HitRule }> = async (
+  app,
+  { signals, precision },
+) => {
+  const rule: HitRule = precision ?? {
+    toleranceBps: 0,
+    toleranceTicks: 0,
+    confirm: 'touch',
+    minPenetrationBps: 0,
+  };
   app.get<{ Querystring: SignalsQuery }>(
     '/signals',
     {
@@ -83,6 +152,7 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore }> = async 
           status: q.status,
           direction: q.direction,
           minConfidence: q.minConfidence,
+          minPriority: q.minPriority,
           published: q.published,
           since,
           until,
@@ -115,6 +185,37 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore }> = async 
       const found = await signals.getSignal(request.params.id);
       if (!found) throw notFound(`no signal with id "${request.params.id}"`);
       return found;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/signals/:id/hits',
+    {
+      schema: {
+        tags: ['signals'],
+        summary:
+          'The hit log of one signal: every fill, target, stop and exit with its precision class, and the rule in force',
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        response: { 200: HitLogSchema, ...publicErrors },
+      },
+    },
+    async (request) => {
+      const found = await signals.getSignal(request.params.id);
+      if (!found) throw notFound(`no signal with id "${request.params.id}"`);
+      const { signal, outcome } = found;
+      return {
+        signalId: signal.id,
+        status: signal.status,
+        outcome: outcome?.type ?? null,
+        rule,
+        levels: { entry: signal.entryPrice, stopLoss: signal.stopLoss, takeProfits: [...signal.takeProfits] },
+        hits: outcome?.events ?? [],
+      };
     },
   );
 };

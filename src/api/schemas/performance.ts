@@ -205,7 +205,7 @@ const BaselineComparison = object(
   },
 );
 
-const backtestReport = object(
+const reportBody = object(
   {
     version: enumOf([2]),
     config: {
@@ -226,7 +226,6 @@ const backtestReport = object(
     range: object({ from: nullableTime, to: nullableTime }),
     costs: object({ feePerSide: num, slippagePerSide: num, roundTrip: num }),
     sizing: object({ riskPerTrade: num, maxOpenRisk: num }),
-    confidenceModel: object({ source: str, version: nullableStr, fallback: nullableStr }),
     counts: object({
       baseCandles: int,
       signals: int,
@@ -246,6 +245,19 @@ const backtestReport = object(
       optimistic: ref('PolicySummary'),
     }),
     filtered: object({ overall: ref('PolicySummary'), byReason: mapOf(ref('PolicySummary')) }),
+    confidenceModel: object({ source: str, version: nullableStr, fallback: nullableStr }),
+    entries: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'Every refined entry against its market-entry counterfactual: delta R after costs and delta win rate with paired bootstrap intervals, n (report-types.ts EntryComparison)',
+    },
+    precision: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'The TP/SL precision rule, level events by precision class, and the headline figures with the exact touch (report-types.ts PrecisionReport)',
+    },
     equity: arrayOf(ref('EquityPoint')),
     walkForward: {
       anyOf: [
@@ -276,9 +288,11 @@ const backtestReport = object(
 
 export const BacktestReportSchema: JsonSchema = {
   $id: 'BacktestReport',
-  ...backtestReport,
-  // reports stored before the confidence model came lack it
-  required: (backtestReport.required as string[]).filter((k) => k !== 'confidenceModel'),
+  ...reportBody,
+  // reports stored before these sections existed lack them
+  required: (reportBody.required as string[]).filter(
+    (k) => k !== 'entries' && k !== 'precision' && k !== 'confidenceModel',
+  ),
 };
 
 export const BacktestDetailSchema: JsonSchema = object({

@@ -1,5 +1,5 @@
 import { TIMEFRAMES } from '../../core/candles/timeframe.js';
-import type { OutcomeEventKind, OutcomeType } from '../../core/outcomes/types.js';
+import type { OutcomeEventKind, OutcomeType, PrecisionClass } from '../../core/outcomes/types.js';
 import {
   type Direction,
   type EntryType,
@@ -41,7 +41,7 @@ export const ENTRY_TYPES = keysOf<EntryType>({
   SUPPORT_RETEST: true,
   MARKET_ENTRY: true,
 });
-export const PRIORITIES = keysOf<Priority>({ HIGH: true, MEDIUM: true, LOW: true });
+export const PRIORITIES = keysOf<Priority>({ HIGH: true, MEDIUM: true, LOW: true, NONE: true });
 const VOTERS = keysOf<VoterName>({ technical: true, price_action: true, regime: true, volume: true });
 export const OUTCOME_TYPES = keysOf<OutcomeType>({
   TP_HIT: true,
@@ -66,6 +66,64 @@ const OUTCOME_EVENT_KINDS = keysOf<OutcomeEventKind>({
 });
 
 const timeframe = enumOf(TIMEFRAMES);
+
+export const PRECISION_CLASSES = keysOf<PrecisionClass>({
+  EXACT_TOUCH: true,
+  WITHIN_TOLERANCE: true,
+  CLOSE_CONFIRMED: true,
+  PENETRATED: true,
+});
+
+export const OutcomeEventSchema = object(
+  {
+    kind: enumOf(OUTCOME_EVENT_KINDS),
+    time,
+    price: num,
+    fraction: num,
+    ambiguous: bool,
+    precision: {
+      anyOf: [enumOf(PRECISION_CLASSES), { type: 'null' }],
+      description:
+        'How a target or stop level was reached (engine.outcomes.precision): EXACT_TOUCH, WITHIN_TOLERANCE, CLOSE_CONFIRMED or PENETRATED; null for fills, time exits, expiry and cancellation',
+    },
+  },
+  { required: ['kind', 'time', 'price', 'fraction', 'ambiguous'] },
+);
+
+/** The issue-15 facts; absent on signals stored before they existed, so never required. */
+const signalFacts: Record<string, JsonSchema> = {
+  alignment: {
+    ...enumOf(['strong', 'moderate', 'weak', 'opposed']),
+    description: 'Multi-timeframe alignment band of the context score (engine.priority)',
+  },
+  riskLevel: {
+    ...enumOf(['low', 'medium', 'high']),
+    description: 'From the stop distance and the volatility percentile (docs/DECISIONS.md)',
+  },
+  entryConfidence: object(
+    { fillRate: nullableNum, n: int, basis: str },
+    {
+      description:
+        'Measured fill rate of this entry type in similar conditions (timeframe, volatility tercile) from the outcomes so far, with n',
+    },
+  ),
+  processingMs: {
+    ...nullableNum,
+    description: 'Candle close to signal in ms, stamped by the live runtime; null in backtests and replays',
+  },
+  entryValidMs: {
+    ...num,
+    description: 'Entry validity: how long a limit entry may wait to fill (default 2 h)',
+  },
+  maxHoldingMs: {
+    ...nullableNum,
+    description: 'Holding horizon: time exit this long after the fill; null none',
+  },
+  evidence: arrayOf(object({ signalId: str, timeframe, strategy: str, createdAt: time, confidence: num }), {
+    description: 'Agreeing signals of other timeframes merged into this one (engine.merge)',
+  }),
+};
+const FACT_KEYS = Object.keys(signalFacts);
 
 /*
  * Scores inside the breakdown may be NaN in the engine (a context not warm yet); the store keeps
@@ -164,6 +222,7 @@ const signalCore: Record<string, JsonSchema> = {
       'Published: its strategy slice was validated when it was made. Unpublished signals are stored and tracked, not delivered.',
   },
   priority: enumOf(PRIORITIES),
+  ...signalFacts,
   reasons: arrayOf(str),
   createdAt: { ...time, description: 'Close time of the candle that produced the signal (ms)' },
   expiresAt: time,
@@ -196,7 +255,7 @@ export const SignalSchema: JsonSchema = {
   $id: 'Signal',
   ...signalBody,
   // signals stored before exit styles existed have none (they exit by targets)
-  required: (signalBody.required as string[]).filter((k) => k !== 'exit'),
+  required: (signalBody.required as string[]).filter((k) => k !== 'exit' && !FACT_KEYS.includes(k)),
 };
 
 export const OutcomeSchema: JsonSchema = {
@@ -232,15 +291,7 @@ export const OutcomeSchema: JsonSchema = {
     holdingMs: nullableNum,
     ambiguous: bool,
     ambiguousCandles: int,
-    events: arrayOf(
-      object({
-        kind: enumOf(OUTCOME_EVENT_KINDS),
-        time,
-        price: num,
-        fraction: num,
-        ambiguous: bool,
-      }),
-    ),
+    events: arrayOf(OutcomeEventSchema),
   }),
 };
 
@@ -255,9 +306,11 @@ const OutcomeSummarySchema = object(
   { description: 'What became of the signal (real outcome, configured ambiguity policy)' },
 );
 
+const listItem = object({ ...signalCore, outcome: { anyOf: [OutcomeSummarySchema, { type: 'null' }] } });
 export const SignalListItemSchema: JsonSchema = {
   $id: 'SignalListItem',
-  ...object({ ...signalCore, outcome: { anyOf: [OutcomeSummarySchema, { type: 'null' }] } }),
+  ...listItem,
+  required: (listItem.required as string[]).filter((k) => !FACT_KEYS.includes(k)),
 };
 
 export const SignalDetailSchema: JsonSchema = {

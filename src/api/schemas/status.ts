@@ -28,7 +28,7 @@ const SOURCE_STATES = keysOf<SourceState>({
   failed: true,
 });
 
-export const StatusSchema: JsonSchema = object({
+const status = object({
   source: object({
     kind: { type: 'string', description: 'binance (or another exchange), replay or demo' },
     label: enumOf(SOURCE_LABELS, 'LIVE, or REPLAY / DEMO when the data is not live'),
@@ -70,6 +70,30 @@ export const StatusSchema: JsonSchema = object({
     },
     { description: 'The write path to the store' },
   ),
+  monitor: object(
+    {
+      signals: { type: 'integer', description: 'Signals created since start' },
+      entryTypes: mapOf(int, 'Signals created by entry type (the entry-type distribution)'),
+      refinementFillRate: {
+        type: ['number', 'null'],
+        description: 'Refined (limit) entries filled / (filled + expired); null before one closed',
+      },
+      refinementClosed: int,
+      averageConfidence: nullableNum,
+      averageRewardRisk: nullableNum,
+      candidatesPastThresholds: {
+        type: 'integer',
+        description: 'Signals created plus candidates filtered as duplicate, merged or in cooldown',
+      },
+      duplicates: int,
+      merged: int,
+      dedupRate: {
+        type: ['number', 'null'],
+        description: '(duplicates + merged) / candidates past the thresholds; null before the first',
+      },
+    },
+    { description: "The design's monitor figures since the service started (live candles only)" },
+  ),
   cache: object(
     {
       hits: int,
@@ -83,6 +107,12 @@ export const StatusSchema: JsonSchema = object({
   ),
   websocket: object({ clients: { type: 'integer', description: 'WebSocket clients connected now' } }),
 });
+
+export const StatusSchema: JsonSchema = {
+  ...status,
+  // runtimes that do not count the monitor figures leave them out
+  required: (status.required as string[]).filter((k) => k !== 'monitor'),
+};
 
 export const ReadySchema: JsonSchema = object({
   ok: bool,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUSY_ENGINE } from '../../../test/support/engine-fixtures.js';
 import { hasRealData, loadRealCandles } from '../../../test/support/real-data.js';
+import { testSignal } from '../../../test/support/signals.js';
 import { EngineConfig } from '../../config/engine-schema.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { Signal } from '../../core/signals/types.js';
@@ -62,6 +63,19 @@ describe.skipIf(!hasRealData)('filter matching over real signals', () => {
     expect(
       signals.filter((s) => matchesSignal(compileFilter({ minConfidence: median }), s)).length,
     ).toBeGreaterThan(0);
+  });
+});
+
+describe('matchesSignal: minPriority', () => {
+  it('admits the priority given and those above it (NONE < LOW < MEDIUM < HIGH)', () => {
+    const of = (priority: Signal['priority']): Signal => testSignal({ priority });
+    const f = compileFilter({ minPriority: 'MEDIUM' });
+    expect(matchesSignal(f, of('HIGH'))).toBe(true);
+    expect(matchesSignal(f, of('MEDIUM'))).toBe(true);
+    expect(matchesSignal(f, of('LOW'))).toBe(false);
+    expect(matchesSignal(f, of('NONE'))).toBe(false);
+    expect(matchesSignal(compileFilter({ minPriority: 'NONE' }), of('NONE'))).toBe(true);
+    expect(matchesSignal(compileFilter({ minPriority: 'LOW', minConfidence: 2 }), of('HIGH'))).toBe(false);
   });
 });
 

@@ -103,6 +103,23 @@ describe('parseClientMessage', () => {
     expect(error('{"op":"subscribe","channels":["signals"],"filter":{"minConfidence":1.5}}')).toBe(
       'bad subscribe: filter.minConfidence: expected a number from 0 to 1, got 1.5',
     );
+    const withPriority = parseClientMessage(
+      '{"op":"subscribe","channels":["signals"],"filter":{"minPriority":"MEDIUM"}}',
+    );
+    expect(withPriority.ok && withPriority.command.op === 'subscribe' && withPriority.command.filter).toEqual(
+      {
+        minPriority: 'MEDIUM',
+      },
+    );
+    expect(parseQueryFilter({ minPriority: 'HIGH' })).toEqual({ ok: true, filter: { minPriority: 'HIGH' } });
+    expect(parseQueryFilter({ minPriority: 'high' })).toEqual({
+      ok: false,
+      error:
+        'bad filter in query string: minPriority: unknown priority "high"; priorities are NONE < LOW < MEDIUM < HIGH',
+    });
+    expect(error('{"op":"subscribe","channels":["signals"],"filter":{"minPriority":"URGENT"}}')).toBe(
+      'bad subscribe: filter.minPriority: unknown priority "URGENT"; priorities are NONE < LOW < MEDIUM < HIGH',
+    );
     expect(error('{"op":"subscribe","channels":["signals"],"filter":{"minConfidence":"0.7"}}')).toBe(
       'bad subscribe: filter.minConfidence: expected a number from 0 to 1, got "0.7"',
     );
@@ -157,7 +174,7 @@ describe('parseQueryFilter', () => {
       return r.error;
     };
     expect(bad({ minconfidence: '0.7' })).toBe(
-      'unknown query parameter "minconfidence"; accepted are symbols, strategies, minConfidence',
+      'unknown query parameter "minconfidence"; accepted are symbols, strategies, minConfidence, minPriority',
     );
     expect(bad({ minConfidence: 'high' })).toBe(
       'bad filter in query string: minConfidence: expected a number from 0 to 1, got "high"',

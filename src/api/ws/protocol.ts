@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isTimeframe, TIMEFRAMES, type Timeframe } from '../../core/candles/timeframe.js';
-import { STRATEGY_NAMES, type StrategyName } from '../../core/signals/types.js';
+import { PRIORITY_ORDER } from '../../core/ensemble/priority.js';
+import { type Priority, STRATEGY_NAMES, type StrategyName } from '../../core/signals/types.js';
 
 /**
  * The WebSocket protocol's client side, validated where it enters (GUIDE §2.5): every message
@@ -31,6 +32,8 @@ export interface SubscriptionFilter {
   readonly strategies?: readonly StrategyName[];
   /** Signals with confidence at or above this, 0..1. */
   readonly minConfidence?: number;
+  /** Signals with priority at or above this (NONE < LOW < MEDIUM < HIGH). */
+  readonly minPriority?: Priority;
 }
 
 export type ChannelParse =
@@ -92,6 +95,13 @@ const FilterSchema = z.strictObject({
     .max(STRATEGY_NAMES.length * 4)
     .optional(),
   minConfidence: Confidence.optional(),
+  minPriority: z
+    .string()
+    .refine((s): s is Priority => (PRIORITY_ORDER as readonly string[]).includes(s), {
+      error: (issue) =>
+        `unknown priority ${JSON.stringify(issue.input)}; priorities are ${PRIORITY_ORDER.join(' < ')}`,
+    })
+    .optional(),
 });
 
 const ChannelSchema = z.string().transform((name, ctx): Channel => {
@@ -147,10 +157,16 @@ function describeIssues(error: z.ZodError): string {
 
 /** Drops duplicates, keeping first-seen order, and leaves out empty lists (an empty list would match nothing). */
 function normaliseFilter(raw: z.infer<typeof FilterSchema>): SubscriptionFilter {
-  const out: { symbols?: string[]; strategies?: StrategyName[]; minConfidence?: number } = {};
+  const out: {
+    symbols?: string[];
+    strategies?: StrategyName[];
+    minConfidence?: number;
+    minPriority?: Priority;
+  } = {};
   if (raw.symbols && raw.symbols.length > 0) out.symbols = [...new Set(raw.symbols)];
   if (raw.strategies && raw.strategies.length > 0) out.strategies = [...new Set(raw.strategies)];
   if (raw.minConfidence !== undefined) out.minConfidence = raw.minConfidence;
+  if (raw.minPriority !== undefined) out.minPriority = raw.minPriority;
   return out;
 }
 
@@ -211,11 +227,11 @@ function listParam(value: unknown): string[] | undefined {
   return out;
 }
 
-const QUERY_KEYS = new Set(['symbols', 'strategies', 'minConfidence']);
+const QUERY_KEYS = new Set(['symbols', 'strategies', 'minConfidence', 'minPriority']);
 
 /**
  * The filter of a ready-subscribed endpoint from its query string:
- * `?symbols=BTCUSDT,ETHUSDT&strategies=momentum&minConfidence=0.7`. Other keys are an error, so a
+ * `?symbols=BTCUSDT,ETHUSDT&strategies=momentum&minConfidence=0.7&minPriority=LOW`. Other keys are an error, so a
  * typo (`minconfidence`) is not silently ignored.
  */
 export function parseQueryFilter(query: Readonly<Record<string, unknown>>): FilterParse {
@@ -223,7 +239,7 @@ export function parseQueryFilter(query: Readonly<Record<string, unknown>>): Filt
   if (unknownKeys.length > 0)
     return {
       ok: false,
-      error: `unknown query parameter ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}; accepted are symbols, strategies, minConfidence`,
+      error: `unknown query parameter ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}; accepted are symbols, strategies, minConfidence, minPriority`,
     };
   const raw: Record<string, unknown> = {};
   const symbols = listParam(query.symbols);
@@ -242,6 +258,9 @@ export function parseQueryFilter(query: Readonly<Record<string, unknown>>): Filt
         error: `bad filter in query string: minConfidence: ${confidenceRule({ input: text })}`,
       };
     raw.minConfidence = value;
+  }
+  if (query.minPriority !== undefined) {
+    raw.minPriority = String(Array.isArray(query.minPriority) ? query.minPriority.at(-1) : query.minPriority);
   }
   const r = FilterSchema.safeParse(raw);
   if (!r.success) return { ok: false, error: `bad filter in query string: ${describeIssues(r.error)}` };

@@ -12,7 +12,6 @@ import { BUILTIN_REGISTRY } from '../strategies/registry.js';
 import { type EnsembleWeights, scoreConfidence as score, VOTERS } from './confidence.js';
 import { HEALTH_WEIGHTS, type HealthInput, healthScore as health } from './health.js';
 import { priceActionVoter as priceAction } from './price-action.js';
-import { priorityOf } from './priority.js';
 import { regimeFit as fitOfBand, regimeVoter as regime, volumeVoter as volume } from './regime.js';
 import { technicalVoter as technical } from './technical.js';
 import type { Voter, VoterOpinion } from './voter.js';
@@ -483,24 +482,5 @@ describe('healthScore', () => {
       ),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('priorityOf', () => {
-  it('bands at 0.8 and 0.7, LOW down to the minimum, null below it', () => {
-    expect(priorityOf(1, 0.6)).toBe('HIGH');
-    expect(priorityOf(0.8, 0.6)).toBe('HIGH');
-    expect(priorityOf(0.7999, 0.6)).toBe('MEDIUM');
-    expect(priorityOf(0.7, 0.6)).toBe('MEDIUM');
-    expect(priorityOf(0.6999, 0.6)).toBe('LOW');
-    expect(priorityOf(0.6, 0.6)).toBe('LOW');
-    expect(priorityOf(0.5999, 0.6)).toBeNull();
-    expect(priorityOf(Number.NaN, 0.6)).toBeNull();
-  });
-
-  it('never grants a band below the minimum confidence', () => {
-    expect(priorityOf(0.82, 0.85)).toBeNull();
-    expect(priorityOf(0.86, 0.85)).toBe('HIGH');
-    expect(priorityOf(0.72, 0.75)).toBeNull();
   });
 });

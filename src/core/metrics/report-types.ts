@@ -70,6 +70,16 @@ export interface BacktestReport {
     readonly overall: PolicySummary;
     readonly byReason: Readonly<Record<string, PolicySummary>>;
   };
+  /**
+   * Every refined (limit) entry against its market-entry counterfactual (the design's claim that
+   * refinement gains 20-30 %), whatever the answer. Absent from reports stored before it.
+   */
+  readonly entries?: EntryComparison;
+  /**
+   * The TP/SL precision rule in force, how each level was reached, and the headline figures
+   * replayed with the exact touch (null when the rule is the exact touch). Absent before it existed.
+   */
+  readonly precision?: PrecisionReport;
   /** Equity curve of the headline trades (for charts). */
   readonly equity: readonly EquityPoint[];
   /** Present with --walk-forward n: consecutive windows of equal length by signal creation time. */
@@ -149,4 +159,47 @@ export interface SignalWithOutcome {
   readonly signal: Signal;
   /** Null only when the data ended while the signal was still live (`openAtEnd`). */
   readonly outcome: Outcome | null;
+}
+
+/** Refined minus market over a set of signal pairs (net R after costs; an unfilled limit is 0 R). */
+export interface EntryDelta {
+  readonly n: number;
+  readonly refinedR: number | null;
+  readonly marketR: number | null;
+  /** Mean of refined − market net R, with its paired 95 % bootstrap interval. */
+  readonly deltaR: number | null;
+  readonly deltaRInterval: readonly [number, number] | null;
+  readonly refinedWinRate: number | null;
+  readonly marketWinRate: number | null;
+  readonly deltaWinRate: number | null;
+  readonly deltaWinRateInterval: readonly [number, number] | null;
+}
+
+export interface EntryComparison {
+  /** Signals created with a refined entry. */
+  readonly refinedSignals: number;
+  /** Those whose refined and market outcomes both closed inside the data. */
+  readonly compared: number;
+  /** Share of the compared refined entries that filled. */
+  readonly fillRate: number | null;
+  /** Every compared signal (an unfilled limit counts 0 R, not a win). */
+  readonly perSignal: EntryDelta;
+  /** Only the refined entries that filled, against their twins. */
+  readonly filledOnly: EntryDelta;
+  readonly byEntryType: Readonly<Record<string, EntryDelta>>;
+}
+
+export interface PrecisionReport {
+  /** engine.outcomes.precision of the run. */
+  readonly rule: {
+    readonly toleranceBps: number;
+    readonly toleranceTicks: number;
+    readonly confirm: string;
+    readonly minPenetrationBps: number;
+  };
+  /** Target and stop events of the outcomes, by precision class. */
+  readonly eventsByClass: Readonly<Record<string, number>>;
+  /** The headline figures under the rule, and replayed with the exact touch (null: the rule is it). */
+  readonly configured: PolicySummary;
+  readonly exactTouch: PolicySummary | null;
 }

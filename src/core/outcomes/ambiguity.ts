@@ -28,12 +28,16 @@ export function isAmbiguous(
   heldFromOpen: boolean,
   breakevenAfterTp1: boolean,
 ): boolean {
-  if (p.next >= 3 || hi < p.targetX[p.next]) return false;
+  if (p.confirmClose || p.next >= 3 || hi < p.targetX[p.next]) return false;
   if (!heldFromOpen || lo <= p.stopX) return true;
   return breakevenAfterTp1 && p.next === 0 && lo <= p.entryX;
 }
 
-/** Takes the levels the candle reaches, in the order `policy` assumes. */
+/**
+ * Takes the levels the candle reaches, in the order `policy` assumes. `hi` and `lo` are the
+ * candle's extremes moved by the touch offset (`p.touchX`), so a level within the tolerance
+ * counts as reached; under confirm `close` only the close decides, and no order is assumed.
+ */
 export function takeLevels(
   policy: AmbiguityPolicy,
   rules: ExitRules,
@@ -47,7 +51,8 @@ export function takeLevels(
   time: number,
   ambiguous: boolean,
 ): void {
-  if (policy === 'pessimistic') pessimistic(rules, p, hi, lo, heldFromOpen, time, ambiguous);
+  if (p.confirmClose) closeConfirmed(rules, p, cl, time);
+  else if (policy === 'pessimistic') pessimistic(rules, p, hi, lo, heldFromOpen, time, ambiguous);
   else if (policy === 'optimistic') optimistic(rules, p, hi, lo, cl, time, ambiguous);
   else ohlcPath(rules, p, c, o, heldFromOpen, time, ambiguous);
 }
@@ -103,6 +108,18 @@ function optimistic(
 }
 
 /**
+ * Confirm `close`: the stop when the close is at or beyond it, else every target the close is at
+ * or beyond, all exiting at the close. One price decides, so nothing is ambiguous.
+ */
+function closeConfirmed(rules: ExitRules, p: Position, cl: number, time: number): void {
+  if (cl <= p.stopX) {
+    rules.stopOut(p, time, false, cl);
+    return;
+  }
+  rules.takeTargetsUpTo(p, cl, time, false, cl);
+}
+
+/**
  * Walks open -> nearer extreme -> other extreme -> close (equidistant: the low first), taking
  * on each leg the levels it crosses in the order it crosses them.
  */
@@ -120,23 +137,25 @@ function ohlcPath(
   const first = sign * (highFirst ? c.high : c.low);
   const second = sign * (highFirst ? c.low : c.high);
   const last = sign * c.close;
+  // the touch offset: a level within the tolerance of a point of the path counts as crossed
+  const d = p.touchX;
   let live = heldFromOpen;
   // the open itself: a gap may already sit beyond the stop or a target
-  if (live && o <= p.stopX) {
+  if (live && o - d <= p.stopX) {
     rules.stopOut(p, time, ambiguous);
     return;
   }
-  if (live && rules.takeTargetsUpTo(p, o, time, ambiguous)) return;
+  if (live && rules.takeTargetsUpTo(p, o + d, time, ambiguous)) return;
   let at = o;
   for (let leg = 0; leg < 3; leg++) {
     const to = leg === 0 ? first : leg === 1 ? second : last;
     if (to < at) {
       if (!live && to <= p.entryX) live = true;
-      if (live && to <= p.stopX) {
+      if (live && to - d <= p.stopX) {
         rules.stopOut(p, time, ambiguous);
         return;
       }
-    } else if (to > at && live && rules.takeTargetsUpTo(p, to, time, ambiguous)) {
+    } else if (to > at && live && rules.takeTargetsUpTo(p, to + d, time, ambiguous)) {
       return;
     }
     at = to;

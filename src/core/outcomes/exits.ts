@@ -24,11 +24,12 @@ export class ExitRules {
     this.rest = [1, b + c, c, 0];
   }
 
-  /** Takes the next target at its price. */
-  takeTarget(p: Position, time: number, ambiguous: boolean): void {
+  /** Takes the next target at its price, or at `atX` (a confirming close) when given. */
+  takeTarget(p: Position, time: number, ambiguous: boolean, atX?: number): void {
     const k: number = p.next;
     const fraction = this.split[k];
-    const x = p.targetX[k];
+    const level = p.targetX[k];
+    const x = atX ?? level;
     p.exit(fraction, x);
     p.targetTime[k] = time;
     p.next = (k + 1) as TargetCount;
@@ -39,28 +40,36 @@ export class ExitRules {
       p.stopX = p.entryX;
       p.atBreakeven = true;
     }
-    p.push(TARGET_EVENTS[k], time, p.sign * x, fraction, ambiguous);
+    p.push(TARGET_EVENTS[k], time, p.sign * x, fraction, ambiguous, p.targetPrecision(level));
     if (p.remaining === 0) {
       p.candleExitX = x;
       p.closedAtTarget = true;
     }
   }
 
-  /** Takes the targets at or below `x` (favourable coordinates); true when that closed the position. */
-  takeTargetsUpTo(p: Position, x: number, time: number, ambiguous: boolean): boolean {
+  /**
+   * Takes the targets at or below `x` (favourable coordinates), each at its price or at `atX`
+   * when given; true when that closed the position.
+   */
+  takeTargetsUpTo(p: Position, x: number, time: number, ambiguous: boolean, atX?: number): boolean {
     while (p.next < 3 && x >= p.targetX[p.next]) {
-      this.takeTarget(p, time, ambiguous);
+      this.takeTarget(p, time, ambiguous, atX);
       if (p.remaining === 0) return true;
     }
     return false;
   }
 
-  /** Closes the remainder at the stop in force: SL, or BREAKEVEN_STOP once TP1 moved it. */
-  stopOut(p: Position, time: number, ambiguous: boolean): void {
-    const fraction = p.exitRemainder(p.stopX);
-    p.candleExitX = p.stopX;
+  /**
+   * Closes the remainder at the stop in force, or at `atX` (a confirming close) when given: SL,
+   * or BREAKEVEN_STOP once TP1 moved it.
+   */
+  stopOut(p: Position, time: number, ambiguous: boolean, atX?: number): void {
+    const precision = p.stopPrecision();
+    const x = atX ?? p.stopX;
+    const fraction = p.exitRemainder(x);
+    p.candleExitX = x;
     const kind = p.atBreakeven ? 'BREAKEVEN_STOP' : p.trailed ? 'TRAIL_STOP' : 'SL';
-    p.push(kind, time, p.sign * p.stopX, fraction, ambiguous);
+    p.push(kind, time, p.sign * x, fraction, ambiguous, precision);
   }
 
   /**

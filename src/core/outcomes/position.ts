@@ -1,5 +1,5 @@
 import type { Signal } from '../signals/types.js';
-import type { OutcomeEvent, OutcomeEventKind } from './types.js';
+import type { OutcomeEvent, OutcomeEventKind, PrecisionClass } from './types.js';
 
 /** Told of every step of every followed signal as it happens (fills, targets, exits). */
 export type OutcomeListener = (signal: Signal, event: OutcomeEvent) => void;
@@ -66,6 +66,18 @@ export class Position {
   // per-candle scratch, reset at the start of every candle the position is live on
   candleTopTargetX = Number.NEGATIVE_INFINITY;
   candleExitX = 0;
+  /** The candle's own favourable and adverse extremes, before the touch offset (precision classes). */
+  candleHiX = Number.NaN;
+  candleLoX = Number.NaN;
+  /**
+   * How far (favourable price units) a level may be from the candle's extreme and still count as
+   * reached: the touch tolerance, minus the minimum penetration; 0 for an exact touch.
+   */
+  touchX = 0;
+  /** Levels count only on a close at or beyond them, and exit at that close. */
+  confirmClose = false;
+  /** Whether a level reached counts as PENETRATED (confirm `penetration`). */
+  penetration = false;
 
   constructor(
     signal: Signal,
@@ -90,8 +102,15 @@ export class Position {
     this.risk = this.entryX - this.stopX;
   }
 
-  push(kind: OutcomeEventKind, time: number, price: number, fraction: number, ambiguous: boolean): void {
-    const e: OutcomeEvent = { kind, time, price, fraction, ambiguous };
+  push(
+    kind: OutcomeEventKind,
+    time: number,
+    price: number,
+    fraction: number,
+    ambiguous: boolean,
+    precision: PrecisionClass | null = null,
+  ): void {
+    const e: OutcomeEvent = { kind, time, price, fraction, ambiguous, precision };
     this.events.push(e);
     this.listener?.(this.signal, e);
   }
@@ -137,6 +156,20 @@ export class Position {
       this.stopX = stop;
       this.trailed = true;
     }
+  }
+
+  /** How this candle reached a target at `levelX` (favourable coordinates). */
+  targetPrecision(levelX: number): PrecisionClass {
+    if (this.confirmClose) return 'CLOSE_CONFIRMED';
+    if (this.penetration) return 'PENETRATED';
+    return this.candleHiX >= levelX ? 'EXACT_TOUCH' : 'WITHIN_TOLERANCE';
+  }
+
+  /** How this candle reached the stop in force (favourable coordinates). */
+  stopPrecision(): PrecisionClass {
+    if (this.confirmClose) return 'CLOSE_CONFIRMED';
+    if (this.penetration) return 'PENETRATED';
+    return this.candleLoX <= this.stopX ? 'EXACT_TOUCH' : 'WITHIN_TOLERANCE';
   }
 
   /** Widens the excursions to the range [lo, hi] (favourable coordinates). */

@@ -11,6 +11,7 @@ describe('the outcome settings: one definition, in the engine config', () => {
       maxHoldingMs: null,
       feePerSide: outcomes.feePerSide + outcomes.slippagePerSide,
       policy: 'pessimistic',
+      precision: { toleranceBps: 0, toleranceTicks: 0, confirm: 'touch', minPenetrationBps: 0 },
     });
     expect(trackerSettings(outcomes, 'optimistic').policy).toBe('optimistic');
     expect(maxHoldingMsOf(outcomes, '1h')).toBe(96 * 3_600_000);

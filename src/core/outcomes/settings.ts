@@ -1,5 +1,7 @@
-import type { EngineConfig } from '../../config/engine-schema.js';
+import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-schema.js';
+
 import { type Timeframe, timeframeMs } from '../candles/timeframe.js';
+import { DEFAULT_ENTRY_VALIDITY, durationMs } from '../signals/validity.js';
 import type { OutcomeConfig } from './types.js';
 
 /**
@@ -17,11 +19,39 @@ export function trackerSettings(
     maxHoldingMs: null,
     feePerSide: outcomes.feePerSide + outcomes.slippagePerSide,
     policy,
+    precision: outcomes.precision,
   };
 }
 
-/** How long a signal of `timeframe` may be held after its fill (null: until an exit). */
-export function maxHoldingMsOf(outcomes: EngineConfig['outcomes'], timeframe: Timeframe): number | null {
-  const n = outcomes.maxHoldingCandles;
+/**
+ * The holding horizon: how long a signal of `timeframe` may be held after its fill (null: until
+ * an exit). The signal timeframe's own maxHoldingCandles, else outcomes.maxHoldingCandles.
+ */
+export function maxHoldingMsOf(
+  outcomes: EngineConfig['outcomes'],
+  timeframe: Timeframe,
+  own?: number | null,
+): number | null {
+  const n = own === undefined ? outcomes.maxHoldingCandles : own;
   return n === null ? null : n * timeframeMs(timeframe);
+}
+
+/**
+ * The entry validity: how long a pending limit entry of this signal timeframe may wait to fill.
+ * entryValidity when given, else expiryCandles candles of the timeframe, else the design's 2 h.
+ */
+export function entryValidityMsOf(
+  stf: Pick<SignalTimeframeConfig, 'timeframe' | 'entryValidity' | 'expiryCandles'>,
+): number {
+  if (stf.entryValidity !== undefined) return durationMs(stf.entryValidity);
+  if (stf.expiryCandles !== undefined) return stf.expiryCandles * timeframeMs(stf.timeframe);
+  return durationMs(DEFAULT_ENTRY_VALIDITY);
+}
+
+/** A signal's holding horizon: the one it records, else the configured one of its timeframe. */
+export function holdingMsOf(
+  signal: { readonly timeframe: Timeframe; readonly maxHoldingMs?: number | null },
+  outcomes: EngineConfig['outcomes'],
+): number | null {
+  return signal.maxHoldingMs !== undefined ? signal.maxHoldingMs : maxHoldingMsOf(outcomes, signal.timeframe);
 }

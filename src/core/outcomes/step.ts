@@ -59,13 +59,19 @@ export function stepPosition(
     heldFromOpen = o <= p.entryX;
   }
 
-  const ambiguous = isAmbiguous(p, hi, lo, heldFromOpen, rules.breakevenAfterTp1);
+  // the levels are tested against the extremes moved by the touch offset (0: an exact touch)
+  const d = p.touchX;
+  const hiT = hi + d;
+  const loT = lo - d;
+  p.candleHiX = hi;
+  p.candleLoX = lo;
+  const ambiguous = isAmbiguous(p, hiT, loT, heldFromOpen, rules.breakevenAfterTp1);
   if (ambiguous) p.ambiguousCandles++;
   if (filledNow) p.push('FILL', closeTime, s.entryPrice, 1, ambiguous && !heldFromOpen);
 
   p.candleTopTargetX = Number.NEGATIVE_INFINITY;
   const stopAtOpen = p.stopX;
-  takeLevels(config.policy, rules, p, c, o, hi, lo, cl, heldFromOpen, closeTime, ambiguous);
+  takeLevels(config.policy, rules, p, c, o, hiT, loT, cl, heldFromOpen, closeTime, ambiguous);
 
   const exitedOnLevel = p.remaining === 0;
   if (heldFromOpen && !exitedOnLevel) {
@@ -77,9 +83,12 @@ export function stepPosition(
     if (p.candleTopTargetX > top) top = p.candleTopTargetX;
     let bottom = start < end ? start : end;
     if (!heldFromOpen && !exitedOnLevel && lo < bottom) bottom = lo;
-    // an open gapped beyond the stop or TP3 is not seen: the position left at the level
-    if (bottom < stopAtOpen) bottom = stopAtOpen;
-    if (top > p.targetX[2]) top = p.targetX[2];
+    // an open gapped beyond the stop or TP3 is not seen: the position left at the level (under
+    // confirm `close` it left at the close, which it saw)
+    if (!p.confirmClose) {
+      if (bottom < stopAtOpen) bottom = stopAtOpen;
+      if (top > p.targetX[2]) top = p.targetX[2];
+    }
     p.widen(bottom, top);
   }
 

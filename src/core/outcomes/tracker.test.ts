@@ -49,6 +49,7 @@ describe('OutcomeTracker: cancellation', () => {
       price: 104,
       fraction: 0.5,
       ambiguous: false,
+      precision: null,
     });
 
     expect(tracker.size).toBe(0);

@@ -79,7 +79,10 @@ export class OutcomeTracker {
   constructor(config: OutcomeConfig, listener?: OutcomeListener, options: OutcomeTrackerOptions = {}) {
     this.config = config;
     this.listener = listener ?? null;
-    this.quietShortcut = options.quietShortcut ?? true;
+    // a touch tolerance makes levels reachable from inside the quiet bounds: no shortcut then
+    const pr = config.precision;
+    const tolerant = pr !== undefined && (pr.toleranceBps > 0 || pr.toleranceTicks > 0);
+    this.quietShortcut = (options.quietShortcut ?? true) && !tolerant;
     this.rules = new ExitRules(this.config);
   }
 
@@ -94,9 +97,14 @@ export class OutcomeTracker {
 
   /**
    * Starts following a signal. `maxHoldingMs` overrides the configured holding limit for this
-   * signal (e.g. a number of candles of its own timeframe).
+   * signal (e.g. a number of candles of its own timeframe); `tickSize` is the symbol's price step
+   * for a touch tolerance in ticks (NaN or absent: unknown, that tolerance is then 0).
    */
-  track(signal: Signal, maxHoldingMs: number | null = this.config.maxHoldingMs): void {
+  track(
+    signal: Signal,
+    maxHoldingMs: number | null = this.config.maxHoldingMs,
+    tickSize: number = Number.NaN,
+  ): void {
     if (this.symbolName !== null && signal.symbol !== this.symbolName) {
       throw new RangeError(
         `OutcomeTracker follows ${this.symbolName}, got signal ${signal.id} of ${signal.symbol}`,
@@ -111,6 +119,16 @@ export class OutcomeTracker {
     // the candles skipped so far belong to the signals followed so far
     this.applySkipped();
     const p = new Position(signal, maxHoldingMs, this.listener);
+    const pr = this.config.precision;
+    if (pr !== undefined) {
+      const entry = signal.entryPrice;
+      const byTicks = tickSize > 0 ? pr.toleranceTicks * tickSize : 0;
+      const tolerance = Math.max((pr.toleranceBps * entry) / 10_000, byTicks);
+      const penetration = pr.confirm === 'penetration' ? (pr.minPenetrationBps * entry) / 10_000 : 0;
+      p.touchX = tolerance - penetration;
+      p.confirmClose = pr.confirm === 'close';
+      p.penetration = pr.confirm === 'penetration';
+    }
     if (signal.entryType === 'MARKET_ENTRY') {
       p.fill(signal.createdAt);
       p.push('FILL', signal.createdAt, signal.entryPrice, 1, false);

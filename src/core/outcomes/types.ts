@@ -29,6 +29,26 @@ export type OutcomeType =
  */
 export type AmbiguityPolicy = 'pessimistic' | 'optimistic' | 'ohlc_path';
 
+/**
+ * When a take-profit or stop level counts as reached (config `engine.outcomes.precision`):
+ * within `toleranceBps` basis points of the entry price (or `toleranceTicks` price steps, the
+ * larger) of it, on a base candle that closes at or beyond it (`close`, exiting at that close),
+ * or beyond it by `minPenetrationBps` (`penetration`). Absent: an exact touch.
+ */
+export interface PrecisionSettings {
+  readonly toleranceBps: number;
+  readonly toleranceTicks: number;
+  readonly confirm: 'touch' | 'close' | 'penetration';
+  readonly minPenetrationBps: number;
+}
+
+/**
+ * How a level event came about: the candle reached the level itself (EXACT_TOUCH), came within
+ * the touch tolerance of it only (WITHIN_TOLERANCE), closed at or beyond it (CLOSE_CONFIRMED,
+ * under confirm `close`), or went beyond it by the minimum penetration (PENETRATED).
+ */
+export type PrecisionClass = 'EXACT_TOUCH' | 'WITHIN_TOLERANCE' | 'CLOSE_CONFIRMED' | 'PENETRATED';
+
 export interface OutcomeConfig {
   /** Fractions of the position closed at TP1, TP2, TP3: each >= 0, summing to 1. Default [0.5, 0.3, 0.2]. */
   readonly split: readonly [number, number, number];
@@ -40,6 +60,8 @@ export interface OutcomeConfig {
   readonly feePerSide: number;
   /** Default 'pessimistic'. */
   readonly policy: AmbiguityPolicy;
+  /** When a level counts as reached; absent: an exact touch (see PrecisionSettings). */
+  readonly precision?: PrecisionSettings;
 }
 
 export type OutcomeEventKind =
@@ -68,6 +90,8 @@ export interface OutcomeEvent {
   readonly fraction: number;
   /** It happened on a candle whose order of levels the policy had to decide. */
   readonly ambiguous: boolean;
+  /** For a target or stop (TP1..3, SL, BREAKEVEN_STOP, TRAIL_STOP): how the level was reached; null otherwise. */
+  readonly precision: PrecisionClass | null;
 }
 
 /** What became of one signal, measured on base candles. Every return figure is a fraction (0.012 = 1.2 %). */

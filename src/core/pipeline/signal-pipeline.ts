@@ -4,7 +4,7 @@ import type { AggregatedCandle, Candle } from '../candles/candle.js';
 import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timeframe.js';
 import { type ConfidencePredictor, scoreConfidence } from '../ensemble/confidence.js';
 import { healthScore } from '../ensemble/health.js';
-import { priorityOf } from '../ensemble/priority.js';
+import { alignmentBand, priorityOf } from '../ensemble/priority.js';
 import { isReady, type TfSnapshot, warmMask } from '../features/snapshot.js';
 import { type FeatureLevel, TimeframeFeatures } from '../features/timeframe-features.js';
 import { formatPrice } from '../format.js';
@@ -12,11 +12,13 @@ import { DriftMonitor } from '../learn/drift.js';
 import { candidateFeatures } from '../learn/features.js';
 import { SliceBook, type SliceState } from '../learn/slice-states.js';
 import { clamp01 } from '../math.js';
-import { maxHoldingMsOf, trackerSettings } from '../outcomes/settings.js';
+import { entryValidityMsOf, maxHoldingMsOf, trackerSettings } from '../outcomes/settings.js';
 import { OutcomeTracker } from '../outcomes/tracker.js';
 import { netROf, sliceOf } from '../outcomes/trade-record.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
+import { riskLevelOf } from '../risk/risk-level.js';
 import { planRisk, type RiskConfig } from '../risk/risk-plan.js';
+import { EntryFillBook } from '../signals/entry-fill-book.js';
 import { signalId } from '../signals/id.js';
 import { SignalBook } from '../signals/signal-book.js';
 import type {
@@ -26,6 +28,7 @@ import type {
   SignalStatus,
   StrategyCandidate,
 } from '../signals/types.js';
+import { durationMs } from '../signals/validity.js';
 import type { StrategyContext } from '../strategies/definition.js';
 import {
   type ActiveStrategy,
@@ -47,7 +50,8 @@ interface ActiveSlice {
 interface SignalTf {
   readonly cfg: SignalTimeframeConfig;
   readonly slices: readonly ActiveSlice[];
-  readonly expiryMs: number;
+  /** Entry validity: how long a pending limit entry may wait to fill. */
+  readonly entryValidMs: number;
   readonly cooldownMs: number;
   readonly maxHoldingMs: number | null;
   readonly isLowest: boolean;
@@ -186,6 +190,10 @@ export class SignalPipeline {
   private readonly tickSizes = new Map<string, number>();
   /** The slices' publication states, moved by their live outcomes (shared by all symbols). */
   private readonly slices: SliceBook;
+  /** Fill rates of the entry types so far, from the outcomes (shared by all symbols, like `slices`). */
+  private readonly fills = new EntryFillBook();
+  /** engine.merge.window in ms; null when merging is off. */
+  private readonly mergeWindowMs: number | null;
   /** Gives the confidence when set; else the formula's score does (see setConfidenceModel). */
   private model: ConfidencePredictor | null = null;
   /** What the pipeline falls back to when the model drifts (null: the formula). */
@@ -219,6 +227,7 @@ export class SignalPipeline {
     this.costPerSide = config.outcomes.feePerSide + config.outcomes.slippagePerSide;
     const pub = config.publication;
     this.slices = new SliceBook(pub.states, pub.unlisted, { window: pub.window, minTrades: pub.minTrades });
+    this.mergeWindowMs = config.merge.enabled ? durationMs(config.merge.window) : null;
     for (const s of sorted) {
       this.levels.set(s.timeframe, 'full');
       for (const c of s.context) this.levels.set(c, 'full');
@@ -231,9 +240,9 @@ export class SignalPipeline {
         slices: all
           .filter((st) => st.definition.timeframes === 'all' || s.timeframe === lowest)
           .map((st) => sliceOf(st, s)),
-        expiryMs: s.expiryCandles * tfMs,
+        entryValidMs: entryValidityMsOf(s),
         cooldownMs: config.cooldownCandles * tfMs,
-        maxHoldingMs: maxHoldingMsOf(config.outcomes, s.timeframe),
+        maxHoldingMs: maxHoldingMsOf(config.outcomes, s.timeframe, s.maxHoldingCandles),
         isLowest: s.timeframe === lowest,
       });
     }
@@ -412,6 +421,7 @@ export class SignalPipeline {
     const status: SignalStatus =
       o.type === 'EXPIRED' ? 'EXPIRED' : o.type === 'CANCELLED' ? 'CANCELLED' : 'CLOSED';
     const signal = st.book.get(o.signalId);
+    this.fills.onOutcome(o.signalId, o.filled, o.type === 'EXPIRED');
     this.changeStatus(st, o.signalId, status, o.exitTime, `${o.type}: ${o.reason}`);
     if (!signal) return;
     this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: false });
@@ -439,6 +449,7 @@ export class SignalPipeline {
   private onShadowOutcome(st: SymbolState, o: Outcome): void {
     const signal = st.shadowSignals.get(o.signalId);
     st.shadowSignals.delete(o.signalId);
+    this.fills.onOutcome(o.signalId, o.filled, o.type === 'EXPIRED');
     if (!signal) return;
     this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: true });
     this.observeOutcome(signal, o);
@@ -502,6 +513,7 @@ export class SignalPipeline {
         this.observed(createdAt);
       }
     }
+    const alignment = alignmentBand(breakdown.alignmentFactor, cfg.priority);
     const would: Signal = {
       id,
       symbol: st.symbol,
@@ -522,12 +534,18 @@ export class SignalPipeline {
       confidence,
       breakdown,
       health,
-      priority: priorityOf(confidence, cfg.thresholds.minConfidence) ?? 'LOW',
+      priority: priorityOf(confidence, alignment, cfg.priority),
+      alignment,
+      riskLevel: riskLevelOf(plan.entryPrice, plan.stopLoss, signal.volatilityPercentile),
+      entryConfidence: this.fills.estimate(plan.entryType, tf, signal.volatilityPercentile),
+      processingMs: null,
       reasons: reasonsOf(cand),
       entryAnalysis: plan.analysis,
       features,
       createdAt,
-      expiresAt: createdAt + stf.expiryMs,
+      expiresAt: createdAt + stf.entryValidMs,
+      entryValidMs: stf.entryValidMs,
+      maxHoldingMs: stf.maxHoldingMs,
       status: plan.entryType === 'MARKET_ENTRY' ? 'ACTIVE' : 'PENDING',
       statusAt: createdAt,
       statusReason:
@@ -554,6 +572,7 @@ export class SignalPipeline {
         return;
       }
     }
+    if (this.mergeWindowMs !== null && this.mergeInto(st, stf, id, cand, createdAt, would)) return;
     if (cfg.cancelOnOpposite) {
       for (const other of st.book.opposite(cand.direction)) {
         const o = st.tracker.cancel(other.id, createdAt, signal.close, `cancelled by opposite signal ${id}`);
@@ -561,9 +580,61 @@ export class SignalPipeline {
       }
     }
     st.book.add(would);
-    st.tracker.track(would, stf.maxHoldingMs);
+    st.tracker.track(would, stf.maxHoldingMs, this.tickSizes.get(st.symbol));
+    this.fills.follow(id, EntryFillBook.key(would.entryType, tf, signal.volatilityPercentile));
     st.lastSignalAt.set(coolKey, createdAt);
     this.emit({ type: 'signal.created', signal: would });
+  }
+
+  /**
+   * engine.merge: when a live signal of another signal timeframe of this symbol points the same
+   * way and was created within the window (and is published, or this one is not), this one
+   * becomes evidence on it (signal.updated) and is filtered as `merged`; true when it did.
+   */
+  private mergeInto(
+    st: SymbolState,
+    stf: SignalTf,
+    id: string,
+    cand: StrategyCandidate,
+    createdAt: number,
+    would: Signal,
+  ): boolean {
+    const windowMs = this.mergeWindowMs ?? 0;
+    let leader: Signal | null = null;
+    for (const s of st.book.liveSignals()) {
+      if (s.direction !== would.direction || s.timeframe === would.timeframe) continue;
+      if (s.createdAt < createdAt - windowMs || (would.published && !s.published)) continue;
+      if (leader === null || s.createdAt < leader.createdAt) leader = s;
+    }
+    if (leader === null) return false;
+    const evidence = [
+      ...(leader.evidence ?? []),
+      {
+        signalId: id,
+        timeframe: would.timeframe,
+        strategy: would.strategy,
+        createdAt,
+        confidence: would.confidence,
+      },
+    ];
+    const ch = st.book.amend(
+      leader.id,
+      { evidence },
+      createdAt,
+      `merged ${would.timeframe} ${would.direction} signal ${id} as evidence`,
+    );
+    if (ch) this.emit({ type: 'signal.updated', signal: ch.signal, previous: ch.previous });
+    this.reject(
+      st,
+      stf,
+      id,
+      cand,
+      createdAt,
+      'merged',
+      `merged into the live ${leader.timeframe} signal ${leader.id}`,
+      would,
+    );
+    return true;
   }
 
   /** Records a candidate as filtered, and follows its would-be signal as a shadow when it has one. */
@@ -591,7 +662,9 @@ export class SignalPipeline {
     this.emit({ type: 'signal.rejected', candidate: r });
     if (would && st.shadow !== null) {
       st.shadowSignals.set(id, would);
-      st.shadow.track(would, stf.maxHoldingMs);
+      st.shadow.track(would, stf.maxHoldingMs, this.tickSizes.get(st.symbol));
+      const vol = st.slots.get(stf.cfg.timeframe)?.features.snapshot.volatilityPercentile ?? Number.NaN;
+      this.fills.follow(id, EntryFillBook.key(would.entryType, stf.cfg.timeframe, vol));
     }
   }
 }

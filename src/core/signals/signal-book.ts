@@ -66,6 +66,23 @@ export class SignalBook {
   }
 
   /**
+   * Changes a live signal's record without changing its status (e.g. evidence merged into it);
+   * returns the change, or null for an unknown id.
+   */
+  amend(
+    id: string,
+    patch: Pick<Partial<Signal>, 'evidence'>,
+    at: number,
+    reason: string,
+  ): StatusChange | null {
+    const s = this.live.get(id);
+    if (!s) return null;
+    const next: Signal = { ...s, ...patch, statusAt: at, statusReason: reason };
+    this.live.set(id, next);
+    return { signal: next, previous: s.status };
+  }
+
+  /**
    * Records a status change (or, with the same status, a new reason such as "TP1 hit"); a
    * signal that is no longer live leaves the book. Returns the change, or null for an unknown id.
    */

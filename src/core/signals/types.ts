@@ -7,7 +7,12 @@ export const STRATEGY_NAMES: readonly StrategyName[] = ['momentum', 'breakout', 
 
 export type SignalStatus = 'PENDING' | 'ACTIVE' | 'CLOSED' | 'EXPIRED' | 'CANCELLED';
 export type EntryType = 'FIBONACCI_618' | 'EMA_PULLBACK' | 'SUPPORT_RETEST' | 'MARKET_ENTRY';
-export type Priority = 'HIGH' | 'MEDIUM' | 'LOW';
+/** The design's priority bands; NONE: below LOW's bar (docs/DECISIONS.md). */
+export type Priority = 'HIGH' | 'MEDIUM' | 'LOW' | 'NONE';
+/** Multi-timeframe alignment band of the context score (core/ensemble/priority.ts). */
+export type AlignmentBand = 'strong' | 'moderate' | 'weak' | 'opposed';
+/** Risk level from the stop distance and the volatility percentile (core/risk/risk-level.ts). */
+export type RiskLevel = 'low' | 'medium' | 'high';
 export type VoterName = 'technical' | 'price_action' | 'regime' | 'volume';
 
 /** What a strategy proposes before scoring, risk and the signal rules. */
@@ -116,6 +121,27 @@ export interface ExitPlan {
   readonly trailDistance: number | null;
 }
 
+/**
+ * The measured fill rate of this entry type in similar conditions (same entry type, signal
+ * timeframe and volatility tercile), from the outcomes the pipeline has seen close so far
+ * (signals and shadows): filled / (filled + expired). null rate: no such outcome yet (n 0).
+ */
+export interface EntryConfidence {
+  readonly fillRate: number | null;
+  readonly n: number;
+  /** The conditions counted, e.g. "FIBONACCI_618 on 1h, volatility tercile 2 of 3". */
+  readonly basis: string;
+}
+
+/** A signal of another timeframe that agreed and was merged into this one (engine.merge). */
+export interface MergedEvidence {
+  readonly signalId: string;
+  readonly timeframe: Timeframe;
+  readonly strategy: StrategyName;
+  readonly createdAt: number;
+  readonly confidence: number;
+}
+
 export interface Signal {
   /** Derived from (symbol, signal timeframe, strategy, direction, candle time): reruns give the same id. */
   readonly id: string;
@@ -135,6 +161,21 @@ export interface Signal {
   readonly breakdown: ConfidenceBreakdown;
   readonly health: HealthBreakdown;
   readonly priority: Priority;
+  // alignment, riskLevel, entryConfidence, processingMs, entryValidMs and maxHoldingMs: the
+  // pipeline sets them all; they are absent only on signals stored before they existed
+  /** The multi-timeframe alignment band the priority read (core/ensemble/priority.ts). */
+  readonly alignment?: AlignmentBand;
+  /** low / medium / high from the stop distance and the volatility percentile (core/risk/risk-level.ts). */
+  readonly riskLevel?: RiskLevel;
+  /** The measured fill rate of this entry type in similar conditions, with n. */
+  readonly entryConfidence?: EntryConfidence;
+  /**
+   * Candle close to signal, in ms, measured where the live runtime stores it; null in backtests
+   * and replays of stored candles (the core reads no clock).
+   */
+  readonly processingMs?: number | null;
+  /** Signals of other timeframes merged into this one as evidence (engine.merge); absent when none. */
+  readonly evidence?: readonly MergedEvidence[];
   readonly reasons: readonly string[];
   readonly entryAnalysis: EntryAnalysis;
   /**
@@ -146,7 +187,12 @@ export interface Signal {
   readonly features: Readonly<Record<string, number>>;
   /** Close time of the candle that produced the signal (ms). */
   readonly createdAt: number;
+  /** End of the entry validity: a limit entry not filled by then expires (createdAt + entryValidMs). */
   readonly expiresAt: number;
+  /** Entry validity: how long a pending limit entry may wait to fill (config entryValidity, default 2 h). */
+  readonly entryValidMs?: number;
+  /** Holding horizon: TIME_EXIT this long after the fill; null: none. */
+  readonly maxHoldingMs?: number | null;
   readonly status: SignalStatus;
   /** When the status last changed (candle time), and why. */
   readonly statusAt: number;
@@ -160,7 +206,8 @@ export type RejectionReason =
   | 'cost_dominated'
   | 'invalid_risk'
   | 'duplicate'
-  | 'cooldown';
+  | 'cooldown'
+  | 'merged';
 
 /** A candidate the signal rules filtered out, kept so its would-be outcome can be tracked. */
 export interface RejectedCandidate {

@@ -13,16 +13,17 @@ import type {
   WalkForwardWindow,
 } from '../../core/metrics/report-types.js';
 import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
-import { maxHoldingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
+import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { netROf, tradeOf } from '../../core/outcomes/trade-record.js';
-import type { AmbiguityPolicy, Outcome } from '../../core/outcomes/types.js';
+import type { AmbiguityPolicy, Outcome, PrecisionSettings } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { modelSummary, type ResolvedModels } from '../confidence-models.js';
 import { type CandleFeed, PipelineDriver } from '../driver.js';
 import type { ChartSeries } from './chart-series.js';
+import { compareEntries, MarketTwinReplay } from './entry-counterfactual.js';
 import { buyAndHold, type EntryPoint, entryKey, geometryOf, randomEntryBaseline } from './random-baseline.js';
 
 export interface BacktestOptions {
@@ -71,6 +72,13 @@ const GROUP_KEYS: readonly GroupKey[] = [
   'entryType',
 ];
 
+const EXACT_TOUCH: PrecisionSettings = {
+  toleranceBps: 0,
+  toleranceTicks: 0,
+  confirm: 'touch',
+  minPenetrationBps: 0,
+};
+
 function summarize(trades: readonly TradeRecord[], opts: PerformanceOptions): PolicySummary {
   const p = computePerformance(trades, { ...opts, bootstrapSamples: 0 });
   return {
@@ -84,7 +92,10 @@ function summarize(trades: readonly TradeRecord[], opts: PerformanceOptions): Po
   };
 }
 
-/** Extra trackers that replay the created signals under another ambiguity policy. */
+/**
+ * Extra trackers that replay the created signals under another ambiguity policy (and, given
+ * `precision`, another TP/SL precision rule).
+ */
 class PolicyReplay {
   private readonly trackers = new Map<string, OutcomeTracker>();
   readonly outcomes = new Map<string, Outcome>();
@@ -92,15 +103,17 @@ class PolicyReplay {
   constructor(
     private readonly engine: EngineConfig,
     private readonly policy: AmbiguityPolicy,
+    private readonly precision?: PrecisionSettings,
   ) {}
 
-  track(signal: Signal): void {
+  track(signal: Signal, tickSize?: number): void {
     let t = this.trackers.get(signal.symbol);
     if (!t) {
-      t = new OutcomeTracker(trackerSettings(this.engine.outcomes, this.policy));
+      const settings = trackerSettings(this.engine.outcomes, this.policy);
+      t = new OutcomeTracker(this.precision ? { ...settings, precision: this.precision } : settings);
       this.trackers.set(signal.symbol, t);
     }
-    t.track(signal, maxHoldingMsOf(this.engine.outcomes, signal.timeframe));
+    t.track(signal, holdingMsOf(signal, this.engine.outcomes), tickSize);
   }
 
   onCandle(
@@ -140,8 +153,13 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const rejected: RejectedCandidate[] = [];
   const rejectedById = new Map<string, RejectedCandidate>();
   const shadow = new Map<string, Outcome>();
+  const ticks = new Map(opts.inputs.map((f) => [f.symbol, f.tickSize ?? Number.NaN]));
   const pessimistic = new PolicyReplay(engine, 'pessimistic');
   const optimistic = new PolicyReplay(engine, 'optimistic');
+  const rule = engine.outcomes.precision;
+  const exactRule = rule.toleranceBps === 0 && rule.toleranceTicks === 0 && rule.confirm === 'touch';
+  const exactTouch = exactRule ? null : new PolicyReplay(engine, engine.outcomes.policy, EXACT_TOUCH);
+  const twins = new MarketTwinReplay(engine);
   const ranges = new Map<string, { candles: number; first: number | null; last: number | null }>();
   const charts = new Map<string, ChartSeries['candles'][number][]>();
   const chartAggs = new Map<string, Aggregator>();
@@ -153,8 +171,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     switch (e.type) {
       case 'signal.created':
         signals.set(e.signal.id, e.signal);
-        pessimistic.track(e.signal);
-        optimistic.track(e.signal);
+        pessimistic.track(e.signal, ticks.get(e.signal.symbol));
+        optimistic.track(e.signal, ticks.get(e.signal.symbol));
+        exactTouch?.track(e.signal, ticks.get(e.signal.symbol));
+        twins.track(e.signal, ticks.get(e.signal.symbol));
         return;
       case 'signal.rejected':
         rejected.push(e.candidate);
@@ -206,6 +226,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       // the policy replays see this candle before the pipeline can create signals at its close
       pessimistic.onCandle(symbol, candle, closeAt);
       optimistic.onCandle(symbol, candle, closeAt);
+      exactTouch?.onCandle(symbol, candle, closeAt);
+      twins.onCandle(symbol, candle, closeAt);
       chartAggs.get(symbol)?.push(candle);
       baselineMarket?.candles.get(symbol)?.push(candle);
       if (opts.from === undefined || candle.openTime >= opts.from) {
@@ -328,6 +350,22 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       optimistic: summarize(tradesOf(optimistic.outcomes, created), metricOpts),
     },
     filtered: { overall: summarize(shadowTrades, metricOpts), byReason },
+    entries: compareEntries(
+      created,
+      outcomes,
+      twins.outcomes,
+      metricOpts.bootstrapSamples ?? 2000,
+      metricOpts.seed ?? 42,
+    ),
+    precision: {
+      rule: { ...rule },
+      eventsByClass: countBy(
+        [...outcomes.values()].flatMap((o) => o.events.flatMap((ev) => (ev.precision ? [ev] : []))),
+        (ev) => ev.precision ?? '',
+      ),
+      configured: summarize(trades, metricOpts),
+      exactTouch: exactTouch ? summarize(tradesOf(exactTouch.outcomes, created), metricOpts) : null,
+    },
     equity: equityCurve(trades, {
       sizing: {
         riskPerTrade: metricOpts.riskPerTrade ?? DEFAULT_SIZING.riskPerTrade,

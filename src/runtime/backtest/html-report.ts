@@ -4,6 +4,7 @@ import { baselineSection } from './html/baseline-section.js';
 import { chartLibrarySource } from './html/chart-library.js';
 import { sortSignals, toClientChart, toClientEquity, toClientSignal } from './html/client-data.js';
 import { CLIENT_SCRIPT } from './html/client-script.js';
+import { entriesSection, precisionSection } from './html/entries-section.js';
 import { escapeHtml, formatSettingPercent, jsonForScript } from './html/format.js';
 import {
   ambiguitySection,
@@ -65,6 +66,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     ['groups', 'Groups'],
     ['calibration', 'Calibration'],
     ['ambiguity', 'Ambiguity'],
+    ['entries', 'Entries'],
+    ['precision', 'TP/SL precision'],
     ['filtered', 'Filtered'],
     ...(report.walkForward && report.walkForward.length > 0 ? [['walk-forward', 'Walk-forward']] : []),
     ['signals', 'Signals'],
@@ -108,6 +111,12 @@ ${calibrationSection(report)}
 </section>
 <section class="card" id="ambiguity"><h2>Ambiguous candles</h2>
 ${ambiguitySection(report)}
+</section>
+<section class="card" id="entries"><h2>Refined entries vs market entries</h2>
+${entriesSection(report)}
+</section>
+<section class="card" id="precision"><h2>TP/SL precision</h2>
+${precisionSection(report)}
 </section>
 <section class="card" id="filtered"><h2>Filtered candidates</h2>
 ${filteredSection(report)}

@@ -4,7 +4,7 @@ import type { Timeframe } from '../../core/candles/timeframe.js';
 import { mulberry32 } from '../../core/metrics/random.js';
 import type { BaselineComparison, BuyAndHold, RandomBaseline } from '../../core/metrics/report-types.js';
 import { quantileSorted } from '../../core/metrics/stats.js';
-import { maxHoldingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
+import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { netROf } from '../../core/outcomes/trade-record.js';
 import type { Direction, ExitPlan, Signal } from '../../core/signals/types.js';
@@ -51,6 +51,8 @@ export interface TradeGeometry {
   readonly stopAtr: number;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** The signal's holding horizon (absent on signals stored before it was recorded). */
+  readonly maxHoldingMs?: number | null;
 }
 
 export function geometryOf(signal: Signal): TradeGeometry {
@@ -67,6 +69,7 @@ export function geometryOf(signal: Signal): TradeGeometry {
     stopAtr: signal.features.stop_atr,
     createdAt: signal.createdAt,
     expiresAt: signal.expiresAt,
+    ...(signal.maxHoldingMs !== undefined ? { maxHoldingMs: signal.maxHoldingMs } : {}),
   };
 }
 
@@ -147,7 +150,7 @@ export function randomTwin(real: TradeGeometry, at: EntryPoint, run: number): Si
     published: false,
     breakdown: NEUTRAL_BREAKDOWN,
     health: { dataQuality: 0, technical: 0, risk: 0, regime: 0, score: 0 },
-    priority: 'LOW',
+    priority: 'NONE',
     reasons: [],
     entryAnalysis: {
       entryTimeframe: real.timeframe,
@@ -160,6 +163,7 @@ export function randomTwin(real: TradeGeometry, at: EntryPoint, run: number): Si
     features: {},
     createdAt: at.closeTime,
     expiresAt: at.closeTime + (real.expiresAt - real.createdAt),
+    ...(real.maxHoldingMs !== undefined ? { maxHoldingMs: real.maxHoldingMs } : {}),
     status: 'ACTIVE',
     statusAt: at.closeTime,
     statusReason: 'random entry',
@@ -174,7 +178,7 @@ function follow(
   engine: EngineConfig,
 ): number | null {
   const tracker = new OutcomeTracker(trackerSettings(engine.outcomes));
-  tracker.track(signal, maxHoldingMsOf(engine.outcomes, signal.timeframe));
+  tracker.track(signal, holdingMsOf(signal, engine.outcomes));
   for (let i = lowerBound(candles, signal.createdAt); i < candles.length; i++) {
     const c = candles[i];
     const closed = tracker.onCandle(c, c.openTime + baseMs);

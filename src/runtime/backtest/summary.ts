@@ -1,6 +1,7 @@
 import type { BacktestReport, BaselineComparison, PolicySummary } from '../../core/metrics/report-types.js';
 import type { IntervalMetric, Metric, Performance } from '../../core/metrics/types.js';
 import { baselineVerdict, formatPercentile, ordinalPercentile } from './baseline-verdict.js';
+import { entryBlock, precisionBlock } from './entry-summary.js';
 
 /*
  * The summary `alphapulse backtest` prints: what the figures are after (costs, sizing), the
@@ -315,6 +316,8 @@ export function formatSummary(r: BacktestReport): string {
       policyRow('optimistic', r.ambiguity.optimistic),
     ]),
   );
+  const fmt = { wrap: (t: string) => wrap(t), table };
+  out.push('', ...entryBlock(r, fmt), '', ...precisionBlock(r, fmt));
   const rejected = Object.entries(r.counts.rejected)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');

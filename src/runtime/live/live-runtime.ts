@@ -12,6 +12,7 @@ import type { ResolvedModels } from '../confidence-models.js';
 import { PipelineDriver } from '../driver.js';
 import { CommitBuffer } from './commit-buffer.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
+import { SignalMonitor } from './signal-monitor.js';
 import { storedExchange } from './stored-exchange.js';
 
 /** The market source cannot provide a symbol (unknown market, not in the replay files). */
@@ -82,6 +83,10 @@ export class LiveRuntime implements RuntimeView {
   private timingCount = 0;
   private signalsDay = -1;
   private signalsToday = 0;
+  /** Processing times stamped on the live signals, kept on their later states. */
+  private readonly processingMs = new Map<string, number>();
+  /** The design's monitor figures over what this process ran live. */
+  private readonly monitor = new SignalMonitor();
   private readonly startedAt: number;
   private started = false;
 
@@ -192,14 +197,15 @@ export class LiveRuntime implements RuntimeView {
       return;
     }
     const t0 = performance.now();
-    await this.process(symbol, candle, true);
+    await this.process(symbol, candle, true, this.now());
     this.timings[this.timingCount++ % TIMING_WINDOW] = (performance.now() - t0) * 1000;
   }
 
   /** One closed base candle through the pipeline, then into the store with what it caused. */
-  private async process(symbol: string, candle: Candle, live: boolean): Promise<void> {
+  private async process(symbol: string, candle: Candle, live: boolean, receivedAt?: number): Promise<void> {
     this.driver.feed(symbol, candle);
     const events = this.collected.splice(0);
+    if (live) this.stampAndCount(events, receivedAt ?? this.now());
     this.lastBase.set(symbol, candle.openTime);
     for (const e of events) {
       if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
@@ -243,6 +249,33 @@ export class LiveRuntime implements RuntimeView {
       // filtered candidates and shadow outcomes are stored for the track record, not announced
       if (e.type === 'signal.rejected' || (e.type === 'outcome.closed' && e.shadow)) continue;
       this.bus.publish(e);
+    }
+  }
+
+  /**
+   * At the runtime edge: stamps each new signal with its processing time and keeps the stamp on
+   * its later states (the core reads no clock); counts the monitor figures. Processing time from
+   * a LIVE source is the wall clock now minus the close of the candle that made the signal (the
+   * design's candle close to signal, exchange delivery included); from REPLAY and DEMO, whose
+   * candles closed in the past or in simulated time, it is now minus when the candle arrived.
+   */
+  private stampAndCount(events: PipelineEvent[], receivedAt: number): void {
+    const now = this.now();
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (e.type === 'signal.created') {
+        const from = this.source.label === 'LIVE' ? e.signal.createdAt : receivedAt;
+        const ms = Math.max(0, now - from);
+        this.processingMs.set(e.signal.id, ms);
+        events[i] = { ...e, signal: { ...e.signal, processingMs: ms } };
+      } else if (e.type === 'signal.updated' || e.type === 'outcome.closed') {
+        const ms = this.processingMs.get(e.signal.id);
+        if (ms !== undefined) events[i] = { ...e, signal: { ...e.signal, processingMs: ms } };
+        const s = e.signal;
+        if (e.type === 'outcome.closed' || (s.status !== 'PENDING' && s.status !== 'ACTIVE'))
+          this.processingMs.delete(s.id);
+      }
+      this.monitor.observe(events[i]);
     }
   }
 
@@ -345,6 +378,7 @@ export class LiveRuntime implements RuntimeView {
       symbols,
       pipeline: { candles: this.driver.candles, p50Us: q(0.5), p99Us: q(0.99) },
       signalsToday: this.signalsToday,
+      monitor: this.monitor.figures(),
       startedAt: this.startedAt,
       store: this.writes.status(),
     };

@@ -3,6 +3,7 @@ import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { WriteStatus } from './commit-buffer.js';
+import type { MonitorFigures } from './signal-monitor.js';
 
 export interface TimeframeStatus {
   readonly timeframe: Timeframe;
@@ -35,6 +36,8 @@ export interface RuntimeStatus {
   };
   /** Signals created since 00:00 UTC of the latest candle's day. */
   readonly signalsToday: number;
+  /** The design's monitor figures since start (absent from runtimes that do not count them). */
+  readonly monitor?: MonitorFigures;
   readonly startedAt: number;
   /** The write path: commits stored as they come, or held while the store is unreachable. */
   readonly store: WriteStatus;

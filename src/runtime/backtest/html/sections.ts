@@ -231,7 +231,7 @@ function groupName(key: GroupKey, name: string): string {
   return key === 'strategy' || key === 'entryType' || key === 'priority' ? humanise(name) : name;
 }
 
-const PRIORITY_ORDER: readonly string[] = ['HIGH', 'MEDIUM', 'LOW'];
+const PRIORITY_ORDER: readonly string[] = ['HIGH', 'MEDIUM', 'LOW', 'NONE'];
 
 function groupEntries(key: GroupKey, groups: Readonly<Record<string, Performance>>): [string, Performance][] {
   const entries = Object.entries(groups);
