@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { AUDIT_SQLITE_SQL } from './audit-schema.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -132,6 +133,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX confidence_models_one_active ON confidence_models (active) WHERE active = 1;
     `,
   },
+  // 5 is 'delivery' (subscribers and their deliveries), on its own branch
+  { version: 6, name: 'audit', sql: AUDIT_SQLITE_SQL },
 ];
 
 export class StoreError extends Error {
@@ -172,8 +175,9 @@ function migrate(db: SqliteDatabase): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const current = row.v ?? 0;
+  const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+  const applied = new Set(rows.map((r) => r.version));
+  const current = Math.max(0, ...applied);
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   if (current > latest) {
     throw new StoreError(
@@ -181,8 +185,10 @@ function migrate(db: SqliteDatabase): void {
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  // every migration not applied yet, not only those above the highest: migrations written on
+  // parallel branches (independent tables) may be merged after a database took a later one
   for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       // the store records wall time of a migration; this is the adapter layer, not the core
