@@ -4,6 +4,7 @@ import { DemoSource } from '../../adapters/market/demo-source.js';
 import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { ReplaySource } from '../../adapters/market/replay-source.js';
 import type { MarketSource } from '../../adapters/market/source.js';
+import { SqliteAuditStore } from '../../adapters/store/sqlite-audit-store.js';
 import { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
 import { openSqlite, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
 import { SqliteModelStore } from '../../adapters/store/sqlite-model-store.js';
@@ -12,6 +13,7 @@ import { buildApp } from '../../api/app.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { resolveConfidenceModels } from '../confidence-models.js';
+import { auditConfigAtStart } from '../config-audit.js';
 import { LiveRuntime } from './live-runtime.js';
 
 export interface ServiceOptions {
@@ -127,6 +129,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const db: SqliteDatabase = openSqlite(loaded.dbPath);
   const candles = new SqliteCandleStore(db);
   const signals = new SqliteSignalStore(db);
+  const audit = new SqliteAuditStore(db);
   let source: MarketSource | null = null;
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
@@ -138,6 +141,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     log.info(
       `confidence: ${confidence.source}${confidence.fallback ? `, falls back to ${confidence.fallback.version} on drift` : ''}`,
     );
+    const configHash = await auditConfigAtStart(audit, loaded, Date.now());
+    log.info(`configuration ${configHash.slice(0, 12)} recorded in the audit trail`);
     source = await chooseSource(opts, log);
     const symbols = await chooseSymbols(source, config, (msg) => log.info(msg));
     runtime = new LiveRuntime({
@@ -147,10 +152,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       candles,
       signals,
       confidence,
+      audit,
       log: (level, msg) => log[level](msg),
     });
     // the HTTP server comes up first, so clients can connect before the first candle flows
-    const built = await buildApp({ runtime, signals, candles, config, logger: false, webRoot: opts.webRoot });
+    const built = await buildApp({
+      runtime,
+      signals,
+      candles,
+      audit,
+      config,
+      logger: false,
+      webRoot: opts.webRoot,
+    });
     app = built;
     const port = opts.port ?? config.api.port;
     const host = opts.host ?? config.api.host;
