@@ -18,7 +18,12 @@ import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { EventBus } from '../bus/event-bus.js';
 import type { ResolvedModels } from '../confidence-models.js';
 import { PipelineDriver } from '../driver.js';
-import { type OperatorAction, operatorActions } from './operator-actions.js';
+import {
+  applyOperatorActions,
+  type OperatorAction,
+  operatorActions,
+  operatorReason,
+} from './operator-actions.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 import { storedExchange } from './stored-exchange.js';
 
@@ -365,27 +370,14 @@ export class LiveRuntime implements RuntimeView {
 
   /** Recovery: the operators' actions taken right after this candle, applied again (into `collected`). */
   private applyAgain(symbol: string, closeAt: number): void {
-    const actions = this.replayActions.get(`${symbol}|${closeAt}`);
-    if (!actions) return;
-    const pipeline = this.driver.pipeline;
-    const sink: EventSink = (e) => this.collected.push(e);
-    for (const a of actions) {
-      if (a.kind === 'evaluate') {
-        try {
-          pipeline.evaluateNow(symbol, a.timeframe, true, sink);
-        } catch (e) {
-          if (!(e instanceof EvaluationError)) throw e;
-          this.log(
-            'warn',
-            `recovery: the on-demand run of ${symbol} ${a.timeframe} cannot be redone: ${e.message}`,
-          );
-        }
-      } else {
-        const text = operatorReason(a.kind, a.actor, a.reason);
-        if (a.kind === 'signal.closed') pipeline.closeSignal(a.signalId, text, sink);
-        else pipeline.cancelSignal(a.signalId, text, sink);
-      }
-    }
+    applyOperatorActions(
+      this.driver.pipeline,
+      this.replayActions,
+      symbol,
+      closeAt,
+      (e) => this.collected.push(e),
+      (msg) => this.log('warn', `recovery: ${msg}`),
+    );
   }
 
   private countSignal(createdAt: number): void {
@@ -504,9 +496,4 @@ export class LiveRuntime implements RuntimeView {
     };
     return { ok: store.ok && source.ok, checks: { store, source } };
   }
-}
-
-/** The status reason an operator's close or cancel gives the signal (the same again in recovery). */
-function operatorReason(action: 'signal.closed' | 'signal.cancelled', actor: string, reason: string): string {
-  return `${action === 'signal.closed' ? 'closed' : 'cancelled'} by ${actor}: ${reason}`;
 }

@@ -1,5 +1,8 @@
 import type { AuditStore } from '../../adapters/store/ports.js';
 import { isTimeframe, type Timeframe } from '../../core/candles/timeframe.js';
+import { EvaluationError } from '../../core/pipeline/evaluation.js';
+import type { EventSink } from '../../core/pipeline/events.js';
+import type { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 
 /**
  * An operator's action that changed the pipeline between two candles: recovery applies it again
@@ -78,4 +81,42 @@ export async function operatorActions(audit: AuditStore): Promise<Map<string, Op
     else out.set(key, [action]);
   }
   return out;
+}
+
+/** The status reason an operator's close or cancel gives the signal (the same again in recovery). */
+export function operatorReason(
+  action: 'signal.closed' | 'signal.cancelled',
+  actor: string,
+  reason: string,
+): string {
+  return `${action === 'signal.closed' ? 'closed' : 'cancelled'} by ${actor}: ${reason}`;
+}
+
+/**
+ * Applies again the actions taken right after `symbol`'s base candle closing at `closeAt` (call
+ * it after the pipeline processed that candle); their events go to `sink`. A run that cannot be
+ * redone is reported to `warn` and skipped.
+ */
+export function applyOperatorActions(
+  pipeline: SignalPipeline,
+  actions: ReadonlyMap<string, readonly OperatorAction[]>,
+  symbol: string,
+  closeAt: number,
+  sink: EventSink,
+  warn: (msg: string) => void,
+): void {
+  for (const a of actions.get(`${symbol}|${closeAt}`) ?? []) {
+    if (a.kind === 'evaluate') {
+      try {
+        pipeline.evaluateNow(symbol, a.timeframe, true, sink);
+      } catch (e) {
+        if (!(e instanceof EvaluationError)) throw e;
+        warn(`the on-demand run of ${symbol} ${a.timeframe} cannot be redone: ${e.message}`);
+      }
+    } else {
+      const text = operatorReason(a.kind, a.actor, a.reason);
+      if (a.kind === 'signal.closed') pipeline.closeSignal(a.signalId, text, sink);
+      else pipeline.cancelSignal(a.signalId, text, sink);
+    }
+  }
 }
