@@ -4,6 +4,7 @@ import { TIMEFRAMES, type Timeframe } from '../../core/candles/timeframe.js';
 import { type Evaluation, EvaluationError } from '../../core/pipeline/evaluation.js';
 import type { RuntimeView } from '../../runtime/live/runtime-view.js';
 import { ApiError } from '../errors.js';
+import { plainJson } from '../plain-json.js';
 import { adminErrors, symbolPattern } from '../schemas/common.js';
 import { EvaluationSchema } from '../schemas/operator.js';
 import { strictBody } from '../strict-body.js';
@@ -30,13 +31,8 @@ const STATUS: Readonly<Record<EvaluationError['code'], number>> = {
   stale: 409,
 };
 
-/** JSON as the store keeps it: NaN (a context not warm yet) becomes null. */
-function plain<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x)) as T;
-}
-
 function view(run: Evaluation, publish: boolean) {
-  return plain({
+  return plainJson({
     symbol: run.symbol,
     timeframe: run.timeframe,
     candle: run.candle,

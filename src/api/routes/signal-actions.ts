@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SignalStore } from '../../adapters/store/ports.js';
 import type { RuntimeView } from '../../runtime/live/runtime-view.js';
 import { ApiError, notFound } from '../errors.js';
+import { plainJson } from '../plain-json.js';
 import { adminErrors } from '../schemas/common.js';
 import { SignalActionSchema } from '../schemas/operator.js';
 import { strictBody } from '../strict-body.js';
@@ -30,11 +31,6 @@ function checkId(data: unknown) {
     message: 'must be a signal id of 1 to 200 characters',
   };
   return { error: [error] };
-}
-
-/** JSON as the store keeps it: NaN (a context not warm yet) becomes null. */
-function plain<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x)) as T;
 }
 
 /**
@@ -79,7 +75,7 @@ export const signalActionRoutes: FastifyPluginAsync<{ runtime: RuntimeView; sign
             : await runtime.cancelSignal(id, why, actor);
         if (r.ok) {
           request.audited = true;
-          return plain({ signal: r.signal, outcome: r.outcome });
+          return plainJson({ signal: r.signal, outcome: r.outcome });
         }
         if (r.code === 'wrong_status') {
           throw new ApiError(
