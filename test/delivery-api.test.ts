@@ -45,6 +45,11 @@ function quietRuntime(bus: EventBus): RuntimeView {
     addSymbol: async () => {},
     removeSymbol: async () => {},
     ready: async () => ({ ok: true, checks: {} }),
+    evaluate: async () => {
+      throw new Error('no market here');
+    },
+    closeSignal: async () => ({ ok: false, code: 'not_live' }),
+    cancelSignal: async () => ({ ok: false, code: 'not_live' }),
   };
 }
 

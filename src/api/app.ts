@@ -1,11 +1,12 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
-import type { CandleStore, DeliveryStore, SignalStore } from '../adapters/store/ports.js';
+import type { AuditStore, CandleStore, DeliveryStore, SignalStore } from '../adapters/store/ports.js';
 import type { Config } from '../config/schema.js';
 import type { RuntimeView } from '../runtime/live/runtime-view.js';
 import { storedExchange } from '../runtime/live/stored-exchange.js';
 import { registerWeb } from '../web/register-web.js';
+import { registerAuditHook } from './plugins/audit.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
 import { registerDocs } from './plugins/docs.js';
@@ -13,13 +14,16 @@ import { registerErrorHandling } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerSubscriberAuth } from './plugins/subscriber-auth.js';
+import { auditRoutes } from './routes/audit.js';
 import { backtestRoutes } from './routes/backtests.js';
 import { candleCacheKeyPrefix, candleRoutes } from './routes/candles.js';
 import { deliveryAdminRoutes } from './routes/delivery-admin.js';
 import { deliverySubscriberRoutes } from './routes/delivery-subscriber.js';
+import { evaluateRoutes } from './routes/evaluate.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { PERFORMANCE_CACHE_PREFIX, performanceRoutes } from './routes/performance.js';
+import { signalActionRoutes } from './routes/signal-actions.js';
 import { signalRoutes } from './routes/signals.js';
 import { statusRoutes } from './routes/status.js';
 import { symbolRoutes } from './routes/symbols.js';
@@ -50,6 +54,10 @@ export interface BuildAppOptions {
   readonly webRoot?: string;
   /** Delivery to subscribers: admin and subscriber routes, the subscriber WebSocket. Absent: none of them. */
   readonly delivery?: DeliveryApiOptions;
+  /** The audit trail: admin requests are recorded in it and GET /api/v1/audit reads it. */
+  readonly audit?: AuditStore;
+  /** Wall clock of the audit rows (default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface DeliveryApiOptions {
@@ -109,6 +117,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await registerCors(app, { origins: api.corsOrigins });
   await registerRateLimit(app, api.rateLimit);
   registerAuth(app, { adminKeys: api.adminKeys });
+  registerAuditHook(app, { audit: opts.audit ?? null, now: opts.now ?? Date.now });
   registerMetrics(app, { runtime: opts.runtime, cache, wsClients });
   await registerDocs(app);
 
@@ -171,6 +180,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         ],
       });
       await v1.register(symbolRoutes, { runtime });
+      await v1.register(evaluateRoutes, { runtime });
+      await v1.register(signalActionRoutes, { runtime, signals });
+      await v1.register(auditRoutes, { audit: opts.audit ?? null });
       await v1.register(statusRoutes, { runtime, cache, wsClients });
       if (delivery) {
         const routeOpts = { store: delivery.store, ...opts.config.delivery };

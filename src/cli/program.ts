@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerCandles } from './commands/candles.js';
 import { registerConfig } from './commands/config.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerImport } from './commands/import.js';
 import { registerIndicators } from './commands/indicators.js';
 import { registerOptimize, registerOptimizeWorker } from './commands/optimize.js';
@@ -40,5 +42,7 @@ export function buildProgram(): Command {
   registerOptimizeWorker(program);
   registerConfig(program);
   registerTrain(program);
+  registerEvaluate(program);
+  registerAudit(program);
   return program;
 }

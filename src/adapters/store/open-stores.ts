@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../../config/load.js';
-import type { CandleStore, DeliveryStore, ModelStore, SignalStore } from './ports.js';
+import type { AuditStore, CandleStore, DeliveryStore, ModelStore, SignalStore } from './ports.js';
 
 /** The URL without its password, for messages and the readiness line. */
 export function describeUrl(url: string): string {
@@ -40,6 +40,8 @@ export interface Stores {
   readonly models: ModelStore;
   /** Channels, subscribers, credits and the outbox (null: this driver has none yet). */
   readonly delivery: DeliveryStore | null;
+  /** The hash-chained audit trail (null: this driver has none yet). */
+  readonly audit: AuditStore | null;
   /** Closes the database (all its stores). */
   close(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
       signals: new PostgresSignalStore(candles),
       models: new PostgresModelStore(db),
       delivery: null,
+      audit: null,
       close: () => db.close(),
     };
   }
@@ -83,6 +86,7 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
   const { SqliteSignalStore } = await import('./sqlite-signal-store.js');
   const { SqliteModelStore } = await import('./sqlite-model-store.js');
   const { SqliteDeliveryStore } = await import('./sqlite-delivery-store.js');
+  const { SqliteAuditStore } = await import('./sqlite-audit-store.js');
   const db = openSqlite(loaded.dbPath);
   return {
     driver: 'sqlite',
@@ -91,6 +95,7 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
     signals: new SqliteSignalStore(db),
     models: new SqliteModelStore(db),
     delivery: new SqliteDeliveryStore(db),
+    audit: new SqliteAuditStore(db),
     close: async () => {
       if (db.open) db.close();
     },

@@ -6,6 +6,7 @@ import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/repor
 import type { Outcome, OutcomeType } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { Direction, Priority, Signal, SignalStatus } from '../../core/signals/types.js';
+import type { AuditRow, AuditVerification } from './audit-chain.js';
 
 /** Identifies one stored candle series. */
 export interface SeriesKey {
@@ -228,3 +229,46 @@ export interface ModelStore {
   close(): Promise<void>;
 }
 export * from './delivery-port.js';
+
+/** One action to audit; the store gives it its place in the chain. */
+export interface AuditEntry {
+  /** Wall-clock time (ms): the audit records when people and the service acted, not candle time. */
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  /** The state before, where the action changes one (any JSON value); absent: none. */
+  readonly before?: unknown;
+  /** The state after, or what the action found (any JSON value); absent: none. */
+  readonly after?: unknown;
+}
+
+export interface AuditFilter {
+  readonly action?: string;
+  readonly actor?: string;
+  readonly target?: string;
+  /** At or after this time (ms). */
+  readonly since?: number;
+  /** Before this time (ms). */
+  readonly until?: number;
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  readonly items: readonly AuditRow[];
+  /** `seq` to pass as `before` for the next (older) page; null on the last page. */
+  readonly next: number | null;
+}
+
+/**
+ * The append-only audit trail (admin actions, configuration at start, symbols, slice states,
+ * manual exits, on-demand runs). Each row carries the SHA-256 of the row before it (see
+ * audit-chain.ts); `verify` walks the chain and names the first row that does not hold.
+ */
+export interface AuditStore {
+  /** Appends one row after the last (atomically: two appends never share a place). */
+  append(entry: AuditEntry): Promise<AuditRow>;
+  /** Rows matching `filter`, newest first, `limit` per page, older than seq `before` when given. */
+  list(filter: AuditFilter, page: { readonly limit: number; readonly before?: number }): Promise<AuditPage>;
+  verify(): Promise<AuditVerification>;
+}

@@ -1,3 +1,4 @@
+import { AUDIT_POSTGRES_SQL } from './audit-schema.js';
 import { DELIVERY_POSTGRES_SQL } from './delivery-sql.js';
 import type { Migration } from './sqlite-database.js';
 
@@ -181,4 +182,6 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   // the delivery tables (one DDL text for both dialects); the PostgreSQL delivery store is to come
   { version: 5, name: 'delivery', sql: DELIVERY_POSTGRES_SQL },
+  // the append-only audit trail (triggers refuse UPDATE and DELETE); its PostgreSQL store is to come
+  { version: 6, name: 'audit', sql: AUDIT_POSTGRES_SQL },
 ];

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { AUDIT_SQLITE_SQL } from './audit-schema.js';
 import { DELIVERY_SQLITE_SQL } from './delivery-sql.js';
 import { StoreError } from './store-errors.js';
 
@@ -135,6 +136,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 5, name: 'delivery', sql: DELIVERY_SQLITE_SQL },
+  { version: 6, name: 'audit', sql: AUDIT_SQLITE_SQL },
 ];
 
 export { StoreError };
@@ -170,8 +172,9 @@ function migrate(db: SqliteDatabase): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const current = row.v ?? 0;
+  const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+  const applied = new Set(rows.map((r) => r.version));
+  const current = Math.max(0, ...applied);
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   if (current > latest) {
     throw new StoreError(
@@ -179,12 +182,8 @@ function migrate(db: SqliteDatabase): void {
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  // by the versions recorded, not only the highest: branches may add versions out of order
-  const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-      (r) => r.version,
-    ),
-  );
+  // every migration not applied yet, not only those above the highest: migrations written on
+  // parallel branches (independent tables) may be merged after a database took a later one
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {

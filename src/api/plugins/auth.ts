@@ -9,6 +9,18 @@ declare module 'fastify' {
     /** onRequest hook of admin routes: `Authorization: Bearer <one of config.api.adminKeys>`. */
     requireAdmin: AdminGuard;
   }
+  interface FastifyRequest {
+    /**
+     * Who an admin request came from: `key:` and the first 12 hex digits of the SHA-256 of the
+     * key (never the key itself), set once `requireAdmin` accepted it; null otherwise.
+     */
+    adminActor: string | null;
+  }
+}
+
+/** The audit trail's name for an admin key: stable, and says nothing usable about the key. */
+export function adminKeyId(key: string): string {
+  return `key:${digest(key).toString('hex').slice(0, 12)}`;
 }
 
 function digest(key: string): Buffer {
@@ -20,9 +32,14 @@ function digest(key: string): Buffer {
  * comparison the same length, and every key is compared even after a match.
  */
 export function isAdminKey(given: string, keyDigests: readonly Buffer[]): boolean {
+  return matchingKey(given, keyDigests) >= 0;
+}
+
+/** Index of the key `given` is, or -1; constant-time like `isAdminKey`. */
+function matchingKey(given: string, keyDigests: readonly Buffer[]): number {
   const d = digest(given);
-  let match = false;
-  for (const k of keyDigests) match = timingSafeEqual(d, k) || match;
+  let match = -1;
+  for (let i = 0; i < keyDigests.length; i++) if (timingSafeEqual(d, keyDigests[i]) && match < 0) match = i;
   return match;
 }
 
@@ -33,6 +50,8 @@ export function isAdminKey(given: string, keyDigests: readonly Buffer[]): boolea
  */
 export function registerAuth(app: FastifyInstance, opts: { readonly adminKeys: readonly string[] }): void {
   const keyDigests = opts.adminKeys.map(digest);
+  const keyIds = opts.adminKeys.map(adminKeyId);
+  app.decorateRequest('adminActor', null);
   const guard: AdminGuard = async (request, reply) => {
     if (keyDigests.length === 0) {
       throw new ApiError(
@@ -46,7 +65,9 @@ export function registerAuth(app: FastifyInstance, opts: { readonly adminKeys: r
       reply.header('www-authenticate', 'Bearer realm="alphapulse-admin"');
       throw new ApiError(401, 'admin route: send the header Authorization: Bearer <admin key>');
     }
-    if (!isAdminKey(m[1], keyDigests)) throw new ApiError(403, 'the admin key is not valid');
+    const k = matchingKey(m[1], keyDigests);
+    if (k < 0) throw new ApiError(403, 'the admin key is not valid');
+    request.adminActor = keyIds[k] ?? null;
   };
   app.decorate('requireAdmin', guard);
 }

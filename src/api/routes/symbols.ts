@@ -55,7 +55,8 @@ export const symbolRoutes: FastifyPluginAsync<{ runtime: RuntimeView }> = async 
       const { symbol } = request.body;
       if (runtime.symbols().includes(symbol)) throw new ApiError(409, `${symbol} is already watched`);
       try {
-        await runtime.addSymbol(symbol);
+        await runtime.addSymbol(symbol, request.adminActor ?? 'unknown');
+        request.audited = true;
       } catch (e) {
         // the source cannot provide it (unknown market, not in the replay): the client's problem, named
         if (e instanceof SymbolUnavailableError) throw new ApiError(422, e.message);
@@ -86,7 +87,8 @@ export const symbolRoutes: FastifyPluginAsync<{ runtime: RuntimeView }> = async 
     async (request) => {
       const { symbol } = request.params;
       if (!runtime.symbols().includes(symbol)) throw notFound(`${symbol} is not watched`);
-      await runtime.removeSymbol(symbol);
+      await runtime.removeSymbol(symbol, request.adminActor ?? 'unknown');
+      request.audited = true;
       request.log.info({ symbol }, 'symbol removed');
       return { symbol, symbols: [...runtime.symbols()] };
     },

@@ -51,6 +51,7 @@ export const OUTCOME_TYPES = keysOf<OutcomeType>({
   TIME_EXIT: true,
   EXPIRED: true,
   CANCELLED: true,
+  MANUAL_EXIT: true,
 });
 const OUTCOME_EVENT_KINDS = keysOf<OutcomeEventKind>({
   FILL: true,
@@ -63,6 +64,7 @@ const OUTCOME_EVENT_KINDS = keysOf<OutcomeEventKind>({
   TIME_EXIT: true,
   EXPIRED: true,
   CANCELLED: true,
+  MANUAL_EXIT: true,
 });
 
 const timeframe = enumOf(TIMEFRAMES);

@@ -57,6 +57,31 @@ describe('OutcomeTracker: cancellation', () => {
   });
 });
 
+describe('OutcomeTracker: manual exit', () => {
+  it('MANUAL_EXIT: an operator closes the whole position at the given price, after costs, as its own type', () => {
+    const tracker = new OutcomeTracker(testOutcomeConfig());
+    tracker.track(makeSignal({ id: 'sell', direction: 'SELL' }));
+    // no level touched (stop 105, TP1 95)
+    expect(feed(tracker, candles([[100, 103, 98, 102]]))).toHaveLength(0);
+    const o = tracker.cancel('sell', T0 + MIN, 102, 'operator: news', 'MANUAL_EXIT');
+    expect(o?.type).toBe('MANUAL_EXIT');
+    expect(o?.filled).toBe(true);
+    expect(o?.reason).toBe('operator: news');
+    // a SELL from 100 out at 102 with the stop 5 away: R = -0.4; gross -2 %; fees 0.001 × (1 + 1.02)
+    expect(o?.rMultiple).toBeCloseTo(-0.4, 12);
+    expect(o?.returnPct).toBeCloseTo(-0.02 - 0.00202, 12);
+    expect(o?.averageExitPrice).toBe(102);
+    expect(o?.events.at(-1)).toEqual({
+      kind: 'MANUAL_EXIT',
+      time: T0 + MIN,
+      price: 102,
+      fraction: 1,
+      ambiguous: false,
+    });
+    expect(tracker.size).toBe(0);
+  });
+});
+
 describe('OutcomeTracker: many signals, open state, allocation', () => {
   it('follows several signals at once and reports each on the candle it closes', () => {
     const tracker = new OutcomeTracker(testOutcomeConfig());

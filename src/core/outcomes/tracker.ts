@@ -262,9 +262,17 @@ export class OutcomeTracker {
   /**
    * Closes a followed signal from outside. A pending entry is withdrawn (nothing traded); a filled
    * remainder exits at `price`. Returns null when the signal is not (or no longer) followed,
-   * e.g. it closed on the same candle.
+   * e.g. it closed on the same candle. `type` names who closed it: CANCELLED (the engine, e.g. an
+   * opposite signal, or an operator withdrawing a pending entry) or MANUAL_EXIT (an operator
+   * closing a position); it is both the outcome's type and its last event's kind.
    */
-  cancel(signalId: string, time: number, price: number, reason: string): Outcome | null {
+  cancel(
+    signalId: string,
+    time: number,
+    price: number,
+    reason: string,
+    type: 'CANCELLED' | 'MANUAL_EXIT' = 'CANCELLED',
+  ): Outcome | null {
     const p = this.byId.get(signalId);
     if (p === undefined) return null;
     this.applySkipped();
@@ -275,11 +283,11 @@ export class OutcomeTracker {
       const x = p.sign * price;
       p.widen(x, x);
       const fraction = p.exitRemainder(x);
-      p.push('CANCELLED', time, price, fraction, false);
+      p.push(type, time, price, fraction, false);
     } else {
-      p.push('CANCELLED', time, p.signal.entryPrice, 0, false);
+      p.push(type, time, p.signal.entryPrice, 0, false);
     }
-    const outcome = closeOutcome(p, 'CANCELLED', time, reason, this.config);
+    const outcome = closeOutcome(p, type, time, reason, this.config);
     this.compact();
     return outcome;
   }

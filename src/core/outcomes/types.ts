@@ -9,6 +9,7 @@ import type { Direction } from '../signals/types.js';
  * - TIME_EXIT: the remainder was closed at a candle's close after `maxHoldingMs`.
  * - EXPIRED: a limit entry was not touched before `expiresAt`; nothing was traded.
  * - CANCELLED: closed from outside (e.g. an opposite signal); a filled remainder exits at the given price.
+ * - MANUAL_EXIT: an operator closed the filled remainder at the last price (POST /signals/{id}/close).
  */
 export type OutcomeType =
   | 'TP_HIT'
@@ -17,7 +18,8 @@ export type OutcomeType =
   | 'TRAILING_STOP'
   | 'TIME_EXIT'
   | 'EXPIRED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'MANUAL_EXIT';
 
 /**
  * What to assume when one candle's range reaches both a level that closes the position (the stop)
@@ -74,7 +76,8 @@ export type OutcomeEventKind =
   | 'TRAIL_STOP'
   | 'TIME_EXIT'
   | 'EXPIRED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'MANUAL_EXIT';
 
 /** One step of a tracked signal's life. */
 export interface OutcomeEvent {

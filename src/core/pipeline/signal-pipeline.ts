@@ -17,7 +17,7 @@ import { OutcomeTracker } from '../outcomes/tracker.js';
 import { netROf, sliceOf } from '../outcomes/trade-record.js';
 import type { Outcome, OutcomeConfig, OutcomeEvent } from '../outcomes/types.js';
 import { riskLevelOf } from '../risk/risk-level.js';
-import { planRisk, type RiskConfig } from '../risk/risk-plan.js';
+import { planRisk, type RiskConfig, type RiskPlan } from '../risk/risk-plan.js';
 import { EntryFillBook } from '../signals/entry-fill-book.js';
 import { signalId } from '../signals/id.js';
 import { SignalBook } from '../signals/signal-book.js';
@@ -36,6 +36,14 @@ import {
   BUILTIN_REGISTRY,
   type StrategyRegistry,
 } from '../strategies/registry.js';
+import {
+  type CandidateEvaluation,
+  type CandidateVerdict,
+  type Evaluation,
+  EvaluationError,
+  type FilterVerdict,
+  type SignalControlResult,
+} from './evaluation.js';
 import type { EventSink, PipelineEvent, SliceStateChangedEvent } from './events.js';
 import { type FilterInput, filtersNamed, type SignalFilter } from './filters.js';
 
@@ -96,6 +104,9 @@ class SymbolState {
   /** Signal timeframes whose candle closed during the current base candle: the first `closedCount`. */
   readonly closedNow: SignalSlot[] = [];
   closedCount = 0;
+  /** The latest base candle's close and close time: the last price, for operators' exits. */
+  lastClose = Number.NaN;
+  lastCloseAt = Number.NaN;
 
   constructor(
     readonly symbol: string,
@@ -138,9 +149,24 @@ class SymbolState {
   }
 }
 
+/** A candidate's would-be signal with its plan and features, or why the risk plan refused it. */
+type WouldBe =
+  | {
+      readonly ok: true;
+      readonly would: Signal;
+      readonly plan: RiskPlan;
+      readonly features: Record<string, number>;
+    }
+  | { readonly ok: false; readonly id: string; readonly reason: RejectionReason; readonly detail: string };
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NO_EVENTS: readonly PipelineEvent[] = Object.freeze([]);
+
+/** What the cooldown counts signals by: timeframe, strategy and direction. */
+function cooldownKey(s: Pick<Signal, 'timeframe' | 'strategy' | 'direction'>): string {
+  return `${s.timeframe}|${s.strategy}|${s.direction}`;
+}
 
 /** A would-be signal's reasons: the strategy's, then each confirmation (one array, no spreads). */
 function reasonsOf(cand: StrategyCandidate): string[] {
@@ -341,6 +367,8 @@ export class SignalPipeline {
     const st = this.symbols.get(symbol) ?? this.state(symbol);
     // 1. outcomes (and so the lifecycle) on the finest data, before this candle can create anything
     const closeAt = candle.openTime + this.baseMs;
+    st.lastClose = candle.close;
+    st.lastCloseAt = closeAt;
     if (st.tracker.size > 0) {
       const closed = st.tracker.onCandle(candle, closeAt);
       for (let i = 0; i < closed.length; i++) this.onOutcome(st, closed[i]);
@@ -446,6 +474,158 @@ export class SignalPipeline {
     return change ? { type: 'slice.state_changed', change } : null;
   }
 
+  /**
+   * The on-demand run (an operator's "force run"): the strategies of `timeframe` on the latest
+   * closed candle of it for `symbol`, each candidate with its plan, scores and the verdict of
+   * every filter, judged against the state now. A candidate the pipeline made a signal of on that
+   * candle is judged without itself (it passed every filter then) and reported `created`.
+   *
+   * Changes nothing unless `publish`: then each candidate that passes now and was not made yet
+   * becomes a signal by the normal rules, judged after the ones before it were made, and its
+   * events go to `sink`. Publishing needs a fresh candle (no base candle closed after it): later,
+   * its signals would be dated before candles their tracking never saw. Rules may be asked again
+   * about a candle they saw: they answer the same (CandleMemory).
+   */
+  evaluateNow(
+    symbol: string,
+    timeframe: Timeframe,
+    publish = false,
+    sink: EventSink | null = null,
+  ): Evaluation {
+    const stf = this.signalTfs.get(timeframe);
+    if (!stf) {
+      throw new EvaluationError(
+        'not_signal_timeframe',
+        `${timeframe} is not a signal timeframe; the signal timeframes are ${[...this.signalTfs.keys()].join(', ')}`,
+      );
+    }
+    const st = this.symbols.get(symbol);
+    const slot = st?.slots.get(timeframe)?.signal;
+    if (!st || !slot)
+      throw new EvaluationError('unknown_symbol', `the pipeline has seen no candle of ${symbol}`);
+    const snap = slot.ctx.signal;
+    if (!(snap.count > 0)) {
+      throw new EvaluationError('no_closed_candle', `no ${timeframe} candle of ${symbol} has closed yet`);
+    }
+    const fresh = snap.closeTime === st.lastCloseAt;
+    if (publish && !fresh) {
+      throw new EvaluationError(
+        'stale',
+        `the latest ${timeframe} candle of ${symbol} closed at ${new Date(snap.closeTime).toISOString()} and base candles up to ${new Date(st.lastCloseAt).toISOString()} followed it: a signal published now would be dated before them; publish right after a ${timeframe} close, or evaluate without publish`,
+      );
+    }
+    const candidates: CandidateEvaluation[] = [];
+    const created: Signal[] = [];
+    this.sink = publish ? sink : null;
+    const ctx = slot.ctx;
+    for (const slice of stf.slices) {
+      ctx.ready = isReady(ctx.signal, slice.strategy.needMask);
+      const cand = slice.strategy.rule.evaluate(ctx);
+      if (cand) candidates.push(this.judge(st, slot, slice, cand, publish, created));
+    }
+    this.sink = null;
+    return {
+      symbol,
+      timeframe,
+      candle: { openTime: snap.openTime, closeTime: snap.closeTime, close: snap.close },
+      asOf: st.lastCloseAt,
+      fresh,
+      candidates,
+      created,
+    };
+  }
+
+  /** One candidate of an on-demand run (see evaluateNow); with `publish`, made when it passes. */
+  private judge(
+    st: SymbolState,
+    slot: SignalSlot,
+    slice: ActiveSlice,
+    cand: StrategyCandidate,
+    publish: boolean,
+    created: Signal[],
+  ): CandidateEvaluation {
+    const built = this.wouldBe(st, slot, slice, cand);
+    const id = built.ok ? built.would.id : built.id;
+    const head = { id, strategy: cand.strategy, direction: cand.direction, candidate: cand };
+    if (!built.ok) {
+      const rejection = { reason: built.reason, detail: built.detail };
+      const liveStatus = st.book.get(id)?.status ?? null;
+      return { ...head, plan: null, signal: null, filters: [], verdict: 'rejected', rejection, liveStatus };
+    }
+    const { would, plan } = built;
+    const last = st.lastSignalAt.get(cooldownKey(would));
+    // a signal of this cooldown key made on this very candle has this id: the candidate itself
+    const made = last === would.createdAt;
+    const book = st.book.get(id) ? this.bookWithout(st, id) : st.book;
+    const input = this.filterInput(st, slot.stf, would, plan, made ? undefined : last, book);
+    const filters: FilterVerdict[] = this.filters.map((f) => {
+      const detail = f.check(input);
+      return { name: f.name, reason: f.reason, passed: detail === null, detail };
+    });
+    const failed = filters.find((v) => !v.passed);
+    const rejection = !made && failed?.detail ? { reason: failed.reason, detail: failed.detail } : null;
+    let verdict: CandidateVerdict = made ? 'created' : rejection ? 'rejected' : 'passes';
+    if (publish && verdict === 'passes') {
+      this.create(st, slot.stf, would, slot.ctx.signal);
+      created.push(would);
+      verdict = 'created';
+    }
+    return {
+      ...head,
+      plan,
+      signal: would,
+      filters,
+      verdict,
+      rejection,
+      liveStatus: st.book.get(id)?.status ?? null,
+    };
+  }
+
+  /** The symbol's live signals but one: what a signal's own candidate is judged against. */
+  private bookWithout(st: SymbolState, id: string): SignalBook {
+    const book = new SignalBook(this.config.dedup);
+    for (const s of st.book.liveSignals()) if (s.id !== id) book.add(s);
+    return book;
+  }
+
+  /**
+   * An operator closes an ACTIVE signal at the symbol's last price (the latest base candle's
+   * close, at its close time): outcome MANUAL_EXIT, after costs like any exit. Its events
+   * (signal.updated, outcome.closed, perhaps slice.state_changed) go to `sink`.
+   */
+  closeSignal(id: string, reason: string, sink: EventSink): SignalControlResult {
+    return this.control(id, 'ACTIVE', 'MANUAL_EXIT', reason, sink);
+  }
+
+  /** An operator withdraws a PENDING signal (nothing traded): outcome CANCELLED. */
+  cancelSignal(id: string, reason: string, sink: EventSink): SignalControlResult {
+    return this.control(id, 'PENDING', 'CANCELLED', reason, sink);
+  }
+
+  private control(
+    id: string,
+    need: SignalStatus,
+    type: 'MANUAL_EXIT' | 'CANCELLED',
+    reason: string,
+    sink: EventSink,
+  ): SignalControlResult {
+    for (const st of this.symbols.values()) {
+      const live = st.book.get(id);
+      if (!live) continue;
+      if (live.status !== need) return { ok: false, code: 'wrong_status', status: live.status };
+      let updated: Signal = live;
+      this.sink = (e) => {
+        if (e.type === 'signal.updated' && e.signal.id === id) updated = e.signal;
+        sink(e);
+      };
+      const o = st.tracker.cancel(id, st.lastCloseAt, st.lastClose, reason, type);
+      if (o) this.onOutcome(st, o);
+      this.sink = null;
+      return o ? { ok: true, signal: updated, outcome: o } : { ok: false, code: 'not_live' };
+    }
+    return { ok: false, code: 'not_live' };
+  }
+
   private onShadowOutcome(st: SymbolState, o: Outcome): void {
     const signal = st.shadowSignals.get(o.signalId);
     st.shadowSignals.delete(o.signalId);
@@ -468,6 +648,46 @@ export class SignalPipeline {
 
   private consider(st: SymbolState, slot: SignalSlot, slice: ActiveSlice, cand: StrategyCandidate): void {
     const stf = slot.stf;
+    const createdAt = slot.ctx.signal.closeTime;
+    const built = this.wouldBe(st, slot, slice, cand);
+    if (!built.ok) {
+      this.reject(st, stf, built.id, cand, createdAt, built.reason, built.detail, null);
+      return;
+    }
+    const { would, plan, features } = built;
+    // a candidate made while indicators or contexts still warm up is unlike any the model was
+    // trained to watch for: the watch sees only warm ones
+    const snap = slot.ctx.signal;
+    const context = would.breakdown.context;
+    if (
+      this.drift !== null &&
+      (snap.warm & DRIFT_WARM_MASK) === DRIFT_WARM_MASK &&
+      context.length === slot.contexts.length &&
+      context.every((v) => v.weight > 0)
+    ) {
+      this.drift.observeCandidate(features);
+      this.observed(createdAt);
+    }
+    const input = this.filterInput(st, stf, would, plan, st.lastSignalAt.get(cooldownKey(would)));
+    for (let k = 0; k < this.filters.length; k++) {
+      const filter = this.filters[k];
+      const detail = filter.check(input);
+      if (detail !== null) {
+        this.reject(st, stf, would.id, cand, createdAt, filter.reason, detail, would);
+        return;
+      }
+    }
+    if (this.mergeWindowMs !== null && this.mergeInto(st, stf, would.id, cand, createdAt, would)) return;
+    this.create(st, stf, would, snap);
+  }
+
+  /**
+   * The signal a candidate would become on the signal timeframe's latest closed candle: risk
+   * plan, scores, health, features and confidence. Pure: reads the pipeline's state, changes
+   * nothing (the drift watch is the caller's).
+   */
+  private wouldBe(st: SymbolState, slot: SignalSlot, slice: ActiveSlice, cand: StrategyCandidate): WouldBe {
+    const stf = slot.stf;
     const signal = slot.ctx.signal;
     const cfg = this.config;
     const family = slice.strategy.definition;
@@ -475,10 +695,7 @@ export class SignalPipeline {
     const createdAt = signal.closeTime;
     const id = signalId(st.symbol, tf, cand.strategy, cand.direction, createdAt);
     const risk = planRisk(cand, signal, slot.entry, slice.risk, this.costPerSide);
-    if (!risk.ok) {
-      this.reject(st, stf, id, cand, createdAt, risk.reason, risk.detail, null);
-      return;
-    }
+    if (!risk.ok) return { ok: false, id, reason: risk.reason, detail: risk.detail };
     const plan = risk.plan;
     const scored = scoreConfidence(cand, family, signal, slot.contexts, cfg.ensemble, cfg.ensemble.baseScale);
     const model = this.model;
@@ -505,14 +722,6 @@ export class SignalPipeline {
       roundTripCost: 2 * this.costPerSide,
     });
     const confidence = model ? clamp01(model.predict(features)) : scored.confidence;
-    // a candidate made while indicators or contexts still warm up is unlike any the model was
-    // trained to watch for: the watch sees only warm ones
-    if (this.drift !== null && (signal.warm & DRIFT_WARM_MASK) === DRIFT_WARM_MASK) {
-      if (breakdown.context.length === slot.contexts.length && breakdown.context.every((v) => v.weight > 0)) {
-        this.drift.observeCandidate(features);
-        this.observed(createdAt);
-      }
-    }
     const alignment = alignmentBand(breakdown.alignmentFactor, cfg.priority);
     const would: Signal = {
       id,
@@ -553,36 +762,53 @@ export class SignalPipeline {
           ? 'market entry'
           : `limit ${plan.entryType} at ${formatPrice(plan.entryPrice, plan.tickSize)}`,
     };
+    return { ok: true, would, plan, features };
+  }
 
-    const coolKey = `${tf}|${cand.strategy}|${cand.direction}`;
-    const input: FilterInput = {
+  /** What the filters read of a would-be signal, with the book and cooldown they judge against. */
+  private filterInput(
+    st: SymbolState,
+    stf: SignalTf,
+    would: Signal,
+    plan: RiskPlan,
+    lastSignalAt: number | undefined,
+    book: SignalBook = st.book,
+  ): FilterInput {
+    return {
       signal: would,
       plan,
-      config: cfg,
-      book: st.book,
-      lastSignalAt: st.lastSignalAt.get(coolKey),
+      config: this.config,
+      book,
+      lastSignalAt,
       cooldownMs: stf.cooldownMs,
       costPerSide: this.costPerSide,
     };
-    for (let k = 0; k < this.filters.length; k++) {
-      const filter = this.filters[k];
-      const detail = filter.check(input);
-      if (detail !== null) {
-        this.reject(st, stf, id, cand, createdAt, filter.reason, detail, would);
-        return;
-      }
-    }
-    if (this.mergeWindowMs !== null && this.mergeInto(st, stf, id, cand, createdAt, would)) return;
-    if (cfg.cancelOnOpposite) {
-      for (const other of st.book.opposite(cand.direction)) {
-        const o = st.tracker.cancel(other.id, createdAt, signal.close, `cancelled by opposite signal ${id}`);
+  }
+
+  /**
+   * Makes `would` a signal on the candle `snap` (its price and volatility): opposite ones
+   * cancelled (when configured), followed, announced.
+   */
+  private create(st: SymbolState, stf: SignalTf, would: Signal, snap: TfSnapshot): void {
+    const createdAt = would.createdAt;
+    if (this.config.cancelOnOpposite) {
+      for (const other of st.book.opposite(would.direction)) {
+        const o = st.tracker.cancel(
+          other.id,
+          createdAt,
+          snap.close,
+          `cancelled by opposite signal ${would.id}`,
+        );
         if (o) this.onOutcome(st, o);
       }
     }
     st.book.add(would);
     st.tracker.track(would, stf.maxHoldingMs, this.tickSizes.get(st.symbol));
-    this.fills.follow(id, EntryFillBook.key(would.entryType, tf, signal.volatilityPercentile));
-    st.lastSignalAt.set(coolKey, createdAt);
+    this.fills.follow(
+      would.id,
+      EntryFillBook.key(would.entryType, would.timeframe, snap.volatilityPercentile),
+    );
+    st.lastSignalAt.set(cooldownKey(would), createdAt);
     this.emit({ type: 'signal.created', signal: would });
   }
 

@@ -1,16 +1,30 @@
 import type { MarketSource } from '../../adapters/market/source.js';
 import { mergeInTimeOrder, type SymbolSeries } from '../../adapters/market/time-order.js';
-import type { CandleStore, SeriesKey, SignalStore } from '../../adapters/store/ports.js';
+import type {
+  AuditEntry,
+  AuditStore,
+  CandleStore,
+  SeriesKey,
+  SignalStore,
+} from '../../adapters/store/ports.js';
 import type { Config } from '../../config/schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
-import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
+import { EvaluationError } from '../../core/pipeline/evaluation.js';
+import type { EventSink, PipelineEvent } from '../../core/pipeline/events.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { EventBus } from '../bus/event-bus.js';
 import type { ResolvedModels } from '../confidence-models.js';
 import { PipelineDriver } from '../driver.js';
 import { CommitBuffer } from './commit-buffer.js';
+import {
+  applyOperatorActions,
+  type OperatorAction,
+  operatorActions,
+  operatorReason,
+} from './operator-actions.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 import { SignalMonitor } from './signal-monitor.js';
 import { storedExchange } from './stored-exchange.js';
@@ -38,6 +52,12 @@ export interface LiveRuntimeOptions {
   readonly now?: () => number;
   /** The confidence model and its drift fallback (runtime/confidence-models.ts); none: the formula. */
   readonly confidence?: ResolvedModels;
+  /**
+   * The audit trail: symbol changes, slice state changes, operators' closes, cancels and
+   * on-demand runs are appended to it, and recovery applies the operators' actions again from it
+   * (without it they are neither audited nor recovered).
+   */
+  readonly audit?: AuditStore;
 }
 
 const DAY = 86_400_000;
@@ -89,6 +109,9 @@ export class LiveRuntime implements RuntimeView {
   private readonly monitor = new SignalMonitor();
   private readonly startedAt: number;
   private started = false;
+  private readonly auditStore: AuditStore | null;
+  /** Operators' actions to apply again during recovery, by `symbol|candle close time`. */
+  private replayActions = new Map<string, OperatorAction[]>();
 
   constructor(opts: LiveRuntimeOptions) {
     this.config = opts.config;
@@ -127,6 +150,7 @@ export class LiveRuntime implements RuntimeView {
                 : 'store unreachable: buffering commits',
         }),
     });
+    this.auditStore = opts.audit ?? null;
   }
 
   private key(symbol: string): SeriesKey {
@@ -170,6 +194,7 @@ export class LiveRuntime implements RuntimeView {
 
   /** Replays stored candles into a fresh pipeline: state rebuilt, signals rewritten, nothing published. */
   private async recover(symbols: readonly string[]): Promise<void> {
+    if (this.auditStore) this.replayActions = await operatorActions(this.auditStore);
     const stored: SymbolSeries[] = [];
     for (const symbol of symbols) {
       const last = await this.candleStore.lastOpenTime(this.key(symbol));
@@ -184,6 +209,7 @@ export class LiveRuntime implements RuntimeView {
       n += batch.length;
     }
     if (n) this.log('info', `recovered: replayed ${n} stored candles into the pipeline`);
+    this.replayActions.clear();
   }
 
   private async onCandle(symbol: string, candle: Candle): Promise<void> {
@@ -204,6 +230,7 @@ export class LiveRuntime implements RuntimeView {
   /** One closed base candle through the pipeline, then into the store with what it caused. */
   private async process(symbol: string, candle: Candle, live: boolean, receivedAt?: number): Promise<void> {
     this.driver.feed(symbol, candle);
+    if (!live && this.replayActions.size > 0) this.applyAgain(symbol, candle.openTime + this.baseMs);
     const events = this.collected.splice(0);
     if (live) this.stampAndCount(events, receivedAt ?? this.now());
     this.lastBase.set(symbol, candle.openTime);
@@ -240,11 +267,19 @@ export class LiveRuntime implements RuntimeView {
   private stored(processed: ProcessedCandle): void {
     if (!processed.live) return;
     this.unstored.delete(processed.symbol);
-    this.publish(processed);
+    this.bus.publish({
+      type: 'candle.closed',
+      symbol: processed.symbol,
+      timeframe: this.base,
+      candle: processed.candle,
+    });
+    this.announce(processed.events);
+    void this.auditSlices(processed.events).catch((e: unknown) =>
+      this.log('error', `auditing slice changes failed: ${(e as Error).message}`),
+    );
   }
 
-  private publish({ symbol, candle, events }: ProcessedCandle): void {
-    this.bus.publish({ type: 'candle.closed', symbol, timeframe: this.base, candle });
+  private announce(events: readonly PipelineEvent[]): void {
     for (const e of events) {
       // filtered candidates and shadow outcomes are stored for the track record, not announced
       if (e.type === 'signal.rejected' || (e.type === 'outcome.closed' && e.shadow)) continue;
@@ -279,6 +314,142 @@ export class LiveRuntime implements RuntimeView {
     }
   }
 
+  /** Slice state changes are audited as the engine's actions (live ones only: recovery redoes old ones). */
+  private async auditSlices(events: readonly PipelineEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.type !== 'slice.state_changed') continue;
+      const { slice, from, to, reason, at } = e.change;
+      await this.audit({
+        actor: 'engine',
+        action: 'slice.state_changed',
+        target: slice,
+        before: { state: from },
+        after: { state: to, reason, candleTime: at },
+      });
+    }
+  }
+
+  /** Appends to the audit trail when there is one; a failure is logged, never undoes the action. */
+  private async audit(entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    if (!this.auditStore) return;
+    try {
+      await this.auditStore.append({ at: this.now(), ...entry });
+    } catch (e) {
+      this.log(
+        'error',
+        `audit trail: cannot record ${entry.action} on ${entry.target}: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * Stores and announces what an operator's action made the pipeline do between candles (there
+   * is no candle to store with it), and audits the slice changes among it.
+   */
+  private async commitAction(events: readonly PipelineEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+    await this.signalStore.commit(null, events);
+    this.announce(events);
+    await this.auditSlices(events);
+  }
+
+  /**
+   * The on-demand run of a symbol's signal timeframe on its latest closed candle (see
+   * SignalPipeline.evaluateNow); with `publish`, the signals it makes are stored and announced
+   * like any. Audited, with what it found.
+   */
+  async evaluate(symbol: string, timeframe: Timeframe, publish: boolean, actor: string): Promise<Evaluation> {
+    if (!this.watched.has(symbol)) {
+      throw new EvaluationError(
+        'unknown_symbol',
+        `${symbol} is not watched; watched: ${this.symbols().join(', ')}`,
+      );
+    }
+    const events: PipelineEvent[] = [];
+    const run = this.driver.pipeline.evaluateNow(symbol, timeframe, publish, (e) => events.push(e));
+    await this.commitAction(events);
+    await this.audit({
+      actor,
+      action: 'evaluate.run',
+      target: `${symbol} ${timeframe}`,
+      after: {
+        symbol,
+        timeframe,
+        publish,
+        candleTime: run.candle.closeTime,
+        fresh: run.fresh,
+        candidates: run.candidates.map((k) => ({
+          id: k.id,
+          verdict: k.verdict,
+          rejection: k.rejection?.reason ?? null,
+        })),
+        created: run.created.map((sig) => sig.id),
+      },
+    });
+    return run;
+  }
+
+  /** An operator closes an ACTIVE signal at the last price (MANUAL_EXIT); stored, announced, audited. */
+  closeSignal(id: string, reason: string, actor: string): Promise<SignalControlResult> {
+    return this.control('signal.closed', id, reason, actor);
+  }
+
+  /** An operator cancels a PENDING signal; stored, announced, audited. */
+  cancelSignal(id: string, reason: string, actor: string): Promise<SignalControlResult> {
+    return this.control('signal.cancelled', id, reason, actor);
+  }
+
+  private async control(
+    action: 'signal.closed' | 'signal.cancelled',
+    id: string,
+    reason: string,
+    actor: string,
+  ): Promise<SignalControlResult> {
+    const text = operatorReason(action, actor, reason);
+    const events: PipelineEvent[] = [];
+    const sink: EventSink = (e) => events.push(e);
+    const pipeline = this.driver.pipeline;
+    const r =
+      action === 'signal.closed'
+        ? pipeline.closeSignal(id, text, sink)
+        : pipeline.cancelSignal(id, text, sink);
+    if (!r.ok) return r;
+    await this.commitAction(events);
+    const o = r.outcome;
+    await this.audit({
+      actor,
+      action,
+      target: id,
+      before: { status: action === 'signal.closed' ? 'ACTIVE' : 'PENDING' },
+      after: {
+        symbol: r.signal.symbol,
+        candleTime: o.exitTime,
+        reason,
+        status: r.signal.status,
+        outcome: {
+          type: o.type,
+          exitPrice: o.averageExitPrice,
+          rMultiple: o.rMultiple,
+          returnPct: o.returnPct,
+        },
+      },
+    });
+    return r;
+  }
+
+  /** Recovery: the operators' actions taken right after this candle, applied again (into `collected`). */
+  private applyAgain(symbol: string, closeAt: number): void {
+    applyOperatorActions(
+      this.driver.pipeline,
+      this.replayActions,
+      symbol,
+      closeAt,
+      (e) => this.collected.push(e),
+      (msg) => this.log('warn', `recovery: ${msg}`),
+    );
+  }
+
   private countSignal(createdAt: number): void {
     const day = Math.floor(createdAt / DAY);
     if (day !== this.signalsDay) {
@@ -307,8 +478,9 @@ export class LiveRuntime implements RuntimeView {
     return [...this.watched].sort();
   }
 
-  async addSymbol(symbol: string): Promise<void> {
+  async addSymbol(symbol: string, actor = 'system'): Promise<void> {
     if (this.watched.has(symbol)) return;
+    const before = this.symbols();
     try {
       if (this.source.label !== 'REPLAY') await this.backfill(symbol);
     } catch (e) {
@@ -337,12 +509,15 @@ export class LiveRuntime implements RuntimeView {
     }
     this.watched.add(symbol);
     this.bus.publish({ type: 'status', reason: `added ${symbol}` });
+    await this.audit({ actor, action: 'symbol.added', target: symbol, before, after: this.symbols() });
   }
 
-  async removeSymbol(symbol: string): Promise<void> {
+  async removeSymbol(symbol: string, actor = 'system'): Promise<void> {
+    const before = this.symbols();
     if (!this.watched.delete(symbol)) return;
     this.source.removeSymbol(symbol);
     this.bus.publish({ type: 'status', reason: `removed ${symbol}` });
+    await this.audit({ actor, action: 'symbol.removed', target: symbol, before, after: this.symbols() });
   }
 
   status(): RuntimeStatus {

@@ -1,5 +1,6 @@
 import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
+import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { WriteStatus } from './commit-buffer.js';
@@ -53,9 +54,18 @@ export interface RuntimeView {
   /** Signals PENDING or ACTIVE now, newest first. */
   liveSignals(): readonly Signal[];
   symbols(): readonly string[];
-  /** Adds a symbol at run time: warms it up from history, then follows it. */
-  addSymbol(symbol: string): Promise<void>;
-  removeSymbol(symbol: string): Promise<void>;
+  /** Adds a symbol at run time: warms it up from history, then follows it. `actor` is audited. */
+  addSymbol(symbol: string, actor?: string): Promise<void>;
+  removeSymbol(symbol: string, actor?: string): Promise<void>;
+  /**
+   * The on-demand run of a signal timeframe of a watched symbol on its latest closed candle;
+   * rejects with an EvaluationError naming what is wrong. Audited as `actor`.
+   */
+  evaluate(symbol: string, timeframe: Timeframe, publish: boolean, actor: string): Promise<Evaluation>;
+  /** Closes an ACTIVE signal at the last price (outcome MANUAL_EXIT). Audited as `actor`. */
+  closeSignal(id: string, reason: string, actor: string): Promise<SignalControlResult>;
+  /** Cancels a PENDING signal. Audited as `actor`. */
+  cancelSignal(id: string, reason: string, actor: string): Promise<SignalControlResult>;
   /** Readiness: the store answers and the market source is in a usable state. */
   ready(): Promise<Readiness>;
 }

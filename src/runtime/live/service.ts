@@ -10,6 +10,7 @@ import { SubscriberSockets } from '../../api/ws/subscriber-sockets.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { resolveConfidenceModels } from '../confidence-models.js';
+import { auditConfigAtStart } from '../config-audit.js';
 import { createDeliveryService, type DeliveryService } from '../delivery/delivery-service.js';
 import { LiveRuntime } from './live-runtime.js';
 
@@ -125,6 +126,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     );
   const stores = await openStores(loaded, { log: (msg) => log.warn(msg) });
   const { candles, signals } = stores;
+  const audit = stores.audit ?? undefined;
   let source: MarketSource | null = null;
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
@@ -134,6 +136,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     log.info(
       `confidence: ${confidence.source}${confidence.fallback ? `, falls back to ${confidence.fallback.version} on drift` : ''}`,
     );
+    if (audit) {
+      const configHash = await auditConfigAtStart(audit, loaded, Date.now());
+      log.info(`configuration ${configHash.slice(0, 12)} recorded in the audit trail`);
+    } else log.warn(`no audit trail: the ${stores.driver} store has no audit table yet (SQLite has)`);
     source = await chooseSource(opts, log);
     const symbols = await chooseSymbols(source, config, (msg) => log.info(msg));
     runtime = new LiveRuntime({
@@ -143,6 +149,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       candles,
       signals,
       confidence,
+      audit,
       log: (level, msg) => log[level](msg),
     });
     const deliveryStore = stores.delivery;
@@ -174,6 +181,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       runtime,
       signals,
       candles,
+      audit,
       config,
       logger: false,
       webRoot: opts.webRoot,

@@ -1,0 +1,137 @@
+import type { Statement } from 'better-sqlite3';
+import { type AuditRow, type AuditVerification, auditJson, ChainChecker, chainRow } from './audit-chain.js';
+import type { AuditEntry, AuditFilter, AuditPage, AuditStore } from './ports.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
+
+interface Row {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  before_json: string | null;
+  after_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = 'seq, at, actor, action, target, before_json, after_json, prev_hash, hash';
+
+function fromRow(r: Row): AuditRow {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    before: r.before_json,
+    after: r.after_json,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/**
+ * The audit trail in the service's SQLite database (table `audit_log`, migration 6). An append
+ * reads the last row and writes the next in one immediate transaction, so concurrent writers
+ * (the service and a CLI command on the same file) queue rather than fork the chain.
+ */
+export class SqliteAuditStore implements AuditStore {
+  readonly db: SqliteDatabase;
+  private readonly statements = new Map<string, Statement>();
+  private readonly appendTx: (entry: AuditEntry) => AuditRow;
+
+  constructor(pathOrDb: string | SqliteDatabase) {
+    this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
+    const tx = this.db.transaction((entry: AuditEntry): AuditRow => {
+      const last = this.stmt('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+        | Pick<Row, 'seq' | 'hash'>
+        | undefined;
+      const row = chainRow(last ?? null, {
+        at: entry.at,
+        actor: entry.actor,
+        action: entry.action,
+        target: entry.target,
+        before: auditJson(entry.before),
+        after: auditJson(entry.after),
+      });
+      this.stmt(`INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        row.seq,
+        row.at,
+        row.actor,
+        row.action,
+        row.target,
+        row.before,
+        row.after,
+        row.prevHash,
+        row.hash,
+      );
+      return row;
+    });
+    this.appendTx = (entry) => tx.immediate(entry);
+  }
+
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  async append(entry: AuditEntry): Promise<AuditRow> {
+    return this.appendTx(entry);
+  }
+
+  async list(
+    filter: AuditFilter,
+    page: { readonly limit: number; readonly before?: number },
+  ): Promise<AuditPage> {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    for (const column of ['action', 'actor', 'target'] as const) {
+      const value = filter[column];
+      if (value === undefined) continue;
+      clauses.push(`${column} = ?`);
+      params.push(value);
+    }
+    if (filter.since !== undefined) {
+      clauses.push('at >= ?');
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      clauses.push('at < ?');
+      params.push(filter.until);
+    }
+    if (page.before !== undefined) {
+      clauses.push('seq < ?');
+      params.push(page.before);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    // one more than asked tells whether another page follows
+    const rows = this.stmt(`SELECT ${COLUMNS} FROM audit_log ${where} ORDER BY seq DESC LIMIT ?`).all(
+      ...params,
+      page.limit + 1,
+    ) as Row[];
+    const items = rows.slice(0, page.limit).map(fromRow);
+    const last = items.at(-1);
+    return { items, next: rows.length > page.limit && last ? last.seq : null };
+  }
+
+  async verify(): Promise<AuditVerification> {
+    // synchronous from start to end: the connection is busy while the rows are iterated
+    const checker = new ChainChecker();
+    for (const r of this.stmt(
+      `SELECT ${COLUMNS} FROM audit_log ORDER BY seq`,
+    ).iterate() as IterableIterator<Row>) {
+      const bad = checker.check(fromRow(r));
+      if (bad) return bad;
+    }
+    return checker.result();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
