@@ -223,9 +223,11 @@ describe('discovery rules', () => {
     for (const b of ['BTC', 'ETH', 'USTC']) expect(STABLECOIN_BASES.has(b)).toBe(false);
   });
 
-  it('config: off by default, 0..200, quote USDT by default', () => {
+  it('config: the top 20 by default, ranked again every 4 h, major pairs as the fallback; 0..200, quote USDT', () => {
     const defaults = ConfigSchema.parse({});
-    expect(defaults.live.discoverTopSymbols).toBe(0);
+    expect(defaults.live.discoverTopSymbols).toBe(20);
+    expect(defaults.live.discoverRefreshHours).toBe(4);
+    expect(defaults.live.fallbackSymbols.slice(0, 2)).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(defaults.live.discoverQuote).toBe('USDT');
     expect(ConfigSchema.parse({ live: { discoverTopSymbols: 200 } }).live.discoverTopSymbols).toBe(200);
     expect(() => ConfigSchema.parse({ live: { discoverTopSymbols: 201 } })).toThrow();
@@ -266,7 +268,7 @@ describe('chooseSymbols (what startService follows)', () => {
   it('discoverTopSymbols = 0 keeps config.symbols and asks the exchange nothing', async () => {
     const fake = await fakeExchange();
     const source = sourceOn(fake.restBase);
-    const config = ConfigSchema.parse({ symbols: ['ETHUSDT', 'BTCUSDT'] });
+    const config = ConfigSchema.parse({ symbols: ['ETHUSDT', 'BTCUSDT'], live: { discoverTopSymbols: 0 } });
     expect(await chooseSymbols(source, config)).toEqual(['ETHUSDT', 'BTCUSDT']);
     expect(fake.requests).toEqual([]);
   });
@@ -280,10 +282,21 @@ describe('chooseSymbols (what startService follows)', () => {
     );
   });
 
-  it('an unreachable exchange fails the choice with the source error', async () => {
+  it('a ranking that fails follows the major pairs of live.fallbackSymbols, said once as a warning', async () => {
     const source = sourceOn(`http://127.0.0.1:${await closedPort()}`);
-    const config = ConfigSchema.parse({ live: { discoverTopSymbols: 5 } });
-    await expect(chooseSymbols(source, config)).rejects.toThrow(/cannot reach binance .*ECONNREFUSED/);
+    const config = ConfigSchema.parse({
+      live: { discoverTopSymbols: 5, fallbackSymbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] },
+    });
+    const logs: string[] = [];
+    expect(await chooseSymbols(source, config, (m, level) => logs.push(`${level}: ${m}`))).toEqual([
+      'BTCUSDT',
+      'ETHUSDT',
+      'SOLUSDT',
+    ]);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(
+      /^warn: cannot reach binance .*ECONNREFUSED.*; following the major pairs of live.fallbackSymbols instead: BTCUSDT, ETHUSDT, SOLUSDT \(ranked again every 4 h\)$/,
+    );
   });
 
   it('the demo source (e.g. the fallback) keeps config.symbols and says why', async () => {
@@ -293,7 +306,7 @@ describe('chooseSymbols (what startService follows)', () => {
     const logs: string[] = [];
     expect(await chooseSymbols(demo, config, (m) => logs.push(m))).toEqual(['BTCUSDT']);
     expect(logs).toEqual([
-      'live.discoverTopSymbols needs a live exchange; the demo source follows symbols: BTCUSDT',
+      'the DEMO source follows symbols: BTCUSDT (live.discoverTopSymbols ranks the markets of a live exchange)',
     ]);
   });
 });

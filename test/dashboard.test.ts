@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from './support/browser.js';
 import { repoRoot } from './support/cli.js';
 import { writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
@@ -16,8 +17,6 @@ import { replayArgs, startServe, waitFor } from './support/serve.js';
  */
 
 const FILE = 'binance_BTCUSDT_1m_20240726-20240825.csv.gz';
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM_PATH);
 const inCi = process.env.CI === 'true';
 const SCREENSHOT = join(repoRoot, 'test-output', 'dashboard.png');
 
@@ -47,22 +46,6 @@ interface Observed {
   readonly sockets: string[];
   /** Ids of the signals the server sent over the WebSocket as `signal.created`. */
   readonly created: string[];
-}
-
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }
 
 /** Blocks and records every request that leaves the service's origin; collects errors and socket frames. */
@@ -121,7 +104,7 @@ describe.skipIf(!hasRealData || (!hasChromium && !inCi))('the dashboard in headl
     }
     const workDir = mkdtempSync(join(tmpdir(), 'ap-dashboard-'));
     // the browser first: the page must be open before the replay starts
-    const browser = await launch();
+    const browser = await launchChromium();
     const svc = await startServe(
       replayArgs(writeBusyConfig(workDir), realDataPath(FILE), join(workDir, 'dashboard.db'), [
         '--start-delay',
@@ -148,13 +131,26 @@ describe.skipIf(!hasRealData || (!hasChromium && !inCi))('the dashboard in headl
       // signals arrive over the WebSocket while the replay runs
       await until(page, `${ROWS} > 0`, 90_000);
       await waitFor<Status>(`${svc.url}/api/v1/status`, (s) => s.source.state === 'finished');
-      await until(page, `${ROWS} >= ${seen.created.length}`, 15_000);
       expect(seen.sockets.every((url) => new URL(url).host === new URL(origin).host)).toBe(true);
       expect(seen.created.length).toBeGreaterThan(0);
+      // the list is the newest page of the stored signals; every signal sent live is stored
+      const newest = (await (await fetch(`${svc.url}/api/v1/signals?limit=50`)).json()) as {
+        items: { id: string }[];
+      };
+      const newestIds = newest.items.map((s) => s.id);
+      await until(
+        page,
+        `${ROWS} === ${newestIds.length} && document.querySelector('#signals-body tr.signal-row').dataset.id === ${JSON.stringify(newestIds[0])}`,
+        15_000,
+      );
       const rowIds = await page.$$eval('#signals-body tr.signal-row', (rows) =>
         rows.map((r) => r.getAttribute('data-id')),
       );
-      for (const id of seen.created) expect(rowIds).toContain(id);
+      expect(rowIds).toEqual(newestIds);
+      const stored = await Promise.all(
+        seen.created.map(async (id) => (await fetch(`${svc.url}/api/v1/signals/${id}`)).status),
+      );
+      expect(stored.every((status) => status === 200)).toBe(true);
       // newest first
       const times = await page.$$eval('#signals-body tr.signal-row td.time', (cells) =>
         cells.map((c) => c.textContent ?? ''),
@@ -219,7 +215,7 @@ describe.skipIf(!hasRealData || (!hasChromium && !inCi))('the dashboard in headl
       );
       // the page's own status poll has seen the end of the replay
       await page.waitForSelector('#source-state[data-state="finished"]', { timeout: 15_000 });
-      expect(await rowCount(page)).toBeGreaterThanOrEqual(seen.created.length);
+      expect(await rowCount(page)).toBe(newestIds.length);
 
       mkdirSync(join(repoRoot, 'test-output'), { recursive: true });
       await page.waitForTimeout(300);

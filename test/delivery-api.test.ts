@@ -29,6 +29,7 @@ function quietRuntime(bus: EventBus): RuntimeView {
       symbols: [],
       pipeline: { candles: 0, p50Us: null, p99Us: null },
       signalsToday: 0,
+      activity: { signals: 0, updates: 0, outcomes: 0 },
       startedAt: 0,
       store: {
         state: 'ok',

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CcxtSource } from '../src/adapters/market/ccxt-source.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
 import { openSqlite } from '../src/adapters/store/sqlite-database.js';
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
@@ -10,7 +9,7 @@ import { ConfigSchema } from '../src/config/schema.js';
 import type { Candle } from '../src/core/candles/candle.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
-import { FakeBinance } from './support/fake-binance.js';
+import { ccxtSourceOn, FakeBinance } from './support/fake-binance.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 
 const MIN = 60_000;
@@ -38,17 +37,7 @@ describe.skipIf(!hasRealData)('LiveRuntime on a fake Binance with real BTCUSDT 1
     });
     const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'ap-fake-')), 'live.db'));
     const config = ConfigSchema.parse({ symbols: ['BTCUSDT'], live: { warmupDays } });
-    const source = new CcxtSource({
-      exchange: 'binance',
-      timeframe: '1m',
-      urls: fake.urls(),
-      now: () => fake.now,
-      backoff: { initialMs: 20, maxMs: 200 },
-      pollIntervalMs: 20,
-      connectTimeoutMs: 3000,
-      closeGraceMs: 0,
-      enableRateLimit: false,
-    });
+    const source = ccxtSourceOn(fake);
     const runtime = new LiveRuntime({
       config,
       source,

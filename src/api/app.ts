@@ -32,7 +32,7 @@ import { deliverySchemas } from './schemas/delivery.js';
 import { performanceSchemas } from './schemas/performance.js';
 import { OutcomeSchema, SignalDetailSchema, SignalListItemSchema, SignalSchema } from './schemas/signal.js';
 import { registerSubscriberSocket, type SubscriberSockets } from './ws/subscriber-sockets.js';
-import { registerWebSocket } from './ws.js';
+import { DASHBOARD_STATUS_EVERY_MS, registerWebSocket } from './ws.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -138,7 +138,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
-  await registerWebSocket(app, { runtime: opts.runtime });
+  await registerWebSocket(app, {
+    runtime: opts.runtime,
+    statusEveryMs: DASHBOARD_STATUS_EVERY_MS,
+    // the status channel carries what GET /api/v1/status gives, so a page need not poll it
+    statusExtras: () => ({ cache: cache.stats(), websocket: { clients: wsClients() } }),
+  });
   const delivery = opts.delivery;
   if (delivery) {
     for (const schema of deliverySchemas) app.addSchema(schema);

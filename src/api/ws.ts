@@ -18,7 +18,8 @@ export { CLOSE_SLOW_CONSUMER, type WsRuntime } from './ws/hub.js';
  *   and when it named `status`, `{"type":"status","reason":"subscribed","status":{...}}`. After that
  *   each matching event: `signal.created` {signal}, `signal.updated` {signal, previous},
  *   `outcome.closed` {outcome, signal}, `candle.closed` {symbol, timeframe, candle},
- *   `status` {reason, status}. `{"op":"unsubscribe","channels":[...]}` is answered by
+ *   `status` {reason, status} (also every `statusEveryMs` with reason `tick`, so a page need not
+ *   poll). `{"op":"unsubscribe","channels":[...]}` is answered by
  *   `{"type":"unsubscribed","channels":[as asked],"remaining":[...]}`, `{"op":"ping"}` by `{"type":"pong"}`.
  * - `/ws/signals` (channel signals) and `/ws/notifications` (signals, outcomes, status):
  *   subscribed on connect with the filter from the query string
@@ -48,6 +49,10 @@ export interface WebSocketOptions {
    * Default 65536.
    */
   readonly maxPayload?: number;
+  /** The `status` channel is sent again this often (ms); 0 (default): only on changes. buildApp uses DASHBOARD_STATUS_EVERY_MS. */
+  readonly statusEveryMs?: number;
+  /** Figures merged into every status message (cache, clients), as GET /api/v1/status gives them. */
+  readonly statusExtras?: () => Record<string, unknown>;
 }
 
 export interface WsClientCount {
@@ -64,6 +69,8 @@ declare module 'fastify' {
 export const DEFAULT_HEARTBEAT_MS = 30_000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_PAYLOAD = 65_536;
+/** How often buildApp's status channel repeats the status: the dashboard's pace, which no longer polls. */
+export const DASHBOARD_STATUS_EVERY_MS = 3000;
 
 /** Close code for a connection refused for its own request (bad query string). */
 const CLOSE_POLICY = 1008;
@@ -82,6 +89,8 @@ export async function registerWebSocket(app: FastifyInstance, opts: WebSocketOpt
   const hub = new WsHub(opts.runtime, {
     heartbeatMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    statusEveryMs: opts.statusEveryMs ?? 0,
+    statusExtras: opts.statusExtras,
     log: app.log,
   });
   if (!app.hasDecorator('wsClients')) {

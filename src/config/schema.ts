@@ -113,6 +113,28 @@ export const LiveConfig = z
       .default(60)
       .describe('Replay pace: market time per wall time (60 = one hour per minute) or "max".'),
     demoSeed: z.number().int().default(42).describe('Seed of the demo market simulator.'),
+    demoSpeed: z
+      .number()
+      .positive()
+      .max(100_000)
+      .default(300)
+      .describe(
+        'Pace of the demo simulator: market time per wall time (300 = five simulated hours per minute, so a newcomer sees signals and their outcomes within minutes). CLI: --speed.',
+      ),
+    demoFastForwardHours: z
+      .number()
+      .min(0)
+      .max(720)
+      .default(72)
+      .describe(
+        'After its warm-up the demo runs its simulated market as fast as the engine takes it until the first signal, at most this many simulated hours, then at demoSpeed (0: off). Logged and shown in the dashboard.',
+      ),
+    demoShowcase: z
+      .boolean()
+      .default(true)
+      .describe(
+        "On the demo source only: relax the two filters under which the simulator's calm market makes no signal at the shipped research defaults (minRewardRisk to 0.8, minStopCostMultiple to 0), so the demo shows the engine at work. Publication is untouched: unvalidated slices stay unpublished. Logged and shown in the dashboard. false: the demo runs the engine exactly as configured.",
+      ),
     exchangeUrls: z
       .object({
         api: z.record(z.string(), z.string().url()).optional(),
@@ -128,9 +150,35 @@ export const LiveConfig = z
       .int()
       .min(0)
       .max(200)
-      .default(0)
+      .default(20)
       .describe(
-        '0 = use `symbols`; N > 0 = follow the top N spot markets quoted in `discoverQuote` (USDT) by 24h quote volume, refreshed at start (live exchange only; stablecoin pairs and leveraged tokens left out). Env: ALPHAPULSE_LIVE__DISCOVER_TOP_SYMBOLS.',
+        '0 = use `symbols`; N > 0 (default 20) = follow the top N spot markets quoted in `discoverQuote` (USDT) by 24h quote volume, asked at start and every `discoverRefreshHours` (live exchange only; stablecoin pairs and leveraged tokens left out; the demo and replays follow their own symbols). Env: ALPHAPULSE_LIVE__DISCOVER_TOP_SYMBOLS.',
+      ),
+    discoverRefreshHours: z
+      .number()
+      .min(0)
+      .max(24 * 7)
+      .default(4)
+      .describe(
+        'Rank the markets again this often (hours; 0: only at start). Newcomers to the top N are added; symbols that left it are dropped, except those with a pending or active signal, which stay until their signals close.',
+      ),
+    fallbackSymbols: z
+      .array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols are upper-case letters and digits, like BTCUSDT'))
+      .min(1)
+      .default([
+        'BTCUSDT',
+        'ETHUSDT',
+        'BNBUSDT',
+        'SOLUSDT',
+        'XRPUSDT',
+        'DOGEUSDT',
+        'ADAUSDT',
+        'TRXUSDT',
+        'LINKUSDT',
+        'AVAXUSDT',
+      ])
+      .describe(
+        'Major pairs followed when discovery fails at start (logged once); a later refresh that works replaces them with the top N.',
       ),
     discoverQuote: z
       .string()

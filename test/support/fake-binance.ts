@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { CcxtSource } from '../../src/adapters/market/ccxt-source.js';
 import type { Candle } from '../../src/core/candles/candle.js';
 import { alignTime, type Timeframe, timeframeMs } from '../../src/core/candles/timeframe.js';
 
@@ -505,4 +506,19 @@ export class FakeBinance {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** The real CcxtSource pointed at `fake`, on its clock, with short retries for tests. */
+export function ccxtSourceOn(fake: FakeBinance): CcxtSource {
+  return new CcxtSource({
+    exchange: 'binance',
+    timeframe: '1m',
+    urls: fake.urls(),
+    now: () => fake.now,
+    backoff: { initialMs: 20, maxMs: 200 },
+    pollIntervalMs: 20,
+    connectTimeoutMs: 3000,
+    closeGraceMs: 0,
+    enableRateLimit: false,
+  });
 }

@@ -12,6 +12,16 @@ export interface DemoOptions {
   /** Market time per wall time; 1 = real time. */
   readonly speed?: number;
   readonly now?: () => number;
+  /**
+   * Start by running the simulated market as fast as the pipeline takes it, until
+   * `endFastForward` is called (the service calls it on the first signal) or this much market
+   * time has passed; then at `speed`. So a newcomer sees the engine at work at once.
+   */
+  readonly fastForwardMaxMs?: number;
+  /** Said after the description, e.g. how the engine is set up for the demo. */
+  readonly note?: string;
+  /** Hears when the fast-forward ends: why, and how much market time it covered. */
+  readonly onFastForwardEnd?: (reason: string, coveredMs: number) => void;
 }
 
 function hashSymbol(symbol: string, seed: number): number {
@@ -128,8 +138,13 @@ export class DemoSource implements MarketSource {
   private readonly step: number;
   private readonly markets = new Map<string, SimulatedMarket>();
   private readonly origin: number;
-  private readonly wallStart: number;
+  /** Market time at wall time `wallBase`; the clock runs at `speed` from there. */
+  private clockBase: number;
+  private wallBase: number;
   private readonly speed: number;
+  /** Market time left to fast-forward through; null once the fast-forward is over (or never was). */
+  private fastForwardLeft: number | null;
+  private fastForwardEnd: string | null = null;
   private readonly now: () => number;
   private current: SourceState = 'idle';
   private stopping = false;
@@ -142,8 +157,21 @@ export class DemoSource implements MarketSource {
     this.now = opts.now ?? Date.now;
     this.speed = opts.speed ?? 1;
     if (!(this.speed > 0)) throw new RangeError(`demo speed must be > 0, got ${this.speed}`);
-    this.wallStart = this.now();
-    this.origin = alignTime(opts.timeframe, this.wallStart - opts.historyDays * 86_400_000);
+    this.wallBase = this.now();
+    this.clockBase = this.wallBase;
+    this.origin = alignTime(opts.timeframe, this.wallBase - opts.historyDays * 86_400_000);
+    const ff = opts.fastForwardMaxMs ?? 0;
+    this.fastForwardLeft = ff > 0 ? ff : null;
+  }
+
+  /** Ends the fast-forward (if one runs): from the next candle on, the market runs at `speed`. */
+  endFastForward(reason: string): void {
+    if (this.fastForwardLeft !== null) this.fastForwardEnd ??= reason;
+  }
+
+  /** Whether the market is still being fast-forwarded. */
+  fastForwarding(): boolean {
+    return this.fastForwardLeft !== null;
   }
 
   state(): SourceState {
@@ -156,12 +184,17 @@ export class DemoSource implements MarketSource {
   }
 
   describe(): string {
-    return `DEMO market simulator (seed ${this.opts.seed}, ${this.speed}x): simulated prices, not a real market`;
+    const pace =
+      this.fastForwardLeft !== null
+        ? `fast-forwarding to the first signal, then ${this.speed}x`
+        : `${this.speed}x`;
+    const note = this.opts.note ? `; ${this.opts.note}` : '';
+    return `DEMO market simulator (seed ${this.opts.seed}, ${pace}): simulated prices and clock, not a real market${note}`;
   }
 
-  /** Market time now: wall time, accelerated by `speed` from the moment the source was made. */
+  /** Market time now: wall time, accelerated by `speed` (and moved on by a fast-forward). */
   marketNow(): number {
-    return this.wallStart + (this.now() - this.wallStart) * this.speed;
+    return this.clockBase + (this.now() - this.wallBase) * this.speed;
   }
 
   private market(symbol: string): SimulatedMarket {
@@ -192,7 +225,50 @@ export class DemoSource implements MarketSource {
     });
   }
 
+  /**
+   * One base candle per symbol at a time, market time moved to its close, as fast as the handler
+   * takes them; ends when told to or when its market-time budget is spent.
+   */
+  private async fastForward(onCandle: CandleHandler): Promise<void> {
+    const startedAt = this.marketNow();
+    let sinceYield = 0;
+    while (!this.stopping && this.fastForwardLeft !== null) {
+      if (this.fastForwardEnd === null && this.fastForwardLeft <= 0)
+        this.fastForwardEnd = 'time budget spent';
+      if (this.fastForwardEnd !== null) {
+        const reason = this.fastForwardEnd;
+        this.fastForwardLeft = null;
+        this.opts.onFastForwardEnd?.(reason, Math.max(0, this.marketNow() - startedAt));
+        return;
+      }
+      const next = Math.min(...[...this.last.values()].map((t) => t + this.step));
+      if (!Number.isFinite(next)) {
+        this.fastForwardLeft = null;
+        return;
+      }
+      for (const symbol of [...this.last.keys()].sort()) {
+        const c = this.market(symbol).range(next, next + this.step)[0];
+        if (this.stopping || !c || (this.last.get(symbol) ?? Number.NEGATIVE_INFINITY) >= c.openTime)
+          continue;
+        await onCandle(symbol, c);
+        this.last.set(symbol, c.openTime);
+      }
+      const close = next + this.step;
+      if (close > this.marketNow()) {
+        this.clockBase = close;
+        this.wallBase = this.now();
+      }
+      this.fastForwardLeft -= this.step;
+      // let the server answer requests between candles
+      if (++sinceYield >= 64) {
+        sinceYield = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+  }
+
   private async run(onCandle: CandleHandler): Promise<void> {
+    await this.fastForward(onCandle);
     while (!this.stopping) {
       const end = this.closedBefore();
       for (const symbol of [...this.last.keys()].sort()) {
@@ -209,6 +285,7 @@ export class DemoSource implements MarketSource {
     }
   }
 
+  /** Symbols join at market time now; during a fast-forward they are carried along with the rest. */
   async addSymbol(symbol: string, after?: number): Promise<void> {
     this.last.set(symbol, after ?? this.closedBefore() - this.step);
   }

@@ -86,6 +86,7 @@ export interface SignalFilter {
   readonly timeframe?: string;
   readonly status?: SignalStatus;
   readonly direction?: Direction;
+  readonly priority?: Priority;
   /** Confidence at or above this (0..1). */
   readonly minConfidence?: number;
   /**

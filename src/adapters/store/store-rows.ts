@@ -201,6 +201,7 @@ export function signalWhere(
   eq('timeframe', filter.timeframe);
   eq('status', filter.status);
   eq('direction', filter.direction);
+  if (filter.priority !== undefined) clauses.push(`${bodyField('priority')} = ${bind(filter.priority)}`);
   if (filter.published !== undefined) clauses.push(`s.published = ${bind(filter.published ? 1 : 0)}`);
   if (filter.minPriority !== undefined) {
     // priority lives in the body only (no column, no migration): the listing's other filters

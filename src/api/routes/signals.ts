@@ -25,6 +25,7 @@ import {
   DIRECTIONS,
   OUTCOME_TYPES,
   OutcomeEventSchema,
+  PRIORITIES,
   SIGNAL_STATUSES,
   SignalPageSchema,
 } from '../schemas/signal.js';
@@ -39,6 +40,7 @@ interface SignalsQuery {
   timeframe?: string;
   status?: SignalStatus;
   direction?: Direction;
+  priority?: Priority;
   minConfidence?: number;
   minPriority?: Priority;
   published?: boolean;
@@ -57,6 +59,10 @@ const signalsQuery = {
     timeframe: enumOf(TIMEFRAMES, 'Signal timeframe'),
     status: enumOf(SIGNAL_STATUSES),
     direction: enumOf(DIRECTIONS),
+    priority: enumOf(
+      PRIORITIES,
+      'Signal priority exactly (HIGH, MEDIUM, LOW or NONE); minPriority for at least',
+    ),
     minConfidence: { type: 'number', minimum: 0, maximum: 1, description: 'Confidence at or above this' },
     minPriority: {
       ...enumOf(PRIORITY_ORDER),
@@ -151,6 +157,7 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore; precision?
           timeframe: q.timeframe,
           status: q.status,
           direction: q.direction,
+          priority: q.priority,
           minConfidence: q.minConfidence,
           minPriority: q.minPriority,
           published: q.published,

@@ -53,7 +53,18 @@ const status = object({
     p50Us: { type: ['number', 'null'], description: 'Median time per base candle, microseconds' },
     p99Us: nullableNum,
   }),
-  signalsToday: int,
+  signalsToday: {
+    type: 'integer',
+    description:
+      'Signals created since 00:00 UTC today (wall clock when live; the newest candle’s day for a replay or the demo); 0 on a day with none',
+  },
+  activity: object(
+    { signals: int, updates: int, outcomes: int },
+    {
+      description:
+        'Signals created, signal updates and outcomes closed since the service started (recovery included), published or not: refetch lists when these move',
+    },
+  ),
   startedAt: time,
   store: object(
     {

@@ -16,6 +16,13 @@ export interface WsHubOptions {
   readonly maxBufferedBytes: number;
   /** How long a client dropped for reading too slowly gets to take its 1013 close before the socket is destroyed. */
   readonly slowCloseGraceMs?: number;
+  /**
+   * Every this many ms the `status` channel gets the status again (reason `tick`), so a page can
+   * follow lag, timing and counts without polling the REST route. 0: only on changes.
+   */
+  readonly statusEveryMs?: number;
+  /** Figures the runtime does not know (cache, client count) merged into every status message. */
+  readonly statusExtras?: () => Record<string, unknown>;
   readonly log?: { debug(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -57,6 +64,7 @@ export class WsHub {
   private readonly subscribers = new Set<Subscriber>();
   private readonly busOff: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
@@ -130,6 +138,11 @@ export class WsHub {
     );
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
+    const every = this.options.statusEveryMs ?? 0;
+    if (every > 0 && this.runtime.status) {
+      this.statusTimer = setInterval(() => this.onStatus({ reason: 'tick' }), every);
+      this.statusTimer.unref();
+    }
   }
 
   private stop(): void {
@@ -138,6 +151,21 @@ export class WsHub {
       clearInterval(this.heartbeat);
       this.heartbeat = null;
     }
+    if (this.statusTimer !== null) {
+      clearInterval(this.statusTimer);
+      this.statusTimer = null;
+    }
+  }
+
+  /** The status message as every client gets it: the runtime's figures and the extras. */
+  private statusMessage(reason: string): object {
+    const status = this.runtime.status;
+    if (!status) return { type: 'status', reason };
+    return {
+      type: 'status',
+      reason,
+      status: { ...status.call(this.runtime), ...(this.options.statusExtras?.() ?? {}) },
+    };
   }
 
   private detach(sub: Subscriber): void {
@@ -228,8 +256,7 @@ export class WsHub {
       const signals = this.runtime.liveSignals().filter((s) => s.published && matchesSignal(sub.compiled, s));
       this.reply(sub, { type: 'snapshot', signals });
     }
-    if (channels.includes('status') && this.runtime.status)
-      this.reply(sub, { type: 'status', reason: 'subscribed', status: this.runtime.status() });
+    if (channels.includes('status') && this.runtime.status) this.reply(sub, this.statusMessage('subscribed'));
   }
 
   /** Serialises lazily (only if someone matches) and once, then sends the same string to each match. */
@@ -275,16 +302,10 @@ export class WsHub {
     );
   }
 
-  private onStatus(e: BusEvents['status']): void {
-    const status = this.runtime.status;
+  private onStatus(e: Pick<BusEvents['status'], 'reason'>): void {
     this.broadcast(
       (sub) => sub.channels.has('status'),
-      () =>
-        JSON.stringify(
-          status
-            ? { type: 'status', reason: e.reason, status: status.call(this.runtime) }
-            : { type: 'status', reason: e.reason },
-        ),
+      () => JSON.stringify(this.statusMessage(e.reason)),
     );
   }
 }

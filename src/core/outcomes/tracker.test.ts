@@ -77,6 +77,8 @@ describe('OutcomeTracker: manual exit', () => {
       price: 102,
       fraction: 1,
       ambiguous: false,
+      // a manual exit is no stop or target touch: it has no level to be precise about
+      precision: null,
     });
     expect(tracker.size).toBe(0);
   });

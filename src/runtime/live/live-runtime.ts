@@ -107,6 +107,7 @@ export class LiveRuntime implements RuntimeView {
   private readonly processingMs = new Map<string, number>();
   /** The design's monitor figures over what this process ran live. */
   private readonly monitor = new SignalMonitor();
+  private readonly activity = { signals: 0, updates: 0, outcomes: 0 };
   private readonly startedAt: number;
   private started = false;
   private readonly auditStore: AuditStore | null;
@@ -236,6 +237,8 @@ export class LiveRuntime implements RuntimeView {
     this.lastBase.set(symbol, candle.openTime);
     for (const e of events) {
       if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+      else if (e.type === 'signal.updated') this.activity.updates++;
+      else if (e.type === 'outcome.closed' && !e.shadow) this.activity.outcomes++;
       else if (e.type === 'model.drift') {
         this.log(
           'warn',
@@ -457,6 +460,18 @@ export class LiveRuntime implements RuntimeView {
       this.signalsToday = 0;
     }
     this.signalsToday++;
+    this.activity.signals++;
+  }
+
+  /**
+   * The UTC day "Signals today" counts: the wall clock's for a live market; for a replay or the
+   * demo, whose clock is the data's, the day of the newest candle (its close).
+   */
+  private today(now: number): number {
+    if (this.source.label === 'LIVE') return Math.floor(now / DAY);
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const t of this.lastBase.values()) latest = Math.max(latest, t + this.baseMs);
+    return Number.isFinite(latest) ? Math.floor(latest / DAY) : Math.floor(now / DAY);
   }
 
   async stop(): Promise<void> {
@@ -552,8 +567,9 @@ export class LiveRuntime implements RuntimeView {
       },
       symbols,
       pipeline: { candles: this.driver.candles, p50Us: q(0.5), p99Us: q(0.99) },
-      signalsToday: this.signalsToday,
+      signalsToday: this.signalsDay === this.today(now) ? this.signalsToday : 0,
       monitor: this.monitor.figures(),
+      activity: { ...this.activity },
       startedAt: this.startedAt,
       store: this.writes.status(),
     };

@@ -35,10 +35,15 @@ export interface RuntimeStatus {
     readonly p50Us: number | null;
     readonly p99Us: number | null;
   };
-  /** Signals created since 00:00 UTC of the latest candle's day. */
+  /** Signals created since 00:00 UTC today: the wall clock's day when live, the newest candle's for a replay or the demo; 0 when none. */
   readonly signalsToday: number;
   /** The design's monitor figures since start (absent from runtimes that do not count them). */
   readonly monitor?: MonitorFigures;
+  /**
+   * Signals created, signal updates and outcomes closed since the service started (recovery
+   * included), published or not: a client fetches its lists again when these move.
+   */
+  readonly activity: { readonly signals: number; readonly updates: number; readonly outcomes: number };
   readonly startedAt: number;
   /** The write path: commits stored as they come, or held while the store is unreachable. */
   readonly store: WriteStatus;

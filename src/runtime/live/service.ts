@@ -13,6 +13,7 @@ import { resolveConfidenceModels } from '../confidence-models.js';
 import { auditConfigAtStart } from '../config-audit.js';
 import { createDeliveryService, type DeliveryService } from '../delivery/delivery-service.js';
 import { LiveRuntime } from './live-runtime.js';
+import { SymbolDiscovery } from './symbol-discovery.js';
 
 export interface ServiceOptions {
   readonly loaded: LoadedConfig;
@@ -55,7 +56,15 @@ async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSo
       timeframe: base,
       seed: config.live.demoSeed,
       historyDays: config.live.warmupDays + 1,
-      speed: typeof opts.speed === 'number' ? opts.speed : 1,
+      speed: typeof opts.speed === 'number' ? opts.speed : config.live.demoSpeed,
+      fastForwardMaxMs: config.live.demoFastForwardHours * 3_600_000,
+      note: config.live.demoShowcase
+        ? `showcase filters (minRewardRisk ${DEMO_SHOWCASE_THRESHOLDS.minRewardRisk}, minStopCostMultiple ${DEMO_SHOWCASE_THRESHOLDS.minStopCostMultiple})`
+        : undefined,
+      onFastForwardEnd: (reason, coveredMs) =>
+        log.info(
+          `DEMO: fast-forward over (${reason}) after ${Math.round(coveredMs / 60_000)} simulated minutes; the simulated market now runs at ${typeof opts.speed === 'number' ? opts.speed : config.live.demoSpeed}x`,
+        ),
     });
   if (kind === 'demo') return demo();
   // ccxt takes about a second to load: only the live source pays for it
@@ -80,16 +89,30 @@ async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSo
   return demo();
 }
 
+/** The engine the demo runs: the configured one, with the showcase filters when `live.demoShowcase`. */
+export function demoEngineConfig(config: Config): Config {
+  if (!config.live.demoShowcase) return config;
+  const thresholds = { ...config.engine.thresholds, ...DEMO_SHOWCASE_THRESHOLDS };
+  return { ...config, engine: { ...config.engine, thresholds } };
+}
+
+/** The two filters under which the simulator's calm market makes no signal at the research defaults. */
+export const DEMO_SHOWCASE_THRESHOLDS = { minRewardRisk: 0.8, minStopCostMultiple: 0 } as const;
+
+export type SymbolLog = (msg: string, level?: 'info' | 'warn') => void;
+
 /**
  * The symbols the service follows: a replay's own; on a live exchange with
- * `live.discoverTopSymbols` > 0, the top N by 24h quote volume, asked once at start; otherwise
- * `config.symbols`. A discovery that fails or finds nothing stops the start with a clear error
- * rather than quietly following a different list.
+ * `live.discoverTopSymbols` > 0, the top N by 24h quote volume (kept up to date by
+ * `SymbolDiscovery`); otherwise `config.symbols`. When the ranking fails at start (the exchange
+ * answers the probe but not the ticker list) the service follows `live.fallbackSymbols`, the
+ * major pairs, and says so once. A quote currency with no market at all is a configuration
+ * error and stops the start.
  */
 export async function chooseSymbols(
   source: MarketSource,
   config: Config,
-  log: (msg: string) => void = () => {},
+  log: SymbolLog = () => {},
 ): Promise<readonly string[]> {
   if (source instanceof ReplaySource) return source.symbols();
   const n = config.live.discoverTopSymbols;
@@ -97,12 +120,22 @@ export async function chooseSymbols(
   const { CcxtSource } = await import('../../adapters/market/ccxt-source.js');
   if (!(source instanceof CcxtSource)) {
     log(
-      `live.discoverTopSymbols needs a live exchange; the ${source.kind} source follows symbols: ${config.symbols.join(', ')}`,
+      `the ${source.label} source follows symbols: ${config.symbols.join(', ')} (live.discoverTopSymbols ranks the markets of a live exchange)`,
     );
     return config.symbols;
   }
   const quote = config.live.discoverQuote;
-  const top = await source.topSymbols(n, quote);
+  let top: string[];
+  try {
+    top = await source.topSymbols(n, quote);
+  } catch (e) {
+    const fallback = config.live.fallbackSymbols;
+    log(
+      `${(e as Error).message}; following the major pairs of live.fallbackSymbols instead: ${fallback.join(', ')}${config.live.discoverRefreshHours > 0 ? ` (ranked again every ${config.live.discoverRefreshHours} h)` : ''}`,
+      'warn',
+    );
+    return fallback;
+  }
   if (top.length === 0) {
     throw new Error(
       `${source.kind} has no active ${quote} spot market with a 24h volume to follow (live.discoverQuote = ${quote}); set live.discoverTopSymbols to 0 to follow symbols instead`,
@@ -112,6 +145,27 @@ export async function chooseSymbols(
     `following the top ${top.length}${top.length < n ? ` (of ${n} asked)` : ''} ${quote} spot markets on ${source.kind} by 24h quote volume: ${top.join(', ')}`,
   );
   return top;
+}
+
+/** The refresh of the top N on a live exchange, or null when the service follows a fixed list. */
+async function symbolDiscovery(
+  source: MarketSource,
+  config: Config,
+  runtime: LiveRuntime,
+  log: Logger,
+): Promise<SymbolDiscovery | null> {
+  const n = config.live.discoverTopSymbols;
+  if (n === 0 || config.live.discoverRefreshHours === 0) return null;
+  const { CcxtSource } = await import('../../adapters/market/ccxt-source.js');
+  if (!(source instanceof CcxtSource)) return null;
+  const quote = config.live.discoverQuote;
+  return new SymbolDiscovery({
+    runtime,
+    discover: () => source.topSymbols(n, quote),
+    describe: `top ${n} ${quote} spot markets on ${source.kind}`,
+    refreshMs: config.live.discoverRefreshHours * 3_600_000,
+    log: (level, msg) => log[level](msg),
+  });
 }
 
 /** Starts the whole service: store, market source, runtime (with recovery), HTTP API and WebSocket. */
@@ -141,10 +195,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       log.info(`configuration ${configHash.slice(0, 12)} recorded in the audit trail`);
     } else log.warn(`no audit trail: the ${stores.driver} store has no audit table yet (SQLite has)`);
     source = await chooseSource(opts, log);
-    const symbols = await chooseSymbols(source, config, (msg) => log.info(msg));
+    const symbols = await chooseSymbols(source, config, (msg, level) => log[level ?? 'info'](msg));
+    const demo = source instanceof DemoSource ? source : null;
+    if (demo && config.live.demoShowcase) {
+      log.info(
+        `DEMO: showcase filters (minRewardRisk ${DEMO_SHOWCASE_THRESHOLDS.minRewardRisk}, minStopCostMultiple ${DEMO_SHOWCASE_THRESHOLDS.minStopCostMultiple}) so the simulated market makes signals; publication unchanged (live.demoShowcase: false runs the engine as configured)`,
+      );
+    }
     runtime = new LiveRuntime({
       registry: loaded.registry,
-      config,
+      config: demo ? demoEngineConfig(config) : config,
       source,
       candles,
       signals,
@@ -197,11 +257,30 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       `AlphaPulse ${source.label === 'LIVE' ? '' : `(${source.label} data) `}serving on ${shown} — open it in a browser`,
     );
     if (opts.startDelayMs) await new Promise((r) => setTimeout(r, opts.startDelayMs));
-    // delivery catches up on what the store holds before new candles come
-    await delivery?.start();
-    await runtime.start(symbols);
     const rt = runtime;
     const dl = delivery;
+    if (demo?.fastForwarding()) {
+      log.info(
+        `DEMO: after the warm-up the simulated market runs at full speed until the first signal (at most ${config.live.demoFastForwardHours} simulated hours), then at ${typeof opts.speed === 'number' ? opts.speed : config.live.demoSpeed}x`,
+      );
+      const off = rt.bus.on('signal.created', () => {
+        off();
+        demo.endFastForward('first signal');
+      });
+    }
+    // delivery catches up on what the store holds before new candles come
+    await dl?.start();
+    await rt.start(symbols);
+    const replay = source instanceof ReplaySource ? source : null;
+    if (replay) {
+      replay.finished().then(() => {
+        if (replay.state() !== 'finished') return;
+        log.info(`REPLAY finished: ${replay.describe()}; the service keeps serving what it stored`);
+        rt.bus.publish({ type: 'status', reason: 'replay finished' });
+      });
+    }
+    const discovery = await symbolDiscovery(source, config, rt, log);
+    discovery?.start();
     const svc: Service = {
       app: built,
       runtime: rt,
@@ -209,6 +288,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       url: address.replace('0.0.0.0', '127.0.0.1'),
       log,
       close: async () => {
+        discovery?.stop();
         await built.close();
         await rt.stop();
         await dl?.stop();

@@ -2,38 +2,62 @@
  * The AlphaPulse dashboard. One state store; the REST API fills it at start, the WebSocket keeps
  * it current; render functions draw each part of the page from it. Candles go straight to the
  * chart (they are many and only the chart needs them).
+ *
+ * The signal list is a page of the REST list (server-side filters and cursor, all signals,
+ * published or not); its filters, page, chart and grouping live in the address bar. The
+ * WebSocket's `status` channel (every few seconds) replaces polling: when its signal and
+ * outcome counts move, the newest page, the chart's signals and the track record are fetched
+ * again, which also brings the unpublished signals the public channels do not carry.
  */
 import { byId, h, replaceChildren } from './lib/dom.js';
-import { api } from './lib/rest.js';
+import { api, filterChoices } from './lib/rest.js';
 import { outcomeSummary, upsertSignals } from './lib/signals.js';
 import { createSocket, socketUrl } from './lib/socket.js';
 import { changed, createStore } from './lib/store.js';
 import { sortTimeframes } from './lib/timeframes.js';
+import { readUrlState, signalQuery, writeUrlState } from './lib/url-state.js';
 import { createConfidenceTooltip } from './views/confidence-tooltip.js';
 import { createPerformanceView } from './views/performance-view.js';
 import { createPriceChart } from './views/price-chart.js';
 import { createSignalDetail } from './views/signal-detail.js';
+import { createSignalFilters } from './views/signal-filters.js';
 import { createSignalsTable } from './views/signals-table.js';
 import { createStatusView } from './views/status-view.js';
 
 const PREFERRED_TIMEFRAME = '15m';
-const STATUS_POLL_MS = 3_000;
-const PERFORMANCE_POLL_MS = 30_000;
 /** Outcomes can close in bursts; the track record is fetched again at most this often. */
 const PERFORMANCE_MIN_GAP_MS = 2_000;
-const INITIAL_SIGNALS = 100;
+/** Signals come in bursts too (a fast demo, a replay): the newest page at most this often. */
+const SIGNALS_MIN_GAP_MS = 1_000;
+const PAGE_SIZE = 50;
+/** Signals of the chart's symbol drawn on it (newest first, within its candle window). */
+const CHART_SIGNALS = 300;
+
+const initialUrl = readUrlState(window.location.search);
 
 const store = createStore({
   connection: { state: 'connecting', attempt: 0 },
   status: null,
   statusError: null,
-  /** Newest first, at most MAX_SIGNALS (lib/signals.js). */
+  /** Every signal the page has seen (page and chart), newest first, for the detail and tooltip. */
   signals: [],
+  /** The signal list's filters, its page (cursor; null: the newest) and the cursors before it. */
+  filters: initialUrl.filters,
+  cursor: initialUrl.cursor,
+  cursorStack: [],
+  page: { items: [], nextCursor: null, loaded: false, error: null },
+  /** Choices of the filter selects the API declares (timeframe, strategy) and the status knows (symbol). */
+  filterOptions: {},
+  /** Signals of the chart's symbol, published or not, for its levels and outcome markers. */
+  chartSignals: [],
+  group: initialUrl.group,
+  /** The newest stored backtest's baseline: { info, random } or { error }; null before it loads. */
+  baseline: null,
   selectedId: null,
   /** id -> { signal, outcome } as GET /signals/:id gives it. */
   details: {},
   detailError: null,
-  chart: { symbol: null, timeframe: null },
+  chart: initialUrl.chart ?? { symbol: null, timeframe: null },
   performance: null,
   performanceError: null,
 });
@@ -44,33 +68,95 @@ const set = (patch) => store.update((state) => ({ ...state, ...patch }));
 // Loading from the REST API
 // ------------------------------------------------------------------------------------------
 
+/** Once at start; the WebSocket's status channel keeps it current after that. */
 async function loadStatus() {
   try {
     const status = await api.status();
-    set({ status, statusError: null });
-    chooseDefaultChart(status);
+    onStatus(status);
   } catch (error) {
     set({ statusError: `Status unavailable: ${error.message}` });
   }
 }
 
-async function loadSignals() {
+/** Runs `load` soon, at most once per `gapMs`, never two at a time. */
+function throttled(load, gapMs) {
+  let timer = null;
+  let lastAt = 0;
+  let running = null;
+  const run = async () => {
+    timer = null;
+    lastAt = Date.now();
+    running = load();
+    try {
+      await running;
+    } finally {
+      running = null;
+    }
+  };
+  return function schedule() {
+    if (timer !== null) return;
+    const wait = Math.max(0, lastAt + gapMs - Date.now());
+    timer = setTimeout(() => {
+      if (running) running.finally(schedule);
+      else run();
+    }, wait);
+  };
+}
+
+let pageToken = 0;
+
+/** The current page of the signal list, as the filters and cursor say. */
+async function loadPage() {
+  const token = ++pageToken;
+  const { filters, cursor } = store.get();
   try {
-    const page = await api.signals({ limit: INITIAL_SIGNALS });
-    store.update((state) => ({ ...state, signals: upsertSignals(state.signals, page.items) }));
+    const page = await api.signals(signalQuery(filters, cursor, PAGE_SIZE));
+    if (token !== pageToken) return;
+    store.update((state) => ({
+      ...state,
+      page: { items: page.items, nextCursor: page.nextCursor, loaded: true, error: null },
+      signals: upsertSignals(state.signals, page.items),
+    }));
   } catch (error) {
-    console.warn('[alphapulse] signal list', error.message);
+    if (token !== pageToken) return;
+    set({ page: { ...store.get().page, loaded: true, error: `Could not load signals: ${error.message}` } });
   }
 }
 
-let performanceTimer = null;
-let performanceLoadedAt = 0;
+/** New signals and outcomes only change the newest page; an older one stays as it was read. */
+const scheduleNewestPage = throttled(async () => {
+  if (store.get().cursor === null) await loadPage();
+}, SIGNALS_MIN_GAP_MS);
+
+let chartSignalsToken = 0;
+
+/** The chart's symbol's signals since its first candle: drawn with their levels and outcomes. */
+async function loadChartSignals() {
+  const { chart } = store.get();
+  if (!chart.symbol) return;
+  const token = ++chartSignalsToken;
+  const since = priceChart?.firstCandleTime() ?? null;
+  try {
+    const page = await api.signals({
+      symbol: chart.symbol,
+      limit: CHART_SIGNALS,
+      ...(since === null ? {} : { since: String(since) }),
+    });
+    if (token !== chartSignalsToken) return;
+    store.update((state) => ({
+      ...state,
+      chartSignals: page.items,
+      signals: upsertSignals(state.signals, page.items),
+    }));
+  } catch (error) {
+    console.warn('[alphapulse] chart signals', error.message);
+  }
+}
+const scheduleChartSignals = throttled(loadChartSignals, SIGNALS_MIN_GAP_MS);
 
 async function loadPerformance() {
-  performanceTimer = null;
-  performanceLoadedAt = Date.now();
   try {
-    const performance = await api.performance({ groupBy: 'slice' });
+    const performance = await api.performance({ groupBy: store.get().group });
     set({ performance, performanceError: null });
   } catch (error) {
     set({ performanceError: `Performance unavailable: ${error.message}` });
@@ -78,10 +164,23 @@ async function loadPerformance() {
 }
 
 /** Fetches the track record soon, but not more often than PERFORMANCE_MIN_GAP_MS. */
-function schedulePerformance() {
-  if (performanceTimer !== null) return;
-  const wait = Math.max(0, performanceLoadedAt + PERFORMANCE_MIN_GAP_MS - Date.now());
-  performanceTimer = setTimeout(loadPerformance, wait);
+const schedulePerformance = throttled(loadPerformance, PERFORMANCE_MIN_GAP_MS);
+
+/** The newest stored backtest's random-entry baseline, if any backtest is stored. */
+async function loadBaseline() {
+  try {
+    const { items } = await api.backtests();
+    if (items.length === 0) return;
+    const { info, report } = await api.backtest(items[0].id);
+    set({ baseline: { info, random: report.baseline?.random ?? null } });
+  } catch (error) {
+    set({ baseline: { error: `Backtest baseline unavailable: ${error.message}` } });
+  }
+}
+
+async function loadFilterChoices() {
+  const choices = await filterChoices();
+  store.update((state) => ({ ...state, filterOptions: { ...state.filterOptions, ...choices } }));
 }
 
 const detailsInFlight = new Set();
@@ -116,7 +215,68 @@ function chooseDefaultChart(status) {
 function setChart(symbol, timeframe) {
   const chart = store.get().chart;
   if (chart.symbol === symbol && chart.timeframe === timeframe) return;
-  set({ chart: { symbol, timeframe } });
+  set({ chart: { symbol, timeframe }, chartSignals: [] });
+  writeUrl();
+}
+
+/** The address bar follows what the page shows (replaceState: filtering is not navigation). */
+function writeUrl() {
+  const state = store.get();
+  const search = writeUrlState(state);
+  if (search !== window.location.search) {
+    window.history.replaceState(null, '', `${window.location.pathname}${search}${window.location.hash}`);
+  }
+}
+
+function setFilters(filters) {
+  set({ filters, cursor: null, cursorStack: [], page: { ...store.get().page, loaded: false } });
+  writeUrl();
+  loadPage();
+}
+
+function goToPage(where) {
+  const state = store.get();
+  if (where === 'older') {
+    if (!state.page.nextCursor) return;
+    set({ cursor: state.page.nextCursor, cursorStack: [...state.cursorStack, state.cursor] });
+  } else if (where === 'newer' && state.cursorStack.length > 0) {
+    set({
+      cursor: state.cursorStack[state.cursorStack.length - 1],
+      cursorStack: state.cursorStack.slice(0, -1),
+    });
+  } else {
+    set({ cursor: null, cursorStack: [] });
+  }
+  writeUrl();
+  loadPage();
+}
+
+function setGroup(group) {
+  if (store.get().group === group) return;
+  set({ group });
+  writeUrl();
+  loadPerformance();
+}
+
+/**
+ * A status from the REST route or the socket. When its counts of signals and outcomes moved,
+ * what depends on them is fetched again (the public channels carry published signals only).
+ */
+function onStatus(status) {
+  const before = store.get().status;
+  store.update((state) => ({
+    ...state,
+    status: { ...state.status, ...status },
+    statusError: null,
+    filterOptions: { ...state.filterOptions, symbol: status.symbols.map((s) => s.symbol) },
+  }));
+  chooseDefaultChart(store.get().status);
+  const moved = (key) => before?.activity?.[key] !== status.activity?.[key];
+  if (before && (moved('signals') || moved('updates') || moved('outcomes'))) {
+    scheduleNewestPage();
+    scheduleChartSignals();
+  }
+  if (before && moved('outcomes')) schedulePerformance();
 }
 
 function selectSignal(id) {
@@ -126,7 +286,8 @@ function selectSignal(id) {
   if (id === null) return;
   requestDetail(id);
   const signal = state.signals.find((s) => s.id === id) ?? state.details[id]?.signal;
-  if (signal && signal.symbol !== state.chart.symbol) setChart(signal.symbol, signal.timeframe);
+  const chart = state.chart;
+  if (signal && signal.symbol !== chart.symbol) setChart(signal.symbol, chart.timeframe ?? signal.timeframe);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -147,6 +308,8 @@ function onSocketMessage(message) {
     case 'signal.created':
     case 'signal.updated':
       store.update((state) => ({ ...state, signals: upsertSignals(state.signals, [message.signal]) }));
+      scheduleNewestPage();
+      scheduleChartSignals();
       break;
     case 'outcome.closed':
       onOutcome(message.outcome, message.signal);
@@ -155,11 +318,7 @@ function onSocketMessage(message) {
       priceChart?.pushCandle(message);
       break;
     case 'status':
-      // the socket's status has no cache or client figures: keep those from the last poll
-      if (message.status) {
-        store.update((state) => ({ ...state, status: { ...state.status, ...message.status } }));
-        chooseDefaultChart(store.get().status);
-      }
+      if (message.status) onStatus(message.status);
       break;
     case 'error':
       console.warn('[alphapulse] server says:', message.message);
@@ -177,6 +336,8 @@ function onOutcome(outcome, signal) {
     return { ...state, signals: upsertSignals(state.signals, [withOutcome]), details };
   });
   schedulePerformance();
+  scheduleNewestPage();
+  scheduleChartSignals();
 }
 
 function onSocketState(connection) {
@@ -184,7 +345,8 @@ function onSocketState(connection) {
   if (connection.state !== 'open') return;
   // after a drop, what happened meanwhile: closed signals, missed candles
   if (everConnected) {
-    loadSignals();
+    loadPage();
+    loadStatus();
     const chart = store.get().chart;
     if (chart.symbol) priceChart?.show(chart.symbol, chart.timeframe, { reload: true });
     schedulePerformance();
@@ -240,6 +402,15 @@ function wireSelectors() {
   });
 }
 
+/** What the chart draws: its symbol's signals from the REST list, with newer states from anywhere. */
+function chartSignalsOf(state) {
+  const byId = new Map(state.signals.map((s) => [s.id, s]));
+  const list = state.chartSignals.map((s) => byId.get(s.id) ?? s);
+  const known = new Set(list.map((s) => s.id));
+  for (const s of state.signals) if (s.symbol === state.chart.symbol && !known.has(s.id)) list.push(s);
+  return list;
+}
+
 function startChart(socket) {
   const element = byId('price-chart');
   if (!window.LightweightCharts) {
@@ -253,6 +424,7 @@ function startChart(socket) {
     note: byId('chart-note'),
     live: byId('chart-live'),
     onMarkerClick: selectSignal,
+    onCandlesLoaded: scheduleChartSignals,
   });
   let lastSelected = null;
   store.subscribe((state, before) => {
@@ -263,7 +435,7 @@ function startChart(socket) {
         history: hasClosedCandle(state.status, state.chart),
       });
     }
-    if (changed(state, before, 'signals')) chart.setSignals(state.signals);
+    if (changed(state, before, 'chartSignals', 'signals')) chart.setSignals(chartSignalsOf(state));
     const selected =
       state.selectedId === null
         ? null
@@ -287,9 +459,10 @@ function start() {
   });
 
   store.subscribe(createStatusView());
+  store.subscribe(createSignalFilters({ onFilters: setFilters, onPage: goToPage }));
   store.subscribe(createSignalsTable({ onSelect: selectSignal }));
   store.subscribe(createSignalDetail());
-  store.subscribe(createPerformanceView());
+  store.subscribe(createPerformanceView({ onGroup: setGroup }));
   store.subscribe(
     createConfidenceTooltip({
       container: byId('signals-body'),
@@ -304,10 +477,11 @@ function start() {
   priceChart = startChart(socket);
 
   loadStatus();
-  loadSignals();
+  loadPage();
   loadPerformance();
-  setInterval(loadStatus, STATUS_POLL_MS);
-  setInterval(schedulePerformance, PERFORMANCE_POLL_MS);
+  loadBaseline();
+  loadFilterChoices();
+  writeUrl();
 
   // for a person at the browser console and for the page test
   window.alphapulse = {

@@ -61,3 +61,15 @@ export function definitionList(className, pairs) {
     ),
   );
 }
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** `h` for SVG: attributes set as they are (no class/dataset/style shortcuts), children as in `h`. */
+export function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    node.setAttribute(key, String(value));
+  }
+  return append(node, children);
+}

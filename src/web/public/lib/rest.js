@@ -35,4 +35,29 @@ export const api = {
   candles: (symbol, timeframe, params = {}) =>
     getJson(`/candles/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}${query(params)}`),
   performance: (params = {}) => getJson(`/performance${query(params)}`),
+  /** `{ items }`: stored backtest runs, newest first. */
+  backtests: () => getJson('/backtests'),
+  /** `{ info, report }` of one stored backtest run. */
+  backtest: (id) => getJson(`/backtests/${encodeURIComponent(id)}`),
 };
+
+/**
+ * The values the signal list's filters accept, as the API's own OpenAPI document declares them
+ * (`{ timeframe: [...], strategy: [...] }`); empty lists when the document cannot be read.
+ */
+export async function filterChoices() {
+  try {
+    const response = await fetch('/docs/json', { headers: { accept: 'application/json' } });
+    if (!response.ok) return {};
+    const doc = await response.json();
+    const parameters = doc?.paths?.['/api/v1/signals']?.get?.parameters ?? [];
+    const choices = {};
+    for (const p of parameters) {
+      const values = p?.schema?.enum;
+      if (p?.in === 'query' && Array.isArray(values)) choices[p.name] = values.map(String);
+    }
+    return choices;
+  } catch {
+    return {};
+  }
+}

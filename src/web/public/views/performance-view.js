@@ -1,4 +1,4 @@
-import { byId, h, replaceChildren } from '../lib/dom.js';
+import { byId, h, replaceChildren, svg } from '../lib/dom.js';
 import {
   DASH,
   formatCount,
@@ -17,11 +17,14 @@ import { baseChartOptions } from './chart-theme.js';
 
 /**
  * The live track record, after costs: headline figures net first with gross beside and their
- * intervals, the sized equity curve with its drawdown, one row per slice (strategy × timeframe),
- * and the calibration of confidence against net wins. Every figure shows the trades it rests on;
- * below `minTrades` it is greyed and marked.
+ * intervals, the sized equity curve with its drawdown, one row per group (slice, strategy,
+ * symbol or timeframe, chosen by `onGroup`), the random-entry baseline of the newest stored
+ * backtest, and the calibration of confidence against net wins, as a chart and a table. Every
+ * figure shows the trades it rests on; below `minTrades` it is greyed and marked.
  */
-export function createPerformanceView() {
+export function createPerformanceView({ onGroup }) {
+  const groupSelect = byId('performance-group');
+  groupSelect.addEventListener('change', () => onGroup(groupSelect.value));
   const el = {
     stats: byId('performance-stats'),
     note: byId('performance-note'),
@@ -29,10 +32,14 @@ export function createPerformanceView() {
     equity: byId('equity-chart'),
     strategies: byId('strategy-table'),
     calibration: byId('calibration-view'),
+    calibrationChart: byId('calibration-chart'),
+    baseline: byId('baseline-view'),
   };
   let equityChart = null;
 
   return function render(state, before) {
+    if (changed(state, before, 'group')) groupSelect.value = state.group;
+    if (changed(state, before, 'baseline', 'group')) renderBaseline(el.baseline, state.baseline, state.group);
     if (!changed(state, before, 'performance', 'performanceError')) return;
     const perf = state.performance;
     if (!perf) {
@@ -45,6 +52,7 @@ export function createPerformanceView() {
     equityChart = renderEquity(el.equity, equityChart, perf);
     renderStrategies(el.strategies, perf);
     renderCalibration(el.calibration, perf);
+    renderCalibrationChart(el.calibrationChart, perf);
   };
 }
 
@@ -239,16 +247,20 @@ function cell(metric, content, toneValue) {
   );
 }
 
-/** "mean_reversion:4h" -> "Mean reversion · 4h". */
-function sliceName(slice) {
-  const at = slice.lastIndexOf(':');
-  return at < 0 ? humanise(slice) : `${humanise(slice.slice(0, at))} · ${slice.slice(at + 1)}`;
+/** "mean_reversion:4h" -> "Mean reversion · 4h"; a symbol or a timeframe as it is. */
+function groupName(name, groupBy) {
+  if (groupBy === 'symbol' || groupBy === 'timeframe') return name;
+  const at = name.lastIndexOf(':');
+  return at < 0 ? humanise(name) : `${humanise(name.slice(0, at))} · ${name.slice(at + 1)}`;
 }
+
+const GROUP_TITLE = { slice: 'Slice', strategy: 'Strategy', symbol: 'Symbol', timeframe: 'Timeframe' };
 
 function renderStrategies(node, perf) {
   const groups = perf.groups ? Object.entries(perf.groups) : [];
+  const groupBy = perf.groupBy ?? 'slice';
   if (groups.length === 0) {
-    replaceChildren(node, h('p', { class: 'empty' }, 'No closed trades per slice yet.'));
+    replaceChildren(node, h('p', { class: 'empty' }, `No closed trades per ${groupBy} yet.`));
     return;
   }
   groups.sort((a, b) => b[1].trades - a[1].trades || a[0].localeCompare(b[0]));
@@ -257,7 +269,7 @@ function renderStrategies(node, perf) {
     'tr',
     null,
     [
-      ['Slice', null],
+      [GROUP_TITLE[groupBy] ?? humanise(groupBy), null],
       ['Trades', null],
       ['Expectancy', 'net · 95 % CI'],
       ['Gross', null],
@@ -272,7 +284,7 @@ function renderStrategies(node, perf) {
     h(
       'tr',
       { class: p.expectancyR.reliable ? null : 'unreliable', dataset: { strategy: name } },
-      h('th', { title: name }, sliceName(name)),
+      h('th', { title: name }, groupName(name, groupBy)),
       h('td', { class: 'num' }, formatCount(p.trades), ' ', lowSample(p.expectancyR, min)),
       cell(
         p.expectancyR,
@@ -299,6 +311,170 @@ function renderStrategies(node, perf) {
     node,
     h('table', { class: 'compact strategies' }, h('thead', null, head), h('tbody', null, rows)),
   );
+}
+
+/**
+ * The newest stored backtest's random-entry baseline: where the real trades' mean net R falls
+ * among random entries with the same geometry, exits and costs (percentile; 95 = better than
+ * 95 % of the random runs), overall and, when grouping by slice, per slice.
+ */
+function renderBaseline(node, baseline, groupBy) {
+  if (!baseline) {
+    replaceChildren(node);
+    return;
+  }
+  if (baseline.error) {
+    replaceChildren(node, h('p', { class: 'muted small' }, baseline.error));
+    return;
+  }
+  const random = baseline.random;
+  const info = baseline.info;
+  const title = `Backtest #${info.id} (${info.symbols.join(', ')}, ${formatTime(info.from)} – ${formatTime(info.to)} UTC)`;
+  if (!random) {
+    replaceChildren(
+      node,
+      h('p', { class: 'muted small' }, `${title} was run without a random-entry baseline.`),
+    );
+    return;
+  }
+  const row = (name, b) =>
+    h(
+      'tr',
+      { dataset: { baseline: name } },
+      h('th', null, name === 'overall' ? 'All trades' : groupName(name, 'slice')),
+      h('td', { class: 'num' }, formatCount(b.trades)),
+      h('td', { class: 'num' }, formatR(b.expectancyR)),
+      h('td', { class: 'num' }, `${formatR(b.randomP05)} … ${formatR(b.randomP95)}`),
+      h(
+        'td',
+        {
+          class: `num ${b.percentile === null ? '' : b.percentile >= 95 ? 'pos' : b.percentile < 50 ? 'neg' : ''}`,
+        },
+        b.percentile === null ? DASH : `${formatNumber(b.percentile, 0)}th`,
+      ),
+    );
+  const slices = groupBy === 'slice' ? Object.entries(random.slices ?? {}) : [];
+  slices.sort((a, b) => b[1].trades - a[1].trades || a[0].localeCompare(b[0]));
+  replaceChildren(
+    node,
+    h('h3', null, 'Against random entries (baseline percentile)'),
+    h(
+      'p',
+      { class: 'muted small' },
+      `${title}, ${formatCount(random.runs)} random runs: the real mean net R against random entries with the same stops, targets and costs. 95th or above: better than 95 % of them.`,
+    ),
+    h(
+      'table',
+      { class: 'compact baseline-table' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['', 'Trades', 'Mean net R', 'Random 5–95 %', 'Percentile'].map((t, i) =>
+            h('th', { class: i === 0 ? null : 'num' }, t),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        row('overall', random.overall),
+        slices.map(([name, b]) => row(name, b)),
+      ),
+    ),
+  );
+}
+
+const SVG_SIZE = 260;
+const PAD = 40;
+
+/**
+ * The reliability diagram: each bucket with trades at (mean confidence, net win rate), its
+ * dot's area growing with n and its 95 % Wilson interval as a whisker; the diagonal is perfect
+ * calibration. Grey dots rest on fewer than minTrades trades.
+ */
+function renderCalibrationChart(node, perf) {
+  const buckets = (perf.calibration?.buckets ?? []).filter(
+    (b) => b.trades > 0 && b.meanConfidence.value !== null && b.winRate.value !== null,
+  );
+  node.dataset.points = String(buckets.length);
+  if (buckets.length === 0) {
+    replaceChildren(node);
+    return;
+  }
+  const inner = SVG_SIZE - 2 * PAD;
+  const x = (p) => PAD + p * inner;
+  const y = (p) => SVG_SIZE - PAD - p * inner;
+  const maxN = Math.max(...buckets.map((b) => b.trades));
+  const grid = [0, 0.25, 0.5, 0.75, 1].map((p) => [
+    svg('line', { x1: x(0), x2: x(1), y1: y(p), y2: y(p), class: 'cal-grid' }),
+    svg('text', { x: PAD - 6, y: y(p) + 4, class: 'cal-tick', 'text-anchor': 'end' }, formatPercent(p, 0)),
+    svg(
+      'text',
+      { x: x(p), y: SVG_SIZE - PAD + 16, class: 'cal-tick', 'text-anchor': 'middle' },
+      formatPercent(p, 0),
+    ),
+  ]);
+  const points = buckets.map((b) => {
+    const p = b.winRate.value;
+    const [lo, hi] = wilson(p, b.trades);
+    const r = 3 + 9 * Math.sqrt(b.trades / maxN);
+    const cx = x(b.meanConfidence.value);
+    return svg(
+      'g',
+      { class: `cal-point ${b.winRate.reliable ? '' : 'unreliable'}`, 'data-bucket': String(b.lower) },
+      svg(
+        'title',
+        null,
+        `confidence ${formatPercent(b.lower, 0)}–${formatPercent(b.upper, 0)}: mean ${formatPercent(b.meanConfidence.value, 1)}, net win rate ${formatPercent(p, 1)} (95 % ${formatPercent(lo, 0)}–${formatPercent(hi, 0)}), n = ${b.trades}`,
+      ),
+      svg('line', { x1: cx, x2: cx, y1: y(lo), y2: y(hi), class: 'cal-whisker' }),
+      svg('circle', { cx, cy: y(p), r }),
+      svg('text', { x: cx + r + 3, y: y(p) + 4, class: 'cal-n' }, `n=${b.trades}`),
+    );
+  });
+  replaceChildren(
+    node,
+    svg(
+      'svg',
+      {
+        viewBox: `0 0 ${SVG_SIZE} ${SVG_SIZE}`,
+        role: 'img',
+        'aria-label': 'Predicted confidence against realised net win rate, per bucket, with n',
+        class: 'calibration-svg',
+      },
+      grid,
+      svg('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), class: 'cal-diagonal' }),
+      points,
+      svg(
+        'text',
+        { x: x(0.5), y: SVG_SIZE - 4, class: 'cal-axis', 'text-anchor': 'middle' },
+        'predicted (mean confidence)',
+      ),
+      svg(
+        'text',
+        {
+          x: 10,
+          y: y(0.5),
+          class: 'cal-axis',
+          'text-anchor': 'middle',
+          transform: `rotate(-90 10 ${y(0.5)})`,
+        },
+        'realised net win rate',
+      ),
+    ),
+  );
+}
+
+/** The 95 % Wilson score interval of a proportion p over n trials. */
+function wilson(p, n) {
+  const z = 1.96;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /** Buckets with trades: mean confidence against the net win rate, with n; then Brier and log loss. */

@@ -1,15 +1,27 @@
-import { formatPrice, formatTime, humanise, priceDecimals } from '../lib/format.js';
+import { formatPrice, formatR, formatTime, humanise, outcomeClass, priceDecimals } from '../lib/format.js';
 import { api } from '../lib/rest.js';
 import { timeframeMs } from '../lib/timeframes.js';
 import { baseChartOptions, COLOURS } from './chart-theme.js';
+import { createSignalLevels } from './signal-levels.js';
 
 /**
  * The candlestick chart of one symbol and timeframe: the newest candles from the REST route,
- * then each `candle.closed` from the WebSocket; a marker per signal of the symbol; for the
- * selected signal its entry, stop and targets as price lines.
+ * then each `candle.closed` from the WebSocket; a marker per signal of the symbol, its entry,
+ * stop and targets drawn where it ran (signal-levels.js) and a marker where its outcome ended
+ * it; for the selected signal its levels also as price lines across the chart.
  */
 
 const CANDLES = 500;
+const OUTCOME_SHORT = {
+  TP_HIT: 'TP',
+  PARTIAL_TP: 'TP½',
+  SL_HIT: 'SL',
+  TRAILING_STOP: 'Trail',
+  TIME_EXIT: 'Time',
+  EXPIRED: 'Expired',
+  CANCELLED: 'Cancelled',
+  MANUAL_EXIT: 'Manual',
+};
 /** The candle route's largest window: older history than this is shown as a window of its own. */
 const MAX_CANDLES = 5000;
 /** Candles shown before a selected signal when the chart has to load its history. */
@@ -18,7 +30,7 @@ const LINE_SOLID = 0;
 const LINE_DASHED = 2;
 const LINE_LARGE_DASHED = 3;
 
-export function createPriceChart({ element, legend, note, live, onMarkerClick }) {
+export function createPriceChart({ element, legend, note, live, onMarkerClick, onCandlesLoaded }) {
   const LC = window.LightweightCharts;
   const chart = LC.createChart(element, baseChartOptions());
   const series = chart.addSeries(LC.CandlestickSeries, {
@@ -31,6 +43,8 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
     priceLineWidth: 1,
   });
   const markers = LC.createSeriesMarkers(series, []);
+  const levels = createSignalLevels();
+  series.attachPrimitive(levels);
 
   const view = {
     symbol: null,
@@ -45,6 +59,7 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
     selected: null,
     lines: [],
     markerCount: 0,
+    outcomeMarkerCount: 0,
     markersScheduled: false,
     scrollToSelected: false,
     /** No candle was stored when the chart was shown: the first live one fetches the window. */
@@ -61,7 +76,7 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
 
   chart.subscribeClick((param) => {
     const id = param?.hoveredObjectId;
-    if (typeof id === 'string' && id.length > 0) onMarkerClick(id);
+    if (typeof id === 'string' && id.length > 0) onMarkerClick(id.replace(/#outcome$/, ''));
   });
 
   function setPriceFormat(price) {
@@ -130,6 +145,7 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
     applyPending();
     note.textContent = '';
     element.dataset.loaded = 'true';
+    onCandlesLoaded?.();
   }
 
   /** `keepView`: the same chart reloaded, so the range the user looks at stays. */
@@ -202,6 +218,72 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
     return found;
   }
 
+  /** Fractional bar index of a moment (past the last bar: extrapolated by the interval). */
+  function logicalAt(timeMs) {
+    const times = view.times;
+    if (times.length === 0) return null;
+    const t = timeMs / 1000;
+    if (t < times[0]) return null;
+    const last = times.length - 1;
+    if (t >= times[last]) return last + (t - times[last]) / view.intervalSec;
+    const at = candleIndex(timeMs);
+    if (at < 0) return null;
+    return at + Math.min(1, (t - times[at]) / view.intervalSec);
+  }
+
+  function isOpen(signal) {
+    return signal.status === 'PENDING' || signal.status === 'ACTIVE';
+  }
+
+  /** Each signal of the symbol from its candle to where it ended (or the right edge while open). */
+  function levelSegments() {
+    const out = [];
+    const last = view.times.length - 1;
+    for (const signal of view.signals) {
+      if (signal.symbol !== view.symbol) continue;
+      const from = logicalAt(signal.createdAt);
+      if (from === null) continue;
+      const end = signal.outcome?.exitTime ?? (isOpen(signal) ? null : signal.statusAt);
+      const to = end === null || end === undefined ? last + 1 : (logicalAt(end) ?? last + 1);
+      out.push({
+        from,
+        to: Math.max(to, from + 1),
+        entry: signal.entryPrice,
+        stop: signal.stopLoss,
+        targets: signal.takeProfits,
+        selected: view.selected !== null && signal.id === view.selected.id,
+      });
+    }
+    return out;
+  }
+
+  function outcomeText(outcome) {
+    const name = OUTCOME_SHORT[outcome.type] ?? humanise(outcome.type);
+    return outcome.filled ? `${name} ${formatR(outcome.rMultiple, 1)}` : name;
+  }
+
+  /** Where each finished signal ended: a dot at its exit candle, coloured by its net result. */
+  function outcomeMarkers() {
+    const list = [];
+    for (const signal of view.signals) {
+      const outcome = signal.outcome;
+      if (signal.symbol !== view.symbol || !outcome || !outcome.exitTime) continue;
+      const at = candleIndex(outcome.exitTime - 1);
+      if (at < 0) continue;
+      const tone = outcomeClass(outcome);
+      list.push({
+        time: view.times[at],
+        position: signal.direction === 'BUY' ? 'aboveBar' : 'belowBar',
+        shape: 'circle',
+        color: tone === 'win' ? COLOURS.buy : tone === 'loss' ? COLOURS.sell : '#8a94a6',
+        id: `${signal.id}#outcome`,
+        size: 1,
+        text: outcomeText(outcome),
+      });
+    }
+    return list;
+  }
+
   function markerList() {
     const list = [];
     for (const signal of view.signals) {
@@ -226,9 +308,15 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
   function refreshMarkers() {
     view.markersScheduled = false;
     const list = markerList();
-    markers.setMarkers(list);
+    const ends = outcomeMarkers();
+    markers.setMarkers([...list, ...ends].sort((a, b) => a.time - b.time));
     view.markerCount = list.length;
+    view.outcomeMarkerCount = ends.length;
     element.dataset.markers = String(list.length);
+    element.dataset.outcomeMarkers = String(ends.length);
+    const segments = levelSegments();
+    levels.set(segments);
+    element.dataset.levels = String(segments.length);
     if (view.scrollToSelected) scrollToSelected();
   }
 
@@ -306,6 +394,7 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
       }
       element.dataset.candles = String(view.times.length);
       refreshMarkers();
+      onCandlesLoaded?.();
     } catch (error) {
       note.textContent = `Could not load the candles around the signal: ${error.message}`;
       view.scrollToSelected = false;
@@ -329,11 +418,15 @@ export function createPriceChart({ element, legend, note, live, onMarkerClick })
       if (!same) view.scrollToSelected = true;
       scheduleMarkers();
     },
+    /** Open time (ms) of the first candle shown, or null before any. */
+    firstCandleTime: () => (view.times.length > 0 ? view.times[0] * 1000 : null),
     info: () => ({
       symbol: view.symbol,
       timeframe: view.timeframe,
       candles: view.times.length,
       markers: view.markerCount,
+      outcomeMarkers: view.outcomeMarkerCount,
+      levels: levels.count(),
       priceLines: view.lines.length,
       selectedId: view.selected?.id ?? null,
     }),

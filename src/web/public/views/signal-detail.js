@@ -14,6 +14,7 @@ import {
   priceDecimals,
 } from '../lib/format.js';
 import { changed } from '../lib/store.js';
+import { publicationBadge } from './signals-table.js';
 
 /**
  * The selected signal in full: prices, reasons, how its confidence was built (votes and
@@ -61,6 +62,7 @@ export function createSignalDetail() {
     replaceChildren(
       root,
       head(signal, outcome ?? listed?.outcome),
+      publication(signal),
       prices(signal),
       section('Reasons', reasonList(signal.reasons)),
       section('Confidence', confidence(signal)),
@@ -69,6 +71,17 @@ export function createSignalDetail() {
       section('Outcome', outcomeView(signal, outcome)),
     );
   };
+}
+
+/** Why an unpublished signal is on the page at all. */
+function publication(signal) {
+  if (signal.published !== false) return null;
+  return h(
+    'p',
+    { class: 'publication-note' },
+    h('b', null, 'Not published: slice not validated. '),
+    `Its strategy slice (${humanise(signal.strategy)} · ${signal.timeframe}) has not passed walk-forward validation, so the engine computed, stored and tracks this signal but delivered it to nobody.`,
+  );
 }
 
 function section(title, content) {
@@ -94,6 +107,7 @@ function head(signal, outcome) {
     outcome
       ? h('span', { class: `outcome ${outcomeClass(outcome)}` }, humanise(outcome.type))
       : h('span', { class: `status ${signal.status.toLowerCase()}` }, humanise(signal.status)),
+    publicationBadge(signal),
   );
 }
 

@@ -13,8 +13,9 @@ import {
 import { changed } from '../lib/store.js';
 
 /**
- * The live signals table. Rows are keyed by signal id and rebuilt only when that signal's object
- * changed, so a burst of events touches a few rows, not the whole table.
+ * One page of stored signals (server-side filters and cursor, see app.js), published or not.
+ * Rows are keyed by signal id and rebuilt only when that signal's object changed, so a refresh
+ * touches the rows that changed, not the whole table. Below 760 px each row is a card (CSS).
  */
 export function createSignalsTable({ onSelect }) {
   const body = byId('signals-body');
@@ -36,8 +37,8 @@ export function createSignalsTable({ onSelect }) {
   body.addEventListener('keydown', pick);
 
   return function render(state, before) {
-    if (!changed(state, before, 'signals', 'selectedId')) return;
-    const signals = state.signals;
+    if (!changed(state, before, 'page', 'selectedId')) return;
+    const signals = state.page.items;
     const keep = new Set();
     let previous = null;
     for (const signal of signals) {
@@ -62,7 +63,12 @@ export function createSignalsTable({ onSelect }) {
     }
     if (signals.length > 0) firstFill = false;
     empty.hidden = signals.length > 0;
-    count.textContent = signals.length > 0 ? `(${formatCount(signals.length)})` : '';
+    empty.textContent = state.page.error
+      ? state.page.error
+      : state.page.loaded
+        ? 'No signal matches these filters yet.'
+        : 'Loading signals…';
+    count.textContent = signals.length > 0 ? `(${formatCount(signals.length)} on this page)` : '';
     body.dataset.rows = String(signals.length);
   };
 }
@@ -75,22 +81,39 @@ function signalRow(signal, fresh) {
   const reasons = signal.reasons ?? [];
   return h(
     'tr',
-    { class: klass, tabindex: 0, dataset: { id: signal.id } },
-    h('td', { class: 'time' }, formatTime(signal.createdAt)),
-    h('td', { class: 'symbol-cell' }, signal.symbol),
-    h('td', null, signal.timeframe),
-    h('td', null, h('span', { class: `dir ${buy ? 'buy' : 'sell'}` }, buy ? '▲ BUY' : '▼ SELL')),
+    { class: klass, tabindex: 0, dataset: { id: signal.id, published: String(signal.published !== false) } },
+    h('td', { class: 'time', dataset: { label: 'Time (UTC)' } }, formatTime(signal.createdAt)),
     h(
       'td',
-      { class: 'entry', title: `${humanise(signal.entryType)} entry on ${signal.entryTimeframe}` },
+      { class: 'signal-cell', dataset: { label: 'Signal' } },
+      h('span', { class: 'symbol-cell' }, signal.symbol),
+      ' ',
+      h('span', { class: 'tf' }, signal.timeframe),
+      ' ',
+      h('span', { class: `dir ${buy ? 'buy' : 'sell'}` }, buy ? '▲ BUY' : '▼ SELL'),
+    ),
+    h(
+      'td',
+      {
+        class: 'entry',
+        title: `${humanise(signal.entryType)} entry on ${signal.entryTimeframe}`,
+        dataset: { label: 'Entry' },
+      },
       h('span', { class: 'entry-type' }, entryLabel(signal.entryType)),
       h('span', { class: 'entry-price' }, price(signal.entryPrice)),
     ),
-    h('td', { class: 'num sl' }, price(signal.stopLoss)),
-    signal.takeProfits.map((tp) => h('td', { class: 'num tp' }, price(tp))),
+    h('td', { class: 'num sl', dataset: { label: 'SL' } }, price(signal.stopLoss)),
     h(
       'td',
-      { class: 'num confidence-cell', dataset: { tooltip: 'confidence', id: signal.id } },
+      { class: 'num tp', dataset: { label: 'TP1 · TP2 · TP3' } },
+      signal.takeProfits.map((tp, i) => [i > 0 ? ' · ' : null, h('span', { class: 'tp-price' }, price(tp))]),
+    ),
+    h(
+      'td',
+      {
+        class: 'num confidence-cell',
+        dataset: { tooltip: 'confidence', id: signal.id, label: 'Confidence' },
+      },
       h(
         'span',
         { class: 'confidence-bar' },
@@ -98,9 +121,39 @@ function signalRow(signal, fresh) {
       ),
       formatPercent(signal.confidence, 0),
     ),
-    h('td', null, humanise(signal.strategy)),
-    h('td', { class: 'reasons', title: reasons.join('\n') }, reasons[0] ?? ''),
-    h('td', null, statusBadge(signal)),
+    h(
+      'td',
+      { class: 'strategy-cell', dataset: { label: 'Strategy' } },
+      humanise(signal.strategy),
+      signal.priority
+        ? h('span', { class: `prio ${String(signal.priority).toLowerCase()}` }, signal.priority)
+        : null,
+    ),
+    h(
+      'td',
+      { class: 'reasons', title: reasons.join('\n'), dataset: { label: 'Reasons' } },
+      reasons[0] ?? '',
+      reasons.length > 1 ? h('span', { class: 'more' }, ` +${reasons.length - 1}`) : null,
+    ),
+    h(
+      'td',
+      { class: 'status-cell', dataset: { label: 'Status' } },
+      statusBadge(signal),
+      publicationBadge(signal),
+    ),
+  );
+}
+
+/** Signals of slices not validated are stored and tracked but not delivered: said on every row. */
+export function publicationBadge(signal) {
+  if (signal.published !== false) return null;
+  return h(
+    'span',
+    {
+      class: 'badge unpublished',
+      title: `not published: slice ${signal.strategy}:${signal.timeframe} not validated (computed, stored and tracked, not delivered)`,
+    },
+    'not published',
   );
 }
 

@@ -10,7 +10,7 @@ import { sortTimeframes } from '../lib/timeframes.js';
  */
 
 const BANNER_TEXT = {
-  DEMO: 'Simulated market: these signals and results mean nothing for trading.',
+  DEMO: 'Simulated market and clock, sped up: these signals and results mean nothing for trading.',
   REPLAY: 'Recorded market data replayed through the engine: not live prices.',
 };
 
@@ -95,7 +95,12 @@ function renderStats(node, status) {
       `${formatCount(status.pipeline.candles)} base candles`,
       'Time per base candle, store and publish included',
     ),
-    stat('Signals today', formatCount(status.signalsToday), 'since 00:00 UTC of the latest candle'),
+    stat(
+      'Signals today',
+      formatCount(status.signalsToday),
+      status.source.label === 'LIVE' ? 'since 00:00 UTC' : 'since 00:00 UTC, data clock',
+      'Signals created today (UTC), published or not; for a replay or the demo, the day of the newest candle',
+    ),
     stat('Clients', formatCount(status.websocket?.clients), 'WebSocket connections'),
     stat(
       'Cache hit rate',
