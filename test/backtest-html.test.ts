@@ -309,7 +309,7 @@ function buildFixture(): Fixture {
     config: EngineConfig.parse({}),
     costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
     sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
-    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null },
+    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null, drifts: [] },
     data: [
       {
         symbol: 'BTCUSDT',
@@ -408,7 +408,7 @@ function emptyFixture(): Fixture {
     config: EngineConfig.parse({}),
     costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
     sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
-    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null },
+    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null, drifts: [] },
     data: [{ symbol: 'BTCUSDT', source: 'empty.csv', timeframe: '1m', candles: 0, first: null, last: null }],
     range: { from: null, to: null },
     counts: { baseCandles: 0, signals: 0, rejected: {}, outcomes: {}, openAtEnd: 0, trades: 0 },

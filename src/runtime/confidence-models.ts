@@ -5,7 +5,7 @@ import type { ModelStore } from '../adapters/store/ports.js';
 import type { LoadedConfig } from '../config/load.js';
 import { FEATURE_NAMES } from '../core/learn/features.js';
 import { ConfidenceModel, confidenceModelFromText, parseConfidenceModel } from '../core/learn/model.js';
-import type { ConfidenceModelUsed } from '../core/metrics/report-types.js';
+import type { ConfidenceModelUsed, ModelDriftRecord } from '../core/metrics/report-types.js';
 
 /**
  * Which confidence model the pipeline uses, from `engine.confidence.model` (see the schema):
@@ -116,11 +116,15 @@ export async function resolveConfidenceModels(
 }
 
 /** What a report says of the model a run used. */
-export function modelSummary(resolved: ResolvedModels | undefined): ConfidenceModelUsed {
+export function modelSummary(
+  resolved: ResolvedModels | undefined,
+  drifts: readonly ModelDriftRecord[] = [],
+): ConfidenceModelUsed {
   return {
     source: resolved?.source ?? "none (the formula's score)",
     version: resolved?.model?.version ?? null,
     fallback: resolved?.fallback?.version ?? null,
+    drifts,
   };
 }
 

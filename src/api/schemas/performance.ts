@@ -245,7 +245,26 @@ const reportBody = object(
       optimistic: ref('PolicySummary'),
     }),
     filtered: object({ overall: ref('PolicySummary'), byReason: mapOf(ref('PolicySummary')) }),
-    confidenceModel: object({ source: str, version: nullableStr, fallback: nullableStr }),
+    confidenceModel: object(
+      {
+        source: str,
+        version: nullableStr,
+        fallback: nullableStr,
+        drifts: {
+          type: 'array',
+          description:
+            'Drifts declared during the run: from `at` on, the confidence came from `to` (null: the formula)',
+          items: object({
+            at: { type: 'integer' },
+            from: str,
+            to: nullableStr,
+            reasons: { type: 'array', items: str },
+          }),
+        },
+      },
+      // reports stored before drifts were recorded lack them
+      { required: ['source', 'version', 'fallback'] },
+    ),
     entries: {
       type: 'object',
       additionalProperties: true,

@@ -20,6 +20,19 @@ export interface ConfidenceModelUsed {
   readonly version: string | null;
   /** The model a drift would fall back to; null: the formula. */
   readonly fallback: string | null;
+  /**
+   * Every drift the watch declared during the run (warm-up included), in order: from then on the
+   * confidence came from `to` (null: the formula), so figures after it are not the model's.
+   */
+  readonly drifts: readonly ModelDriftRecord[];
+}
+
+export interface ModelDriftRecord {
+  /** Candle time of the declaration (ms). */
+  readonly at: number;
+  readonly from: string;
+  readonly to: string | null;
+  readonly reasons: readonly string[];
 }
 
 export interface BacktestReport {

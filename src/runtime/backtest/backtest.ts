@@ -7,6 +7,7 @@ import { DEFAULT_SIZING } from '../../core/metrics/equity.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
 import type {
   BacktestReport,
+  ModelDriftRecord,
   PolicySummary,
   SignalWithOutcome,
   SymbolRange,
@@ -151,6 +152,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       }
     : null;
   const rejected: RejectedCandidate[] = [];
+  const drifts: ModelDriftRecord[] = [];
   const rejectedById = new Map<string, RejectedCandidate>();
   const shadow = new Map<string, Outcome>();
   const ticks = new Map(opts.inputs.map((f) => [f.symbol, f.tickSize ?? Number.NaN]));
@@ -179,6 +181,9 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       case 'signal.rejected':
         rejected.push(e.candidate);
         rejectedById.set(e.candidate.id, e.candidate);
+        return;
+      case 'model.drift':
+        drifts.push({ at: e.at, from: e.from, to: e.to, reasons: e.verdict.reasons });
         return;
       case 'outcome.closed':
         if (e.shadow) {
@@ -330,7 +335,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       riskPerTrade: metricOpts.riskPerTrade ?? DEFAULT_SIZING.riskPerTrade,
       maxOpenRisk: metricOpts.maxOpenRisk ?? DEFAULT_SIZING.maxOpenRisk,
     },
-    confidenceModel: modelSummary(opts.confidence),
+    confidenceModel: modelSummary(opts.confidence, drifts),
     counts: {
       baseCandles,
       signals: created.length,

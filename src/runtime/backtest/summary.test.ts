@@ -156,7 +156,7 @@ function report(random: boolean): BacktestReport {
     range: { from: null, to: null },
     costs: { feePerSide: 0.001, slippagePerSide: 0.0002, roundTrip: 0.0024 },
     sizing: { riskPerTrade: 0.01, maxOpenRisk: 0.1 },
-    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null },
+    confidenceModel: { source: "none (the formula's score)", version: null, fallback: null, drifts: [] },
     counts: {
       baseCandles: 2000,
       signals: trades.length,
@@ -255,5 +255,24 @@ describe('formatSummary', () => {
     expect(skipped).toContain('buy-and-hold    no candles in the report range');
     expect(skipped).not.toContain('rand p05');
     for (const line of skipped.split('\n')) expect(line.length).toBeLessThanOrEqual(WIDTH);
+  });
+
+  it('says which confidence the figures rest on, and when a drift put the model aside', () => {
+    expect(text).toContain("Confidence: none (the formula's score).");
+    const drifted = formatSummary({
+      ...report(true),
+      confidenceModel: {
+        source: 'shipped',
+        version: 'cm-1',
+        fallback: null,
+        drifts: [
+          { at: Date.UTC(2025, 2, 13, 16), from: 'cm-1', to: null, reasons: ['atr_pct PSI 6.47 > 1'] },
+        ],
+      },
+    });
+    expect(drifted.replace(/\n\s*/g, ' ')).toContain(
+      "Confidence: model cm-1 (shipped). drift at 2025-03-13T16:00Z (atr_pct PSI 6.47 > 1) -> the formula's score: later confidences are not the model's.",
+    );
+    for (const line of drifted.split('\n')) expect(line.length).toBeLessThanOrEqual(WIDTH);
   });
 });

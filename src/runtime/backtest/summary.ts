@@ -126,7 +126,22 @@ function header(r: BacktestReport): string[] {
         `risk capped at ${settingPercent(r.sizing.maxOpenRisk)} (${o.skippedByRiskCap} trades skipped, ` +
         `${o.reducedByRiskCap} reduced by the cap).`,
     ),
+    ...wrap(modelLine(r.confidenceModel)),
   ];
+}
+
+/** Which confidence the figures rest on: the model, the formula, or the model until a drift. */
+function modelLine(m: BacktestReport['confidenceModel']): string {
+  const base =
+    m.version === null ? `Confidence: ${m.source}.` : `Confidence: model ${m.version} (${m.source}).`;
+  if (m.drifts.length === 0) return base;
+  const steps = m.drifts.map(
+    (d) =>
+      `drift at ${new Date(d.at).toISOString().slice(0, 16)}Z (${d.reasons.slice(0, 2).join('; ')}${
+        d.reasons.length > 2 ? '; ...' : ''
+      }) -> ${d.to ?? "the formula's score"}`,
+  );
+  return `${base} ${steps.join(', then ')}: later confidences are not the model's.`;
 }
 
 function day(ms: number): string {
