@@ -3,6 +3,7 @@ import { runFoundation } from './foundation.js';
 import { runIndicators } from './indicators.js';
 import { machine } from './lib.js';
 import { runPipelineBench } from './pipeline.js';
+import { runResearchBench } from './research.js';
 import { runServiceBench } from './service.js';
 import { runStoreBench } from './store.js';
 
@@ -14,6 +15,7 @@ const groups: Record<string, () => Promise<void>> = {
   service: runServiceBench,
   store: runStoreBench,
   delivery: runDeliveryBench,
+  research: runResearchBench,
 };
 
 const asked = process.argv.slice(2);
