@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import LogisticRegression from 'ml-logistic-regression';
+import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { SYNTHETIC_FEATURES, syntheticSamples } from '../../../test/support/confidence-samples.js';
 import { TrainingError, trainConfidenceModel } from './fit.js';
 import { ConfidenceModel, confidenceModelFromText, ModelFormatError, parseConfidenceModel } from './model.js';
+import { transformRow } from './preprocess.js';
 
 const HOUR = 3_600_000;
+const SHIPPED = fileURLToPath(new URL('../../../models/confidence.json', import.meta.url));
 const NAMES = SYNTHETIC_FEATURES;
 const synthetic = syntheticSamples;
 
@@ -33,6 +39,18 @@ describe('confidence model', () => {
     expect(model.trainedFrom).toBe(samples[0].createdAt);
     expect(model.trainedTo).toBe(samples[samples.length - 1].createdAt);
     expect(model.version).toMatch(/^cm-20240219-[0-9a-f]{16}$/);
+  });
+
+  it("scores every row exactly as the library's testScores does, to the bit (the shipped model too)", () => {
+    const shipped = confidenceModelFromText(readFileSync(SHIPPED, 'utf8'), SHIPPED);
+    for (const m of [model, shipped]) {
+      const lib = LogisticRegression.load(structuredClone(m.json.library.model));
+      const rows = m === model ? probes : probes.map((f) => ({ ...f, score: f.a, stop_atr: 1.5 + f.b }));
+      for (const f of rows) {
+        const row = [...transformRow(m.json.preprocessing, f), 1];
+        expect(m.rawScore(f)).toBe(lib.classifiers[0].testScores(new Matrix([row]))[0]);
+      }
+    }
   });
 
   it('JSON round trip gives identical predictions, to the bit', () => {

@@ -1,5 +1,4 @@
 import LogisticRegression, { type LogisticRegressionJson } from 'ml-logistic-regression';
-import { Matrix } from 'ml-matrix';
 import { z } from 'zod';
 import { applyCalibrator, type Calibrator } from './calibration.js';
 import type { FeatureBins } from './drift.js';
@@ -212,13 +211,15 @@ export function confidenceModelFromText(text: string, where = 'model'): Confiden
 }
 
 export class ConfidenceModel {
-  private readonly classifier: LogisticRegression;
   private readonly columns: number;
+  /** Classifier 0's weights (features, missing flags, intercept), read once from the library's model. */
+  private readonly weights: Float64Array;
 
   constructor(readonly json: ConfidenceModelJson) {
     // load() writes its classifiers into the array it is given: hand it a copy, keep the artefact intact
-    this.classifier = LogisticRegression.load(structuredClone(json.library.model));
+    const classifier = LogisticRegression.load(structuredClone(json.library.model));
     this.columns = columnCount(json.preprocessing);
+    this.weights = Float64Array.from(classifier.classifiers[0].weights.to1DArray());
   }
 
   get version(): string {
@@ -251,8 +252,13 @@ export class ConfidenceModel {
     const row = transformRow(this.json.preprocessing, features);
     row.push(1);
     if (row.length !== this.columns + 1) throw new Error('preprocessing and model disagree on columns');
-    // classifier 0 of the one-vs-all pair is fitted to "not label 0", i.e. P(label 1)
-    return this.classifier.classifiers[0].testScores(new Matrix([row]))[0];
+    // classifier 0 of the one-vs-all pair is fitted to "not label 0", i.e. P(label 1). The
+    // library's testScores computed on one row: the same sum in the same order (bit-identical,
+    // tested), without a Matrix per call, which was most of the model's cost in the pipeline
+    // (bench research: the model took 33 % of the pipeline's time at 160 µs per candidate).
+    let s = 0;
+    for (let k = 0; k < row.length; k++) s += row[k] * this.weights[k];
+    return 1 / (1 + Math.exp(-s));
   }
 
   /** Calibrated probability of a net profit after costs, once filled; in [0, 1]. */
