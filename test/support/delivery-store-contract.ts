@@ -293,6 +293,55 @@ export function deliveryStoreContract(h: DeliveryHarness): void {
       expect((await store.unconsideredSignals(0, 10)).map((s) => s.id)).toEqual([]);
     });
 
+    it('two relays on two connections, claiming at once, never get the same row', async () => {
+      const o = await setup(await h.open());
+      const { store, signals, channel, sub } = o;
+      const ids = Array.from({ length: 40 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+      await signals.commit(
+        null,
+        ids.map((id) => ({ type: 'signal.created' as const, signal: testSignal({ id }) })),
+      );
+      await store.topUp(sub.id, 40, '', T);
+      const r = await store.commitCycle({
+        cycle: 1,
+        day: 1,
+        signalIds: ids,
+        deliveries: ids.map((id) => delivery(id, sub.id, channel.id, 1, [hook, slack])),
+        skips: [],
+        now: T,
+      });
+      expect(r.enqueued).toBe(80);
+      const second = await o.reopen();
+      const relay = async (s: DeliveryStore) => {
+        const got: number[] = [];
+        // several claims in flight per relay, as a runner with concurrency would have
+        const worker = async () => {
+          for (;;) {
+            const batch = await s.claimDue(T, 3, 60_000, ['webhook', 'slack']);
+            if (batch.length === 0) return;
+            got.push(...batch.map((x) => x.id));
+          }
+        };
+        await Promise.all([worker(), worker(), worker()]);
+        return got;
+      };
+      const [a, b] = await Promise.all([relay(store), relay(second.store)]);
+      const all = [...a, ...b];
+      expect(all.length).toBe(80);
+      expect(new Set(all).size).toBe(80);
+      expect(await store.outboxCounts()).toMatchObject({ pending: 0, sending: 80 });
+      // each row's delivery settles its reservation once, whichever relay reports it
+      await Promise.all(
+        all.map((id, i) =>
+          (i % 2 ? store : second.store).markDelivered(
+            { outboxId: id, startedAt: T, finishedAt: T + 1, ok: true, status: 200, error: null },
+            null,
+          ),
+        ),
+      );
+      expect(await checkBooks(o, sub.id)).toMatchObject({ balance: 0, charged: 40, openReservations: 0 });
+    });
+
     it('property: under random top-ups, deliveries, successes, failures and restarts the ledger stays balanced and never negative', async () => {
       const Op = fc.oneof(
         fc.record({ op: fc.constant('topup' as const), amount: fc.integer({ min: 1, max: 20 }) }),
