@@ -5,6 +5,7 @@ import { machine } from './lib.js';
 import { runPipelineBench } from './pipeline.js';
 import { runServiceBench } from './service.js';
 import { runStoreBench } from './store.js';
+import { runStorePlans } from './store-plans.js';
 
 /** `npm run bench [-- name ...]`: runs the named benchmark groups, or all of them. */
 const groups: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const groups: Record<string, () => Promise<void>> = {
   pipeline: runPipelineBench,
   service: runServiceBench,
   store: runStoreBench,
+  'store-plans': runStorePlans,
   delivery: runDeliveryBench,
 };
 
