@@ -6,6 +6,7 @@ import { runPipelineBench } from './pipeline.js';
 import { runResearchBench } from './research.js';
 import { runServiceBench } from './service.js';
 import { runStoreBench } from './store.js';
+import { runStorePlans } from './store-plans.js';
 
 /** `npm run bench [-- name ...]`: runs the named benchmark groups, or all of them. */
 const groups: Record<string, () => Promise<void>> = {
@@ -14,6 +15,7 @@ const groups: Record<string, () => Promise<void>> = {
   pipeline: runPipelineBench,
   service: runServiceBench,
   store: runStoreBench,
+  'store-plans': runStorePlans,
   delivery: runDeliveryBench,
   research: runResearchBench,
 };

@@ -415,6 +415,30 @@ export function storeContract(harness: StoreHarness): void {
       expect(rest).toEqual(expected);
     });
 
+    it('keeps the live processing time when a replay rewrites the signal without one', async () => {
+      const { signals: store } = await harness.open();
+      const live = signalNo(1, { processingMs: 42 });
+      await store.commit(null, [created(live)]);
+      // a replay after a restart makes the same signal with processingMs null, or without the field
+      await store.commit(null, [created({ ...live, processingMs: null })]);
+      expect((await store.getSignal(live.id))?.signal).toEqual(live);
+      const { processingMs: _, ...withoutField } = live;
+      const active = { ...withoutField, status: 'ACTIVE', statusAt: live.createdAt + M } as const;
+      await store.commit(null, [{ type: 'signal.updated', signal: active, previous: 'PENDING' }]);
+      expect((await store.getSignal(live.id))?.signal).toEqual({ ...active, processingMs: 42 });
+      const listed = await store.listSignals({}, { limit: 5 });
+      expect(listed.items.map((i) => i.signal.processingMs)).toEqual([42]);
+      // a new value replaces it
+      await store.commit(null, [
+        { type: 'signal.updated', signal: { ...active, processingMs: 7 }, previous: 'ACTIVE' },
+      ]);
+      expect((await store.getSignal(live.id))?.signal.processingMs).toBe(7);
+      // a signal that never had one stays without
+      const replayed = signalNo(2, { processingMs: null });
+      await store.commit(null, [created(replayed), created(replayed)]);
+      expect((await store.getSignal(replayed.id))?.signal.processingMs).toBeNull();
+    });
+
     it('keeps real and shadow outcomes apart, and rewrites an outcome in place', async () => {
       const { signals: store, rows } = await harness.open();
       const s = signalNo(0);

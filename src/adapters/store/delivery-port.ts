@@ -248,3 +248,14 @@ export interface DeliveryStore {
   /** Filled outcomes of signals delivered through the channel: its track record's trades. */
   channelTrades(channelId: number): Promise<TradeRow[]>;
 }
+
+/** A request the store refuses for the data's sake (a slug taken, an unknown id). */
+export class DeliveryStoreError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'conflict' | 'not_found' | 'invalid',
+  ) {
+    super(message);
+    this.name = 'DeliveryStoreError';
+  }
+}

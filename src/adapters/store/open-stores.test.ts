@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/support/cli.js';
 import { freshSchema, hasPostgres, POSTGRES_URL, type TestSchema } from '../../../test/support/postgres.js';
 import { loadConfig } from '../../config/load.js';
 import { maskUrlPassword, openStores, storeLocation } from './open-stores.js';
@@ -60,7 +61,22 @@ describe('choosing the store', () => {
     expect(stores.where).toContain(`(schema ${t.schema})`);
     expect(await stores.signals.ping()).toMatch(/^PostgreSQL answers/);
     expect(await stores.signals.countSignals()).toBe(0);
+    // delivery and the audit trail are there on PostgreSQL too
+    expect(await stores.delivery.listChannels()).toEqual([]);
+    const row = await stores.audit.append({
+      at: 1,
+      actor: 'system',
+      action: 'config.started',
+      target: 'config',
+    });
     await stores.close();
+    // `audit verify` reads the configured store
+    const verified = runCli(['audit', 'verify'], {
+      cwd: cwd(),
+      env: { DATABASE_URL: POSTGRES_URL, ALPHAPULSE_STORE__SCHEMA: t.schema },
+    });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(`holds: 1 rows, chain intact, head ${row.hash}`);
     const versions = (await t.admin('SELECT version FROM schema_migrations ORDER BY 1')).rows;
     expect(versions).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version })));
   });

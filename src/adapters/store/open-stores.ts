@@ -38,10 +38,10 @@ export interface Stores {
   readonly signals: SignalStore;
   /** The confidence-model registry; closing the stores closes it. */
   readonly models: ModelStore;
-  /** Channels, subscribers, credits and the outbox (null: this driver has none yet). */
-  readonly delivery: DeliveryStore | null;
-  /** The hash-chained audit trail (null: this driver has none yet). */
-  readonly audit: AuditStore | null;
+  /** Channels, subscribers, credits and the outbox. */
+  readonly delivery: DeliveryStore;
+  /** The hash-chained audit trail. */
+  readonly audit: AuditStore;
   /** Closes the database (all its stores). */
   close(): Promise<void>;
 }
@@ -63,6 +63,8 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
     const { PostgresCandleStore } = await import('./postgres-candle-store.js');
     const { PostgresSignalStore } = await import('./postgres-signal-store.js');
     const { PostgresModelStore } = await import('./postgres-model-store.js');
+    const { PostgresDeliveryStore } = await import('./postgres-delivery-store.js');
+    const { PostgresAuditStore } = await import('./postgres-audit-store.js');
     const db = await PostgresDatabase.open({
       url: store.url,
       schema: store.schema,
@@ -76,8 +78,8 @@ export async function openStores(loaded: LoadedConfig, opts: OpenStoresOptions =
       candles,
       signals: new PostgresSignalStore(candles),
       models: new PostgresModelStore(db),
-      delivery: null,
-      audit: null,
+      delivery: new PostgresDeliveryStore(db),
+      audit: new PostgresAuditStore(db),
       close: () => db.close(),
     };
   }

@@ -180,8 +180,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
       CREATE UNIQUE INDEX confidence_models_one_active ON confidence_models (active) WHERE active = 1;`,
   },
-  // the delivery tables (one DDL text for both dialects); the PostgreSQL delivery store is to come
+  // the delivery tables (one DDL text for both dialects): PostgresDeliveryStore
   { version: 5, name: 'delivery', sql: DELIVERY_POSTGRES_SQL },
-  // the append-only audit trail (triggers refuse UPDATE and DELETE); its PostgreSQL store is to come
+  // the append-only audit trail (triggers refuse UPDATE and DELETE): PostgresAuditStore
   { version: 6, name: 'audit', sql: AUDIT_POSTGRES_SQL },
+  // version 2 made the symbol, strategy and status indexes (ending in id) already; the timeframe
+  // one is new on both
+  {
+    version: 7,
+    name: 'signal listing indexes',
+    sql: 'CREATE INDEX signals_by_timeframe ON signals (timeframe, created_at, id);',
+  },
 ];

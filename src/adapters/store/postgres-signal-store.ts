@@ -37,9 +37,26 @@ import {
   writeEvents,
 } from './store-rows.js';
 
+/**
+ * A processing time the live runtime stamped is kept when the newer state has none (null or no
+ * field: a replay after a restart), as on SQLite (json_set there). The body stays the text the
+ * store wrote (jsonb would reorder its keys): the null is replaced in place, or the field is
+ * appended last when missing, as json_set does.
+ */
+const KEEP_PROCESSING_MS = `CASE
+    WHEN COALESCE(jsonb_typeof(EXCLUDED.body::jsonb -> 'processingMs'), 'null') = 'null'
+      AND COALESCE(jsonb_typeof(signals.body::jsonb -> 'processingMs'), 'null') <> 'null'
+    THEN CASE WHEN EXCLUDED.body::jsonb ? 'processingMs'
+      THEN regexp_replace(EXCLUDED.body, '"processingMs":null',
+        '"processingMs":' || (signals.body::jsonb -> 'processingMs')::text)
+      ELSE left(EXCLUDED.body, -1) || ',"processingMs":' || (signals.body::jsonb -> 'processingMs')::text || '}'
+      END
+    ELSE EXCLUDED.body END`;
+
 const SAVE_SIGNAL = `INSERT INTO signals (id, symbol, timeframe, strategy, direction, status, confidence, created_at, status_at, published, body)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-  ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, status_at = EXCLUDED.status_at, body = EXCLUDED.body`;
+  ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, status_at = EXCLUDED.status_at,
+    body = ${KEEP_PROCESSING_MS}`;
 const SAVE_ENTRY = `INSERT INTO entry_analysis (signal_id, entry_timeframe, chosen, body) VALUES ($1, $2, $3, $4)
   ON CONFLICT (signal_id) DO NOTHING`;
 const SAVE_REJECTED = `INSERT INTO rejected_candidates (id, symbol, reason, created_at, body) VALUES ($1, $2, $3, $4, $5)
@@ -123,7 +140,7 @@ export class PostgresSignalStore implements SignalStore {
     await tx.client.query({ name, text, values });
   }
 
-  /** Inserts a signal or replaces it with its newer state (status changes). */
+  /** Inserts a signal or replaces it with its newer state (status changes), keeping a live processing time. */
   private async saveSignal(tx: PostgresTx, s: Signal): Promise<void> {
     await this.exec(tx, 'ap_save_signal', SAVE_SIGNAL, [
       s.id,

@@ -137,6 +137,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 5, name: 'delivery', sql: DELIVERY_SQLITE_SQL },
   { version: 6, name: 'audit', sql: AUDIT_SQLITE_SQL },
+  {
+    // The listing's filters, each an index ending in the keyset order (created_at, id), so a
+    // filtered page is one index walk from the cursor with no sort (docs/STORE.md, plans):
+    // ?symbol= sorted its rows in a temporary B-tree ((symbol, created_at) lacked id);
+    // ?status=ACTIVE walked the whole time index to find the few open signals; ?strategy= and
+    // ?timeframe= had none (they help when the value is rare; the planner picks).
+    version: 7,
+    name: 'signal listing indexes',
+    sql: `
+      CREATE INDEX signals_by_symbol_id ON signals (symbol, created_at, id);
+      DROP INDEX signals_by_symbol;
+      CREATE INDEX signals_by_strategy ON signals (strategy, created_at, id);
+      CREATE INDEX signals_by_status ON signals (status, created_at, id);
+      CREATE INDEX signals_by_timeframe ON signals (timeframe, created_at, id);
+    `,
+  },
 ];
 
 export { StoreError };

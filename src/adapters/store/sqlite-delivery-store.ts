@@ -1,5 +1,4 @@
 import type { Statement } from 'better-sqlite3';
-import type { Timeframe } from '../../core/candles/timeframe.js';
 import { deliveryKey } from '../../core/delivery/events.js';
 import type { AudienceEntry } from '../../core/delivery/plan.js';
 import type {
@@ -13,204 +12,49 @@ import type {
 } from '../../core/delivery/types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { Signal } from '../../core/signals/types.js';
-import type {
-  Attempt,
-  AttemptRecord,
-  ChannelInput,
-  ChannelPatch,
-  CycleCommit,
-  CycleResult,
-  DeliveryHistoryItem,
-  DeliveryStore,
-  LedgerFilter,
-  LedgerRow,
-  OutboxCounts,
-  OutboxFilter,
-  OutboxItem,
-  OutboxRow,
-  SentSignal,
-  SkipRow,
-  StrategyProduct,
-  SubscriberInput,
-  SubscriberPatch,
-  SubscriptionInput,
+import {
+  type Attempt,
+  type AttemptRecord,
+  type ChannelInput,
+  type ChannelPatch,
+  type CycleCommit,
+  type CycleResult,
+  type DeliveryHistoryItem,
+  type DeliveryStore,
+  DeliveryStoreError,
+  type LedgerFilter,
+  type LedgerRow,
+  type OutboxCounts,
+  type OutboxFilter,
+  type OutboxItem,
+  type OutboxRow,
+  type SentSignal,
+  type SkipRow,
+  type StrategyProduct,
+  type SubscriberInput,
+  type SubscriberPatch,
+  type SubscriptionInput,
 } from './delivery-port.js';
+import {
+  type ChannelRecord,
+  channelOf,
+  channelParams,
+  type DestinationRecord,
+  json,
+  type LedgerRecord,
+  ledgerOf,
+  list,
+  OUTBOX_COLUMNS,
+  type OutboxRecord,
+  outboxOf,
+  type SubscriberRecord,
+  type SubscriptionRecord,
+  subscriptionOf,
+} from './delivery-rows.js';
 import type { TradeRow } from './ports.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
 
-/** A request the store refuses for the data's sake (a slug taken, an unknown id). */
-export class DeliveryStoreError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'conflict' | 'not_found' | 'invalid',
-  ) {
-    super(message);
-    this.name = 'DeliveryStoreError';
-  }
-}
-
-interface ChannelRecord {
-  id: number;
-  slug: string;
-  name: string;
-  strategies: string;
-  symbols: string;
-  timeframe: string | null;
-  min_confidence: number;
-  max_daily_events: number;
-  price: number;
-  destinations: string;
-  active: number;
-  created_at: number;
-}
-
-interface SubscriberRecord {
-  id: number;
-  name: string;
-  strategies: string;
-  balance: number;
-  active: number;
-  created_at: number;
-}
-
-interface DestinationRecord {
-  subscriber_id: number;
-  kind: DestinationKind;
-  target: string;
-  secret: string | null;
-  active: number;
-}
-
-interface SubscriptionRecord {
-  subscriber_id: number;
-  channel_id: number;
-  symbols: string | null;
-  timeframe: string | null;
-  min_confidence: number | null;
-  max_daily_events: number | null;
-  destinations: string | null;
-  created_at: number;
-}
-
-interface OutboxRecord {
-  id: number;
-  key: string;
-  signal_id: string;
-  subscriber_id: number;
-  channel_id: number;
-  channel_slug: string;
-  destination: DestinationKind;
-  target: string;
-  event: DeliveryEvent;
-  parent_id: number | null;
-  reservation_id: number | null;
-  state: OutboxState;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-  delivered_at: number | null;
-  external_id: string | null;
-  last_error: string | null;
-}
-
-interface LedgerRecord {
-  id: number;
-  subscriber_id: number;
-  kind: LedgerRow['kind'];
-  amount: number;
-  reservation_id: number | null;
-  signal_id: string | null;
-  note: string;
-  created_at: number;
-}
-
-const json = (x: unknown): string => JSON.stringify(x);
-const list = (text: string): string[] => JSON.parse(text) as string[];
-
-function channelOf(r: ChannelRecord): Channel {
-  return {
-    id: r.id,
-    slug: r.slug,
-    name: r.name,
-    strategies: list(r.strategies),
-    symbols: list(r.symbols),
-    timeframe: r.timeframe as Timeframe | null,
-    minConfidence: r.min_confidence,
-    maxDailyEvents: r.max_daily_events,
-    price: r.price,
-    destinations: list(r.destinations) as DestinationKind[],
-    active: r.active === 1,
-    createdAt: r.created_at,
-  };
-}
-
-function subscriptionOf(r: SubscriptionRecord): Subscription {
-  return {
-    subscriberId: r.subscriber_id,
-    channelId: r.channel_id,
-    symbols: r.symbols === null ? null : list(r.symbols),
-    timeframe: r.timeframe as Timeframe | null,
-    minConfidence: r.min_confidence,
-    maxDailyEvents: r.max_daily_events,
-    destinations: r.destinations === null ? null : (list(r.destinations) as DestinationKind[]),
-    createdAt: r.created_at,
-  };
-}
-
-function outboxOf(r: OutboxRecord): OutboxRow {
-  return {
-    id: r.id,
-    key: r.key,
-    signalId: r.signal_id,
-    subscriberId: r.subscriber_id,
-    channelId: r.channel_id,
-    channelSlug: r.channel_slug,
-    destination: r.destination,
-    target: r.target,
-    event: r.event,
-    parentId: r.parent_id,
-    reservationId: r.reservation_id,
-    state: r.state,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    createdAt: r.created_at,
-    deliveredAt: r.delivered_at,
-    externalId: r.external_id,
-    lastError: r.last_error,
-  };
-}
-
-function ledgerOf(r: LedgerRecord): LedgerRow {
-  return {
-    id: r.id,
-    subscriberId: r.subscriber_id,
-    kind: r.kind,
-    amount: r.amount,
-    reservationId: r.reservation_id,
-    signalId: r.signal_id,
-    note: r.note,
-    createdAt: r.created_at,
-  };
-}
-
-/** A channel's columns after the slug, in table order. */
-function channelParams(c: ChannelInput): (string | number | null)[] {
-  return [
-    c.name,
-    json(c.strategies),
-    json(c.symbols),
-    c.timeframe,
-    c.minConfidence,
-    c.maxDailyEvents,
-    c.price,
-    json(c.destinations),
-    c.active ? 1 : 0,
-  ];
-}
-
-const OUTBOX_COLUMNS = `o.id, o.key, o.signal_id, o.subscriber_id, o.channel_id, c.slug AS channel_slug, o.destination,
-  o.target, o.event, o.parent_id, o.reservation_id, o.state, o.attempts, o.next_attempt_at, o.created_at,
-  o.delivered_at, o.external_id, o.last_error`;
+export { DeliveryStoreError } from './delivery-port.js';
 
 /**
  * The delivery tables in the service's SQLite database (schema version 5). better-sqlite3 is

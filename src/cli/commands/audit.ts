@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { SqliteAuditStore } from '../../adapters/store/sqlite-audit-store.js';
-import { openSqlite } from '../../adapters/store/sqlite-database.js';
+import { openStores, storeLocation } from '../../adapters/store/open-stores.js';
 import { CliError, configFor, formatInt } from '../common.js';
 
 export function registerAudit(program: Command): void {
@@ -13,18 +12,20 @@ export function registerAudit(program: Command): void {
     .option('--db <path>', 'database file (overrides config and ALPHAPULSE_DB)')
     .action(async (opts: { db?: string }, cmd: Command) => {
       const loaded = await configFor(cmd, opts.db);
-      const store = new SqliteAuditStore(openSqlite(loaded.dbPath));
+      // the configured store: the SQLite file, or PostgreSQL when store.url / DATABASE_URL is set
+      const stores = await openStores(loaded);
+      const where = storeLocation(loaded);
       try {
-        const v = await store.verify();
+        const v = await stores.audit.verify();
         if (!v.ok) {
-          throw new CliError(`audit trail of ${loaded.dbPath} is broken at row ${v.badSeq}: ${v.problem}`);
+          throw new CliError(`audit trail of ${where} is broken at row ${v.badSeq}: ${v.problem}`);
         }
         process.stdout.write(
-          `audit trail of ${loaded.dbPath} holds: ${formatInt(v.rows)} rows, chain intact, head ${v.head}\n` +
+          `audit trail of ${where} holds: ${formatInt(v.rows)} rows, chain intact, head ${v.head}\n` +
             '(keep the head elsewhere to notice rows cut off the end later)\n',
         );
       } finally {
-        await store.close();
+        await stores.close();
       }
     });
 }

@@ -180,7 +180,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     );
   const stores = await openStores(loaded, { log: (msg) => log.warn(msg) });
   const { candles, signals } = stores;
-  const audit = stores.audit ?? undefined;
+  const audit = stores.audit;
   let source: MarketSource | null = null;
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
@@ -190,10 +190,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     log.info(
       `confidence: ${confidence.source}${confidence.fallback ? `, falls back to ${confidence.fallback.version} on drift` : ''}`,
     );
-    if (audit) {
-      const configHash = await auditConfigAtStart(audit, loaded, Date.now());
-      log.info(`configuration ${configHash.slice(0, 12)} recorded in the audit trail`);
-    } else log.warn(`no audit trail: the ${stores.driver} store has no audit table yet (SQLite has)`);
+    const configHash = await auditConfigAtStart(audit, loaded, Date.now());
+    log.info(`configuration ${configHash.slice(0, 12)} recorded in the audit trail`);
     source = await chooseSource(opts, log);
     const symbols = await chooseSymbols(source, config, (msg, level) => log[level ?? 'info'](msg));
     const demo = source instanceof DemoSource ? source : null;
@@ -213,29 +211,24 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       log: (level, msg) => log[level](msg),
     });
     const deliveryStore = stores.delivery;
-    if (config.delivery.enabled && deliveryStore === null) {
-      log.warn(`delivery is off: the ${stores.driver} store has no delivery tables yet (SQLite has)`);
-    }
     const sockets = new SubscriberSockets();
-    delivery =
-      config.delivery.enabled && deliveryStore !== null
-        ? createDeliveryService({
-            config,
-            store: deliveryStore,
-            bus: runtime.bus,
-            relays: [sockets],
-            log: (level, msg) => log[level](msg),
-          })
-        : null;
-    const deliveryApi = delivery &&
-      deliveryStore && {
-        store: deliveryStore,
-        sockets,
-        onSubscriberConnect: (id: number) => {
-          void deliveryStore.expedite(id, 'websocket', Date.now()).then(() => delivery?.runner.wake());
-        },
-        telegramWebhook: delivery.telegramWebhook ?? undefined,
-      };
+    delivery = config.delivery.enabled
+      ? createDeliveryService({
+          config,
+          store: deliveryStore,
+          bus: runtime.bus,
+          relays: [sockets],
+          log: (level, msg) => log[level](msg),
+        })
+      : null;
+    const deliveryApi = delivery && {
+      store: deliveryStore,
+      sockets,
+      onSubscriberConnect: (id: number) => {
+        void deliveryStore.expedite(id, 'websocket', Date.now()).then(() => delivery?.runner.wake());
+      },
+      telegramWebhook: delivery.telegramWebhook ?? undefined,
+    };
     // the HTTP server comes up first, so clients can connect before the first candle flows
     const built = await buildApp({
       runtime,
