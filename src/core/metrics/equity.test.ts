@@ -57,6 +57,20 @@ describe('equityCurve at a fixed risk per trade', () => {
     expect(points[1].equity).toBeCloseTo(1, 12);
   });
 
+  it('a trade that opens and closes at one instant holds no open risk afterwards', () => {
+    const t = (id: string, netR: number, open: number, close: number) =>
+      trade({ id, netR, openTime: T0 + open * HOUR, closeTime: T0 + close * HOUR });
+    // z fills and is stopped on one candle; p and q open later and together fit the 2 % budget
+    const walk = walkEquity([t('z', -1, 1, 1), t('p', 1, 2, 5), t('q', 1, 3, 5)], 1, {
+      riskPerTrade: 0.01,
+      maxOpenRisk: 0.02,
+    });
+    expect(walk.skippedByRiskCap).toBe(0);
+    expect(walk.reducedByRiskCap).toBe(0);
+    // 1 - 1 % = 0.99, then +1 % of 0.99 twice: the equity change is 1 % x net R of every trade
+    expect(walk.finalEquity).toBeCloseTo(0.99 + 2 * 0.0099, 12);
+  });
+
   it('is empty for no trades', () => {
     expect(equityCurve([])).toEqual([]);
   });

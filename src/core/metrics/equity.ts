@@ -98,6 +98,8 @@ export function walkEquity(
     // every trade opening before this close takes its risk from the equity of its moment
     for (; o < byOpen.length && byOpen[o].openTime < time; o++) {
       const t = byOpen[o];
+      // one that opened and closed at one instant was sized and booked at that close: it holds no risk
+      if (t.closeTime <= t.openTime) continue;
       const fraction = Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk));
       if (fraction <= 0) skipped++;
       else if (fraction < sizing.riskPerTrade) reduced++;
@@ -108,9 +110,13 @@ export function walkEquity(
       const t = byClose[c];
       const position = open.get(t.id);
       // a trade that opens and closes at the same instant is sized here, at its close
-      const amount =
-        position?.amount ??
-        Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk)) * equity;
+      const fraction =
+        position?.fraction ?? Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk));
+      const amount = position?.amount ?? fraction * equity;
+      if (!position) {
+        if (fraction <= 0) skipped++;
+        else if (fraction < sizing.riskPerTrade) reduced++;
+      }
       equity = Math.max(0, equity + amount * t.netR);
       if (position) {
         openRisk -= position.fraction;
