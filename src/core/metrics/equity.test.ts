@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, T0, trade } from '../../../test/support/trades.js';
+import { netROf } from '../outcomes/trade-record.js';
 import { dailyReturns, equityCurve, walkEquity } from './equity.js';
 import { computePerformance } from './performance.js';
 
@@ -55,6 +56,80 @@ describe('equityCurve at a fixed risk per trade', () => {
     // both on equity 1 at 1 %: +0.1 and -0.1 in one step
     expect(points).toHaveLength(2);
     expect(points[1].equity).toBeCloseTo(1, 12);
+  });
+
+  it('books each trade as the P&L of a position sized to lose riskPerTrade of the equity at its stop', () => {
+    // a: BUY 100, stop 98 (2 %), half out at TP1 102, the rest at the breakeven stop, 0.12 % per side
+    const feeA = 0.0012 * (1 + (0.5 * 102 + 0.5 * 100) / 100);
+    const a = { entryPrice: 100, stopLoss: 98, returnPct: (0.5 * 2 + 0.5 * 0) / 100 - feeA };
+    // b: SELL 50, stop 52 (4 %), stopped out, opened while a is open
+    const feeB = 0.0012 * (1 + 52 / 50);
+    const b = { entryPrice: 50, stopLoss: 52, returnPct: -2 / 50 - feeB };
+    const trades = [
+      trade({ id: 'a', netR: netROf(a), returnPct: a.returnPct, openTime: T0, closeTime: T0 + 2 * HOUR }),
+      trade({
+        id: 'b',
+        netR: netROf(b),
+        returnPct: b.returnPct,
+        openTime: T0 + HOUR,
+        closeTime: T0 + 3 * HOUR,
+      }),
+    ];
+    const s = 0.01;
+    const walk = walkEquity(trades, 1000, { riskPerTrade: s, maxOpenRisk: 0.1 });
+    // both open on 1000: notional = s x 1000 / stop distance, P&L = notional x returnPct
+    const pnlA = ((s * 1000) / 0.02) * a.returnPct;
+    const pnlB = ((s * 1000) / 0.04) * b.returnPct;
+    expect(walk.closes[0].equity - 1000).toBeCloseTo(pnlA, 9);
+    expect(walk.closes[1].equity - walk.closes[0].equity).toBeCloseTo(pnlB, 9);
+    // the same in R: s x equity at the open x net R, so the total is s x Σ net R here (no compounding
+    // between trades open together), and a stop costs s plus its costs
+    expect(walk.finalEquity / 1000 - 1).toBeCloseTo(s * (netROf(a) + netROf(b)), 12);
+    expect(netROf(b)).toBeCloseTo(-1 - (feeB * 50) / 2, 12);
+  });
+
+  it('does not return riskPerTrade x Σ net R: it compounds trades taken one after the other', () => {
+    const trades = [
+      trade({ netR: 10, openTime: T0, closeTime: T0 + HOUR }),
+      trade({ netR: -10, openTime: T0 + HOUR, closeTime: T0 + 2 * HOUR }),
+    ];
+    // Σ net R = 0, but +10 % then -10 % of 1.1
+    expect(walkEquity(trades, 1).finalEquity).toBeCloseTo(0.99, 12);
+  });
+
+  it('says how much net R the cap left out of the equity, trades sized at their close included', () => {
+    const t = (id: string, netR: number, open: number, close: number) =>
+      trade({ id, netR, openTime: T0 + open * HOUR, closeTime: T0 + close * HOUR });
+    const walk = walkEquity(
+      [
+        t('a', -1, 0, 10),
+        t('b', 4, 1, 10), // half of its 0.02: 2 R left out
+        t('c', 3, 2, 10), // skipped: 3 R left out
+        t('d', 5, 5, 5), // opens and closes at once, on a full budget: skipped, 5 R left out
+      ],
+      1,
+      { riskPerTrade: 0.02, maxOpenRisk: 0.03 },
+    );
+    expect(walk.skippedByRiskCap).toBe(2);
+    expect(walk.reducedByRiskCap).toBe(1);
+    expect(walk.rLeftOutByRiskCap).toBeCloseTo(2 + 3 + 5, 12);
+    // the equity follows Σ net R (11) minus what the cap left out (10), at 2 %
+    expect(walk.finalEquity).toBeCloseTo(1 + 0.02 * (11 - 10), 12);
+  });
+
+  it('a trade that opens and closes at one instant holds no open risk afterwards', () => {
+    const t = (id: string, netR: number, open: number, close: number) =>
+      trade({ id, netR, openTime: T0 + open * HOUR, closeTime: T0 + close * HOUR });
+    // z fills and is stopped on one candle; p and q open later and together fit the 2 % budget
+    const walk = walkEquity([t('z', -1, 1, 1), t('p', 1, 2, 5), t('q', 1, 3, 5)], 1, {
+      riskPerTrade: 0.01,
+      maxOpenRisk: 0.02,
+    });
+    expect(walk.skippedByRiskCap).toBe(0);
+    expect(walk.reducedByRiskCap).toBe(0);
+    expect(walk.rLeftOutByRiskCap).toBe(0);
+    // 1 - 1 % = 0.99, then +1 % of 0.99 twice: the equity change is 1 % x net R of every trade
+    expect(walk.finalEquity).toBeCloseTo(0.99 + 2 * 0.0099, 12);
   });
 
   it('is empty for no trades', () => {

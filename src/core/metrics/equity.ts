@@ -38,6 +38,12 @@ export interface EquityWalk {
   readonly skippedByRiskCap: number;
   /** Trades the cap made smaller than `riskPerTrade`. */
   readonly reducedByRiskCap: number;
+  /**
+   * Net R the cap kept out of the equity: Σ (1 − fraction / riskPerTrade) × netR over the trades
+   * it skipped or reduced. Positive when it left winners out. The equity follows the trades'
+   * Σ netR minus this (compounded), not their whole Σ netR.
+   */
+  readonly rLeftOutByRiskCap: number;
   /** Equity after each close, in close order (trades closing together share one entry). */
   readonly closes: readonly { readonly time: number; readonly equity: number }[];
 }
@@ -49,6 +55,14 @@ export interface EquityWalk {
  * open. Trades overlap as they did in the market; when the open trades already risk
  * `maxOpenRisk`, a new trade gets only what is left of that budget (nothing when it is full).
  * Opens and closes are taken in time order, a close before an open at the same instant.
+ *
+ * So a trade's equity change agrees with its net R exactly (s × E_open × netR, R being per unit
+ * of the signal's stop distance from its entry, where limit entries fill), but the total return
+ * is not s × Σ netR, for three reasons: (1) it compounds, Π (1 + s × netR) for trades taken one
+ * after the other, whose log is about s × Σ netR − s² × Σ netR² / 2; (2) trades open at the
+ * same time are each sized on the equity of their own open, so a cluster of k correlated trades
+ * moves the equity like one k × s bet (its losses land on an equity already falling, its wins on
+ * one already rising); (3) the cap leaves trades out (`rLeftOutByRiskCap`).
  *
  * One point per distinct close time, preceded by the origin point (the earliest fill) at the
  * starting equity. The max drawdown is tracked in the same walk; a tie keeps the earlier one.
@@ -68,6 +82,7 @@ export function walkEquity(
       drawdown: { depth: 0, peakTime: null, troughTime: null, recoveryTime: null },
       skippedByRiskCap: 0,
       reducedByRiskCap: 0,
+      rLeftOutByRiskCap: 0,
       closes,
     };
   }
@@ -83,6 +98,7 @@ export function walkEquity(
   let openRisk = 0;
   let skipped = 0;
   let reduced = 0;
+  let leftOutR = 0;
   let equity = startingEquity;
   let peak = startingEquity;
   let peakTime = origin;
@@ -98,6 +114,8 @@ export function walkEquity(
     // every trade opening before this close takes its risk from the equity of its moment
     for (; o < byOpen.length && byOpen[o].openTime < time; o++) {
       const t = byOpen[o];
+      // one that opened and closed at one instant was sized and booked at that close: it holds no risk
+      if (t.closeTime <= t.openTime) continue;
       const fraction = Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk));
       if (fraction <= 0) skipped++;
       else if (fraction < sizing.riskPerTrade) reduced++;
@@ -108,9 +126,16 @@ export function walkEquity(
       const t = byClose[c];
       const position = open.get(t.id);
       // a trade that opens and closes at the same instant is sized here, at its close
-      const amount =
-        position?.amount ??
-        Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk)) * equity;
+      const fraction =
+        position?.fraction ?? Math.max(0, Math.min(sizing.riskPerTrade, sizing.maxOpenRisk - openRisk));
+      const amount = position?.amount ?? fraction * equity;
+      if (!position) {
+        if (fraction <= 0) skipped++;
+        else if (fraction < sizing.riskPerTrade) reduced++;
+      }
+      if (fraction < sizing.riskPerTrade && sizing.riskPerTrade > 0) {
+        leftOutR += (1 - fraction / sizing.riskPerTrade) * t.netR;
+      }
       equity = Math.max(0, equity + amount * t.netR);
       if (position) {
         openRisk -= position.fraction;
@@ -140,6 +165,7 @@ export function walkEquity(
     drawdown: { depth: maxDepth, peakTime: maxPeakTime, troughTime: maxTroughTime, recoveryTime },
     skippedByRiskCap: skipped,
     reducedByRiskCap: reduced,
+    rLeftOutByRiskCap: leftOutR,
     closes,
   };
 }

@@ -27,8 +27,11 @@
  * - best / worst trade: highest / lowest net R (the first in close order on a tie).
  * - equity curve: every trade risks `riskPerTrade` of the equity at its open and returns that
  *   times its net R at its close; open trades together risk at most `maxOpenRisk` (see
- *   equity.ts).
- * - total return: final equity / starting equity - 1.
+ *   equity.ts). Trades the cap skipped or reduced count fully in every trade statistic; the net R
+ *   it kept out of the equity is `rLeftOutByRiskCap`.
+ * - total return: final equity / starting equity - 1. Not riskPerTrade × Σ net R: the equity
+ *   compounds, overlapping trades are all sized on the equity of their own open, and the cap
+ *   leaves trades out (equity.ts says how each moves it).
  * - daily series: UTC days from the first close day to the last close day, days without a close
  *   at 0 (see `dailyReturns`).
  * - annualised return: (final / starting equity)^(365 / days) - 1.
@@ -171,6 +174,7 @@ export function computePerformance(
     maxOpenRisk: sizing.maxOpenRisk,
     skippedByRiskCap: walk.skippedByRiskCap,
     reducedByRiskCap: walk.reducedByRiskCap,
+    rLeftOutByRiskCap: walk.rLeftOutByRiskCap,
     firstOpenTime: walk.points.length > 0 ? walk.points[0].time : null,
     lastCloseTime: n > 0 ? sorted[n - 1].closeTime : null,
 

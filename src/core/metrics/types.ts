@@ -109,6 +109,11 @@ export interface Performance {
   readonly skippedByRiskCap: number;
   /** Trades the cap made smaller than riskPerTrade. */
   readonly reducedByRiskCap: number;
+  /**
+   * Net R the cap kept out of the equity: Σ (1 − fraction / riskPerTrade) × netR over the trades
+   * it skipped or reduced (see equity.ts). The trade statistics count all of their R.
+   */
+  readonly rLeftOutByRiskCap: number;
   /** Earliest fill: the origin of the equity curve. */
   readonly firstOpenTime: number | null;
   readonly lastCloseTime: number | null;

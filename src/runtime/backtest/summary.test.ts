@@ -217,6 +217,22 @@ describe('formatSummary', () => {
     expect(text).toMatch(/Sizing: each trade risks 1% of equity at its stop, open risk capped at\s+10%/);
   });
 
+  it('says why the equity is not the risk per trade times the sum of net R', () => {
+    const r = report(true);
+    const sumR = signed((r.overall.expectancyR.value ?? 0) * r.overall.trades);
+    const flat = (t: string): string => t.replace(/\s+/g, ' ');
+    expect(flat(text)).toContain(
+      `compounds and trades open together are each sized on the equity at their own fill, so the total return is not 1% x the sum of net R (${sumR} R here).`,
+    );
+    const capped = formatSummary({
+      ...r,
+      overall: { ...r.overall, skippedByRiskCap: 12, reducedByRiskCap: 15, rLeftOutByRiskCap: 16.16 },
+    });
+    expect(flat(capped)).toContain(
+      "(12 trades skipped, 15 reduced by the cap, +16.16 R of the trades' net R left out of the equity)",
+    );
+  });
+
   it('gives net expectancy with its interval and n, gross beside, costs, win rates', () => {
     const r = report(true).overall;
     const ci = r.expectancyR.ci95 ?? [0, 0];

@@ -108,7 +108,6 @@ function header(r: BacktestReport): string[] {
       ? ` (${day(Math.min(...firsts))} .. ${day(Math.max(...lasts))} UTC)`
       : '';
   const { counts } = r;
-  const o = r.overall;
   const c = r.costs;
   return [
     ...wrap(`backtest: ${data}${span}`),
@@ -121,13 +120,32 @@ function header(r: BacktestReport): string[] {
         `${settingPercent(c.slippagePerSide)} per side (${settingPercent(c.roundTrip)} round trip); ` +
         'a win is a trade with net R > 0; gross (before costs) beside it.',
     ),
-    ...wrap(
-      `Sizing: each trade risks ${settingPercent(r.sizing.riskPerTrade)} of equity at its stop, open ` +
-        `risk capped at ${settingPercent(r.sizing.maxOpenRisk)} (${o.skippedByRiskCap} trades skipped, ` +
-        `${o.reducedByRiskCap} reduced by the cap).`,
-    ),
+    ...wrap(sizingLine(r)),
     ...wrap(modelLine(r.confidenceModel)),
   ];
+}
+
+/**
+ * How the equity is sized, and why its return is not the risk per trade times the trades' net R:
+ * it compounds, overlapping trades are each sized on the equity of their own fill, and the cap
+ * leaves trades out (core/metrics/equity.ts).
+ */
+function sizingLine(r: BacktestReport): string {
+  const o = r.overall;
+  const risk = settingPercent(r.sizing.riskPerTrade);
+  const sumR = o.expectancyR.value === null ? null : o.expectancyR.value * o.trades;
+  const capped = o.skippedByRiskCap + o.reducedByRiskCap > 0;
+  const leftOut = capped
+    ? `, ${signed(o.rLeftOutByRiskCap)} R of the trades' net R left out of the equity`
+    : '';
+  return (
+    `Sizing: each trade risks ${risk} of equity at its stop, open risk capped at ` +
+    `${settingPercent(r.sizing.maxOpenRisk)} (${o.skippedByRiskCap} trades skipped, ` +
+    `${o.reducedByRiskCap} reduced by the cap${leftOut}); 1 R is the stop's distance from the entry. ` +
+    `The equity compounds and trades open together are each sized on the equity at their own fill, ` +
+    `so the total return is not ${risk} x the sum of net R` +
+    `${sumR === null ? '' : ` (${signed(sumR)} R here)`}.`
+  );
 }
 
 /** Which confidence the figures rest on: the model, the formula, or the model until a drift. */

@@ -100,11 +100,15 @@ export function costsNote(report: BacktestReport): string {
   const pct = formatSettingPercent;
   const capped =
     o.skippedByRiskCap + o.reducedByRiskCap > 0
-      ? ` (${formatCount(o.skippedByRiskCap)} trades skipped and ${formatCount(o.reducedByRiskCap)} reduced by the cap)`
+      ? ` (${formatCount(o.skippedByRiskCap)} trades skipped and ${formatCount(o.reducedByRiskCap)} reduced by the cap, ${formatR(o.rLeftOutByRiskCap)} of the trades' net R left out of the equity)`
       : '';
+  const sumR = o.expectancyR.value === null ? null : o.expectancyR.value * o.trades;
+  const sum = sumR === null ? '' : ` (${formatR(sumR)} here)`;
   return `<p class="costs-note" id="costs-note"><b>All figures are after costs</b>: fee ${pct(c.feePerSide)} + slippage ${pct(c.slippagePerSide)} per side,
 ${pct(c.roundTrip)} round trip; a win is a trade with net R &gt; 0, and gross figures (before costs) stand beside the net ones.
-The equity risks ${pct(report.sizing.riskPerTrade)} of equity per trade at its stop, with open risk capped at ${pct(report.sizing.maxOpenRisk)}${capped}.</p>`;
+The equity risks ${pct(report.sizing.riskPerTrade)} of equity per trade at its stop, with open risk capped at ${pct(report.sizing.maxOpenRisk)}${capped};
+1 R is the stop's distance from the entry. The equity compounds and trades open together are each sized on the equity at their own fill,
+so the total return is not ${pct(report.sizing.riskPerTrade)} &times; the sum of net R${sum}.</p>`;
 }
 
 function card(

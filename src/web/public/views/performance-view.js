@@ -60,13 +60,18 @@ function renderCosts(node, perf) {
   const o = perf.overall;
   const capped =
     o.skippedByRiskCap + o.reducedByRiskCap > 0
-      ? ` (${formatCount(o.skippedByRiskCap)} trades skipped, ${formatCount(o.reducedByRiskCap)} reduced by the cap)`
+      ? ` (${formatCount(o.skippedByRiskCap)} trades skipped, ${formatCount(o.reducedByRiskCap)} reduced by the cap${
+          typeof o.rLeftOutByRiskCap === 'number'
+            ? `, ${formatR(o.rLeftOutByRiskCap)} of the trades' net R left out of the equity`
+            : ''
+        })`
       : '';
   replaceChildren(
     node,
     h('b', null, 'All figures are after costs'),
     ': fees and slippage on both sides of every trade; a win is a trade with net R > 0, and gross figures (before costs) stand beside the net ones. ',
-    `The equity risks ${formatSettingPercent(o.riskPerTrade)} of equity per trade at its stop, open risk capped at ${formatSettingPercent(o.maxOpenRisk)}${capped}.`,
+    `The equity risks ${formatSettingPercent(o.riskPerTrade)} of equity per trade at its stop, open risk capped at ${formatSettingPercent(o.maxOpenRisk)}${capped}. `,
+    'It compounds and trades open together are each sized on the equity at their own fill, so the total return is not the risk per trade times the sum of net R.',
   );
 }
 
