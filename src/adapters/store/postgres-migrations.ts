@@ -184,4 +184,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 5, name: 'delivery', sql: DELIVERY_POSTGRES_SQL },
   // the append-only audit trail (triggers refuse UPDATE and DELETE); its PostgreSQL store is to come
   { version: 6, name: 'audit', sql: AUDIT_POSTGRES_SQL },
+  // SQLite's version 7 gives it the listing indexes this store has had since version 2; the
+  // twin only makes sure they are there
+  {
+    version: 7,
+    name: 'signal listing indexes',
+    sql: `
+      CREATE INDEX IF NOT EXISTS signals_by_symbol ON signals (symbol, created_at, id);
+      CREATE INDEX IF NOT EXISTS signals_by_strategy ON signals (strategy, created_at, id);
+      CREATE INDEX IF NOT EXISTS signals_by_status ON signals (status, created_at, id);`,
+  },
 ];

@@ -137,6 +137,19 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 5, name: 'delivery', sql: DELIVERY_SQLITE_SQL },
   { version: 6, name: 'audit', sql: AUDIT_SQLITE_SQL },
+  {
+    // PostgreSQL's version 2 has these: each filtered listing walks its index from the newest
+    // row in (created_at, id) order instead of scanning or sorting (?status=ACTIVE read all
+    // 50,000 rows to find 20, docs/BENCHMARKS.md)
+    version: 7,
+    name: 'signal listing indexes',
+    sql: `
+      DROP INDEX signals_by_symbol;
+      CREATE INDEX signals_by_symbol ON signals (symbol, created_at, id);
+      CREATE INDEX signals_by_strategy ON signals (strategy, created_at, id);
+      CREATE INDEX signals_by_status ON signals (status, created_at, id);
+    `,
+  },
 ];
 
 export { StoreError };

@@ -30,8 +30,10 @@ import {
   SignalPageSchema,
 } from '../schemas/signal.js';
 import { decodeCursor, encodeCursor } from '../signal-cursor.js';
+import { pageKey, type SignalPageCache } from '../signal-page-cache.js';
 
 export const MAX_PAGE = 500;
+const JSON_TYPE = 'application/json; charset=utf-8';
 export const DEFAULT_PAGE = 50;
 
 interface SignalsQuery {
@@ -117,10 +119,12 @@ const HitLogSchema = object(
   { description: 'What touched the levels of one signal, and how' },
 );
 
-export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore; precision?: HitRule }> = async (
-  app,
-  { signals, precision },
-) => {
+export const signalRoutes: FastifyPluginAsync<{
+  signals: SignalStore;
+  precision?: HitRule;
+  /** Serialised listings by query, emptied by the bus (buildApp wires it); absent: none kept. */
+  pages?: SignalPageCache;
+}> = async (app, { signals, precision, pages }) => {
   const rule: HitRule = precision ?? {
     toleranceBps: 0,
     toleranceTicks: 0,
@@ -137,8 +141,13 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore; precision?
         response: { 200: SignalPageSchema, ...publicErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
+      const key = pageKey({ ...q });
+      const kept = pages?.get(key);
+      // a kept answer is already serialised (by this route's schema): sent as it is
+      if (kept !== undefined) return reply.type(JSON_TYPE).send(kept);
+      const generation = pages?.generation ?? 0;
       const since = parseTimeParam(q.since, 'querystring/since');
       const until = parseTimeParam(q.until, 'querystring/until');
       checkRange(since, until, ['querystring/since', 'querystring/until']);
@@ -166,10 +175,14 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore; precision?
         },
         { limit: q.limit, after: after ?? undefined },
       );
-      return {
+      const body = {
         items: page.items.map((i) => ({ ...i.signal, outcome: i.outcome })),
         nextCursor: page.next ? encodeCursor(page.next) : null,
       };
+      if (!pages) return body;
+      const text = String(reply.serialize(body));
+      pages.set(key, text, generation);
+      return reply.type(JSON_TYPE).send(text);
     },
   );
 
