@@ -5,6 +5,7 @@ import { machine } from './lib.js';
 import { runPipelineBench } from './pipeline.js';
 import { runServiceBench } from './service.js';
 import { runStoreBench } from './store.js';
+import { runWebSocketBench } from './websocket.js';
 
 /** `npm run bench [-- name ...]`: runs the named benchmark groups, or all of them. */
 const groups: Record<string, () => Promise<void>> = {
@@ -14,6 +15,7 @@ const groups: Record<string, () => Promise<void>> = {
   service: runServiceBench,
   store: runStoreBench,
   delivery: runDeliveryBench,
+  websocket: runWebSocketBench,
 };
 
 const asked = process.argv.slice(2);
