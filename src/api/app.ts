@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyServerOptions,
+  LogController,
 } from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
 import type { AuditStore, CandleStore, DeliveryStore, SignalStore } from '../adapters/store/ports.js';
@@ -108,11 +109,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const app: FastifyInstance = Fastify({
     logger: opts.loggerInstance ? undefined : (opts.logger ?? false),
     loggerInstance: opts.loggerInstance,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // a number is a count of proxy hops to believe (Fastify's typings take it only as a function)
     trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
     // as long as the longest id the routes' schemas take; longer is answered by frameworkErrors
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (err, _request, reply) => {
       const { statusCode, message } = frameworkError(err);
       // frameworkErrors' reply is typed for any route; this one is plain

@@ -13,18 +13,20 @@ export interface SignalPageCacheOptions {
 }
 
 /**
- * `GET /api/v1/signals` answers, already serialised, by query. The newest page is what every
+ * `GET /api/v1/signals` answers, already serialised and encoded, by query. The newest page is what every
  * dashboard and bot asks for again and again, and it changes only when a signal or an outcome
  * does: reading 50 stored bodies and serialising them costs milliseconds, sending a kept string
  * microseconds. A read that started before an invalidation does not store its (maybe stale)
  * answer: `generation` tells.
  */
 export class SignalPageCache {
-  private readonly pages: MemoryCache<string>;
+  private readonly pages: MemoryCache<Buffer>;
+  /** Reads under way, by key: concurrent misses of one page share one read (no stampede at expiry). */
+  private readonly building = new Map<string, Promise<Buffer>>();
   private gen = 0;
 
   constructor(opts: SignalPageCacheOptions = {}) {
-    this.pages = new MemoryCache<string>({
+    this.pages = new MemoryCache<Buffer>({
       ttlMs: opts.ttlMs ?? 5000,
       maxEntries: opts.maxEntries ?? 32,
       now: opts.now,
@@ -36,19 +38,38 @@ export class SignalPageCache {
     return this.gen;
   }
 
-  get(key: string): string | undefined {
+  get(key: string): Buffer | undefined {
     return this.pages.get(key);
   }
 
-  /** Keeps `text` unless the data changed since `generation` was taken. */
-  set(key: string, text: string, generation: number): void {
-    if (generation === this.gen) this.pages.set(key, text);
+  /** Keeps `body` unless the data changed since `generation` was taken. */
+  set(key: string, body: Buffer, generation: number): void {
+    if (generation === this.gen) this.pages.set(key, body);
+  }
+
+  /**
+   * The kept page, or the one `build` makes (kept unless an invalidation came meanwhile). A
+   * request arriving while the same page is being built waits for that build.
+   */
+  async getOrBuild(key: string, build: () => Promise<Buffer>): Promise<Buffer> {
+    const kept = this.pages.get(key);
+    if (kept !== undefined) return kept;
+    const pending = this.building.get(key);
+    if (pending) return pending;
+    const generation = this.gen;
+    const promise = build().finally(() => this.building.delete(key));
+    this.building.set(key, promise);
+    const body = await promise;
+    this.set(key, body, generation);
+    return body;
   }
 
   /** A signal or an outcome changed: every kept page may be stale. */
   invalidate(): void {
     this.gen++;
     this.pages.clear();
+    // a build under way read the old data: later requests must not join it
+    this.building.clear();
   }
 
   stats(): CacheStats {

@@ -34,6 +34,11 @@ import { pageKey, type SignalPageCache } from '../signal-page-cache.js';
 
 export const MAX_PAGE = 500;
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+interface SignalPageBody {
+  readonly items: readonly object[];
+  readonly nextCursor: string | null;
+}
 export const DEFAULT_PAGE = 50;
 
 interface SignalsQuery {
@@ -143,46 +148,45 @@ export const signalRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       const q = request.query;
-      const key = pageKey({ ...q });
-      const kept = pages?.get(key);
-      // a kept answer is already serialised (by this route's schema): sent as it is
-      if (kept !== undefined) return reply.type(JSON_TYPE).send(kept);
-      const generation = pages?.generation ?? 0;
-      const since = parseTimeParam(q.since, 'querystring/since');
-      const until = parseTimeParam(q.until, 'querystring/until');
-      checkRange(since, until, ['querystring/since', 'querystring/until']);
-      let after: SignalCursor | null | undefined;
-      if (q.cursor !== undefined) {
-        after = decodeCursor(q.cursor);
-        if (!after)
-          throw badRequest(
-            'querystring/cursor is not a cursor this API gave out; pass nextCursor as it came',
-          );
-      }
-      const page = await signals.listSignals(
-        {
-          symbol: q.symbol,
-          strategy: q.strategy,
-          timeframe: q.timeframe,
-          status: q.status,
-          direction: q.direction,
-          priority: q.priority,
-          minConfidence: q.minConfidence,
-          minPriority: q.minPriority,
-          published: q.published,
-          since,
-          until,
-        },
-        { limit: q.limit, after: after ?? undefined },
-      );
-      const body = {
-        items: page.items.map((i) => ({ ...i.signal, outcome: i.outcome })),
-        nextCursor: page.next ? encodeCursor(page.next) : null,
+      const read = async (): Promise<SignalPageBody> => {
+        const since = parseTimeParam(q.since, 'querystring/since');
+        const until = parseTimeParam(q.until, 'querystring/until');
+        checkRange(since, until, ['querystring/since', 'querystring/until']);
+        let after: SignalCursor | null | undefined;
+        if (q.cursor !== undefined) {
+          after = decodeCursor(q.cursor);
+          if (!after)
+            throw badRequest(
+              'querystring/cursor is not a cursor this API gave out; pass nextCursor as it came',
+            );
+        }
+        const page = await signals.listSignals(
+          {
+            symbol: q.symbol,
+            strategy: q.strategy,
+            timeframe: q.timeframe,
+            status: q.status,
+            direction: q.direction,
+            priority: q.priority,
+            minConfidence: q.minConfidence,
+            minPriority: q.minPriority,
+            published: q.published,
+            since,
+            until,
+          },
+          { limit: q.limit, after: after ?? undefined },
+        );
+        return {
+          items: page.items.map((i) => ({ ...i.signal, outcome: i.outcome })),
+          nextCursor: page.next ? encodeCursor(page.next) : null,
+        };
       };
-      if (!pages) return body;
-      const text = String(reply.serialize(body));
-      pages.set(key, text, generation);
-      return reply.type(JSON_TYPE).send(text);
+      if (!pages) return read();
+      // kept serialised by this route's schema and encoded: sent as they are
+      const body = await pages.getOrBuild(pageKey({ ...q }), async () =>
+        Buffer.from(String(reply.serialize(await read()))),
+      );
+      return reply.type(JSON_TYPE).send(body);
     },
   );
 

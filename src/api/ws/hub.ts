@@ -87,6 +87,10 @@ export class WsHub {
   private heartbeat: NodeJS.Timeout | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly ratePerMs: number;
+  private readonly burst: number;
+  private readonly maxSubscriptions: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly runtime: WsRuntime,
@@ -105,11 +109,6 @@ export class WsHub {
     if (!(this.maxSubscriptions >= 1))
       throw new Error(`maxSubscriptions must be >= 1, got ${options.maxSubscriptions}`);
   }
-
-  private readonly ratePerMs: number;
-  private readonly burst: number;
-  private readonly maxSubscriptions: number;
-  private readonly now: () => number;
 
   /** Connected clients that still receive events. */
   get count(): number {
