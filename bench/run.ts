@@ -7,6 +7,7 @@ import { runResearchBench } from './research.js';
 import { runServiceBench } from './service.js';
 import { runStoreBench } from './store.js';
 import { runStorePlans } from './store-plans.js';
+import { runWebSocketBench } from './websocket.js';
 
 /** `npm run bench [-- name ...]`: runs the named benchmark groups, or all of them. */
 const groups: Record<string, () => Promise<void>> = {
@@ -18,6 +19,7 @@ const groups: Record<string, () => Promise<void>> = {
   'store-plans': runStorePlans,
   delivery: runDeliveryBench,
   research: runResearchBench,
+  websocket: runWebSocketBench,
 };
 
 const asked = process.argv.slice(2);

@@ -200,7 +200,9 @@ async function load(store: string, signals: SignalStore, candles: CandleStore): 
   try {
     // the second page of the default listing, through the cursor the first page hands out
     const first = (await (await fetch(`${base}/api/v1/signals`)).json()) as { nextCursor: string };
+    // /health first: what this server does for a trivial route under the machine's load now
     const paths = [
+      '/health',
       ...REQUESTS.map((r) => r.path),
       `/api/v1/signals?cursor=${encodeURIComponent(first.nextCursor)}`,
     ];

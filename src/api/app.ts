@@ -1,16 +1,23 @@
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
 import type { AuditStore, CandleStore, DeliveryStore, SignalStore } from '../adapters/store/ports.js';
 import type { Config } from '../config/schema.js';
 import type { RuntimeView } from '../runtime/live/runtime-view.js';
 import { storedExchange } from '../runtime/live/stored-exchange.js';
 import { registerWeb } from '../web/register-web.js';
+import { errorBody } from './errors.js';
 import { registerAuditHook } from './plugins/audit.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCors } from './plugins/cors.js';
 import { registerDocs } from './plugins/docs.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { frameworkError, registerErrorHandling } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerSubscriberAuth } from './plugins/subscriber-auth.js';
@@ -31,6 +38,9 @@ import { ErrorSchema } from './schemas/common.js';
 import { deliverySchemas } from './schemas/delivery.js';
 import { performanceSchemas } from './schemas/performance.js';
 import { OutcomeSchema, SignalDetailSchema, SignalListItemSchema, SignalSchema } from './schemas/signal.js';
+import { SignalPageCache } from './signal-page-cache.js';
+import { parseJsonBody } from './strict-body.js';
+import { ConnectionBudget } from './ws/connection-budget.js';
 import { registerSubscriberSocket, type SubscriberSockets } from './ws/subscriber-sockets.js';
 import { DASHBOARD_STATUS_EVERY_MS, registerWebSocket } from './ws.js';
 
@@ -48,8 +58,14 @@ export interface BuildAppOptions {
   readonly candles: CandleStore;
   /** The whole application config; the API reads `api`, `exchange`. */
   readonly config: Config;
-  /** Fastify logger: false (default), true, or pino options. */
+  /** Fastify logger: false (default), true, or pino options. Ignored when `loggerInstance` is given. */
   readonly logger?: FastifyServerOptions['logger'];
+  /**
+   * The service's own pino logger. Fastify's per-request lines are off either way: the API logs
+   * what an operator acts on, one line each (401/403 refusals, 500s, WebSocket clients dropped
+   * as too slow), never a key or an Authorization header.
+   */
+  readonly loggerInstance?: FastifyBaseLogger;
   /** Folder of the dashboard's static files, served at `/` when given. */
   readonly webRoot?: string;
   /** Delivery to subscribers: admin and subscriber routes, the subscriber WebSocket. Absent: none of them. */
@@ -76,6 +92,8 @@ export interface DeliveryApiOptions {
 /** Cached answers live this long unless the bus says the data behind them changed first. */
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX_ENTRIES = 256;
+/** Longest path parameter (a signal id, a channel slug); the routes' schemas say the same. */
+export const MAX_PARAM_LENGTH = 200;
 /** Largest WebSocket frame accepted from a client (subscribe messages are small). */
 const WS_MAX_PAYLOAD = 65_536;
 
@@ -87,8 +105,21 @@ const WS_MAX_PAYLOAD = 65_536;
  */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const api = opts.config.api;
-  const app = Fastify({
-    logger: opts.logger ?? false,
+  const hops = api.trustProxy;
+  const app: FastifyInstance = Fastify({
+    logger: opts.loggerInstance ? undefined : (opts.logger ?? false),
+    loggerInstance: opts.loggerInstance,
+    logController: new LogController({ disableRequestLogging: true }),
+    // a number is a count of proxy hops to believe (Fastify's typings take it only as a function)
+    trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
+    // as long as the longest id the routes' schemas take; longer is answered by frameworkErrors
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: (err, _request, reply) => {
+      const { statusCode, message } = frameworkError(err);
+      // frameworkErrors' reply is typed for any route; this one is plain
+      const plain: FastifyReply = reply;
+      plain.status(statusCode).send(errorBody(statusCode, message));
+    },
     bodyLimit: api.bodyLimitBytes,
     requestTimeout: api.requestTimeoutMs,
     return503OnClosing: true,
@@ -105,6 +136,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   const cache = new MemoryCache<unknown>({ ttlMs: CACHE_TTL_MS, maxEntries: CACHE_MAX_ENTRIES });
+  const pages = new SignalPageCache();
   app.decorate('responseCache', cache);
   // `app.wsClients` is decorated by the WebSocket plugin (src/api/ws.ts) from its hub; read lazily
   const wsClients = (): number => (app.hasDecorator('wsClients') ? app.wsClients.count : 0);
@@ -114,8 +146,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   for (const schema of performanceSchemas) app.addSchema(schema);
 
   registerErrorHandling(app, { bodyLimit: api.bodyLimitBytes });
+  // Fastify reads text/plain bodies as strings by default; every body here is JSON, so other
+  // types get 415 rather than a 400 about a string that was never meant to be the body
+  app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(String(body)));
+    } catch (e) {
+      done(e instanceof Error ? e : new Error(String(e)), undefined);
+    }
+  });
   await registerCors(app, { origins: api.corsOrigins });
   await registerRateLimit(app, api.rateLimit);
+  const connections = new ConnectionBudget(api.websocket);
   registerAuth(app, { adminKeys: api.adminKeys });
   registerAuditHook(app, { audit: opts.audit ?? null, now: opts.now ?? Date.now });
   registerMetrics(app, { runtime: opts.runtime, cache, wsClients });
@@ -126,6 +170,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const baseTimeframe = opts.config.engine.baseTimeframe;
   const unsubscribe = [
     bus.on('outcome.closed', () => cache.deleteWhere((k) => k.startsWith(PERFORMANCE_CACHE_PREFIX))),
+    // a listing shows signals with their outcomes: any of the three events can change a page
+    bus.on('signal.created', () => pages.invalidate()),
+    bus.on('signal.updated', () => pages.invalidate()),
+    bus.on('outcome.closed', () => pages.invalidate()),
     bus.on('candle.closed', ({ symbol, timeframe }) => {
       // every aggregated candle closes with a base one, so the base candle's event is enough
       if (timeframe !== baseTimeframe) return;
@@ -143,6 +191,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     statusEveryMs: DASHBOARD_STATUS_EVERY_MS,
     // the status channel carries what GET /api/v1/status gives, so a page need not poll it
     statusExtras: () => ({ cache: cache.stats(), websocket: { clients: wsClients() } }),
+    messagesPerSecond: api.websocket.messagesPerSecond,
+    messageBurst: api.websocket.messageBurst,
+    maxSubscriptions: api.websocket.maxSubscriptions,
+    maxBufferedBytes: api.websocket.maxBufferedBytes,
+    connections,
   });
   const delivery = opts.delivery;
   if (delivery) {
@@ -153,6 +206,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         store: delivery.store,
         sockets: delivery.sockets,
         onConnect: delivery.onSubscriberConnect,
+        connections,
       });
     const hook = delivery.telegramWebhook;
     if (hook)
@@ -164,7 +218,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(metricsRoutes);
   await app.register(
     async (v1) => {
-      await v1.register(signalRoutes, { signals, precision: opts.config.engine.outcomes.precision });
+      await v1.register(signalRoutes, {
+        signals,
+        precision: opts.config.engine.outcomes.precision,
+        pages,
+      });
       await v1.register(performanceRoutes, {
         signals,
         cache,

@@ -37,6 +37,8 @@ export function parseTimeParam(value: string | undefined, field: string): number
   let t: number;
   if (/^\d+$/.test(value)) t = Number(value);
   else {
+    const wrong = calendarProblem(value);
+    if (wrong) throw badRequest(`${field} "${value}" is not a real time: ${wrong}`);
     const zoned =
       /T|\s/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
     t = Date.parse(zoned);
@@ -47,6 +49,23 @@ export function parseTimeParam(value: string | undefined, field: string): number
     );
   }
   return t;
+}
+
+/**
+ * Date.parse rolls an impossible date over (2025-02-30 becomes 2 March): the parts of an
+ * ISO-8601 date-time are checked against the calendar first. Null when they are fine.
+ */
+export function calendarProblem(value: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12) return `month ${m[2]} does not exist`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return `${m[1]}-${m[2]} has ${days} days, so day ${m[3]} does not exist`;
+  if (m[4] !== undefined && Number(m[4]) > 23) return `hour ${m[4]} does not exist (00 to 23)`;
+  if (m[5] !== undefined && Number(m[5]) > 59) return `minute ${m[5]} does not exist (00 to 59)`;
+  if (m[6] !== undefined && Number(m[6]) > 59) return `second ${m[6]} does not exist (00 to 59)`;
+  return null;
 }
 
 /** since < until when both are given. */

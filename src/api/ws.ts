@@ -1,6 +1,7 @@
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { ConnectionBudget } from './ws/connection-budget.js';
 import { WsHub, type WsRuntime } from './ws/hub.js';
 import { type Channel, parseQueryFilter } from './ws/protocol.js';
 
@@ -34,7 +35,11 @@ export { CLOSE_SLOW_CONSUMER, type WsRuntime } from './ws/hub.js';
  * frame larger than `maxPayload` is the exception: `ws` closes the connection with 1009 (message
  * too big) before any of it reaches us. Clients that miss a heartbeat ping are terminated (1006 on
  * their side); clients whose unsent data passes `maxBufferedBytes` are closed with 1013 and
- * destroyed 2 s later. On server shutdown clients are closed (by @fastify/websocket's own preClose,
+ * destroyed 2 s later (and logged at warn). A client sending more than `messagesPerSecond` (after a
+ * burst of `messageBurst`) has the excess dropped, with one `error` a second at most; a subscribe that
+ * would hold more than `maxSubscriptions` channels is refused with an `error`. Errors repeat at most
+ * 40 characters of the client's own input. Upgrades past `connections` (api.websocket.maxConnections,
+ * maxConnectionsPerIp) are refused with the error JSON: 503 (server full) or 429 (that address). On server shutdown clients are closed (by @fastify/websocket's own preClose,
  * which runs first and sends no code, or else with 1001) and destroyed 1 s later at most.
  */
 export interface WebSocketOptions {
@@ -53,6 +58,13 @@ export interface WebSocketOptions {
   readonly statusEveryMs?: number;
   /** Figures merged into every status message (cache, clients), as GET /api/v1/status gives them. */
   readonly statusExtras?: () => Record<string, unknown>;
+  /** Messages per second a client may send (average) and at once; past it they are dropped. Defaults 20 and 40. */
+  readonly messagesPerSecond?: number;
+  readonly messageBurst?: number;
+  /** Channels one connection may hold. Default 100. */
+  readonly maxSubscriptions?: number;
+  /** Open-connection limits (in all and per address) checked before each upgrade; absent: none. */
+  readonly connections?: ConnectionBudget;
 }
 
 export interface WsClientCount {
@@ -91,6 +103,9 @@ export async function registerWebSocket(app: FastifyInstance, opts: WebSocketOpt
     maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     statusEveryMs: opts.statusEveryMs ?? 0,
     statusExtras: opts.statusExtras,
+    messagesPerSecond: opts.messagesPerSecond,
+    messageBurst: opts.messageBurst,
+    maxSubscriptions: opts.maxSubscriptions,
     log: app.log,
   });
   if (!app.hasDecorator('wsClients')) {
@@ -108,11 +123,15 @@ export async function registerWebSocket(app: FastifyInstance, opts: WebSocketOpt
       await scope.register(fastifyWebsocket, { options: { maxPayload } });
     scope.addHook('preClose', async () => hub.shutdown());
     scope.addHook('onClose', async () => hub.close());
-    scope.get('/ws', { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
+    const connections = opts.connections;
+    if (connections) scope.addHook('onRequest', connections.hook);
+    // connections have their own limits: the HTTP request budget does not count upgrades
+    const route = { websocket: true, config: { rateLimit: false } } as const;
+    scope.get('/ws', route, (socket: WebSocket, request: FastifyRequest) => {
       hub.attach(socket, request.ip);
     });
     for (const [path, channels] of Object.entries(ALIASES)) {
-      scope.get(path, { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
+      scope.get(path, route, (socket: WebSocket, request: FastifyRequest) => {
         const parsed = parseQueryFilter((request.query ?? {}) as Record<string, unknown>);
         if (!parsed.ok) {
           socket.send(JSON.stringify({ type: 'error', message: parsed.error }));

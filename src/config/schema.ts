@@ -245,11 +245,86 @@ export const ApiConfig = z
       ),
     rateLimit: z
       .object({
-        max: z.number().int().min(1).default(300).describe('Requests per client IP per window.'),
+        max: z
+          .number()
+          .int()
+          .min(1)
+          .default(300)
+          .describe('API requests (/api/...) per client IP per window.'),
         timeWindowMs: z.number().int().min(1).default(60_000).describe('Rate-limit window in milliseconds.'),
+        assetsMax: z
+          .number()
+          .int()
+          .min(1)
+          .default(1200)
+          .describe(
+            "Requests for the dashboard's own files (everything outside /api and /ws) per client IP per window: a budget apart from the API's, so loading the page does not spend it.",
+          ),
       })
       .strict()
-      .default({ max: 300, timeWindowMs: 60_000 }),
+      .default({ max: 300, timeWindowMs: 60_000, assetsMax: 1200 })
+      .describe(
+        'Per-IP request budgets. WebSocket upgrades are not counted here: they have their own limits under `websocket`; /health, /ready and /metrics are never limited.',
+      ),
+    trustProxy: z
+      .union([z.boolean(), z.number().int().min(1), listOf(z.string().min(1))])
+      .default(false)
+      .describe(
+        "Behind a reverse proxy, trust its X-Forwarded-For so each user has their own budget instead of all sharing the proxy's: true (any hop), the number of proxy hops, or the proxy addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8). false (default): the socket address counts. Env: ALPHAPULSE_API__TRUST_PROXY.",
+      ),
+    websocket: z
+      .object({
+        maxConnections: z
+          .number()
+          .int()
+          .min(1)
+          .default(10_000)
+          .describe('Open WebSocket connections the server accepts in all; past it an upgrade gets 503.'),
+        maxConnectionsPerIp: z
+          .number()
+          .int()
+          .min(1)
+          .default(2000)
+          .describe(
+            'Open WebSocket connections from one client IP; past it an upgrade gets 429. (Many users can share one address behind NAT, hence the high default.)',
+          ),
+        messagesPerSecond: z
+          .number()
+          .int()
+          .min(1)
+          .default(20)
+          .describe(
+            'Messages a connection may send per second on average (token bucket); a burst of `messageBurst` is allowed. Past it the messages are dropped with one error reply per second at most.',
+          ),
+        messageBurst: z
+          .number()
+          .int()
+          .min(1)
+          .default(40)
+          .describe('Messages a connection may send at once before `messagesPerSecond` applies.'),
+        maxSubscriptions: z
+          .number()
+          .int()
+          .min(1)
+          .default(100)
+          .describe('Channels one connection may hold at a time; a subscribe past it is refused.'),
+        maxBufferedBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(1024 * 1024)
+          .describe('Unsent bytes a client may have queued before it is dropped (close 1013) as too slow.'),
+      })
+      .strict()
+      .default({
+        maxConnections: 10_000,
+        maxConnectionsPerIp: 2000,
+        messagesPerSecond: 20,
+        messageBurst: 40,
+        maxSubscriptions: 100,
+        maxBufferedBytes: 1024 * 1024,
+      })
+      .describe('WebSocket limits (/ws, /ws/signals, /ws/notifications, /ws/subscriber).'),
     bodyLimitBytes: z.number().int().min(1).default(65_536).describe('Largest accepted request body.'),
     requestTimeoutMs: z
       .number()

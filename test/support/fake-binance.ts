@@ -72,6 +72,7 @@ export class FakeBinance {
   connections = 0;
   /** Upgrades refused so far. */
   refused = 0;
+  private readonly listeners = new Set<() => void>();
   private readonly step: number;
   private readonly maxLimit: number;
   private readonly sockets = new Map<WebSocket, Set<string>>();
@@ -133,6 +134,26 @@ export class FakeBinance {
       api: { public: v3, private: v3, v1: `${this.restBase}/api/v1` },
       ws: { spot: this.wsBase, margin: this.wsBase },
     };
+  }
+
+  /**
+   * Resolves once `stream` is subscribed on an open socket: checked on every SUBSCRIBE,
+   * UNSUBSCRIBE and socket close, so a test waits on what happens, not on a clock.
+   */
+  untilSubscribed(stream: string): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.subscriptions().includes(stream)) return;
+        this.listeners.delete(check);
+        resolve();
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 
   /** Streams currently subscribed over all open sockets, e.g. btcusdt@kline_1m. */
@@ -411,7 +432,10 @@ export class FakeBinance {
     this.connections++;
     const streams = new Set<string>();
     this.sockets.set(ws, streams);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.changed();
+    });
     ws.on('message', (data) => {
       let msg: { method?: string; params?: unknown; id?: unknown };
       try {
@@ -424,9 +448,11 @@ export class FakeBinance {
       if (msg.method === 'SUBSCRIBE') {
         for (const p of params) streams.add(p);
         ws.send(JSON.stringify({ result: null, id: msg.id }));
+        this.changed();
       } else if (msg.method === 'UNSUBSCRIBE') {
         for (const p of params) streams.delete(p);
         ws.send(JSON.stringify({ result: null, id: msg.id }));
+        this.changed();
       } else {
         ws.send(JSON.stringify({ error: { code: 2, msg: `unknown method ${msg.method}` }, id: msg.id }));
       }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { ApiError, errorBody } from '../errors.js';
 
 /** What Ajv adds to each error with `verbose: true`: the value and the schema it failed. */
@@ -54,11 +54,42 @@ export function classifyError(err: unknown, bodyLimit: number): { statusCode: nu
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { statusCode: 413, message: `request body is larger than the limit of ${bodyLimit} bytes` };
   }
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return {
+      statusCode: 415,
+      message: 'request body must be JSON: send it with Content-Type: application/json',
+    };
+  }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500 && typeof e.message === 'string') {
     return { statusCode: status, message: e.message };
   }
   return { statusCode: 500, message: '' };
+}
+
+/** Fastify's own refusals before routing (frameworkErrors), in the API's words and shape. */
+export function frameworkError(err: unknown): { statusCode: number; message: string } {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
+  if (e.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return {
+      statusCode: 414,
+      message: 'a path parameter (such as a signal id) is longer than 200 characters; no id is that long',
+    };
+  if (e.code === 'FST_ERR_BAD_URL')
+    return { statusCode: 400, message: 'the URL path is not valid: a part of it is badly percent-encoded' };
+  const status =
+    typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 400;
+  return { statusCode: status, message: typeof e.message === 'string' ? e.message : 'bad request' };
+}
+
+/** What a log line says of a request: never its query string (a subscriber key may ride there) nor its headers. */
+function requestFacts(request: FastifyRequest): { method: string; path: string; ip: string } {
+  const path = request.url.split('?')[0] ?? '';
+  return {
+    method: request.method,
+    path: path.length > 200 ? `${path.slice(0, 200)}...` : path,
+    ip: request.ip,
+  };
 }
 
 /**
@@ -69,8 +100,9 @@ export function classifyError(err: unknown, bodyLimit: number): { statusCode: nu
 export function registerErrorHandling(app: FastifyInstance, opts: { readonly bodyLimit: number }): void {
   app.setErrorHandler((err, request, reply) => {
     const { statusCode, message } = classifyError(err, opts.bodyLimit);
-    if (statusCode >= 500) {
-      request.log.error({ err }, 'request failed');
+    // an ApiError of 5xx (503: full) says what it means; anything else is an internal failure
+    if (statusCode >= 500 && !(err instanceof ApiError)) {
+      request.log.error({ ...requestFacts(request), statusCode, err }, 'request failed');
       return reply
         .status(statusCode)
         .send(
@@ -79,8 +111,11 @@ export function registerErrorHandling(app: FastifyInstance, opts: { readonly bod
     }
     // refused credentials matter to an operator; other client errors (and 429 floods) only when debugging
     if (statusCode === 401 || statusCode === 403)
-      request.log.warn({ statusCode, reason: message }, 'admin request refused');
-    else request.log.debug({ statusCode, reason: message }, 'request refused');
+      request.log.warn(
+        { ...requestFacts(request), statusCode, reason: message },
+        'request refused: credentials',
+      );
+    else request.log.debug({ ...requestFacts(request), statusCode, reason: message }, 'request refused');
     return reply.status(statusCode).send(errorBody(statusCode, message));
   });
 

@@ -1,23 +1,42 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 
+export interface RateLimitOptions {
+  /** API requests (`/api/...`) per client IP per window. */
+  readonly max: number;
+  readonly timeWindowMs: number;
+  /** Requests for the dashboard's own files per client IP per window. */
+  readonly assetsMax: number;
+}
+
+/** Which budget a request spends: the API's or the dashboard's files'. */
+export type Budget = 'api' | 'assets';
+
+/** The budget of a request, from its route (or, for a request no route matched, its path). */
+export function budgetOf(request: FastifyRequest): Budget {
+  const path = request.routeOptions.url ?? request.url;
+  return path === '/api' || path.startsWith('/api/') ? 'api' : 'assets';
+}
+
 /**
- * Per-client-IP request budget for every route (probes and /metrics opt out with
- * `config: { rateLimit: false }`). Past it: 429 with the error JSON and Retry-After.
+ * Per-client-IP request budgets: one for the API, one for the dashboard's files, so loading
+ * the page does not spend what a bot's calls may use and the other way round. WebSocket
+ * routes opt out with `config: { rateLimit: false }` (their connections have limits of their
+ * own, src/api/ws/connection-budget.ts: counting upgrades here refused 701 of 1,000 clients of
+ * one address), and so do the probes and /metrics. Past a budget: 429 with the error JSON and Retry-After.
+ * `request.ip` is the socket's address unless `api.trustProxy` says to believe X-Forwarded-For.
  */
-export async function registerRateLimit(
-  app: FastifyInstance,
-  opts: { readonly max: number; readonly timeWindowMs: number },
-): Promise<void> {
+export async function registerRateLimit(app: FastifyInstance, opts: RateLimitOptions): Promise<void> {
   await app.register(rateLimit, {
     global: true,
-    max: opts.max,
     timeWindow: opts.timeWindowMs,
-    errorResponseBuilder: (_request, context) =>
+    keyGenerator: (request) => `${budgetOf(request)}|${request.ip}`,
+    max: (request) => (budgetOf(request) === 'api' ? opts.max : opts.assetsMax),
+    errorResponseBuilder: (request, context) =>
       new ApiError(
         context.statusCode,
-        `rate limit exceeded: at most ${context.max} requests per ${opts.timeWindowMs / 1000} s; retry in ${context.after}`,
+        `rate limit exceeded: at most ${context.max} ${budgetOf(request) === 'api' ? 'API requests' : 'requests for the dashboard'} per ${opts.timeWindowMs / 1000} s from one address; retry in ${context.after}`,
       ),
   });
 }

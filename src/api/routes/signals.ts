@@ -30,8 +30,15 @@ import {
   SignalPageSchema,
 } from '../schemas/signal.js';
 import { decodeCursor, encodeCursor } from '../signal-cursor.js';
+import { pageKey, type SignalPageCache } from '../signal-page-cache.js';
 
 export const MAX_PAGE = 500;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+interface SignalPageBody {
+  readonly items: readonly object[];
+  readonly nextCursor: string | null;
+}
 export const DEFAULT_PAGE = 50;
 
 interface SignalsQuery {
@@ -117,10 +124,12 @@ const HitLogSchema = object(
   { description: 'What touched the levels of one signal, and how' },
 );
 
-export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore; precision?: HitRule }> = async (
-  app,
-  { signals, precision },
-) => {
+export const signalRoutes: FastifyPluginAsync<{
+  signals: SignalStore;
+  precision?: HitRule;
+  /** Serialised listings by query, emptied by the bus (buildApp wires it); absent: none kept. */
+  pages?: SignalPageCache;
+}> = async (app, { signals, precision, pages }) => {
   const rule: HitRule = precision ?? {
     toleranceBps: 0,
     toleranceTicks: 0,
@@ -137,39 +146,47 @@ export const signalRoutes: FastifyPluginAsync<{ signals: SignalStore; precision?
         response: { 200: SignalPageSchema, ...publicErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const since = parseTimeParam(q.since, 'querystring/since');
-      const until = parseTimeParam(q.until, 'querystring/until');
-      checkRange(since, until, ['querystring/since', 'querystring/until']);
-      let after: SignalCursor | null | undefined;
-      if (q.cursor !== undefined) {
-        after = decodeCursor(q.cursor);
-        if (!after)
-          throw badRequest(
-            'querystring/cursor is not a cursor this API gave out; pass nextCursor as it came',
-          );
-      }
-      const page = await signals.listSignals(
-        {
-          symbol: q.symbol,
-          strategy: q.strategy,
-          timeframe: q.timeframe,
-          status: q.status,
-          direction: q.direction,
-          priority: q.priority,
-          minConfidence: q.minConfidence,
-          minPriority: q.minPriority,
-          published: q.published,
-          since,
-          until,
-        },
-        { limit: q.limit, after: after ?? undefined },
-      );
-      return {
-        items: page.items.map((i) => ({ ...i.signal, outcome: i.outcome })),
-        nextCursor: page.next ? encodeCursor(page.next) : null,
+      const read = async (): Promise<SignalPageBody> => {
+        const since = parseTimeParam(q.since, 'querystring/since');
+        const until = parseTimeParam(q.until, 'querystring/until');
+        checkRange(since, until, ['querystring/since', 'querystring/until']);
+        let after: SignalCursor | null | undefined;
+        if (q.cursor !== undefined) {
+          after = decodeCursor(q.cursor);
+          if (!after)
+            throw badRequest(
+              'querystring/cursor is not a cursor this API gave out; pass nextCursor as it came',
+            );
+        }
+        const page = await signals.listSignals(
+          {
+            symbol: q.symbol,
+            strategy: q.strategy,
+            timeframe: q.timeframe,
+            status: q.status,
+            direction: q.direction,
+            priority: q.priority,
+            minConfidence: q.minConfidence,
+            minPriority: q.minPriority,
+            published: q.published,
+            since,
+            until,
+          },
+          { limit: q.limit, after: after ?? undefined },
+        );
+        return {
+          items: page.items.map((i) => ({ ...i.signal, outcome: i.outcome })),
+          nextCursor: page.next ? encodeCursor(page.next) : null,
+        };
       };
+      if (!pages) return read();
+      // kept serialised by this route's schema and encoded: sent as they are
+      const body = await pages.getOrBuild(pageKey({ ...q }), async () =>
+        Buffer.from(String(reply.serialize(await read()))),
+      );
+      return reply.type(JSON_TYPE).send(body);
     },
   );
 

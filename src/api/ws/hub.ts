@@ -23,8 +23,24 @@ export interface WsHubOptions {
   readonly statusEveryMs?: number;
   /** Figures the runtime does not know (cache, client count) merged into every status message. */
   readonly statusExtras?: () => Record<string, unknown>;
-  readonly log?: { debug(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Messages a client may send per second on average; past it they are dropped. Default 20. */
+  readonly messagesPerSecond?: number;
+  /** Messages a client may send at once before `messagesPerSecond` applies. Default 40. */
+  readonly messageBurst?: number;
+  /** Channels one connection may hold. Default 100. */
+  readonly maxSubscriptions?: number;
+  /** Clock of the message budget (ms); default Date.now. */
+  readonly now?: () => number;
+  readonly log?: {
+    debug(obj: object, msg: string): void;
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+  };
 }
+
+export const DEFAULT_MESSAGES_PER_SECOND = 20;
+export const DEFAULT_MESSAGE_BURST = 40;
+export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
 
 /** Close code for a client whose send buffer passed the limit: "try again later" (RFC 6455 registry). */
 export const CLOSE_SLOW_CONSUMER = 1013;
@@ -41,6 +57,11 @@ interface Subscriber {
   compiled: CompiledFilter;
   /** A ping went out and no pong has come back yet. */
   awaitingPong: boolean;
+  /** Messages the client may still send now (token bucket), and when it was last refilled. */
+  tokens: number;
+  refilledAt: number;
+  /** When the client was last told it sends too fast (one such reply per second at most). */
+  throttledAt: number;
 }
 
 export interface InitialSubscription {
@@ -66,6 +87,10 @@ export class WsHub {
   private heartbeat: NodeJS.Timeout | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly ratePerMs: number;
+  private readonly burst: number;
+  private readonly maxSubscriptions: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly runtime: WsRuntime,
@@ -74,6 +99,15 @@ export class WsHub {
     if (!(options.heartbeatMs > 0)) throw new Error(`heartbeatMs must be > 0, got ${options.heartbeatMs}`);
     if (!(options.maxBufferedBytes > 0))
       throw new Error(`maxBufferedBytes must be > 0, got ${options.maxBufferedBytes}`);
+    this.ratePerMs = (options.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND) / 1000;
+    this.burst = options.messageBurst ?? DEFAULT_MESSAGE_BURST;
+    this.maxSubscriptions = options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
+    this.now = options.now ?? Date.now;
+    if (!(this.ratePerMs > 0))
+      throw new Error(`messagesPerSecond must be > 0, got ${options.messagesPerSecond}`);
+    if (!(this.burst >= 1)) throw new Error(`messageBurst must be >= 1, got ${options.messageBurst}`);
+    if (!(this.maxSubscriptions >= 1))
+      throw new Error(`maxSubscriptions must be >= 1, got ${options.maxSubscriptions}`);
   }
 
   /** Connected clients that still receive events. */
@@ -94,6 +128,9 @@ export class WsHub {
       filter: {},
       compiled: MATCH_ALL,
       awaitingPong: false,
+      tokens: this.burst,
+      refilledAt: this.now(),
+      throttledAt: Number.NEGATIVE_INFINITY,
     };
     this.subscribers.add(sub);
     if (this.subscribers.size === 1) this.start();
@@ -201,7 +238,7 @@ export class WsHub {
   private dropSlow(sub: Subscriber): void {
     const buffered = sub.socket.bufferedAmount;
     this.detach(sub);
-    this.options.log?.info(
+    this.options.log?.warn(
       { remote: sub.remote, bufferedBytes: buffered, limit: this.options.maxBufferedBytes },
       'websocket client reads too slowly; dropped',
     );
@@ -215,7 +252,32 @@ export class WsHub {
     this.send(sub, JSON.stringify(message));
   }
 
+  /**
+   * The client's message budget (a token bucket): true when this message may be handled. A
+   * client past it gets one error a second at most, so a flood cannot turn into a flood of
+   * replies (500 rapid subscribes once made 1,500 replies, 880 KB).
+   */
+  private admit(sub: Subscriber): boolean {
+    const now = this.now();
+    sub.tokens = Math.min(this.burst, sub.tokens + (now - sub.refilledAt) * this.ratePerMs);
+    sub.refilledAt = now;
+    if (sub.tokens >= 1) {
+      sub.tokens -= 1;
+      return true;
+    }
+    if (now - sub.throttledAt >= 1000) {
+      sub.throttledAt = now;
+      this.options.log?.debug({ remote: sub.remote }, 'websocket client sends too fast; messages dropped');
+      this.reply(sub, {
+        type: 'error',
+        message: `too many messages: at most ${this.ratePerMs * 1000} per second (bursts of ${this.burst}); messages are dropped until the rate falls`,
+      });
+    }
+    return false;
+  }
+
   private onMessage(sub: Subscriber, data: RawData, isBinary: boolean): void {
+    if (!this.admit(sub)) return;
     if (isBinary) {
       this.reply(sub, { type: 'error', message: 'binary frames are not accepted; send JSON text' });
       return;
@@ -246,6 +308,14 @@ export class WsHub {
     channels: readonly Channel[],
     filter: SubscriptionFilter | undefined,
   ): void {
+    const added = channels.filter((c) => !sub.channels.has(c)).length;
+    if (sub.channels.size + added > this.maxSubscriptions) {
+      this.reply(sub, {
+        type: 'error',
+        message: `at most ${this.maxSubscriptions} channels per connection: this subscribe would make ${sub.channels.size + added}; unsubscribe some first`,
+      });
+      return;
+    }
     for (const c of channels) sub.channels.add(c);
     if (filter !== undefined) {
       sub.filter = filter;

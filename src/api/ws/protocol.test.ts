@@ -185,3 +185,22 @@ describe('parseQueryFilter', () => {
     expect(bad({ symbols: 'BTC_USDT' })).toMatch(/symbols\.0: symbols are letters and digits/);
   });
 });
+
+describe('errors never repeat much of the client input', () => {
+  it('cuts an oversized op, channel or symbol to 40 characters and says how long it was', () => {
+    const op = parseClientMessage(JSON.stringify({ op: 'y'.repeat(100_000) }));
+    expect(op.ok).toBe(false);
+    if (op.ok) return;
+    expect(op.error).toBe(
+      `unknown op "${'y'.repeat(39)}... (100002 characters); ops are subscribe, unsubscribe, ping`,
+    );
+    const channels = Array.from({ length: 64 }, (_, i) => `${'c'.repeat(1000)}${i}`);
+    const many = parseClientMessage(JSON.stringify({ op: 'subscribe', channels }));
+    expect(many.ok).toBe(false);
+    if (many.ok) return;
+    expect(many.error.length).toBeLessThan(700);
+    expect(many.error).toMatch(
+      /^bad subscribe: channels\.0: unknown channel "c{39}\.\.\. \(1003 characters\)/,
+    );
+  });
+});

@@ -36,6 +36,17 @@ export interface SubscriptionFilter {
   readonly minPriority?: Priority;
 }
 
+/** Longest part of a client's own input repeated in an error, so a reply never grows with the input. */
+export const MAX_ECHO = 40;
+/** Longest error message sent back (several issues are joined). */
+export const MAX_ERROR_LENGTH = 600;
+
+/** A client's value as an error shows it: JSON, cut to MAX_ECHO characters with its full length said. */
+export function echo(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}... (${text.length} characters)`;
+}
+
 export type ChannelParse =
   | { readonly ok: true; readonly channel: Channel }
   | { readonly ok: false; readonly error: string };
@@ -48,18 +59,22 @@ export function parseChannel(name: string): ChannelParse {
   if (trimmed.startsWith('candles:')) {
     const parts = trimmed.split(':');
     if (parts.length !== 3)
-      return { ok: false, error: `bad channel "${name}": candle channels are candles:<SYMBOL>:<timeframe>` };
+      return {
+        ok: false,
+        error: `bad channel ${echo(name)}: candle channels are candles:<SYMBOL>:<timeframe>`,
+      };
     const symbol = parts[1].toUpperCase();
     const timeframe = parts[2];
-    if (!SYMBOL_PATTERN.test(symbol)) return { ok: false, error: `bad channel "${name}": ${SYMBOL_RULE}` };
+    if (!SYMBOL_PATTERN.test(symbol))
+      return { ok: false, error: `bad channel ${echo(name)}: ${SYMBOL_RULE}` };
     if (!isTimeframe(timeframe))
       return {
         ok: false,
-        error: `bad channel "${name}": unknown timeframe "${timeframe}"; valid timeframes are ${TIMEFRAMES.join(', ')}`,
+        error: `bad channel ${echo(name)}: unknown timeframe ${echo(timeframe)}; valid timeframes are ${TIMEFRAMES.join(', ')}`,
       };
     return { ok: true, channel: `candles:${symbol}:${timeframe}` };
   }
-  return { ok: false, error: `unknown channel "${name}"; ${CHANNEL_HELP}` };
+  return { ok: false, error: `unknown channel ${echo(name)}; ${CHANNEL_HELP}` };
 }
 
 /** The channel key a closed candle of `symbol` on `timeframe` is delivered on. */
@@ -71,18 +86,17 @@ const SymbolName = z
   .string()
   .transform((s) => s.trim().toUpperCase())
   .refine((s) => SYMBOL_PATTERN.test(s), {
-    error: (issue) => `${SYMBOL_RULE} (got ${JSON.stringify(issue.input)})`,
+    error: (issue) => `${SYMBOL_RULE} (got ${echo(issue.input)})`,
   });
 
 const StrategyNameSchema = z
   .string()
   .refine((s): s is StrategyName => (STRATEGY_NAMES as readonly string[]).includes(s), {
-    error: (issue) =>
-      `unknown strategy ${JSON.stringify(issue.input)}; strategies are ${STRATEGY_NAMES.join(', ')}`,
+    error: (issue) => `unknown strategy ${echo(issue.input)}; strategies are ${STRATEGY_NAMES.join(', ')}`,
   });
 
 const confidenceRule = (issue: { readonly input?: unknown }): string =>
-  `expected a number from 0 to 1, got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}`;
+  `expected a number from 0 to 1, got ${typeof issue.input === 'string' ? echo(issue.input) : String(issue.input).slice(0, MAX_ECHO)}`;
 
 const Confidence = z
   .number({ error: confidenceRule })
@@ -98,8 +112,7 @@ const FilterSchema = z.strictObject({
   minPriority: z
     .string()
     .refine((s): s is Priority => (PRIORITY_ORDER as readonly string[]).includes(s), {
-      error: (issue) =>
-        `unknown priority ${JSON.stringify(issue.input)}; priorities are ${PRIORITY_ORDER.join(' < ')}`,
+      error: (issue) => `unknown priority ${echo(issue.input)}; priorities are ${PRIORITY_ORDER.join(' < ')}`,
     })
     .optional(),
 });
@@ -116,7 +129,7 @@ const ChannelList = z
     error: (issue) =>
       issue.input === undefined
         ? 'required: a list of channel names like ["signals"]'
-        : `expected a list of channel names like ["signals"], got ${JSON.stringify(issue.input)}`,
+        : `expected a list of channel names like ["signals"], got ${echo(issue.input)}`,
   })
   .min(1, 'give at least one channel')
   .max(MAX_CHANNELS, `at most ${MAX_CHANNELS} channels in one message`);
@@ -147,12 +160,15 @@ export type CommandParse =
 
 /** Zod issues as one line, each prefixed with the path of the offending field. */
 function describeIssues(error: z.ZodError): string {
-  return error.issues
+  const text = error.issues
     .map((issue) => {
       const path = issue.path.map(String).join('.');
       return path.length > 0 ? `${path}: ${issue.message}` : issue.message;
     })
     .join('; ');
+  return text.length <= MAX_ERROR_LENGTH
+    ? text
+    : `${text.slice(0, MAX_ERROR_LENGTH)}... (${error.issues.length} problems)`;
 }
 
 /** Drops duplicates, keeping first-seen order, and leaves out empty lists (an empty list would match nothing). */
@@ -176,7 +192,8 @@ export function parseClientMessage(text: string): CommandParse {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: `message is not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    const why = (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_LENGTH);
+    return { ok: false, error: `message is not JSON: ${why}` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return {
@@ -205,7 +222,7 @@ export function parseClientMessage(text: string): CommandParse {
       return { ok: true, command: { op: 'ping' } };
     }
     default:
-      return { ok: false, error: `unknown op ${JSON.stringify(op)}; ops are ${CLIENT_OPS.join(', ')}` };
+      return { ok: false, error: `unknown op ${echo(op)}; ops are ${CLIENT_OPS.join(', ')}` };
   }
 }
 
@@ -239,7 +256,7 @@ export function parseQueryFilter(query: Readonly<Record<string, unknown>>): Filt
   if (unknownKeys.length > 0)
     return {
       ok: false,
-      error: `unknown query parameter ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}; accepted are symbols, strategies, minConfidence, minPriority`,
+      error: `unknown query parameter ${unknownKeys.slice(0, 5).map(echo).join(', ')}; accepted are symbols, strategies, minConfidence, minPriority`,
     };
   const raw: Record<string, unknown> = {};
   const symbols = listParam(query.symbols);

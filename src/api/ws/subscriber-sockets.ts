@@ -5,6 +5,7 @@ import type { DeliveryStore, OutboxItem } from '../../adapters/store/delivery-po
 import { missingStrategies } from '../../core/delivery/plan.js';
 import type { DestinationKind } from '../../core/delivery/types.js';
 import { presentedKey, subscriberOf } from '../plugins/subscriber-auth.js';
+import type { ConnectionBudget } from './connection-budget.js';
 
 const OPEN = 1;
 /** Close code for a connection refused for its credentials. */
@@ -80,6 +81,8 @@ export interface SubscriberSocketOptions {
   readonly sockets: SubscriberSockets;
   /** A subscriber connected: their waiting websocket rows can go now. */
   readonly onConnect?: (subscriberId: number) => void;
+  /** Open-connection limits checked before each upgrade (shared with /ws); absent: none. */
+  readonly connections?: ConnectionBudget;
 }
 
 /** Adds `GET /ws/subscriber`; needs @fastify/websocket registered. */
@@ -88,7 +91,13 @@ export async function registerSubscriberSocket(
   opts: SubscriberSocketOptions,
 ): Promise<void> {
   app.addHook('onClose', async () => opts.sockets.close());
-  app.get('/ws/subscriber', { websocket: true }, async (socket: WebSocket, request: FastifyRequest) => {
+  const connections = opts.connections;
+  const route = {
+    websocket: true,
+    config: { rateLimit: false },
+    ...(connections ? { onRequest: connections.hook } : {}),
+  } as const;
+  app.get('/ws/subscriber', route, async (socket: WebSocket, request: FastifyRequest) => {
     const sub = await subscriberOf(opts.store, presentedKey(request));
     if (!sub?.active) {
       socket.send(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { DemoSource } from '../../adapters/market/demo-source.js';
 import { describeInputs } from '../../adapters/market/file-inputs.js';
 import { ReplaySource } from '../../adapters/market/replay-source.js';
@@ -13,6 +13,7 @@ import { resolveConfidenceModels } from '../confidence-models.js';
 import { auditConfigAtStart } from '../config-audit.js';
 import { createDeliveryService, type DeliveryService } from '../delivery/delivery-service.js';
 import { LiveRuntime } from './live-runtime.js';
+import { createLogger } from './logger.js';
 import { SymbolDiscovery } from './symbol-discovery.js';
 
 export interface ServiceOptions {
@@ -172,12 +173,7 @@ async function symbolDiscovery(
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { loaded } = opts;
   const { config } = loaded;
-  const log =
-    opts.logger ??
-    pino(
-      { level: config.log.level, ...(config.log.pretty ? {} : {}) },
-      pino.destination({ dest: 1, sync: false }),
-    );
+  const log = opts.logger ?? createLogger(config.log);
   const stores = await openStores(loaded, { log: (msg) => log.warn(msg) });
   const { candles, signals } = stores;
   const audit = stores.audit;
@@ -236,7 +232,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       candles,
       audit,
       config,
-      logger: false,
+      // refusals, 500s and dropped WebSocket clients, one line each (never a key)
+      loggerInstance: log.child({ component: 'api' }),
       webRoot: opts.webRoot,
       delivery: deliveryApi ?? undefined,
     });
