@@ -12,7 +12,6 @@ import type {
 } from '../../core/delivery/types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { Signal } from '../../core/signals/types.js';
-import type { TradeRow } from './ports.js';
 
 /** A strategy family sold as a product: owning it opens the channels that require it. */
 export interface StrategyProduct {
@@ -247,4 +246,14 @@ export interface DeliveryStore {
   ack(outboxId: number, subscriberId: number, via: string, now: number): Promise<boolean>;
   /** Filled outcomes of signals delivered through the channel: its track record's trades. */
   channelTrades(channelId: number): Promise<TradeRow[]>;
+}
+
+/**
+ * A real (not shadow) outcome that was filled, with its signal: one trade of the track record.
+ * Declared here, beside the channel records that use it, and re-exported by ports.ts with the
+ * rest of this file, so that the two port files do not import each other.
+ */
+export interface TradeRow {
+  readonly signal: Signal;
+  readonly outcome: Outcome;
 }

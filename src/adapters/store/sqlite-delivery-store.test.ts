@@ -9,8 +9,9 @@ import { auditLedger } from '../../core/delivery/ledger.js';
 import type { PlannedDelivery } from '../../core/delivery/plan.js';
 import type { Destination } from '../../core/delivery/types.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
-import { DeliveryStoreError, SqliteDeliveryStore } from './sqlite-delivery-store.js';
+import { SqliteDeliveryStore } from './sqlite-delivery-store.js';
 import { SqliteSignalStore } from './sqlite-signal-store.js';
+import { DeliveryStoreError } from './store-errors.js';
 
 const T = Date.UTC(2025, 5, 1, 12);
 const hook: Destination = { kind: 'webhook', target: 'http://127.0.0.1:9/h', secret: 's3cret', active: true };

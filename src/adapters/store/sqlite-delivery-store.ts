@@ -37,17 +37,7 @@ import type {
 } from './delivery-port.js';
 import type { TradeRow } from './ports.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
-
-/** A request the store refuses for the data's sake (a slug taken, an unknown id). */
-export class DeliveryStoreError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'conflict' | 'not_found' | 'invalid',
-  ) {
-    super(message);
-    this.name = 'DeliveryStoreError';
-  }
-}
+import { DeliveryStoreError } from './store-errors.js';
 
 interface ChannelRecord {
   id: number;
