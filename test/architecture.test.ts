@@ -1,7 +1,7 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cycles, type ImportEdge, importGraph } from './support/import-graph.js';
+import { cycles, type ImportEdge, importGraph, sourceFiles } from './support/import-graph.js';
 
 /**
  * The import rules of docs/ARCHITECTURE.md, checked on every production file under src/ (tests
@@ -40,7 +40,16 @@ interface Rule {
   readonly forbids: (e: ImportEdge) => boolean;
 }
 
+/** The layers, lowest first: a file imports only its own layer and those below it. */
+const LAYERS = ['types', 'core', 'config', 'adapters', 'runtime', 'web', 'api', 'service', 'cli'];
+const layerOf = (file: string): number => LAYERS.indexOf(file.split('/')[0] ?? '');
+
 const RULES: readonly Rule[] = [
+  {
+    name: `imports go down the layers (${LAYERS.join(' < ')})`,
+    applies: (f) => layerOf(f) >= 0,
+    forbids: (e) => e.to !== null && layerOf(e.to) > layerOf(e.from),
+  },
   {
     name: 'core imports only core/, types/ and pure packages',
     applies: (f) => f.startsWith('core/'),
@@ -113,6 +122,13 @@ const excused = (component: readonly string[]): boolean =>
   );
 
 describe('architecture: imports follow the flow (docs/ARCHITECTURE.md)', () => {
+  it('knows the layer of every folder (a new top-level folder needs its place in LAYERS)', () => {
+    const unplaced = sourceFiles(SRC)
+      .map((f) => relative(SRC, f).split(sep).join('/'))
+      .filter((f) => layerOf(f) < 0);
+    expect(unplaced, unplaced.join('\n')).toEqual([]);
+  });
+
   it('finds the imports (the scan itself works)', () => {
     expect(edges.length).toBeGreaterThan(500);
     expect(local.some((e) => e.from === 'core/pipeline/signal-pipeline.ts')).toBe(true);
