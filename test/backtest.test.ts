@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
-import type { BacktestReport, SignalWithOutcome } from '../src/core/metrics/report-types.js';
+import type { BacktestReport, SignalWithOutcome } from '../src/core/pipeline/report-types.js';
 import { runCli } from './support/cli.js';
 import { writeBusyConfig } from './support/engine-fixtures.js';
 import { hasRealData, realDataPath } from './support/real-data.js';
 
-/** Every field the report documents (src/core/metrics/report-types.ts). */
+/** Every field the report documents (src/core/pipeline/report-types.ts). */
 const REPORT_FIELDS = [
   'version',
   'config',

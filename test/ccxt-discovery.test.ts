@@ -6,7 +6,7 @@ import { CcxtSource, type CcxtSourceOptions } from '../src/adapters/market/ccxt-
 import { DemoSource } from '../src/adapters/market/demo-source.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import type { Candle } from '../src/core/candles/candle.js';
-import { chooseSymbols } from '../src/runtime/live/service.js';
+import { chooseSymbols } from '../src/service/service.js';
 import { FakeBinance, type FakeMarket } from './support/fake-binance.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 

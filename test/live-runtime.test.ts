@@ -26,6 +26,14 @@ function stores() {
 }
 
 describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
+  // the backtest both tests compare with: the same candles and engine, so run once for the file
+  let backtestRun: ReturnType<typeof runBacktest> | undefined;
+  const sharedBacktest = () => {
+    backtestRun ??= describeInputs([realDataPath('binance_BTCUSDT_1m_20240726-20240825.csv.gz')]).then(
+      (inputs) => runBacktest({ engine: config.engine, inputs, metrics: { bootstrapSamples: 0 } }),
+    );
+    return backtestRun;
+  };
   it('stores and publishes exactly the signals the backtest of the same candles produces', async () => {
     const inputs = await describeInputs([realDataPath('binance_BTCUSDT_1m_20240726-20240825.csv.gz')]);
     const { db, candles, signals } = stores();
@@ -39,7 +47,7 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     await source.finished();
     expect(source.state()).toBe('finished');
 
-    const backtest = await runBacktest({ engine: config.engine, inputs, metrics: { bootstrapSamples: 0 } });
+    const backtest = await sharedBacktest();
     const expected = backtest.signals.map((s) => s.signal.id);
     expect(expected.length).toBeGreaterThan(5);
     expect(published.map((s) => s.id)).toEqual(expected);
@@ -98,7 +106,7 @@ describe.skipIf(!hasRealData)('LiveRuntime replaying real BTCUSDT 1m', () => {
     r2.bus.on('signal.created', (e) => republished.push(e.signal.id));
     await r2.start(['BTCUSDT']);
     await second.finished();
-    const backtest = await runBacktest({ engine: config.engine, inputs, metrics: { bootstrapSamples: 0 } });
+    const backtest = await sharedBacktest();
     const ids = (db.prepare('SELECT id FROM signals ORDER BY id').all() as { id: string }[]).map((r) => r.id);
     expect(ids).toEqual(backtest.signals.map((s) => s.signal.id).sort());
     // and each with the same final outcome

@@ -5,7 +5,7 @@ import type { ModelStore } from '../adapters/store/ports.js';
 import type { LoadedConfig } from '../config/load.js';
 import { FEATURE_NAMES } from '../core/learn/features.js';
 import { ConfidenceModel, confidenceModelFromText, parseConfidenceModel } from '../core/learn/model.js';
-import type { ConfidenceModelUsed, ModelDriftRecord } from '../core/metrics/report-types.js';
+import type { ConfidenceModelUsed, ModelDriftRecord } from '../core/pipeline/report-types.js';
 
 /**
  * Which confidence model the pipeline uses, from `engine.confidence.model` (see the schema):

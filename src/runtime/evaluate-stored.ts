@@ -1,8 +1,4 @@
-import type { SeriesKey } from '../adapters/store/ports.js';
-import { SqliteAuditStore } from '../adapters/store/sqlite-audit-store.js';
-import { SqliteCandleStore } from '../adapters/store/sqlite-candle-store.js';
-import type { SqliteDatabase } from '../adapters/store/sqlite-database.js';
-import { SqliteModelStore } from '../adapters/store/sqlite-model-store.js';
+import type { AuditStore, CandleStore, ModelStore, SeriesKey } from '../adapters/store/ports.js';
 import type { LoadedConfig } from '../config/load.js';
 import { inferTickSize } from '../core/candles/tick-size.js';
 import { compareTimeframes, type Timeframe, timeframeMs } from '../core/candles/timeframe.js';
@@ -11,7 +7,7 @@ import { CandlesNotStoredError } from './candles/read-stored.js';
 import { resolveConfidenceModels } from './confidence-models.js';
 import { PipelineDriver } from './driver.js';
 import { engineForInputs } from './engine-for-inputs.js';
-import { applyOperatorActions, operatorActions } from './live/operator-actions.js';
+import { applyOperatorActions, operatorActions } from './operator-actions.js';
 
 export interface StoredEvaluation {
   readonly run: Evaluation;
@@ -29,7 +25,8 @@ export interface StoredEvaluation {
  */
 export async function evaluateStored(opts: {
   readonly loaded: LoadedConfig;
-  readonly db: SqliteDatabase;
+  /** The stores of one database (the caller opens and closes it). */
+  readonly stores: { readonly candles: CandleStore; readonly audit: AuditStore; readonly models: ModelStore };
   readonly exchange: string;
   readonly symbol: string;
   readonly timeframe: Timeframe;
@@ -38,8 +35,7 @@ export async function evaluateStored(opts: {
   readonly now?: () => number;
 }): Promise<StoredEvaluation> {
   const { loaded, exchange, symbol, timeframe } = opts;
-  const candles = new SqliteCandleStore(opts.db);
-  const audit = new SqliteAuditStore(opts.db);
+  const { candles, audit } = opts.stores;
   const stored = (await candles.findSeries(exchange, symbol)).sort((a, b) =>
     compareTimeframes(a.timeframe, b.timeframe),
   );
@@ -59,7 +55,7 @@ export async function evaluateStored(opts: {
   const series: SeriesKey = { exchange, symbol, timeframe: base };
   const tickSize = inferTickSize(await candles.getCandles(series, { limit: 10_000 }));
   // the registry on the same database (not closed here: the caller owns it)
-  const confidence = await resolveConfidenceModels(engine.confidence.model, new SqliteModelStore(opts.db));
+  const confidence = await resolveConfidenceModels(engine.confidence.model, opts.stores.models);
   const driver = new PipelineDriver(engine, () => {}, {
     registry: loaded.registry,
     confidence,

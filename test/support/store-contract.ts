@@ -9,9 +9,9 @@ import type {
 import { MIGRATIONS } from '../../src/adapters/store/sqlite-database.js';
 import { StoreInputError } from '../../src/adapters/store/store-errors.js';
 import type { Candle } from '../../src/core/candles/candle.js';
-import type { BacktestReport, SignalWithOutcome } from '../../src/core/metrics/report-types.js';
 import type { Outcome, OutcomeType } from '../../src/core/outcomes/types.js';
 import type { PipelineEvent } from '../../src/core/pipeline/events.js';
+import type { BacktestReport, SignalWithOutcome } from '../../src/core/pipeline/report-types.js';
 import type { Direction, RejectedCandidate, Signal, SignalStatus } from '../../src/core/signals/types.js';
 import { SIGNAL_TIME, testSignal } from './signals.js';
 

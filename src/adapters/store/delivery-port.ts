@@ -12,7 +12,6 @@ import type {
 } from '../../core/delivery/types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { Signal } from '../../core/signals/types.js';
-import type { TradeRow } from './ports.js';
 
 /** A strategy family sold as a product: owning it opens the channels that require it. */
 export interface StrategyProduct {
@@ -249,13 +248,15 @@ export interface DeliveryStore {
   channelTrades(channelId: number): Promise<TradeRow[]>;
 }
 
-/** A request the store refuses for the data's sake (a slug taken, an unknown id). */
-export class DeliveryStoreError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'conflict' | 'not_found' | 'invalid',
-  ) {
-    super(message);
-    this.name = 'DeliveryStoreError';
-  }
+/** A request the store refuses for the data's sake: declared in store-errors.ts, re-exported here. */
+export { DeliveryStoreError } from './store-errors.js';
+
+/**
+ * A real (not shadow) outcome that was filled, with its signal: one trade of the track record.
+ * Declared here, beside the channel records that use it, and re-exported by ports.ts with the
+ * rest of this file, so that the two port files do not import each other.
+ */
+export interface TradeRow {
+  readonly signal: Signal;
+  readonly outcome: Outcome;
 }

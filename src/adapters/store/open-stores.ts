@@ -1,15 +1,8 @@
 import type { LoadedConfig } from '../../config/load.js';
 import type { AuditStore, CandleStore, DeliveryStore, ModelStore, SignalStore } from './ports.js';
+import { describeUrl } from './store-url.js';
 
-/** The URL without its password, for messages and the readiness line. */
-export function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
-  } catch {
-    return 'postgres://(unparsable url)';
-  }
-}
+export { describeUrl };
 
 /** The URL with its password replaced by ***, for printing a configuration. */
 export function maskUrlPassword(url: string): string {

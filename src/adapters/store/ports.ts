@@ -2,11 +2,12 @@ import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Gap } from '../../core/candles/validation.js';
 import type { ConfidenceModelJson, ModelMetrics } from '../../core/learn/model.js';
-import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome, OutcomeType } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { BacktestReport, SignalWithOutcome } from '../../core/pipeline/report-types.js';
 import type { Direction, Priority, Signal, SignalStatus } from '../../core/signals/types.js';
 import type { AuditRow, AuditVerification } from './audit-chain.js';
+import type { TradeRow } from './delivery-port.js';
 
 /** Identifies one stored candle series. */
 export interface SeriesKey {
@@ -138,12 +139,6 @@ export interface SignalPage {
 export interface CreationRange {
   readonly since?: number;
   readonly until?: number;
-}
-
-/** A real (not shadow) outcome that was filled, with its signal: one trade of the track record. */
-export interface TradeRow {
-  readonly signal: Signal;
-  readonly outcome: Outcome;
 }
 
 export interface BacktestRunInfo {

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { describeUrl } from './open-stores.js';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from './postgres-migrations.js';
 import { MonthlyPartitions, type PendingPartitions } from './postgres-partitions.js';
 import { StoreError, StoreUnavailableError } from './store-errors.js';
+import { describeUrl } from './store-url.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */

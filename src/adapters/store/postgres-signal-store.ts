@@ -1,6 +1,6 @@
-import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { BacktestReport, SignalWithOutcome } from '../../core/pipeline/report-types.js';
 import type { Signal } from '../../core/signals/types.js';
 import type {
   BacktestRunInfo,

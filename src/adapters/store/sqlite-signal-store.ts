@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { BacktestReport, SignalWithOutcome } from '../../core/pipeline/report-types.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
 import type {
   BacktestRunInfo,

@@ -32,3 +32,17 @@ export class StoreUnavailableError extends StoreError {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * A request the delivery store refuses for the data's sake (a slug taken, an unknown id): part of
+ * the DeliveryStore port, so the API maps it to 409/404/400 whichever store threw it.
+ */
+export class DeliveryStoreError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'conflict' | 'not_found' | 'invalid',
+  ) {
+    super(message);
+    this.name = 'DeliveryStoreError';
+  }
+}

@@ -1,7 +1,7 @@
 import type { Candle } from '../../core/candles/candle.js';
 import { isTimeframe } from '../../core/candles/timeframe.js';
-import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { BacktestReport, SignalWithOutcome } from '../../core/pipeline/report-types.js';
 import type { SeriesCandle, SeriesKey } from './ports.js';
 import { StoreInputError } from './store-errors.js';
 

@@ -3,7 +3,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { checkWebhookUrl } from '../../adapters/delivery/webhook-url.js';
 import type { DeliveryHistoryItem, DeliveryStore } from '../../adapters/store/delivery-port.js';
-import { DeliveryStoreError } from '../../adapters/store/sqlite-delivery-store.js';
+import { DeliveryStoreError } from '../../adapters/store/store-errors.js';
 import { TIMEFRAMES } from '../../core/candles/timeframe.js';
 import { missingStrategies } from '../../core/delivery/plan.js';
 import {

@@ -308,7 +308,7 @@ const reportBody = object(
       }),
     }),
   },
-  { description: 'The backtest report, version 2 (src/core/metrics/report-types.ts)' },
+  { description: 'The backtest report, version 2 (src/core/pipeline/report-types.ts)' },
 );
 
 export const BacktestReportSchema: JsonSchema = {

@@ -1,6 +1,9 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { SqliteAuditStore } from '../../adapters/store/sqlite-audit-store.js';
+import { SqliteCandleStore } from '../../adapters/store/sqlite-candle-store.js';
 import { openSqlite } from '../../adapters/store/sqlite-database.js';
+import { SqliteModelStore } from '../../adapters/store/sqlite-model-store.js';
 import { parseTimeframe } from '../../core/candles/timeframe.js';
 import { formatFixed, formatPrice } from '../../core/format.js';
 import { type CandidateEvaluation, EvaluationError } from '../../core/pipeline/evaluation.js';
@@ -69,7 +72,11 @@ export function registerEvaluate(program: Command): void {
       try {
         const { run, series, candles } = await evaluateStored({
           loaded,
-          db,
+          stores: {
+            candles: new SqliteCandleStore(db),
+            audit: new SqliteAuditStore(db),
+            models: new SqliteModelStore(db),
+          },
           exchange: opts.exchange ?? loaded.config.exchange,
           symbol,
           timeframe,

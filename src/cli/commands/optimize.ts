@@ -13,7 +13,6 @@ import {
   optimize,
   optimizedEngineSection,
 } from '../../runtime/research/optimize.js';
-import { queueRunner, requireRedis, startQueueWorker } from '../../runtime/research/queue-runner.js';
 import { defaultSettings } from '../../runtime/research/search-space.js';
 import { baselineMarketOf, runTrial, type SliceSpec, trialEngine } from '../../runtime/research/trial.js';
 import { loadTrialData } from '../../runtime/research/trial-data.js';
@@ -201,14 +200,17 @@ export function registerOptimize(program: Command): void {
       if (opts.queue === true && !queueUrl) {
         throw new CliError('--queue needs a Redis URL, redis.url in the config or REDIS_URL');
       }
-      if (queueUrl) await requireRedis(queueUrl);
+      // bullmq and ioredis are loaded only when a queue is used: every other command starts faster
+      const queue = queueUrl ? await import('../../runtime/research/queue-runner.js') : null;
+      if (queueUrl && queue) await queue.requireRedis(queueUrl);
       // this process serves the queue too, so a run finishes with no other worker up
-      const local = queueUrl ? startQueueWorker(queueUrl, Math.max(1, workers)) : null;
-      const runner = queueUrl
-        ? queueRunner(setup, queueUrl)
-        : workers > 0
-          ? workerThreadRunner(setup, workers)
-          : null;
+      const local = queueUrl && queue ? queue.startQueueWorker(queueUrl, Math.max(1, workers)) : null;
+      const runner =
+        queueUrl && queue
+          ? queue.queueRunner(setup, queueUrl)
+          : workers > 0
+            ? workerThreadRunner(setup, workers)
+            : null;
       try {
         const report = await optimize({
           engine,
@@ -250,6 +252,7 @@ export function registerOptimizeWorker(program: Command): void {
       const url = opts.queue ?? process.env.REDIS_URL;
       if (!url) throw new CliError('optimize-worker needs --queue <redis-url> or REDIS_URL');
       const concurrency = wholeNumber(opts.concurrency, '--concurrency', 1, 64);
+      const { requireRedis, startQueueWorker } = await import('../../runtime/research/queue-runner.js');
       await requireRedis(url);
       const { worker, close } = startQueueWorker(url, concurrency);
       worker.on('error', (e) => process.stderr.write(`optimize-worker: ${e.message}\n`));

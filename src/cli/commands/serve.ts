@@ -73,7 +73,7 @@ export function registerServe(program: Command): void {
       }
       const loaded = await configFor(cmd, opts.db);
       // loaded on demand: the service pulls in the HTTP stack and ccxt, which other commands never need
-      const { startService } = await import('../../runtime/live/service.js');
+      const { startService } = await import('../../service/service.js');
       const svc = await startService({
         loaded,
         source: opts.source as 'binance' | 'replay' | 'demo' | undefined,

@@ -59,7 +59,11 @@ describe.skipIf(!hasRealData)('validation on real candles', () => {
   it('finds the 28 gaps (128 missing hours) and 4 zero-volume candles of BTC 1h, and nothing wrong', () => {
     const candles = loadRealCandles('binance_BTCUSDT_1h.csv.gz');
     const s = new SeriesChecker('1h');
-    for (const c of candles) expect(s.check(c).kind).toBe('accept');
+    // expect() only for a candle that is not accepted: 75k expect() calls cost seconds
+    for (const c of candles) {
+      const kind = s.check(c).kind;
+      if (kind !== 'accept') expect(kind, `candle ${c.openTime}`).toBe('accept');
+    }
     expect(s.gaps).toHaveLength(28);
     expect(s.gaps.reduce((a, g) => a + g.missing, 0)).toBe(128);
     expect(s.zeroVolume).toBe(4);

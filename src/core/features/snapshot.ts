@@ -1,6 +1,6 @@
 import type { Timeframe } from '../candles/timeframe.js';
-import type { LevelTracker } from '../patterns/levels.js';
-import type { Swing } from '../patterns/swings.js';
+import type { LevelTracker } from '../structure/levels.js';
+import type { Swing } from '../structure/swings.js';
 
 /**
  * Everything the signal engine knows about one (symbol, timeframe) at the close of that

@@ -9,10 +9,10 @@ import { Float64Ring, WindowExtreme } from '../indicators/ring.js';
 import { RollingRank } from '../indicators/rolling-rank.js';
 import { Rsi } from '../indicators/rsi.js';
 import { Vwap } from '../indicators/vwap.js';
-import { LevelTracker } from '../patterns/levels.js';
 import { PatternScanner } from '../patterns/scanner.js';
-import { type Swing, SwingDetector } from '../patterns/swings.js';
 import { VolumeRatio } from '../patterns/volume.js';
+import { LevelTracker } from '../structure/levels.js';
+import { type Swing, SwingDetector } from '../structure/swings.js';
 import { type TfSnapshot, WARM_BITS as W } from './snapshot.js';
 
 /**

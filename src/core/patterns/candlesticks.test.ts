@@ -13,6 +13,13 @@ import {
 } from './candlesticks.js';
 import { PatternScanner, scanPatterns } from './scanner.js';
 
+/** Element-wise equality of two pattern outputs (Int32Array: no -0 or NaN, so === is exact). */
+function sameValues(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 const bar = (open: number, high: number, low: number, close: number): Bar => ({
   open,
   high,
@@ -204,7 +211,8 @@ describe('PatternScanner', () => {
         // read the stateless patterns on an irregular few bars only, the warm-up included
         if (i < 20 || i % 7 === 3 || a.some((v) => v !== 0 && i % 2 === 0)) {
           lazy.detectLatest(b);
-          expect(Array.from(b), `bar ${i}`).toEqual(Array.from(a));
+          // the deep compare only when the plain one finds a difference: ~10k deep compares cost seconds
+          if (!sameValues(a, b)) expect(Array.from(b), `bar ${i}`).toEqual(Array.from(a));
           read++;
         }
       }
@@ -231,7 +239,7 @@ describe('PatternScanner', () => {
         lazy.push(c.open, c.high, c.low, c.close);
         if (i === next) {
           lazy.detectLatest(b);
-          expect(Array.from(b), `bar ${i}`).toEqual(Array.from(a));
+          if (!sameValues(a, b)) expect(Array.from(b), `bar ${i}`).toEqual(Array.from(a));
           read++;
           // gaps 1..120 bars: shorter than, equal to and longer than the most bars left pending
           gap = (gap * 7 + 3) % 120;

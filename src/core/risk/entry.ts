@@ -1,7 +1,6 @@
 import { roundToTick } from '../candles/tick-size.js';
 import type { TfSnapshot } from '../features/snapshot.js';
 import { formatAtr, formatPrice } from '../format.js';
-import { lastSwingLeg, retracementPrice } from '../patterns/fibonacci.js';
 import type {
   Direction,
   EntryAnalysis,
@@ -9,6 +8,7 @@ import type {
   EntryType,
   StrategyCandidate,
 } from '../signals/types.js';
+import { lastSwingLeg, retracementPrice } from '../structure/fibonacci.js';
 
 /**
  * Furthest a limit entry may sit from the market price, in signal-timeframe ATRs. Further

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Timeframe } from '../candles/timeframe.js';
 import type { TfSnapshot } from '../features/snapshot.js';
 import { blankSnapshot, TimeframeFeatures } from '../features/timeframe-features.js';
-import type { Swing } from '../patterns/swings.js';
 import { filtersNamed } from '../pipeline/filters.js';
 import { SignalBook } from '../signals/signal-book.js';
 import type { EntryOption, EntryType, Signal, StrategyCandidate } from '../signals/types.js';
+import type { Swing } from '../structure/swings.js';
 import { MAX_ENTRY_DISTANCE_ATR } from './entry.js';
 import { type RiskConfig as PlanRiskConfig, planRisk as plan, type RiskPlan } from './risk-plan.js';
 

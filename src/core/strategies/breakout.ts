@@ -1,7 +1,7 @@
 import type { TfSnapshot } from '../features/snapshot.js';
 import { formatMultiple, formatPrice, formatTouches } from '../format.js';
-import type { Level } from '../patterns/levels.js';
 import type { Direction, StrategyCandidate } from '../signals/types.js';
+import type { Level } from '../structure/levels.js';
 import { CandleMemory } from './candle-memory.js';
 import { defineStrategy, type ParamValues, type StrategyContext, type StrategyRule } from './definition.js';
 import { baseConfidence, clamp01, patternConfirmations } from './strategy-kit.js';

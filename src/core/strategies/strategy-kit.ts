@@ -1,9 +1,9 @@
 import type { TfSnapshot } from '../features/snapshot.js';
 import { formatPrice, formatSigned } from '../format.js';
 import { clamp01 } from '../math.js';
-import type { Level } from '../patterns/levels.js';
 import { patternSign } from '../patterns/pattern-sign.js';
 import type { Direction } from '../signals/types.js';
+import type { Level } from '../structure/levels.js';
 
 /** The building blocks the strategy families share: scoring, levels, confirmations. */
 

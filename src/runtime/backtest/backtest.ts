@@ -5,6 +5,12 @@ import type { Candle } from '../../core/candles/candle.js';
 import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { DEFAULT_SIZING } from '../../core/metrics/equity.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
+import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
+import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
+import { OutcomeTracker } from '../../core/outcomes/tracker.js';
+import { netROf, tradeOf } from '../../core/outcomes/trade-record.js';
+import type { AmbiguityPolicy, Outcome, PrecisionSettings } from '../../core/outcomes/types.js';
+import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type {
   BacktestReport,
   ModelDriftRecord,
@@ -12,13 +18,7 @@ import type {
   SignalWithOutcome,
   SymbolRange,
   WalkForwardWindow,
-} from '../../core/metrics/report-types.js';
-import type { GroupKey, Performance, PerformanceOptions, TradeRecord } from '../../core/metrics/types.js';
-import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
-import { OutcomeTracker } from '../../core/outcomes/tracker.js';
-import { netROf, tradeOf } from '../../core/outcomes/trade-record.js';
-import type { AmbiguityPolicy, Outcome, PrecisionSettings } from '../../core/outcomes/types.js';
-import type { PipelineEvent } from '../../core/pipeline/events.js';
+} from '../../core/pipeline/report-types.js';
 import type { RejectedCandidate, Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { modelSummary, type ResolvedModels } from '../confidence-models.js';

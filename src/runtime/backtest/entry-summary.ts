@@ -1,4 +1,4 @@
-import type { BacktestReport, EntryDelta } from '../../core/metrics/report-types.js';
+import type { BacktestReport, EntryDelta } from '../../core/pipeline/report-types.js';
 
 /**
  * The summary's blocks for issue 15: refined entries against their market-entry counterfactual,

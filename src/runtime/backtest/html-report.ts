@@ -1,4 +1,4 @@
-import type { BacktestReport, SignalWithOutcome } from '../../core/metrics/report-types.js';
+import type { BacktestReport, SignalWithOutcome } from '../../core/pipeline/report-types.js';
 import type { ChartSeries } from './chart-series.js';
 import { baselineSection } from './html/baseline-section.js';
 import { chartLibrarySource } from './html/chart-library.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EngineConfig } from '../../config/engine-schema.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
-import type { BacktestReport, BaselineComparison } from '../../core/metrics/report-types.js';
 import type { GroupKey, Performance, TradeRecord } from '../../core/metrics/types.js';
+import type { BacktestReport, BaselineComparison } from '../../core/pipeline/report-types.js';
 import { summaryOf } from './html/metric-cells.js';
 import {
   formatSummary,

@@ -1,5 +1,5 @@
-import type { BacktestReport, BaselineComparison, PolicySummary } from '../../core/metrics/report-types.js';
 import type { IntervalMetric, Metric, Performance } from '../../core/metrics/types.js';
+import type { BacktestReport, BaselineComparison, PolicySummary } from '../../core/pipeline/report-types.js';
 import { baselineVerdict, formatPercentile, ordinalPercentile } from './baseline-verdict.js';
 import { entryBlock, precisionBlock } from './entry-summary.js';
 

@@ -18,13 +18,13 @@ import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { EventBus } from '../bus/event-bus.js';
 import type { ResolvedModels } from '../confidence-models.js';
 import { PipelineDriver } from '../driver.js';
-import { CommitBuffer } from './commit-buffer.js';
 import {
   applyOperatorActions,
   type OperatorAction,
   operatorActions,
   operatorReason,
-} from './operator-actions.js';
+} from '../operator-actions.js';
+import { CommitBuffer } from './commit-buffer.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
 import { SignalMonitor } from './signal-monitor.js';
 import { storedExchange } from './stored-exchange.js';

@@ -1,6 +1,7 @@
 import { type FileInput, mergeFiles } from '../../adapters/market/file-inputs.js';
 import type { EngineConfig } from '../../config/engine-schema.js';
-import { type LabelledSample, SampleCollector, type SampleCounts } from '../../core/learn/samples.js';
+import type { LabelledSample, SampleCounts } from '../../core/learn/samples.js';
+import { SampleCollector } from '../../core/pipeline/sample-collector.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { type CandleFeed, PipelineDriver } from '../driver.js';
 

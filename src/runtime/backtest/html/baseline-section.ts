@@ -1,5 +1,5 @@
-import type { BacktestReport, BaselineComparison } from '../../../core/metrics/report-types.js';
 import type { Performance } from '../../../core/metrics/types.js';
+import type { BacktestReport, BaselineComparison } from '../../../core/pipeline/report-types.js';
 import {
   type BaselineVerdict,
   BEATS_RANDOM_PERCENTILE,

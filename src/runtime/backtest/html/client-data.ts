@@ -1,6 +1,6 @@
 import { timeframeMs } from '../../../core/candles/timeframe.js';
-import type { SignalWithOutcome } from '../../../core/metrics/report-types.js';
 import { netROf } from '../../../core/outcomes/trade-record.js';
+import type { SignalWithOutcome } from '../../../core/pipeline/report-types.js';
 import type { ChartSeries } from '../chart-series.js';
 import {
   formatPercent,

@@ -1,4 +1,4 @@
-import type { BacktestReport, EntryDelta } from '../../../core/metrics/report-types.js';
+import type { BacktestReport, EntryDelta } from '../../../core/pipeline/report-types.js';
 import { escapeHtml as e } from './format.js';
 
 /** Issue 15 in the HTML report: refined entries against market entries, and the TP/SL precision rule. */

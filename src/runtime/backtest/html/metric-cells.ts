@@ -1,4 +1,3 @@
-import type { PolicySummary } from '../../../core/metrics/report-types.js';
 import type {
   DailyMetric,
   DrawdownMetric,
@@ -8,6 +7,7 @@ import type {
   ProfitFactorMetric,
   TradeExtremeMetric,
 } from '../../../core/metrics/types.js';
+import type { PolicySummary } from '../../../core/pipeline/report-types.js';
 import {
   escapeHtml,
   formatCount,

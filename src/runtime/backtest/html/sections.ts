@@ -1,6 +1,10 @@
-import type { BacktestReport, PolicySummary, SignalWithOutcome } from '../../../core/metrics/report-types.js';
 import type { GroupKey, IntervalMetric, Metric, Performance } from '../../../core/metrics/types.js';
 import { netROf } from '../../../core/outcomes/trade-record.js';
+import type {
+  BacktestReport,
+  PolicySummary,
+  SignalWithOutcome,
+} from '../../../core/pipeline/report-types.js';
 import { baselineVerdict, ordinalPercentile } from '../baseline-verdict.js';
 import { VERDICT_TEXT } from './baseline-section.js';
 import { calibrationSvg } from './calibration-svg.js';

@@ -1,8 +1,8 @@
-import type { AuditStore } from '../../adapters/store/ports.js';
-import { isTimeframe, type Timeframe } from '../../core/candles/timeframe.js';
-import { EvaluationError } from '../../core/pipeline/evaluation.js';
-import type { EventSink } from '../../core/pipeline/events.js';
-import type { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
+import type { AuditStore } from '../adapters/store/ports.js';
+import { isTimeframe, type Timeframe } from '../core/candles/timeframe.js';
+import { EvaluationError } from '../core/pipeline/evaluation.js';
+import type { EventSink } from '../core/pipeline/events.js';
+import type { SignalPipeline } from '../core/pipeline/signal-pipeline.js';
 
 /**
  * An operator's action that changed the pipeline between two candles: recovery applies it again

@@ -1,20 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { DemoSource } from '../../adapters/market/demo-source.js';
-import { describeInputs } from '../../adapters/market/file-inputs.js';
-import { ReplaySource } from '../../adapters/market/replay-source.js';
-import type { MarketSource } from '../../adapters/market/source.js';
-import { openStores } from '../../adapters/store/open-stores.js';
-import { buildApp } from '../../api/app.js';
-import { SubscriberSockets } from '../../api/ws/subscriber-sockets.js';
-import type { LoadedConfig } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
-import { resolveConfidenceModels } from '../confidence-models.js';
-import { auditConfigAtStart } from '../config-audit.js';
-import { createDeliveryService, type DeliveryService } from '../delivery/delivery-service.js';
-import { LiveRuntime } from './live-runtime.js';
-import { createLogger } from './logger.js';
-import { SymbolDiscovery } from './symbol-discovery.js';
+import { DemoSource } from '../adapters/market/demo-source.js';
+import { describeInputs } from '../adapters/market/file-inputs.js';
+import { ReplaySource } from '../adapters/market/replay-source.js';
+import type { MarketSource } from '../adapters/market/source.js';
+import { openStores } from '../adapters/store/open-stores.js';
+import { buildApp } from '../api/app.js';
+import { SubscriberSockets } from '../api/ws/subscriber-sockets.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { resolveConfidenceModels } from '../runtime/confidence-models.js';
+import { auditConfigAtStart } from '../runtime/config-audit.js';
+import { createDeliveryService, type DeliveryService } from '../runtime/delivery/delivery-service.js';
+import { LiveRuntime } from '../runtime/live/live-runtime.js';
+import { createLogger } from '../runtime/live/logger.js';
+import { SymbolDiscovery } from '../runtime/live/symbol-discovery.js';
 
 export interface ServiceOptions {
   readonly loaded: LoadedConfig;
@@ -69,7 +69,7 @@ async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSo
     });
   if (kind === 'demo') return demo();
   // ccxt takes about a second to load: only the live source pays for it
-  const { CcxtSource } = await import('../../adapters/market/ccxt-source.js');
+  const { CcxtSource } = await import('../adapters/market/ccxt-source.js');
   const live = new CcxtSource({
     exchange: config.exchange,
     timeframe: base,
@@ -118,7 +118,7 @@ export async function chooseSymbols(
   if (source instanceof ReplaySource) return source.symbols();
   const n = config.live.discoverTopSymbols;
   if (n === 0) return config.symbols;
-  const { CcxtSource } = await import('../../adapters/market/ccxt-source.js');
+  const { CcxtSource } = await import('../adapters/market/ccxt-source.js');
   if (!(source instanceof CcxtSource)) {
     log(
       `the ${source.label} source follows symbols: ${config.symbols.join(', ')} (live.discoverTopSymbols ranks the markets of a live exchange)`,
@@ -157,7 +157,7 @@ async function symbolDiscovery(
 ): Promise<SymbolDiscovery | null> {
   const n = config.live.discoverTopSymbols;
   if (n === 0 || config.live.discoverRefreshHours === 0) return null;
-  const { CcxtSource } = await import('../../adapters/market/ccxt-source.js');
+  const { CcxtSource } = await import('../adapters/market/ccxt-source.js');
   if (!(source instanceof CcxtSource)) return null;
   const quote = config.live.discoverQuote;
   return new SymbolDiscovery({
