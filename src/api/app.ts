@@ -1,3 +1,4 @@
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MemoryCache } from '../adapters/cache/memory-cache.js';
@@ -58,6 +59,8 @@ export interface BuildAppOptions {
   readonly audit?: AuditStore;
   /** Wall clock of the audit rows (default Date.now). */
   readonly now?: () => number;
+  /** Where the rate-limit counters live (Redis, shared by the gateways); default: in memory. */
+  readonly rateLimitStore?: FastifyRateLimitStoreCtor;
 }
 
 export interface DeliveryApiOptions {
@@ -115,7 +118,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   registerErrorHandling(app, { bodyLimit: api.bodyLimitBytes });
   await registerCors(app, { origins: api.corsOrigins });
-  await registerRateLimit(app, api.rateLimit);
+  await registerRateLimit(app, api.rateLimit, opts.rateLimitStore);
   registerAuth(app, { adminKeys: api.adminKeys });
   registerAuditHook(app, { audit: opts.audit ?? null, now: opts.now ?? Date.now });
   registerMetrics(app, { runtime: opts.runtime, cache, wsClients });

@@ -1,4 +1,4 @@
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 
@@ -9,9 +9,12 @@ import { ApiError } from '../errors.js';
 export async function registerRateLimit(
   app: FastifyInstance,
   opts: { readonly max: number; readonly timeWindowMs: number },
+  /** Where the counters live (shared Redis); default: this process's memory. */
+  store?: FastifyRateLimitStoreCtor,
 ): Promise<void> {
   await app.register(rateLimit, {
     global: true,
+    ...(store ? { store } : {}),
     max: opts.max,
     timeWindow: opts.timeWindowMs,
     errorResponseBuilder: (_request, context) =>

@@ -10,6 +10,7 @@ import type {
 import type { Config } from '../../config/schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import type { TfSnapshot } from '../../core/features/snapshot.js';
 import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
 import { EvaluationError } from '../../core/pipeline/evaluation.js';
 import type { EventSink, PipelineEvent } from '../../core/pipeline/events.js';
@@ -491,6 +492,16 @@ export class LiveRuntime implements RuntimeView {
 
   symbols(): readonly string[] {
     return [...this.watched].sort();
+  }
+
+  /** The symbol's latest closed candle and features on each timeframe (its multi-timeframe context). */
+  context(symbol: string): Partial<Record<Timeframe, TfSnapshot>> {
+    const out: Partial<Record<Timeframe, TfSnapshot>> = {};
+    for (const tf of this.driver.pipeline.timeframes().keys()) {
+      const snap = this.driver.pipeline.snapshot(symbol, tf);
+      if (snap) out[tf] = snap;
+    }
+    return out;
   }
 
   async addSymbol(symbol: string, actor = 'system'): Promise<void> {

@@ -3,6 +3,7 @@ import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { EventBus } from '../bus/event-bus.js';
+import type { ClusterStatus } from '../cluster/cluster-state.js';
 import type { WriteStatus } from './commit-buffer.js';
 import type { MonitorFigures } from './signal-monitor.js';
 
@@ -47,6 +48,8 @@ export interface RuntimeStatus {
   readonly startedAt: number;
   /** The write path: commits stored as they come, or held while the store is unreachable. */
   readonly store: WriteStatus;
+  /** The process's role, Redis and the event stream (absent from a runtime outside a service). */
+  readonly cluster?: ClusterStatus;
 }
 
 /**
