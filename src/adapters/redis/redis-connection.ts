@@ -47,6 +47,7 @@ export class RedisConnection {
   private lastError: string | null = null;
   private outages = 0;
   private readonly upListeners = new Set<() => void>();
+  private readonly downListeners = new Set<() => void>();
   private readonly now: () => number;
   private readonly log: (level: 'info' | 'warn', msg: string) => void;
   private readonly url: string;
@@ -123,6 +124,12 @@ export class RedisConnection {
     });
   }
 
+  /** Resolves once the connection is down (at once when it is not up). */
+  whenDown(): Promise<void> {
+    if (this.current !== 'up') return Promise.resolve();
+    return new Promise((resolve) => this.downListeners.add(resolve));
+  }
+
   async close(): Promise<void> {
     this.setState('closed');
     for (const l of [...this.upListeners]) l();
@@ -137,6 +144,8 @@ export class RedisConnection {
     const what = `Redis (${this.opts.name}) at ${this.url}`;
     if (next === 'down') {
       if (before === 'up') this.outages++;
+      for (const l of [...this.downListeners]) l();
+      this.downListeners.clear();
       this.log(
         'warn',
         `${what} is unreachable (${this.lastError ?? 'connection closed'}): working on in-memory state until it is back`,
