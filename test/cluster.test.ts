@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  dropRedisPrefix,
   freshPrefix,
   postgresRows,
   repeated,
@@ -77,12 +78,16 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)(
       return p;
     };
 
-    const clusterEnv = (schema: string, prefix: string): NodeJS.ProcessEnv => ({
-      DATABASE_URL: POSTGRES_URL,
-      ALPHAPULSE_STORE__SCHEMA: schema,
-      REDIS_URL,
-      ALPHAPULSE_REDIS__KEY_PREFIX: prefix,
-    });
+    const prefixes: string[] = [];
+    const clusterEnv = (schema: string, prefix: string): NodeJS.ProcessEnv => {
+      prefixes.push(prefix);
+      return {
+        DATABASE_URL: POSTGRES_URL,
+        ALPHAPULSE_STORE__SCHEMA: schema,
+        REDIS_URL,
+        ALPHAPULSE_REDIS__KEY_PREFIX: prefix,
+      };
+    };
 
     const worker = (i: number, env: NodeJS.ProcessEnv) =>
       start(
@@ -129,6 +134,7 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)(
     afterAll(async () => {
       for (const p of procs.splice(0)) await p.stop('SIGKILL');
       for (const s of schemas.splice(0)) await s.drop().catch(() => {});
+      for (const p of prefixes.splice(0)) await dropRedisPrefix(REDIS_URL, p);
       rmSync(dir, { recursive: true, force: true });
     });
 

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { stringify } from 'yaml';
+import { RedisConnection } from '../../src/adapters/redis/redis-connection.js';
 import type { SignalCursor, SignalListItem, SignalStore } from '../../src/adapters/store/ports.js';
 import { PostgresCandleStore } from '../../src/adapters/store/postgres-candle-store.js';
 import { PostgresDatabase } from '../../src/adapters/store/postgres-database.js';
@@ -148,4 +149,16 @@ export function repeated(ids: readonly string[]): string[] {
   const twice = new Set<string>();
   for (const id of ids) (seen.has(id) ? twice : seen).add(id);
   return [...twice];
+}
+
+/** Deletes every key under `prefix` (the test's stream, dedup keys, cache and rate-limit counters). */
+export async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
+  const conn = new RedisConnection(url, { name: 'test cleanup' });
+  try {
+    if (!(await conn.connect())) return;
+    const keys = await conn.client.keys(`${prefix}:*`);
+    if (keys.length) await conn.client.del(...keys);
+  } finally {
+    await conn.close();
+  }
 }
