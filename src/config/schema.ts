@@ -332,7 +332,7 @@ export const ClusterConfig = z
       .int()
       .min(0)
       .max(600_000)
-      .default(3000)
+      .default(10_000)
       .describe(
         "A worker starts taking over other workers' shards only this long after its own start, so workers starting together each get their own shard first.",
       ),

@@ -7,7 +7,7 @@ import { openStores } from '../../adapters/store/open-stores.js';
 import { PostgresShardLeases } from '../../adapters/store/postgres-shard-lease.js';
 import type { EventPublisher } from '../bus/event-transport.js';
 import { resolveConfidenceModels } from '../confidence-models.js';
-import { LiveRuntime } from '../live/live-runtime.js';
+import { type AnnouncedEvent, LiveRuntime } from '../live/live-runtime.js';
 import type { Readiness, RuntimeStatus } from '../live/runtime-view.js';
 import { chooseSource, type ServiceOptions } from '../live/service.js';
 import { redisCheck } from './cluster-state.js';
@@ -117,6 +117,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         signals: stores.signals,
         confidence,
         log: (level, msg) => log[level](`[shard ${index}/${shard.count}] ${msg}`),
+        // what the previous owner may have stored and not sent: events of candles that closed
+        // within the dedup window are offered again (the keys of those it sent drop them)
+        onRecovered: (e) => {
+          if (publisher && eventTime(e) >= Date.now() - config.redis.dedupTtlS * 1000) publisher.publish(e);
+        },
       });
       const out = publisher;
       if (out) for (const topic of STREAMED_TOPICS) off.push(runtime.bus.on(topic, (e) => out.publish(e)));
@@ -278,4 +283,20 @@ async function inputsOf(
   if (!inputs?.length) return inputs;
   const wanted = new Set(symbols);
   return (await describeInputs(inputs)).filter((f) => wanted.has(f.symbol)).map((f) => f.path);
+}
+
+/** The candle time an event belongs to (ms), for the re-offer window after a takeover. */
+function eventTime(e: AnnouncedEvent): number {
+  switch (e.type) {
+    case 'candle.closed':
+      return e.candle.openTime;
+    case 'signal.created':
+    case 'signal.updated':
+    case 'outcome.closed':
+      return e.signal.statusAt;
+    case 'slice.state_changed':
+      return e.change.at;
+    case 'model.drift':
+      return e.at;
+  }
 }
