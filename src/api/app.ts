@@ -1,3 +1,4 @@
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, {
   type FastifyBaseLogger,
@@ -74,6 +75,8 @@ export interface BuildAppOptions {
   readonly audit?: AuditStore;
   /** Wall clock of the audit rows (default Date.now). */
   readonly now?: () => number;
+  /** Where the rate-limit counters live (Redis, shared by the gateways); default: in memory. */
+  readonly rateLimitStore?: FastifyRateLimitStoreCtor;
 }
 
 export interface DeliveryApiOptions {
@@ -158,7 +161,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     }
   });
   await registerCors(app, { origins: api.corsOrigins });
-  await registerRateLimit(app, api.rateLimit);
+  await registerRateLimit(app, api.rateLimit, opts.rateLimitStore);
   const connections = new ConnectionBudget(api.websocket);
   registerAuth(app, { adminKeys: api.adminKeys });
   registerAuditHook(app, { audit: opts.audit ?? null, now: opts.now ?? Date.now });

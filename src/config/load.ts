@@ -153,6 +153,7 @@ function readYamlObject(file: string): Record<string, unknown> {
 function* envEntries(env: NodeJS.ProcessEnv): Generator<[string[], unknown]> {
   // the conventional name first, so that ALPHAPULSE_STORE__URL overrides it
   if (env.DATABASE_URL) yield [['store', 'url'], env.DATABASE_URL];
+  if (env.REDIS_URL) yield [['redis', 'url'], env.REDIS_URL];
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined || !key.startsWith('ALPHAPULSE_')) continue;
     if (key === 'ALPHAPULSE_CONFIG') continue;

@@ -345,7 +345,71 @@ export const RedisConfig = z
       .nullable()
       .default(null)
       .describe(
-        'Redis (redis://host:6379). When set, alphapulse optimize runs its trials through a job queue there, served by every alphapulse optimize-worker and by the optimize process itself. Env: ALPHAPULSE_REDIS_URL.',
+        'Redis (redis://host:6379). When set: the shared cache (latest signals per timeframe, multi-timeframe context, dedup keys), the API rate-limit counters, the event stream between workers and gateways (see docs/DEPLOYMENT.md), and the job queue of alphapulse optimize. Unreachable at run time: the process keeps going on its in-memory cache and says so in /ready. Env: REDIS_URL or ALPHAPULSE_REDIS_URL.',
+      ),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : -')
+      .default('alphapulse')
+      .describe(
+        'Prefix of every key and stream AlphaPulse writes (several deployments can share one Redis).',
+      ),
+    signalTtlS: z
+      .number()
+      .int()
+      .min(1)
+      .default(900)
+      .describe('Time to live of the cached latest signal batch per timeframe, in seconds (15 minutes).'),
+    contextTtlS: z
+      .number()
+      .int()
+      .min(1)
+      .default(3600)
+      .describe('Time to live of the cached multi-timeframe context per symbol, in seconds.'),
+    dedupTtlS: z
+      .number()
+      .int()
+      .min(60)
+      .default(86_400)
+      .describe(
+        'How long an event key is remembered (SET NX) so an event offered to the stream twice (a retry, a shard taken over) goes out once.',
+      ),
+    streamMaxLen: z
+      .number()
+      .int()
+      .min(1000)
+      .default(100_000)
+      .describe('Events kept in the stream (approximately); consumed ones beyond it are trimmed.'),
+    claimIdleMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(30_000)
+      .describe(
+        'A stream entry read by a consumer and not acknowledged for this long is claimed by another consumer of its group.',
+      ),
+  })
+  .strict();
+
+export const ClusterConfig = z
+  .object({
+    leasePollMs: z
+      .number()
+      .int()
+      .min(50)
+      .max(60_000)
+      .default(1000)
+      .describe(
+        "How often a worker tries the shard leases it does not hold (PostgreSQL advisory locks): a dead worker's shard is taken over within about this plus takeoverGraceMs.",
+      ),
+    takeoverGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(10_000)
+      .describe(
+        "A worker starts taking over other workers' shards only this long after its own start, so workers starting together each get their own shard first.",
       ),
   })
   .strict();
@@ -517,6 +581,9 @@ export function configSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
       ),
       store: StoreConfig.default(StoreConfig.parse({})),
       redis: RedisConfig.prefault({}).describe('Redis, for the shared parts of a production deployment.'),
+      cluster: ClusterConfig.prefault({}).describe(
+        'Several processes (serve --role worker/gateway): shard leases and takeover (docs/DEPLOYMENT.md).',
+      ),
       delivery: DeliveryConfig.prefault({}).describe(
         'Delivery to subscribers: cycles, caps, retries, webhook targets.',
       ),

@@ -4,16 +4,22 @@ import { DemoSource } from '../adapters/market/demo-source.js';
 import { describeInputs } from '../adapters/market/file-inputs.js';
 import { ReplaySource } from '../adapters/market/replay-source.js';
 import type { MarketSource } from '../adapters/market/source.js';
+import type { RedisConnection } from '../adapters/redis/redis-connection.js';
 import { openStores } from '../adapters/store/open-stores.js';
 import { buildApp } from '../api/app.js';
 import { SubscriberSockets } from '../api/ws/subscriber-sockets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { redisCheck, withClusterState } from '../runtime/cluster/cluster-state.js';
+import { connectRedis, rateLimitStoreOf, streamPublisher } from '../runtime/cluster/redis-parts.js';
+import { SignalCache } from '../runtime/cluster/signal-cache.js';
+import { STREAMED_TOPICS } from '../runtime/cluster/streamed-topics.js';
 import { resolveConfidenceModels } from '../runtime/confidence-models.js';
 import { auditConfigAtStart } from '../runtime/config-audit.js';
 import { createDeliveryService, type DeliveryService } from '../runtime/delivery/delivery-service.js';
 import { LiveRuntime } from '../runtime/live/live-runtime.js';
 import { createLogger } from '../runtime/live/logger.js';
+import type { RuntimeView } from '../runtime/live/runtime-view.js';
 import { SymbolDiscovery } from '../runtime/live/symbol-discovery.js';
 
 export interface ServiceOptions {
@@ -40,7 +46,7 @@ export interface Service {
 }
 
 /** Picks the market source; a live exchange that cannot be reached falls back to the demo. */
-async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSource> {
+export async function chooseSource(opts: ServiceOptions, log: Logger): Promise<MarketSource> {
   const { config } = opts.loaded;
   const kind = opts.source ?? config.live.source;
   const base = config.engine.baseTimeframe;
@@ -181,6 +187,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let runtime: LiveRuntime | null = null;
   let app: FastifyInstance | null = null;
   let delivery: DeliveryService | null = null;
+  let redis: RedisConnection | null = null;
   try {
     const confidence = await resolveConfidenceModels(config.engine.confidence.model, stores.models);
     log.info(
@@ -207,6 +214,27 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       log: (level, msg) => log[level](msg),
     });
     const deliveryStore = stores.delivery;
+    // Redis (optional): the shared cache, the rate-limit counters, and the event stream, so
+    // gateways (serve --role gateway) can relay this process's events too
+    const redisLog = (level: 'info' | 'warn', msg: string) => log[level](msg);
+    redis = await connectRedis(config, 'cache, rate limits and events', redisLog);
+    const conn = redis;
+    const publisher = conn ? streamPublisher(conn, config) : null;
+    const signalCache = conn ? new SignalCache({ redis: conn, config }) : null;
+    if (publisher) for (const topic of STREAMED_TOPICS) runtime.bus.on(topic, (e) => publisher.publish(e));
+    signalCache?.follow(runtime);
+    const view: RuntimeView = conn
+      ? withClusterState(
+          runtime,
+          () => ({
+            role: 'all',
+            redis: conn.health(),
+            cache: signalCache?.backend() ?? 'memory',
+            events: publisher?.health() ?? null,
+          }),
+          () => ({ checks: { redis: redisCheck(conn.health()) }, essential: [] }),
+        )
+      : runtime;
     const sockets = new SubscriberSockets();
     delivery = config.delivery.enabled
       ? createDeliveryService({
@@ -227,7 +255,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     };
     // the HTTP server comes up first, so clients can connect before the first candle flows
     const built = await buildApp({
-      runtime,
+      runtime: view,
+      rateLimitStore: rateLimitStoreOf(conn, config),
       signals,
       candles,
       audit,
@@ -282,6 +311,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         await built.close();
         await rt.stop();
         await dl?.stop();
+        await publisher?.drained();
+        await publisher?.close();
+        await conn?.close();
         await stores.close();
       },
     };
@@ -292,6 +324,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await delivery?.stop().catch(() => {});
     await source?.stop().catch(() => {});
     await stores.close().catch(() => {});
+    await redis?.close();
     throw e;
   }
 }

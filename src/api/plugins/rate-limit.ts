@@ -1,4 +1,4 @@
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 
@@ -27,9 +27,15 @@ export function budgetOf(request: FastifyRequest): Budget {
  * one address), and so do the probes and /metrics. Past a budget: 429 with the error JSON and Retry-After.
  * `request.ip` is the socket's address unless `api.trustProxy` says to believe X-Forwarded-For.
  */
-export async function registerRateLimit(app: FastifyInstance, opts: RateLimitOptions): Promise<void> {
+export async function registerRateLimit(
+  app: FastifyInstance,
+  opts: RateLimitOptions,
+  /** Where the counters live (shared Redis); default: this process's memory. */
+  store?: FastifyRateLimitStoreCtor,
+): Promise<void> {
   await app.register(rateLimit, {
     global: true,
+    ...(store ? { store } : {}),
     timeWindow: opts.timeWindowMs,
     keyGenerator: (request) => `${budgetOf(request)}|${request.ip}`,
     max: (request) => (budgetOf(request) === 'api' ? opts.max : opts.assetsMax),

@@ -117,12 +117,42 @@ const status = object({
     { description: 'The API response cache (performance and candle queries)' },
   ),
   websocket: object({ clients: { type: 'integer', description: 'WebSocket clients connected now' } }),
+  cluster: object(
+    {
+      role: enumOf(['all', 'worker', 'gateway'], 'serve --role'),
+      redis: {
+        ...object({
+          url: str,
+          state: enumOf(['connecting', 'up', 'down', 'closed']),
+          since: time,
+          lastError: nullableStr,
+          outages: { type: 'integer', description: 'Times Redis went away since start' },
+        }),
+        type: ['object', 'null'],
+        description: 'The shared Redis; null when none is configured',
+      },
+      cache: enumOf(['redis', 'memory'], 'Where the shared cache lives now (memory while Redis is away)'),
+      events: {
+        ...object({
+          kind: str,
+          ok: bool,
+          detail: str,
+          pending: { type: 'integer', description: 'Events held in memory until the stream takes them' },
+          events: { type: 'integer', description: 'Events published (or consumed) since start' },
+          duplicates: { type: 'integer', description: 'Events offered twice and dropped by their dedup key' },
+        }),
+        type: ['object', 'null'],
+        description: 'The event stream between processes; null without Redis',
+      },
+    },
+    { description: 'The process in a deployment of several (docs/DEPLOYMENT.md)' },
+  ),
 });
 
 export const StatusSchema: JsonSchema = {
   ...status,
   // runtimes that do not count the monitor figures leave them out
-  required: (status.required as string[]).filter((k) => k !== 'monitor'),
+  required: (status.required as string[]).filter((k) => k !== 'monitor' && k !== 'cluster'),
 };
 
 export const ReadySchema: JsonSchema = object({

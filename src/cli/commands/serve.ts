@@ -13,6 +13,9 @@ interface ServeOptions {
   db?: string;
   fallback: boolean;
   startDelay?: string;
+  role: string;
+  shard?: string;
+  name?: string;
 }
 
 /** The dashboard's static files: src/web/public beside the package, from src or from dist. */
@@ -43,6 +46,16 @@ export function registerServe(program: Command): void {
       'wait this long after the server is up before the feed starts (lets clients connect first)',
     )
     .option(
+      '--role <role>',
+      'all (one process: everything), worker (source + pipeline + outcomes of one shard; needs --shard, PostgreSQL, Redis) or gateway (REST, WebSocket, dashboard, relays; needs Redis); see docs/DEPLOYMENT.md',
+      'all',
+    )
+    .option('--shard <i/n>', 'with --role worker: the shard this worker owns (0/2 and 1/2 for two workers)')
+    .option(
+      '--name <name>',
+      'with --role gateway: its consumer group on the event stream (default host-port)',
+    )
+    .option(
       '--no-fallback',
       'fail instead of falling back to the demo source when the exchange cannot be reached',
     )
@@ -71,10 +84,24 @@ export function registerServe(program: Command): void {
           `--start-delay "${opts.startDelay}" must be a whole number of milliseconds up to 600000`,
         );
       }
+      if (!['all', 'worker', 'gateway'].includes(opts.role)) {
+        throw new CliError(`--role "${opts.role}" is not a role; use all, worker or gateway`);
+      }
+      if (opts.role === 'worker' && opts.shard === undefined) {
+        throw new CliError('--role worker needs --shard i/n (e.g. --shard 0/2)');
+      }
+      if (opts.role !== 'worker' && opts.shard !== undefined) {
+        throw new CliError('--shard is for --role worker');
+      }
+      const { parseShard } = await import('../../runtime/cluster/shard.js');
+      let shard: ReturnType<typeof parseShard> | undefined;
+      try {
+        shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       const loaded = await configFor(cmd, opts.db);
-      // loaded on demand: the service pulls in the HTTP stack and ccxt, which other commands never need
-      const { startService } = await import('../../service/service.js');
-      const svc = await startService({
+      const serviceOptions = {
         loaded,
         source: opts.source as 'binance' | 'replay' | 'demo' | undefined,
         inputs: opts.input,
@@ -84,7 +111,25 @@ export function registerServe(program: Command): void {
         fallback: opts.fallback,
         webRoot: defaultWebRoot(),
         startDelayMs,
-      });
+      };
+      // loaded on demand: the service pulls in the HTTP stack and ccxt, which other commands never need
+      let svc: { readonly log: { info(msg: string): void }; close(): Promise<void> };
+      if (shard) {
+        const { startWorker } = await import('../../service/worker.js');
+        svc = await startWorker({ ...serviceOptions, shard });
+      } else if (opts.role === 'gateway') {
+        const { startGateway } = await import('../../service/gateway.js');
+        svc = await startGateway({
+          loaded,
+          name: opts.name,
+          port,
+          host: opts.host,
+          webRoot: defaultWebRoot(),
+        });
+      } else {
+        const { startService } = await import('../../service/service.js');
+        svc = await startService(serviceOptions);
+      }
       const shutdown = (signal: string) => {
         svc.log.info(`${signal}: shutting down`);
         svc.close().then(

@@ -10,6 +10,7 @@ import type {
 import type { Config } from '../../config/schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import type { TfSnapshot } from '../../core/features/snapshot.js';
 import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
 import { EvaluationError } from '../../core/pipeline/evaluation.js';
 import type { EventSink, PipelineEvent } from '../../core/pipeline/events.js';
@@ -58,10 +59,25 @@ export interface LiveRuntimeOptions {
    * (without it they are neither audited nor recovered).
    */
   readonly audit?: AuditStore;
+  /**
+   * Told of each event recovery remade that a live run would have announced (not published on
+   * the bus). A worker taking a shard over offers the recent ones to the event stream again,
+   * whose dedup keys drop those the previous owner had sent: what it stored and died before
+   * sending goes out after all.
+   */
+  readonly onRecovered?: (event: AnnouncedEvent) => void;
 }
 
 const DAY = 86_400_000;
 const TIMING_WINDOW = 2048;
+
+/** The pipeline events a live runtime announces on its bus. */
+export type AnnouncedEvent = Exclude<PipelineEvent, { type: 'signal.rejected' }>;
+
+/** Filtered candidates and shadow outcomes are stored for the track record, not announced. */
+function announced(e: PipelineEvent): e is AnnouncedEvent {
+  return !(e.type === 'signal.rejected' || (e.type === 'outcome.closed' && e.shadow));
+}
 
 /** A base candle the pipeline has processed, and what it made of it. */
 interface ProcessedCandle {
@@ -111,6 +127,7 @@ export class LiveRuntime implements RuntimeView {
   private readonly startedAt: number;
   private started = false;
   private readonly auditStore: AuditStore | null;
+  private readonly onRecovered: ((event: AnnouncedEvent) => void) | null;
   /** Operators' actions to apply again during recovery, by `symbol|candle close time`. */
   private replayActions = new Map<string, OperatorAction[]>();
 
@@ -152,6 +169,7 @@ export class LiveRuntime implements RuntimeView {
         }),
     });
     this.auditStore = opts.audit ?? null;
+    this.onRecovered = opts.onRecovered ?? null;
   }
 
   private key(symbol: string): SeriesKey {
@@ -234,6 +252,7 @@ export class LiveRuntime implements RuntimeView {
     if (!live && this.replayActions.size > 0) this.applyAgain(symbol, candle.openTime + this.baseMs);
     const events = this.collected.splice(0);
     if (live) this.stampAndCount(events, receivedAt ?? this.now());
+    else if (this.onRecovered) for (const e of events) if (announced(e)) this.onRecovered(e);
     this.lastBase.set(symbol, candle.openTime);
     for (const e of events) {
       if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
@@ -283,11 +302,7 @@ export class LiveRuntime implements RuntimeView {
   }
 
   private announce(events: readonly PipelineEvent[]): void {
-    for (const e of events) {
-      // filtered candidates and shadow outcomes are stored for the track record, not announced
-      if (e.type === 'signal.rejected' || (e.type === 'outcome.closed' && e.shadow)) continue;
-      this.bus.publish(e);
-    }
+    for (const e of events) if (announced(e)) this.bus.publish(e);
   }
 
   /**
@@ -491,6 +506,16 @@ export class LiveRuntime implements RuntimeView {
 
   symbols(): readonly string[] {
     return [...this.watched].sort();
+  }
+
+  /** The symbol's latest closed candle and features on each timeframe (its multi-timeframe context). */
+  context(symbol: string): Partial<Record<Timeframe, TfSnapshot>> {
+    const out: Partial<Record<Timeframe, TfSnapshot>> = {};
+    for (const tf of this.driver.pipeline.timeframes().keys()) {
+      const snap = this.driver.pipeline.snapshot(symbol, tf);
+      if (snap) out[tf] = snap;
+    }
+    return out;
   }
 
   async addSymbol(symbol: string, actor = 'system'): Promise<void> {

@@ -1,8 +1,10 @@
 import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
+import type { RedisHealth } from '../../adapters/redis/redis-connection.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { EventBus } from '../bus/event-bus.js';
+import type { TransportHealth } from '../bus/event-transport.js';
 import type { WriteStatus } from './commit-buffer.js';
 import type { MonitorFigures } from './signal-monitor.js';
 
@@ -47,6 +49,8 @@ export interface RuntimeStatus {
   readonly startedAt: number;
   /** The write path: commits stored as they come, or held while the store is unreachable. */
   readonly store: WriteStatus;
+  /** The process's role, Redis and the event stream (absent from a runtime outside a service). */
+  readonly cluster?: ClusterStatus;
 }
 
 /**
@@ -78,4 +82,17 @@ export interface RuntimeView {
 export interface Readiness {
   readonly ok: boolean;
   readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>>;
+}
+
+export type Role = 'all' | 'worker' | 'gateway';
+
+/** What /api/v1/status shows of the process's place in a deployment. */
+export interface ClusterStatus {
+  readonly role: Role;
+  /** The shared Redis (cache, rate limits, event stream), or null when none is configured. */
+  readonly redis: RedisHealth | null;
+  /** Where the shared cache lives now: redis, or memory (none configured, or Redis unreachable). */
+  readonly cache: 'redis' | 'memory';
+  /** The event stream: published (all, worker) or consumed (gateway); null without Redis. */
+  readonly events: TransportHealth | null;
 }

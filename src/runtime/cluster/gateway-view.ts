@@ -1,0 +1,201 @@
+import type { CandleStore, SignalStore } from '../../adapters/store/ports.js';
+import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
+import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
+import type { Signal } from '../../core/signals/types.js';
+import { type BusEvent, EventBus } from '../bus/event-bus.js';
+import type { EventConsumer } from '../bus/event-transport.js';
+import type { WriteStatus } from '../live/commit-buffer.js';
+import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from '../live/runtime-view.js';
+
+/** An operator action a gateway cannot take: the pipeline runs in the workers. */
+export class NotOnGatewayError extends Error {
+  readonly statusCode = 409;
+  constructor(what: string) {
+    super(
+      `${what} needs the pipeline, which runs in the workers: send it to a process started with --role all (a gateway only relays)`,
+    );
+    this.name = 'NotOnGatewayError';
+  }
+}
+
+const DAY = 86_400_000;
+const LIVE_PAGE = 500;
+
+/** A gateway never writes: its write path is always idle. */
+const NO_WRITES: WriteStatus = {
+  state: 'ok',
+  buffered: 0,
+  bound: 0,
+  attempts: 0,
+  since: null,
+  lastError: null,
+  recovered: 0,
+};
+
+/**
+ * What the API and the WebSocket of a gateway (`serve --role gateway`) see: no pipeline, only
+ * the events the workers published, read from the event stream into a local bus (which the
+ * WebSocket hub and the delivery relays follow as they would in one process), the live signals
+ * kept from those events (seeded from the store at start), and the last candle of each
+ * symbol and timeframe. REST reads go to the shared store as everywhere.
+ */
+export class GatewayView implements RuntimeView {
+  readonly bus: EventBus;
+  private readonly live = new Map<string, Signal>();
+  private readonly last = new Map<string, Map<Timeframe, number>>();
+  private readonly activity = { signals: 0, updates: 0, outcomes: 0 };
+  private candles = 0;
+  private signalsDay = -1;
+  private signalsToday = 0;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly opts: {
+      readonly consumer: EventConsumer;
+      readonly signals: SignalStore;
+      readonly candles: CandleStore;
+      readonly baseTimeframe: Timeframe;
+      readonly now?: () => number;
+      readonly log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+    },
+  ) {
+    this.bus = new EventBus((topic, e) => opts.log?.('error', `listener of ${topic} failed: ${String(e)}`));
+    this.startedAt = (opts.now ?? Date.now)();
+  }
+
+  /** Seeds the live signals and symbols from the store, then follows the stream. */
+  async start(): Promise<void> {
+    for (const status of ['PENDING', 'ACTIVE'] as const) {
+      let after: { createdAt: number; id: string } | undefined;
+      for (;;) {
+        const page = await this.opts.signals.listSignals({ status }, { limit: LIVE_PAGE, after });
+        for (const item of page.items) this.live.set(item.signal.id, item.signal);
+        if (!page.next) break;
+        after = page.next;
+      }
+    }
+    for (const s of await this.opts.candles.listSeries()) {
+      if (s.timeframe === this.opts.baseTimeframe && !this.last.has(s.symbol))
+        this.last.set(s.symbol, new Map());
+    }
+    await this.opts.consumer.start((e) => this.onEvent(e));
+  }
+
+  private onEvent(e: BusEvent): void {
+    switch (e.type) {
+      case 'signal.created':
+        this.live.set(e.signal.id, e.signal);
+        this.countSignal(e.signal.createdAt);
+        break;
+      case 'signal.updated':
+        this.activity.updates++;
+        if (e.signal.status === 'PENDING' || e.signal.status === 'ACTIVE')
+          this.live.set(e.signal.id, e.signal);
+        else this.live.delete(e.signal.id);
+        break;
+      case 'outcome.closed':
+        this.activity.outcomes++;
+        this.live.delete(e.signal.id);
+        break;
+      case 'candle.closed': {
+        let m = this.last.get(e.symbol);
+        if (!m) {
+          m = new Map();
+          this.last.set(e.symbol, m);
+        }
+        m.set(e.timeframe, e.candle.openTime);
+        if (e.timeframe === this.opts.baseTimeframe) this.candles++;
+        break;
+      }
+      default:
+        break;
+    }
+    this.bus.publish(e);
+  }
+
+  private countSignal(createdAt: number): void {
+    const day = Math.floor(createdAt / DAY);
+    if (day !== this.signalsDay) {
+      this.signalsDay = day;
+      this.signalsToday = 0;
+    }
+    this.signalsToday++;
+    this.activity.signals++;
+  }
+
+  status(): RuntimeStatus {
+    const now = (this.opts.now ?? Date.now)();
+    const h = this.opts.consumer.health();
+    const symbols: SymbolStatus[] = this.symbols().map((symbol) => {
+      const m = this.last.get(symbol) ?? new Map<Timeframe, number>();
+      const tfs = [...m.keys()].sort((a, b) => timeframeMs(a) - timeframeMs(b));
+      return {
+        symbol,
+        timeframes: tfs.map((timeframe) => {
+          const open = m.get(timeframe) ?? null;
+          const close = open === null ? null : open + timeframeMs(timeframe);
+          return {
+            timeframe,
+            lastOpenTime: open,
+            lastCloseTime: close,
+            lagMs: close === null ? null : now - close,
+          };
+        }),
+      };
+    });
+    return {
+      source: {
+        kind: 'gateway',
+        label: 'LIVE',
+        state: h.ok ? 'live' : 'reconnecting',
+        detail: `gateway: events of the workers through the Redis stream; ${h.detail}`,
+      },
+      symbols,
+      pipeline: { candles: this.candles, p50Us: null, p99Us: null },
+      signalsToday: this.signalsToday,
+      activity: { ...this.activity },
+      startedAt: this.startedAt,
+      store: NO_WRITES,
+    };
+  }
+
+  liveSignals(): readonly Signal[] {
+    return [...this.live.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  symbols(): readonly string[] {
+    return [...this.last.keys()].sort();
+  }
+
+  async addSymbol(): Promise<void> {
+    throw new NotOnGatewayError('adding a symbol');
+  }
+
+  async removeSymbol(): Promise<void> {
+    throw new NotOnGatewayError('removing a symbol');
+  }
+
+  async evaluate(): Promise<Evaluation> {
+    throw new NotOnGatewayError('an on-demand evaluation');
+  }
+
+  async closeSignal(): Promise<SignalControlResult> {
+    throw new NotOnGatewayError('closing a signal');
+  }
+
+  async cancelSignal(): Promise<SignalControlResult> {
+    throw new NotOnGatewayError('cancelling a signal');
+  }
+
+  async ready(): Promise<Readiness> {
+    let store: { ok: boolean; detail: string };
+    try {
+      store = { ok: true, detail: await this.opts.signals.ping() };
+    } catch (e) {
+      store = { ok: false, detail: `store unreachable: ${(e as Error).message}` };
+    }
+    const h = this.opts.consumer.health();
+    const events = { ok: h.ok, detail: `${h.detail}; ${h.events} events relayed` };
+    return { ok: store.ok && events.ok, checks: { store, events } };
+  }
+}
