@@ -70,7 +70,12 @@ describe.skipIf(!hasRealData)('the confidence model in the pipeline, on real BTC
     ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(json, 'utf8')) as BacktestReport;
-    expect(report.confidenceModel).toEqual({ source: modelPath, version: model.version, fallback: null });
+    expect(report.confidenceModel).toEqual({
+      source: modelPath,
+      version: model.version,
+      fallback: null,
+      drifts: [],
+    });
     const signals = readFileSync(signalsOut, 'utf8')
       .trim()
       .split('\n')
