@@ -9,7 +9,7 @@ import type { Candle } from '../src/core/candles/candle.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { resolveConfidenceModels } from '../src/runtime/confidence-models.js';
-import { DATA_DIR, fmt, machine, median, table, timeRuns, writeResults } from './lib.js';
+import { DATA_DIR, fmt, machine, median, table, writeResults } from './lib.js';
 
 const FILES = ['binance_BTCUSDT_1m.csv.gz', 'binance_ETHUSDT_1m.csv.gz'];
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -88,8 +88,19 @@ export async function runResearchBench(): Promise<void> {
     };
     for (const { symbol, candle } of feed) p.process(symbol, candle, sink);
   };
-  const formulaMs = await timeRuns(run(false), 5, 2);
-  const modelMs = await timeRuns(run(true), 5, 2);
+  // alternated, so neither variant profits from running on the warmer JIT
+  const formulaMs: number[] = [];
+  const modelMs: number[] = [];
+  for (let k = 0; k < 7; k++) {
+    for (const [withModel, into] of [
+      [false, formulaMs],
+      [true, modelMs],
+    ] as const) {
+      const t = performance.now();
+      run(withModel)();
+      if (k >= 2) into.push(performance.now() - t);
+    }
+  }
   const perCandleUs = (1000 * median(modelMs)) / feed.length;
   const deltaPerCandidateUs = (1000 * (median(modelMs) - median(formulaMs))) / Math.max(1, candidates);
 
