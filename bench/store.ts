@@ -8,27 +8,29 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
-import type { CandleStore, SignalFilter, SignalStore } from '../src/adapters/store/ports.js';
+import type { CandleStore, SignalStore } from '../src/adapters/store/ports.js';
 import { PostgresCandleStore } from '../src/adapters/store/postgres-candle-store.js';
 import { PostgresDatabase } from '../src/adapters/store/postgres-database.js';
-import {
-  POSTGRES_LIVE_TRADES,
-  PostgresSignalStore,
-  postgresListQuery,
-} from '../src/adapters/store/postgres-signal-store.js';
-import { SQLITE_LIVE_TRADES, sqliteListQuery } from '../src/adapters/store/signal-queries.js';
+import { PostgresSignalStore } from '../src/adapters/store/postgres-signal-store.js';
 import { SqliteCandleStore } from '../src/adapters/store/sqlite-candle-store.js';
-import { openSqlite, type SqliteDatabase } from '../src/adapters/store/sqlite-database.js';
+import { openSqlite } from '../src/adapters/store/sqlite-database.js';
 import { SqliteSignalStore } from '../src/adapters/store/sqlite-signal-store.js';
 import { buildApp } from '../src/api/app.js';
 import { ConfigSchema } from '../src/config/schema.js';
-import type { Outcome } from '../src/core/outcomes/types.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
-import type { Signal, SignalStatus } from '../src/core/signals/types.js';
+import type { Signal } from '../src/core/signals/types.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import { LiveRuntime } from '../src/runtime/live/live-runtime.js';
 import { BUSY_ENGINE } from '../test/support/engine-fixtures.js';
 import { DATA_DIR, fmt, table, writeResults } from './lib.js';
+import {
+  type ListingRequest,
+  POSTGRES_URL,
+  postgresPlans,
+  SIGNALS,
+  signalBatches,
+  sqlitePlans,
+} from './signal-fixture.js';
 
 /**
  * `GET /api/v1/signals` under load, on SQLite and on PostgreSQL, with the same 50,000 stored
@@ -41,13 +43,8 @@ import { DATA_DIR, fmt, table, writeResults } from './lib.js';
  * with a real outcome (70 % of those filled), the newest 40 PENDING or ACTIVE.
  */
 
-const SIGNALS = 50_000;
-const SYMBOLS = Array.from({ length: 20 }, (_, i) => `C${String(i).padStart(2, '0')}USDT`);
-const STEP = 15 * 60_000;
-const T0 = Date.UTC(2025, 0, 1);
 const DURATION_S = 10;
 const CONNECTIONS = 10;
-const POSTGRES_URL = process.env.ALPHAPULSE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const FILE = 'binance_BTCUSDT_1m_20240726-20240825.csv.gz';
 
 interface Row {
@@ -61,17 +58,17 @@ interface Row {
 }
 
 /** Each request row: a path, and the filter it asks of the store (for the plans). */
-const REQUESTS: { readonly path: string; readonly filter: SignalFilter; readonly limit: number }[] = [
-  { path: '/api/v1/signals', filter: {}, limit: 50 },
-  { path: '/api/v1/signals?limit=500', filter: {}, limit: 500 },
-  { path: '/api/v1/signals?symbol=C07USDT', filter: { symbol: 'C07USDT' }, limit: 50 },
+const REQUESTS: readonly ListingRequest[] = [
+  { path: '/api/v1/signals', filter: {}, page: { limit: 50 } },
+  { path: '/api/v1/signals?limit=500', filter: {}, page: { limit: 500 } },
+  { path: '/api/v1/signals?symbol=C07USDT', filter: { symbol: 'C07USDT' }, page: { limit: 50 } },
   {
     path: '/api/v1/signals?strategy=breakout&timeframe=1h',
     filter: { strategy: 'breakout', timeframe: '1h' },
-    limit: 50,
+    page: { limit: 50 },
   },
-  { path: '/api/v1/signals?status=ACTIVE', filter: { status: 'ACTIVE' }, limit: 50 },
-  { path: '/api/v1/signals?minConfidence=0.8', filter: { minConfidence: 0.8 }, limit: 50 },
+  { path: '/api/v1/signals?status=ACTIVE', filter: { status: 'ACTIVE' }, page: { limit: 50 } },
+  { path: '/api/v1/signals?minConfidence=0.8', filter: { minConfidence: 0.8 }, page: { limit: 50 } },
 ];
 
 async function templates(): Promise<Signal[]> {
@@ -85,15 +82,9 @@ async function templates(): Promise<Signal[]> {
 }
 
 function generate(base: readonly Signal[]): PipelineEvent[][] {
-  const batches: PipelineEvent[][] = [];
-  let batch: PipelineEvent[] = [];
-  for (let i = 0; i < SIGNALS; i++) {
+  return signalBatches(({ i, symbol, createdAt, status }) => {
     const t = base[i % base.length];
-    const symbol = SYMBOLS[(i * 7) % SYMBOLS.length];
-    const createdAt = T0 + Math.floor(i / 4) * STEP;
-    const open = i >= SIGNALS - 40;
-    const status: SignalStatus = open ? (i % 2 ? 'ACTIVE' : 'PENDING') : i % 5 === 0 ? 'EXPIRED' : 'CLOSED';
-    const signal: Signal = {
+    return {
       ...t,
       id: `${symbol}-${t.timeframe}-${t.strategy}-${t.direction}-${String(i).padStart(6, '0')}`,
       symbol,
@@ -102,38 +93,7 @@ function generate(base: readonly Signal[]): PipelineEvent[][] {
       expiresAt: createdAt + 86_400_000,
       status,
     };
-    batch.push({ type: 'signal.created', signal });
-    if (!open && i % 5 < 3) {
-      const filled = i % 10 < 7;
-      const outcome = {
-        signalId: signal.id,
-        symbol,
-        direction: signal.direction,
-        type: filled ? (i % 3 ? 'TP_HIT' : 'SL_HIT') : 'EXPIRED',
-        reason: 'bench',
-        policy: 'conservative',
-        createdAt,
-        entryPrice: signal.entryPrice,
-        stopLoss: signal.stopLoss,
-        filled,
-        fillTime: filled ? createdAt + 60_000 : null,
-        fillPrice: filled ? signal.entryPrice : null,
-        exitTime: createdAt + 3_600_000,
-        averageExitPrice: filled ? signal.entryPrice : null,
-        targetsHit: 0,
-        rMultiple: filled ? (i % 3 ? 1.5 : -1) : 0,
-        returnPct: 0,
-        fees: 0,
-      } as unknown as Outcome;
-      batch.push({ type: 'outcome.closed', outcome, signal, shadow: false });
-    }
-    if (batch.length >= 1000) {
-      batches.push(batch);
-      batch = [];
-    }
-  }
-  if (batch.length) batches.push(batch);
-  return batches;
+  });
 }
 
 /** autocannon in a child process, so the load generator does not share the server's event loop. */
@@ -220,43 +180,6 @@ async function load(store: string, signals: SignalStore, candles: CandleStore): 
   return rows;
 }
 
-function sqlitePlans(db: SqliteDatabase): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const r of REQUESTS) {
-    const q = sqliteListQuery(r.filter, { limit: r.limit });
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.params) as { detail: string }[];
-    out[r.path] = plan.map((p) => p.detail).join('\n');
-  }
-  const trades = db
-    .prepare(`EXPLAIN QUERY PLAN ${SQLITE_LIVE_TRADES}`)
-    .all(T0 + 100 * 86_400_000, Number.MAX_SAFE_INTEGER) as { detail: string }[];
-  out['GET /api/v1/performance?since=...  (liveTrades)'] = trades.map((p) => p.detail).join('\n');
-  return out;
-}
-
-async function postgresPlans(url: string, schema: string): Promise<Record<string, string>> {
-  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
-  await c.connect();
-  const out: Record<string, string> = {};
-  try {
-    const explain = async (sql: string, params: unknown[]) => {
-      const r = await c.query(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) ${sql}`, params);
-      return (r.rows as { 'QUERY PLAN': string }[]).map((x) => x['QUERY PLAN']).join('\n');
-    };
-    for (const r of REQUESTS) {
-      const q = postgresListQuery(r.filter, { limit: r.limit });
-      out[r.path] = await explain(q.sql, q.params);
-    }
-    out['GET /api/v1/performance?since=...  (liveTrades)'] = await explain(POSTGRES_LIVE_TRADES, [
-      T0 + 100 * 86_400_000,
-      Number.MAX_SAFE_INTEGER,
-    ]);
-  } finally {
-    await c.end();
-  }
-  return out;
-}
-
 async function seed(store: SignalStore, batches: readonly PipelineEvent[][]): Promise<number> {
   const t = performance.now();
   for (const b of batches) await store.commit(null, b);
@@ -280,7 +203,7 @@ export async function runStoreBench(): Promise<void> {
     const signals = new SqliteSignalStore(db);
     seeding.SQLite = await seed(signals, batches);
     db.exec('ANALYZE');
-    plans.SQLite = sqlitePlans(db);
+    plans.SQLite = sqlitePlans(db, REQUESTS);
     rows.push(...(await load('SQLite', signals, new SqliteCandleStore(db))));
   } finally {
     db.close();
@@ -300,7 +223,13 @@ export async function runStoreBench(): Promise<void> {
       const signals = new PostgresSignalStore(candles);
       seeding.PostgreSQL = await seed(signals, batches);
       await pgdb.query('ANALYZE');
-      plans.PostgreSQL = await postgresPlans(POSTGRES_URL, schema);
+      const c = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+      await c.connect();
+      try {
+        plans.PostgreSQL = await postgresPlans(c, REQUESTS);
+      } finally {
+        await c.end();
+      }
       rows.push(...(await load('PostgreSQL', signals, candles)));
     } finally {
       await pgdb.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => {});
