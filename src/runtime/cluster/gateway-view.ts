@@ -6,6 +6,7 @@ import { type BusEvent, EventBus } from '../bus/event-bus.js';
 import type { EventConsumer } from '../bus/event-transport.js';
 import type { WriteStatus } from '../live/commit-buffer.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from '../live/runtime-view.js';
+import { SignalActivity } from '../live/signal-activity.js';
 
 /** An operator action a gateway cannot take: the pipeline runs in the workers. */
 export class NotOnGatewayError extends Error {
@@ -18,7 +19,6 @@ export class NotOnGatewayError extends Error {
   }
 }
 
-const DAY = 86_400_000;
 const LIVE_PAGE = 500;
 
 /** A gateway never writes: its write path is always idle. */
@@ -43,10 +43,10 @@ export class GatewayView implements RuntimeView {
   readonly bus: EventBus;
   private readonly live = new Map<string, Signal>();
   private readonly last = new Map<string, Map<Timeframe, number>>();
-  private readonly activity = { signals: 0, updates: 0, outcomes: 0 };
+  private readonly activity = new SignalActivity();
   private candles = 0;
-  private signalsDay = -1;
-  private signalsToday = 0;
+  /** Close time of the newest base candle the stream brought: the day "signals today" counts. */
+  private newestClose = Number.NEGATIVE_INFINITY;
   private readonly startedAt: number;
 
   constructor(
@@ -85,16 +85,16 @@ export class GatewayView implements RuntimeView {
     switch (e.type) {
       case 'signal.created':
         this.live.set(e.signal.id, e.signal);
-        this.countSignal(e.signal.createdAt);
+        this.activity.signal(e.signal.createdAt);
         break;
       case 'signal.updated':
-        this.activity.updates++;
+        this.activity.update();
         if (e.signal.status === 'PENDING' || e.signal.status === 'ACTIVE')
           this.live.set(e.signal.id, e.signal);
         else this.live.delete(e.signal.id);
         break;
       case 'outcome.closed':
-        this.activity.outcomes++;
+        this.activity.outcome();
         this.live.delete(e.signal.id);
         break;
       case 'candle.closed': {
@@ -104,23 +104,16 @@ export class GatewayView implements RuntimeView {
           this.last.set(e.symbol, m);
         }
         m.set(e.timeframe, e.candle.openTime);
-        if (e.timeframe === this.opts.baseTimeframe) this.candles++;
+        if (e.timeframe === this.opts.baseTimeframe) {
+          this.candles++;
+          this.newestClose = Math.max(this.newestClose, e.candle.openTime + timeframeMs(e.timeframe));
+        }
         break;
       }
       default:
         break;
     }
     this.bus.publish(e);
-  }
-
-  private countSignal(createdAt: number): void {
-    const day = Math.floor(createdAt / DAY);
-    if (day !== this.signalsDay) {
-      this.signalsDay = day;
-      this.signalsToday = 0;
-    }
-    this.signalsToday++;
-    this.activity.signals++;
   }
 
   status(): RuntimeStatus {
@@ -152,8 +145,10 @@ export class GatewayView implements RuntimeView {
       },
       symbols,
       pipeline: { candles: this.candles, p50Us: null, p99Us: null },
-      signalsToday: this.signalsToday,
-      activity: { ...this.activity },
+      // the data's day, as the workers count it: the wall clock's for a live market, the
+      // newest candle's for a replay (the wall clock until a candle arrives)
+      signalsToday: this.activity.createdOnDayOf(Number.isFinite(this.newestClose) ? this.newestClose : now),
+      activity: this.activity.snapshot(),
       startedAt: this.startedAt,
       store: NO_WRITES,
     };

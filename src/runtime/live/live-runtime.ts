@@ -27,6 +27,7 @@ import {
 } from '../operator-actions.js';
 import { CommitBuffer } from './commit-buffer.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from './runtime-view.js';
+import { SignalActivity } from './signal-activity.js';
 import { SignalMonitor } from './signal-monitor.js';
 import { storedExchange } from './stored-exchange.js';
 
@@ -117,13 +118,11 @@ export class LiveRuntime implements RuntimeView {
   private readonly writes: CommitBuffer<ProcessedCandle>;
   private readonly timings = new Float64Array(TIMING_WINDOW);
   private timingCount = 0;
-  private signalsDay = -1;
-  private signalsToday = 0;
   /** Processing times stamped on the live signals, kept on their later states. */
   private readonly processingMs = new Map<string, number>();
   /** The design's monitor figures over what this process ran live. */
   private readonly monitor = new SignalMonitor();
-  private readonly activity = { signals: 0, updates: 0, outcomes: 0 };
+  private readonly activity = new SignalActivity();
   private readonly startedAt: number;
   private started = false;
   private readonly auditStore: AuditStore | null;
@@ -255,9 +254,9 @@ export class LiveRuntime implements RuntimeView {
     else if (this.onRecovered) for (const e of events) if (announced(e)) this.onRecovered(e);
     this.lastBase.set(symbol, candle.openTime);
     for (const e of events) {
-      if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
-      else if (e.type === 'signal.updated') this.activity.updates++;
-      else if (e.type === 'outcome.closed' && !e.shadow) this.activity.outcomes++;
+      if (e.type === 'signal.created') this.activity.signal(e.signal.createdAt);
+      else if (e.type === 'signal.updated') this.activity.update();
+      else if (e.type === 'outcome.closed' && !e.shadow) this.activity.outcome();
       else if (e.type === 'model.drift') {
         this.log(
           'warn',
@@ -366,7 +365,7 @@ export class LiveRuntime implements RuntimeView {
    */
   private async commitAction(events: readonly PipelineEvent[]): Promise<void> {
     if (events.length === 0) return;
-    for (const e of events) if (e.type === 'signal.created') this.countSignal(e.signal.createdAt);
+    for (const e of events) if (e.type === 'signal.created') this.activity.signal(e.signal.createdAt);
     await this.signalStore.commit(null, events);
     this.announce(events);
     await this.auditSlices(events);
@@ -468,25 +467,15 @@ export class LiveRuntime implements RuntimeView {
     );
   }
 
-  private countSignal(createdAt: number): void {
-    const day = Math.floor(createdAt / DAY);
-    if (day !== this.signalsDay) {
-      this.signalsDay = day;
-      this.signalsToday = 0;
-    }
-    this.signalsToday++;
-    this.activity.signals++;
-  }
-
   /**
    * The UTC day "Signals today" counts: the wall clock's for a live market; for a replay or the
    * demo, whose clock is the data's, the day of the newest candle (its close).
    */
   private today(now: number): number {
-    if (this.source.label === 'LIVE') return Math.floor(now / DAY);
+    if (this.source.label === 'LIVE') return now;
     let latest = Number.NEGATIVE_INFINITY;
     for (const t of this.lastBase.values()) latest = Math.max(latest, t + this.baseMs);
-    return Number.isFinite(latest) ? Math.floor(latest / DAY) : Math.floor(now / DAY);
+    return Number.isFinite(latest) ? latest : now;
   }
 
   async stop(): Promise<void> {
@@ -592,9 +581,9 @@ export class LiveRuntime implements RuntimeView {
       },
       symbols,
       pipeline: { candles: this.driver.candles, p50Us: q(0.5), p99Us: q(0.99) },
-      signalsToday: this.signalsDay === this.today(now) ? this.signalsToday : 0,
+      signalsToday: this.activity.createdOnDayOf(this.today(now)),
       monitor: this.monitor.figures(),
-      activity: { ...this.activity },
+      activity: this.activity.snapshot(),
       startedAt: this.startedAt,
       store: this.writes.status(),
     };
