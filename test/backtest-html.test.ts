@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineConfig } from '../src/config/engine-schema.js';
 import type { Candle } from '../src/core/candles/candle.js';
@@ -30,6 +30,7 @@ import {
   jsonForScript,
 } from '../src/runtime/backtest/html/format.js';
 import { renderHtmlReport } from '../src/runtime/backtest/html-report.js';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from './support/browser.js';
 import { testOutcomeConfig } from './support/outcome-paths.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 
@@ -642,8 +643,6 @@ describe('renderHtmlReport: the HTML string', () => {
   });
 });
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM_PATH);
 const inCi = process.env.CI === 'true';
 if (!hasChromium && !inCi) {
   console.warn(
@@ -667,19 +666,7 @@ describe.skipIf(!hasChromium && !inCi)('renderHtmlReport: the page in headless C
         `CI must run the browser checks but there is no Chromium at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`,
       );
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     workDir = mkdtempSync(join(tmpdir(), 'alphapulse-html-'));
   });
 
