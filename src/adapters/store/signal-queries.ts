@@ -1,8 +1,7 @@
-import type { Statement } from 'better-sqlite3';
 import type { Outcome } from '../../core/outcomes/types.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { CreationRange, PageRequest, SignalFilter, SignalPage, TradeRow } from './ports.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import { prepared, type SqliteDatabase } from './sqlite-database.js';
 import {
   fromJson,
   LIST_COLUMNS,
@@ -18,22 +17,6 @@ import {
  * `liveTrades`. Every value is a bound parameter; only the shape of the WHERE clause varies,
  * and each shape is prepared once per database.
  */
-
-const statements = new WeakMap<SqliteDatabase, Map<string, Statement>>();
-
-function prepared(db: SqliteDatabase, sql: string): Statement {
-  let byDb = statements.get(db);
-  if (!byDb) {
-    byDb = new Map();
-    statements.set(db, byDb);
-  }
-  let st = byDb.get(sql);
-  if (!st) {
-    st = db.prepare(sql);
-    byDb.set(sql, st);
-  }
-  return st;
-}
 
 /** The SQL and parameters of a listing (also what docs/STORE.md explains). */
 export function sqliteListQuery(filter: SignalFilter, page: PageRequest): { sql: string; params: unknown[] } {

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { type AuditRow, type AuditVerification, auditJson, ChainChecker, chainRow } from './audit-chain.js';
 import type { AuditEntry, AuditFilter, AuditPage, AuditStore } from './ports.js';
-import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { openSqlite, prepared, type SqliteDatabase } from './sqlite-database.js';
 
 interface Row {
   seq: number;
@@ -38,7 +38,6 @@ function fromRow(r: Row): AuditRow {
  */
 export class SqliteAuditStore implements AuditStore {
   readonly db: SqliteDatabase;
-  private readonly statements = new Map<string, Statement>();
   private readonly appendTx: (entry: AuditEntry) => AuditRow;
 
   constructor(pathOrDb: string | SqliteDatabase) {
@@ -72,12 +71,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return prepared(this.db, sql);
   }
 
   async append(entry: AuditEntry): Promise<AuditRow> {

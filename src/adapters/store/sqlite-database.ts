@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { AUDIT_SQLITE_SQL } from './audit-schema.js';
 import { DELIVERY_SQLITE_SQL } from './delivery-sql.js';
 import { StoreError } from './store-errors.js';
@@ -208,4 +208,25 @@ function migrate(db: SqliteDatabase): void {
       record.run(m.version, m.name, Date.now());
     })();
   }
+}
+
+const statements = new WeakMap<SqliteDatabase, Map<string, Statement>>();
+
+/**
+ * The statement of `sql` on `db`, compiled once per database and kept while the database lives:
+ * every SQLite store reads and writes through it (the live path runs the same few texts on every
+ * candle).
+ */
+export function prepared(db: SqliteDatabase, sql: string): Statement {
+  let byDb = statements.get(db);
+  if (!byDb) {
+    byDb = new Map();
+    statements.set(db, byDb);
+  }
+  let st = byDb.get(sql);
+  if (!st) {
+    st = db.prepare(sql);
+    byDb.set(sql, st);
+  }
+  return st;
 }

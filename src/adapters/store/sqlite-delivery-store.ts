@@ -52,7 +52,7 @@ import {
   subscriptionOf,
 } from './delivery-rows.js';
 import type { TradeRow } from './ports.js';
-import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { openSqlite, prepared, type SqliteDatabase } from './sqlite-database.js';
 
 export { DeliveryStoreError } from './delivery-port.js';
 
@@ -62,19 +62,13 @@ export { DeliveryStoreError } from './delivery-port.js';
  */
 export class SqliteDeliveryStore implements DeliveryStore {
   readonly db: SqliteDatabase;
-  private readonly statements = new Map<string, Statement>();
 
   constructor(pathOrDb: string | SqliteDatabase) {
     this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
   }
 
   private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return prepared(this.db, sql);
   }
 
   private tx<T>(work: () => T): T {

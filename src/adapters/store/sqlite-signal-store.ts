@@ -17,7 +17,7 @@ import type {
 } from './ports.js';
 import { listSignals, liveTrades } from './signal-queries.js';
 import { SqliteCandleStore } from './sqlite-candle-store.js';
-import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { openSqlite, prepared, type SqliteDatabase } from './sqlite-database.js';
 import { checkBacktestRun, checkCommit } from './store-input.js';
 import {
   BACKTEST_RUN_COLUMNS,
@@ -41,7 +41,6 @@ import {
 export class SqliteSignalStore implements SignalStore {
   readonly db: SqliteDatabase;
 
-  private readonly statements = new Map<string, Statement>();
   /** Writes the candle of a commit, on this connection, so that it is inside the commit's transaction. */
   private readonly candles: SqliteCandleStore;
   /** Built once: better-sqlite3 makes a new wrapper per transaction() call. */
@@ -83,12 +82,7 @@ export class SqliteSignalStore implements SignalStore {
 
   /** Each SQL text is compiled once: the live path saves on every candle that changes a signal. */
   private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return prepared(this.db, sql);
   }
 
   /**
