@@ -76,9 +76,6 @@ const RULES: readonly Rule[] = [
 ];
 
 /** Allowed breaks of a rule, by importing file and imported file, each with its reason. */
-const ENGINE_SCHEMA_DEBT =
-  "known debt, not a design: the engine settings' types are inferred from config's zod schema, which lists core's registries (strategies, filters); the way out is for each core module to own its settings schema (docs/ARCHITECTURE.md)";
-
 const STREAM_DEBT =
   "known debt: the Redis stream transport carries the runtime bus's events and implements the runtime's transport port (with its event keys); the way out is a transport generic over the event type, its port in adapters/bus (docs/ARCHITECTURE.md)";
 
@@ -86,27 +83,18 @@ const RULE_EXCEPTIONS: ReadonlyArray<{
   readonly from: string;
   readonly to: string;
   readonly reason: string;
-}> = [
-  'core/outcomes/settings.ts',
-  'core/pipeline/report-types.ts',
-  'core/pipeline/signal-pipeline.ts',
-  'core/risk/risk-plan.ts',
-]
-  .map((from) => ({ from, to: 'config/engine-schema.ts', reason: ENGINE_SCHEMA_DEBT }))
-  .concat(
-    ['adapters/bus/redis-stream-consumer.ts', 'adapters/bus/redis-stream-publisher.ts'].flatMap((from) =>
-      ['runtime/bus/event-bus.ts', 'runtime/bus/event-transport.ts'].map((to) => ({
-        from,
-        to,
-        reason: STREAM_DEBT,
-      })),
-    ),
-  );
+}> = ['adapters/bus/redis-stream-consumer.ts', 'adapters/bus/redis-stream-publisher.ts'].flatMap((from) =>
+  ['runtime/bus/event-bus.ts', 'runtime/bus/event-transport.ts'].map((to) => ({
+    from,
+    to,
+    reason: STREAM_DEBT,
+  })),
+);
 
 /**
  * Allowed circles, each the exact set of files (or folders) it joins, with its reason: a registry
- * that lists its implementations (which share the registry's contract type), and the engine
- * schema's known debt. A circle that grows or changes fails again.
+ * that lists its implementations (which share the registry's contract type). A circle that grows
+ * or changes fails again.
  */
 const CYCLE_EXCEPTIONS: ReadonlyArray<{ readonly members: readonly string[]; readonly reason: string }> = [
   {
@@ -118,14 +106,6 @@ const CYCLE_EXCEPTIONS: ReadonlyArray<{ readonly members: readonly string[]; rea
       'core/patterns/candlesticks.ts',
     ],
     reason: 'candlesticks.ts is the registry of the pattern groups, which implement its CandlePattern type',
-  },
-  {
-    members: ['config/engine-schema.ts', 'core/pipeline/filters.ts', 'core/risk/risk-plan.ts'],
-    reason: ENGINE_SCHEMA_DEBT,
-  },
-  {
-    members: ['config', 'core/ensemble', 'core/learn', 'core/outcomes', 'core/pipeline', 'core/risk'],
-    reason: ENGINE_SCHEMA_DEBT,
   },
 ];
 
@@ -148,7 +128,10 @@ describe('architecture: imports follow the flow (docs/ARCHITECTURE.md)', () => {
     // `import type` is seen (and marked), so type-only circles are caught too
     expect(
       local.some(
-        (e) => e.from === 'core/pipeline/report-types.ts' && e.to === 'config/engine-schema.ts' && e.typeOnly,
+        (e) =>
+          e.from === 'core/pipeline/report-types.ts' &&
+          e.to === 'core/pipeline/engine-settings.ts' &&
+          e.typeOnly,
       ),
     ).toBe(true);
     expect(

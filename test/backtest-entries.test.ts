@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeInputs } from '../src/adapters/market/file-inputs.js';
-import { EngineConfig } from '../src/config/engine-schema.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import { runBacktest } from '../src/runtime/backtest/backtest.js';
 import { renderHtmlReport } from '../src/runtime/backtest/html-report.js';
 import { formatSummary } from '../src/runtime/backtest/summary.js';

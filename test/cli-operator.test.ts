@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { SqliteAuditStore } from '../src/adapters/store/sqlite-audit-store.js';
 import { openSqlite } from '../src/adapters/store/sqlite-database.js';
-import { EngineConfig } from '../src/config/engine-schema.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import type { Evaluation } from '../src/core/pipeline/evaluation.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeInputs, mergeFiles } from '../src/adapters/market/file-inputs.js';
-import { EngineConfig } from '../src/config/engine-schema.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { PipelineDriver } from '../src/runtime/driver.js';
 import { buildDatasetFromFiles } from '../src/runtime/research/dataset.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../src/config/engine-schema.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { PipelineDriver } from '../src/runtime/driver.js';
 import { BUSY_ENGINE } from './support/engine-fixtures.js';

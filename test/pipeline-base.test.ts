@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../src/config/engine-schema.js';
 import { Aggregator } from '../src/core/candles/aggregator.js';
 import type { AggregatedCandle, Candle } from '../src/core/candles/candle.js';
 import type { Timeframe } from '../src/core/candles/timeframe.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { hasRealData, loadRealCandles } from './support/real-data.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../src/config/engine-schema.js';
 import { type Timeframe, timeframeMs } from '../src/core/candles/timeframe.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import { type Evaluation, EvaluationError } from '../src/core/pipeline/evaluation.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';

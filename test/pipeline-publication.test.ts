@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../src/config/engine-schema.js';
 import type { SliceState } from '../src/core/learn/slice-states.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { BUSY_ENGINE } from './support/engine-fixtures.js';

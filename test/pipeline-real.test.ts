@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../src/config/engine-schema.js';
 import type { Candle } from '../src/core/candles/candle.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { type RejectedCandidate, type Signal, STRATEGY_NAMES } from '../src/core/signals/types.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../src/config/engine-schema.js';
 import type { Candle } from '../src/core/candles/candle.js';
 import { timeframeMs } from '../src/core/candles/timeframe.js';
 import { alignmentBand, priorityOf } from '../src/core/ensemble/priority.js';
 import type { Outcome } from '../src/core/outcomes/types.js';
+import { EngineConfig } from '../src/core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { riskLevelOf } from '../src/core/risk/risk-level.js';

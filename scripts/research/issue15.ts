@@ -16,11 +16,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FileInput, mergeFiles } from '../../src/adapters/market/file-inputs.js';
-import { EngineConfig } from '../../src/config/engine-schema.js';
 import { bootstrapTradeIntervals } from '../../src/core/metrics/bootstrap.js';
 import { mulberry32 } from '../../src/core/metrics/random.js';
 import { netROf } from '../../src/core/outcomes/trade-record.js';
 import type { Outcome } from '../../src/core/outcomes/types.js';
+import { EngineConfig } from '../../src/core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../../src/core/pipeline/events.js';
 import type { RejectedCandidate, Signal } from '../../src/core/signals/types.js';
 import { PipelineDriver } from '../../src/runtime/driver.js';

@@ -1,5 +1,5 @@
 /**
- * Writes src/config/optimized-defaults.ts from the YAML files `alphapulse optimize --out` wrote,
+ * Writes src/core/learn/optimized-defaults.ts from the YAML files `alphapulse optimize --out` wrote,
  * so the shipped slice defaults are exactly what the optimizer chose (docs/RESULTS.md part 1).
  *
  *   npx tsx scripts/results/write-optimized-defaults.ts <opt-5m.yaml> <opt-4h.yaml> [more.yaml]
@@ -93,6 +93,6 @@ export const OPTIMIZED_SLICES = ${literal(slices, '')} as const;
 
 export const OPTIMIZED_STATES = ${literal(states, '')} as const;
 `;
-const target = fileURLToPath(new URL('../../src/config/optimized-defaults.ts', import.meta.url));
+const target = fileURLToPath(new URL('../../src/core/learn/optimized-defaults.ts', import.meta.url));
 writeFileSync(target, body);
 console.log(`wrote ${target}: ${Object.keys(slices).length} slices, ${validated.length} validated`);

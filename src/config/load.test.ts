@@ -92,7 +92,7 @@ describe('engine configuration', () => {
     expect(config.engine.thresholds.minConfidence).toBe(0);
     expect(config.engine.thresholds.minRewardRisk).toBe(2);
     expect(describeConfig()).toContain('engine.thresholds.minConfidence = 0');
-    // what optimize chose on the training part (src/config/optimized-defaults.ts): no slice validated
+    // what optimize chose on the training part (src/core/learn/optimized-defaults.ts): no slice validated
     expect(Object.keys(config.engine.slices)).toHaveLength(10);
     expect(config.engine.slices['mean_reversion:4h']).toEqual({
       params: { rsiOversold: 20, rsiOverbought: 80, maxAdx: 18 },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { engineConfigSchema } from '../core/pipeline/engine-settings.js';
 import { BUILTIN_REGISTRY, type StrategyRegistry } from '../core/strategies/registry.js';
-import { engineConfigSchema } from './engine-schema.js';
 
 /**
  * The one configuration schema of AlphaPulse. Every field carries its default and a

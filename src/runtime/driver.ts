@@ -1,7 +1,7 @@
 import type { SymbolCandle } from '../adapters/market/time-order.js';
-import type { EngineConfig } from '../config/engine-schema.js';
 import type { Candle } from '../core/candles/candle.js';
 import type { ConfidencePredictor } from '../core/ensemble/confidence.js';
+import type { EngineConfig } from '../core/pipeline/engine-settings.js';
 import type { EventSink, PipelineEvent } from '../core/pipeline/events.js';
 import { SignalPipeline } from '../core/pipeline/signal-pipeline.js';
 import type { StrategyRegistry } from '../core/strategies/registry.js';

@@ -1,7 +1,7 @@
-import type { EngineConfig } from '../config/engine-schema.js';
-import { engineConfigSchema } from '../config/engine-schema.js';
 import type { LoadedConfig } from '../config/load.js';
 import { compareTimeframes, type Timeframe } from '../core/candles/timeframe.js';
+import type { EngineConfig } from '../core/pipeline/engine-settings.js';
+import { engineConfigSchema } from '../core/pipeline/engine-settings.js';
 
 /** Signal timeframes offered by default, finest first; a base takes the (up to) three above it. */
 const LADDER: readonly Timeframe[] = ['15m', '1h', '4h', '1d'];

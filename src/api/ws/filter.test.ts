@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUSY_ENGINE } from '../../../test/support/engine-fixtures.js';
 import { hasRealData, loadRealCandles } from '../../../test/support/real-data.js';
 import { testSignal } from '../../../test/support/signals.js';
-import { EngineConfig } from '../../config/engine-schema.js';
+import { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import { SignalPipeline } from '../../core/pipeline/signal-pipeline.js';
 import type { Signal } from '../../core/signals/types.js';
 import { compileFilter, MATCH_ALL, matchesSignal, matchesSymbol } from './filter.js';

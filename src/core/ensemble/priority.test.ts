@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../../config/engine-schema.js';
 import { MAX_ALIGNMENT_FACTOR } from '../mtf/context.js';
+import { EngineConfig } from '../pipeline/engine-settings.js';
 import { alignmentBand, alignmentScore, atLeastPriority, priorityOf } from './priority.js';
 
 const bands = EngineConfig.parse({}).priority;

@@ -1,14 +1,53 @@
+import { z } from 'zod';
 import type { AlignmentBand, Priority } from '../signals/types.js';
 
-/** The priority bands (config `engine.priority`, see config/signal-rules-schema.ts). */
-export interface PrioritySettings {
-  readonly high: number;
-  readonly medium: number;
-  readonly low: number;
-  readonly strongAlignment: number;
-  readonly moderateAlignment: number;
-  readonly weakAlignment: number;
-}
+const band = (what: string, dflt: number) => z.number().min(0).max(1).default(dflt).describe(what);
+const alignment = (what: string, dflt: number) => z.number().min(-1).max(1).default(dflt).describe(what);
+
+/**
+ * The engine settings' `priority` section: the confidence and alignment bars of the design's
+ * priority (see `priorityOf` below). Alignment is the context score s in [-1, 1] behind
+ * breakdown.alignmentFactor (= 1.25^s): the weighted stance of the higher timeframes (+1 all
+ * agree, 0 neutral or balanced, -1 all oppose).
+ */
+export const PriorityConfig = z
+  .object({
+    high: band('Confidence a HIGH signal needs at least (design: 0.8).', 0.8),
+    medium: band('Confidence a MEDIUM signal needs at least (design: 0.7).', 0.7),
+    low: band(
+      'Confidence a LOW signal needs at least (design: 0.6); below it, or below weak alignment, the priority is NONE.',
+      0.6,
+    ),
+    strongAlignment: alignment(
+      'Context score s (weighted stance of the context timeframes, -1..1; alignmentFactor = 1.25^s) a HIGH signal needs at least.',
+      0.5,
+    ),
+    moderateAlignment: alignment('Context score s a MEDIUM signal needs at least.', 0),
+    weakAlignment: alignment('Context score s a LOW signal needs at least.', -0.5),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (!(p.high >= p.medium && p.medium >= p.low))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['medium'],
+        message: `confidence bars must not increase from HIGH to LOW: high ${p.high} >= medium ${p.medium} >= low ${p.low}`,
+      });
+    if (!(p.strongAlignment >= p.moderateAlignment && p.moderateAlignment >= p.weakAlignment))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['moderateAlignment'],
+        message: `alignment bars must not increase from strong to weak: strongAlignment ${p.strongAlignment} >= moderateAlignment ${p.moderateAlignment} >= weakAlignment ${p.weakAlignment}`,
+      });
+  })
+  .prefault({})
+  .describe(
+    "The design's priority bands (docs/DECISIONS.md: with a calibrated confidence of typically 0.3-0.6 the design's bars rarely give HIGH).",
+  );
+export type PriorityConfig = z.infer<typeof PriorityConfig>;
+
+/** The priority bands as the functions below read them (the parsed `engine.priority`). */
+export type PrioritySettings = Readonly<PriorityConfig>;
 
 const LN_MAX_ALIGNMENT = Math.log(1.25);
 /** alignmentFactor = 1.25^s is rounded; a score within this of a bar counts as on it. */

@@ -8,8 +8,8 @@ import {
   T0,
   testOutcomeConfig,
 } from '../../../test/support/outcome-paths.js';
-import { EngineConfig } from '../../config/engine-schema.js';
 import { mulberry32 } from '../metrics/random.js';
+import { EngineConfig } from '../pipeline/engine-settings.js';
 import { OutcomeTracker } from './tracker.js';
 import type { Outcome, OutcomeConfig, PrecisionSettings } from './types.js';
 

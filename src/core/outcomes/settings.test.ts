@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../../config/engine-schema.js';
+import { EngineConfig } from '../pipeline/engine-settings.js';
 import { maxHoldingMsOf, trackerSettings } from './settings.js';
 
 describe('the outcome settings: one definition, in the engine config', () => {

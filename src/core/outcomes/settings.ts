@@ -1,7 +1,6 @@
-import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-schema.js';
-
 import { type Timeframe, timeframeMs } from '../candles/timeframe.js';
 import { DEFAULT_ENTRY_VALIDITY, durationMs } from '../signals/validity.js';
+import type { OutcomesSettings } from './settings-schema.js';
 import type { OutcomeConfig } from './types.js';
 
 /**
@@ -10,7 +9,7 @@ import type { OutcomeConfig } from './types.js';
  * them exits and charges costs the same way. Costs per side are the fee plus the slippage.
  */
 export function trackerSettings(
-  outcomes: EngineConfig['outcomes'],
+  outcomes: OutcomesSettings,
   policy: OutcomeConfig['policy'] = outcomes.policy,
 ): OutcomeConfig {
   return {
@@ -28,7 +27,7 @@ export function trackerSettings(
  * an exit). The signal timeframe's own maxHoldingCandles, else outcomes.maxHoldingCandles.
  */
 export function maxHoldingMsOf(
-  outcomes: EngineConfig['outcomes'],
+  outcomes: OutcomesSettings,
   timeframe: Timeframe,
   own?: number | null,
 ): number | null {
@@ -40,9 +39,11 @@ export function maxHoldingMsOf(
  * The entry validity: how long a pending limit entry of this signal timeframe may wait to fill.
  * entryValidity when given, else expiryCandles candles of the timeframe, else the design's 2 h.
  */
-export function entryValidityMsOf(
-  stf: Pick<SignalTimeframeConfig, 'timeframe' | 'entryValidity' | 'expiryCandles'>,
-): number {
+export function entryValidityMsOf(stf: {
+  readonly timeframe: Timeframe;
+  readonly entryValidity?: string | undefined;
+  readonly expiryCandles?: number | undefined;
+}): number {
   if (stf.entryValidity !== undefined) return durationMs(stf.entryValidity);
   if (stf.expiryCandles !== undefined) return stf.expiryCandles * timeframeMs(stf.timeframe);
   return durationMs(DEFAULT_ENTRY_VALIDITY);
@@ -51,7 +52,7 @@ export function entryValidityMsOf(
 /** A signal's holding horizon: the one it records, else the configured one of its timeframe. */
 export function holdingMsOf(
   signal: { readonly timeframe: Timeframe; readonly maxHoldingMs?: number | null },
-  outcomes: EngineConfig['outcomes'],
+  outcomes: OutcomesSettings,
 ): number | null {
   return signal.maxHoldingMs !== undefined ? signal.maxHoldingMs : maxHoldingMsOf(outcomes, signal.timeframe);
 }

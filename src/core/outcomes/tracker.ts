@@ -74,7 +74,7 @@ export class OutcomeTracker {
 
   /**
    * @param config complete and already valid: the engine's `outcomes` section is validated where
-   *   it enters (config/engine-schema.ts) and mapped by `trackerSettings`.
+   *   it enters (./settings-schema.ts) and mapped by `trackerSettings`.
    */
   constructor(config: OutcomeConfig, listener?: OutcomeListener, options: OutcomeTrackerOptions = {}) {
     this.config = config;

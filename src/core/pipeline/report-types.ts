@@ -1,8 +1,8 @@
-import type { EngineConfig } from '../../config/engine-schema.js';
 import type { Timeframe } from '../candles/timeframe.js';
 import type { Calibration, EquityPoint, GroupKey, Performance } from '../metrics/types.js';
 import type { Outcome } from '../outcomes/types.js';
 import type { Signal } from '../signals/types.js';
+import type { EngineConfig } from './engine-settings.js';
 
 /**
  * The backtest report (`alphapulse backtest --json`). Version 1. Deterministic: the same

@@ -1,4 +1,3 @@
-import type { EngineConfig, SignalTimeframeConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../candles/aggregator.js';
 import type { AggregatedCandle, Candle } from '../candles/candle.js';
 import { compareTimeframes, type Timeframe, timeframeMs } from '../candles/timeframe.js';
@@ -36,6 +35,7 @@ import {
   BUILTIN_REGISTRY,
   type StrategyRegistry,
 } from '../strategies/registry.js';
+import type { EngineConfig, SignalTimeframeConfig } from './engine-settings.js';
 import {
   type CandidateEvaluation,
   type CandidateVerdict,

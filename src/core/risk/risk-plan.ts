@@ -1,9 +1,9 @@
-import type { EngineConfig } from '../../config/engine-schema.js';
 import { roundToTick } from '../candles/tick-size.js';
 import type { TfSnapshot } from '../features/snapshot.js';
 import { formatPrice } from '../format.js';
 import type { EntryAnalysis, EntryType, StrategyCandidate } from '../signals/types.js';
 import { refineEntry } from './entry.js';
+import type { RiskSettings } from './settings-schema.js';
 
 export interface RiskPlan {
   readonly entryType: EntryType;
@@ -35,7 +35,7 @@ export type RiskResult =
   | { readonly ok: false; readonly reason: 'invalid_risk'; readonly detail: string };
 
 /** The risk section without the exit style (how a position leaves is not the plan's business). */
-export type RiskConfig = Omit<EngineConfig['risk'], 'exit'>;
+export type RiskConfig = Omit<RiskSettings, 'exit'>;
 
 function reject(detail: string): RiskResult {
   return { ok: false, reason: 'invalid_risk', detail };

@@ -1,5 +1,4 @@
 import { type FileInput, mergeFiles, requireTimeframe } from '../../adapters/market/file-inputs.js';
-import type { EngineConfig } from '../../config/engine-schema.js';
 import { Aggregator } from '../../core/candles/aggregator.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { divides, type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
@@ -10,6 +9,7 @@ import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { netROf, tradeOf } from '../../core/outcomes/trade-record.js';
 import type { AmbiguityPolicy, Outcome, PrecisionSettings } from '../../core/outcomes/types.js';
+import type { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type {
   BacktestReport,

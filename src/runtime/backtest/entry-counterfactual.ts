@@ -1,10 +1,10 @@
-import type { EngineConfig } from '../../config/engine-schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { bootstrapTradeIntervals } from '../../core/metrics/bootstrap.js';
 import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { netROf } from '../../core/outcomes/trade-record.js';
 import type { Outcome } from '../../core/outcomes/types.js';
+import type { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import type { EntryComparison, EntryDelta } from '../../core/pipeline/report-types.js';
 import type { Signal } from '../../core/signals/types.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../../config/engine-schema.js';
 import type { Candle } from '../../core/candles/candle.js';
+import { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import {
   type BaselineMarket,
   buyAndHold,

@@ -1,4 +1,3 @@
-import type { EngineConfig } from '../../config/engine-schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import { mulberry32 } from '../../core/metrics/random.js';
@@ -6,6 +5,7 @@ import { quantileSorted } from '../../core/metrics/stats.js';
 import { holdingMsOf, trackerSettings } from '../../core/outcomes/settings.js';
 import { OutcomeTracker } from '../../core/outcomes/tracker.js';
 import { netROf } from '../../core/outcomes/trade-record.js';
+import type { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import type { BaselineComparison, BuyAndHold, RandomBaseline } from '../../core/pipeline/report-types.js';
 import type { Direction, ExitPlan, Signal } from '../../core/signals/types.js';
 

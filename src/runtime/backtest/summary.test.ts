@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../../config/engine-schema.js';
 import { calibration, computePerformance, equityCurve, groupPerformance } from '../../core/metrics/index.js';
 import type { GroupKey, Performance, TradeRecord } from '../../core/metrics/types.js';
+import { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import type { BacktestReport, BaselineComparison } from '../../core/pipeline/report-types.js';
 import { summaryOf } from './html/metric-cells.js';
 import {

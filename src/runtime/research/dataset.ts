@@ -1,6 +1,6 @@
 import { type FileInput, mergeFiles } from '../../adapters/market/file-inputs.js';
-import type { EngineConfig } from '../../config/engine-schema.js';
 import type { LabelledSample, SampleCounts } from '../../core/learn/samples.js';
+import type { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import { SampleCollector } from '../../core/pipeline/sample-collector.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import { type CandleFeed, PipelineDriver } from '../driver.js';

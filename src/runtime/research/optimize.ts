@@ -1,8 +1,8 @@
-import type { EngineConfig } from '../../config/engine-schema.js';
 import type { SliceState } from '../../core/learn/slice-states.js';
 import { bootstrapTradeIntervals } from '../../core/metrics/bootstrap.js';
 import { probabilityOfBacktestOverfitting } from '../../core/metrics/pbo.js';
 import { deflatedSharpeFromTrials, sharpeRatio } from '../../core/metrics/sharpe.js';
+import type { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import type { BaselineComparison } from '../../core/pipeline/report-types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import type { BaselineMarket } from '../backtest/random-baseline.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfig } from '../../config/engine-schema.js';
+import { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import { meanReversion } from '../../core/strategies/mean-reversion.js';
 import { defaultSettings, gridOf, sampleTrials, searchSpace } from './search-space.js';
 

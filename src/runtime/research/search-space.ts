@@ -1,5 +1,5 @@
-import type { EngineConfig } from '../../config/engine-schema.js';
 import { mulberry32 } from '../../core/metrics/random.js';
+import type { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import type { ParamRange, StrategyDefinition } from '../../core/strategies/definition.js';
 
 /** What optimize chooses for one slice: the family's parameters, the stop and the exit. */

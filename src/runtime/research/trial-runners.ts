@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileInput } from '../../adapters/market/file-inputs.js';
-import type { EngineConfig } from '../../config/engine-schema.js';
+import type { EngineConfig } from '../../core/pipeline/engine-settings.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';
 import type { TrialRunner } from './optimize.js';
 import type { SliceSettings } from './search-space.js';

@@ -1,8 +1,8 @@
 import type { SymbolCandle } from '../../adapters/market/time-order.js';
-import { type EngineConfig, engineConfigSchema } from '../../config/engine-schema.js';
 import type { Candle } from '../../core/candles/candle.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import { netROf } from '../../core/outcomes/trade-record.js';
+import { type EngineConfig, engineConfigSchema } from '../../core/pipeline/engine-settings.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { StrategyRegistry } from '../../core/strategies/registry.js';

@@ -1,36 +1,26 @@
 import { z } from 'zod';
-import { compareTimeframes, divides, TIMEFRAMES, type Timeframe } from '../core/candles/timeframe.js';
-import { DEFAULT_DRIFT } from '../core/learn/drift.js';
-import { SLICE_STATES, type SliceState } from '../core/learn/slice-states.js';
-import { FILTER_NAMES } from '../core/pipeline/filters.js';
-import type { ParamSpec, StrategyDefinition } from '../core/strategies/definition.js';
-import {
-  BUILTIN_REGISTRY,
-  type StrategiesSections,
-  type StrategyRegistry,
-  type StrategySection,
-} from '../core/strategies/registry.js';
-import { OPTIMIZED_SLICES, OPTIMIZED_STATES } from './optimized-defaults.js';
-import { Duration, MergeConfig, PrecisionConfig, PriorityConfig } from './signal-rules-schema.js';
+import { compareTimeframes, divides, TIMEFRAMES, type Timeframe } from '../candles/timeframe.js';
+import { PriorityConfig } from '../ensemble/priority.js';
+import { DEFAULT_DRIFT } from '../learn/drift.js';
+import { OPTIMIZED_SLICES, OPTIMIZED_STATES } from '../learn/optimized-defaults.js';
+import { SLICE_STATES, type SliceState } from '../learn/slice-states.js';
+import { OutcomesSettings } from '../outcomes/settings-schema.js';
+import { ExitStyleConfig, RiskSettings } from '../risk/settings-schema.js';
+import { Duration } from '../signals/validity.js';
+import { BUILTIN_REGISTRY, type StrategyRegistry } from '../strategies/registry.js';
+import { strategiesSchema, strategySectionSchema } from '../strategies/settings-schema.js';
+import { FILTER_NAMES } from './filters.js';
+
+/**
+ * The engine settings (config `engine`): the zod schema the pipeline's configuration is parsed
+ * with, and the `EngineConfig` / `SignalTimeframeConfig` types inferred from it. Each core module
+ * owns the schema of its own section (strategies, risk, outcomes, priority, durations) and this
+ * file composes them with the pipeline's own sections (signal timeframes, ensemble weights,
+ * thresholds, filters, slices, publication, confidence, merge); config/ loads a file and the
+ * environment into it.
+ */
 
 const Tf = z.enum(TIMEFRAMES);
-
-/** How positions exit (see ExitPlan in core/signals/types.ts). */
-export const ExitStyleConfig = z
-  .object({
-    style: z
-      .enum(['targets', 'trailing', 'time'])
-      .default('targets')
-      .describe(
-        'targets: TP1..TP3 with the split and break-even; trailing: a chandelier stop trailing the best price since the fill; time: stop or holding limit only.',
-      ),
-    trailAtr: z
-      .number()
-      .positive()
-      .default(3)
-      .describe('trailing: the stop trails the best price since the fill by this many ATRs (at the signal).'),
-  })
-  .strict();
 
 const DEFAULT_ENTRY: Record<string, Timeframe> = { '15m': '5m', '1h': '15m', '4h': '1h', '1d': '4h' };
 const DEFAULT_CONTEXT: Record<string, Timeframe[]> = {
@@ -91,41 +81,27 @@ export const SignalTimeframe = z
 const positive = (what: string) => z.number().positive().describe(what);
 const fraction = (what: string) => z.number().min(0).max(1).describe(what);
 
-/** A strategy parameter's schema, from its declaration (bounds, integer, default, meaning). */
-function paramSchema(spec: ParamSpec): z.ZodType<number | boolean> {
-  if (spec.type === 'boolean') return z.boolean().default(spec.default).describe(spec.description);
-  let n = z.number();
-  if (spec.type === 'int') n = n.int();
-  if (spec.type === 'number' && spec.positive) n = n.positive();
-  if (spec.min !== undefined) n = n.min(spec.min);
-  if (spec.max !== undefined) n = n.max(spec.max);
-  return n.default(spec.default).describe(spec.description);
-}
-
-/** One strategy's section: `enabled` (described by the strategy) and its declared parameters. */
-function sectionSchema(def: StrategyDefinition) {
-  const shape: Record<string, z.ZodType> = {
+/**
+ * The design's `_merge_mtf_signals`: a signal whose direction another signal timeframe of the same
+ * symbol already signalled within `window` (and that one is still live) is not published on its
+ * own; it becomes evidence on that earlier signal. Off by default: measured on the training part,
+ * it does not pay (docs/RESULTS.md, "Merging timeframes (issue 15.5)").
+ */
+export const MergeConfig = z
+  .object({
     enabled: z
       .boolean()
-      .default(def.enabledByDefault !== false)
-      .describe(`${def.description} (${def.kind}, fits a ${def.regime} market).`),
-  };
-  for (const [key, spec] of Object.entries(def.params)) shape[key] = paramSchema(spec);
-  // the shape is built from the declaration at run time, so its static type is the section's
-  const section = z.object(shape).strict() as unknown as z.ZodType<StrategySection, Record<string, unknown>>;
-  return section.prefault({});
-}
-
-/** The `strategies` section for the families of `registry`: one sub-section each, nothing else. */
-export function strategiesSchema(registry: StrategyRegistry) {
-  const shape: Record<string, z.ZodType> = {};
-  for (const def of registry.definitions) shape[def.name] = sectionSchema(def);
-  const sections = z.object(shape).strict() as unknown as z.ZodType<
-    StrategiesSections,
-    Record<string, Record<string, unknown>>
-  >;
-  return sections.prefault({});
-}
+      .default(false)
+      .describe(
+        'Merge agreeing signal timeframes of one symbol into the earlier live signal (the later one is filtered as merged and tracked as a shadow).',
+      ),
+    window: Duration.default('4h').describe(
+      'How long after a live signal an agreeing signal of another timeframe merges into it (like 4h).',
+    ),
+  })
+  .strict()
+  .prefault({});
+export type MergeConfig = z.infer<typeof MergeConfig>;
 
 /** The engine's configuration schema for the strategy families of `registry`. */
 export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY) {
@@ -181,86 +157,8 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         })
         .strict()
         .prefault({}),
-      risk: z
-        .object({
-          stopAtr: positive('The stop is at least this many ATRs from the entry.').default(1.5),
-          swingBufferAtr: z
-            .number()
-            .min(0)
-            .default(0.2)
-            .describe('Stop goes this many ATRs beyond the recent swing.'),
-          maxStopAtr: positive('Candidates needing a stop further than this many ATRs are rejected.').default(
-            4,
-          ),
-          targetMode: z
-            .enum(['atr', 'r'])
-            .default('atr')
-            .describe('Targets as ATR multiples from entry, or as R multiples.'),
-          targets: z
-            .tuple([z.number().positive(), z.number().positive(), z.number().positive()])
-            .default([1.5, 3, 4.5])
-            .describe('TP1, TP2, TP3 multiples (of ATR or of R, per targetMode), increasing.')
-            .refine((t) => t[0] < t[1] && t[1] < t[2], { message: 'targets must increase: TP1 < TP2 < TP3' }),
-          minEntryCandles: z
-            .number()
-            .int()
-            .min(1)
-            .default(200)
-            .describe('Entry timeframe candles needed before refining the entry (else MARKET_ENTRY).'),
-          exit: ExitStyleConfig.prefault({}).describe(
-            'How positions exit unless their signal timeframe says otherwise.',
-          ),
-        })
-        .strict()
-        .prefault({}),
-      outcomes: z
-        .object({
-          split: z
-            .tuple([z.number().min(0), z.number().min(0), z.number().min(0)])
-            .default([0.5, 0.3, 0.2])
-            .describe('Fractions of the position closed at TP1, TP2, TP3.')
-            .refine((s) => Math.abs(s[0] + s[1] + s[2] - 1) < 1e-9, { message: 'split must add up to 1' }),
-          breakevenAfterTp1: z
-            .boolean()
-            .default(true)
-            .describe('Move the stop to the entry once TP1 is hit.'),
-          maxHoldingCandles: z
-            .number()
-            .int()
-            .positive()
-            .nullable()
-            .default(96)
-            .describe(
-              'TIME_EXIT after this many candles of the signal timeframe since the fill (null: never).',
-            ),
-          feePerSide: z
-            .number()
-            .min(0)
-            .max(0.05)
-            .default(0.001)
-            .describe(
-              "Exchange fee per side, as a fraction of the notional (0.001 = 0.1 %, Binance spot's taker fee).",
-            ),
-          slippagePerSide: z
-            .number()
-            .min(0)
-            .max(0.05)
-            .default(0.0002)
-            .describe(
-              'Slippage assumed per side on top of the fee (0.0002 = 2 basis points). Every figure after costs counts fee + slippage on entry and exit.',
-            ),
-          policy: z
-            .enum(['pessimistic', 'optimistic', 'ohlc_path'])
-            .default('pessimistic')
-            .describe('Which comes first when one base candle touches both a target and the stop.'),
-          precision: PrecisionConfig,
-          trackRejected: z
-            .boolean()
-            .default(true)
-            .describe('Also track the would-be outcome of every filtered candidate that got prices.'),
-        })
-        .strict()
-        .prefault({}),
+      risk: RiskSettings,
+      outcomes: OutcomesSettings,
       filters: z
         .array(z.enum(FILTER_NAMES as [string, ...string[]]))
         .default([...FILTER_NAMES])
@@ -290,7 +188,7 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
         )
         .default(() => structuredClone(OPTIMIZED_SLICES))
         .describe(
-          'Settings of one strategy on one signal timeframe (strategy:timeframe), over the timeframe and global ones: what alphapulse optimize chooses per slice. Default: the settings optimize chose on the training part (src/config/optimized-defaults.ts, docs/RESULTS.md); a config that sets this replaces them all.',
+          'Settings of one strategy on one signal timeframe (strategy:timeframe), over the timeframe and global ones: what alphapulse optimize chooses per slice. Default: the settings optimize chose on the training part (src/core/learn/optimized-defaults.ts, docs/RESULTS.md); a config that sets this replaces them all.',
         ),
       publication: z
         .object({
@@ -441,7 +339,7 @@ export function engineConfigSchema(registry: StrategyRegistry = BUILTIN_REGISTRY
           continue;
         }
         if (!settings.params) continue;
-        const parsed = sectionSchema(family).safeParse(settings.params);
+        const parsed = strategySectionSchema(family).safeParse(settings.params);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) {
             ctx.addIssue({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { entryValidityMsOf } from '../core/outcomes/settings.js';
-import { durationMs } from '../core/signals/validity.js';
-import { EngineConfig } from './engine-schema.js';
+import { entryValidityMsOf } from '../outcomes/settings.js';
+import { durationMs } from '../signals/validity.js';
+import { EngineConfig } from './engine-settings.js';
 
 const issue = (input: unknown) => {
   const r = EngineConfig.safeParse(input);
