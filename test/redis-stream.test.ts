@@ -3,6 +3,7 @@ import { RedisStreamConsumer } from '../src/adapters/bus/redis-stream-consumer.j
 import { eventStreamKey, RedisStreamPublisher } from '../src/adapters/bus/redis-stream-publisher.js';
 import { RedisConnection } from '../src/adapters/redis/redis-connection.js';
 import type { BusEvent } from '../src/runtime/bus/event-bus.js';
+import { BUS_EVENTS } from '../src/runtime/bus/event-transport.js';
 import { freshPrefix } from './support/cluster.js';
 import { hasRedis, REDIS_URL } from './support/redis.js';
 
@@ -45,13 +46,14 @@ describe.skipIf(!hasRedis)('Redis stream bus', () => {
     prefixes.push(prefix);
     const stream = eventStreamKey(prefix);
     const publisher = new RedisStreamPublisher(await connect(), {
+      events: BUS_EVENTS,
       stream,
       dedupPrefix: `${prefix}:dedup:`,
       dedupTtlS: 600,
       maxLen: 10_000,
     });
     const consumer = async (name: string, claimIdleMs = 60_000) =>
-      new RedisStreamConsumer(await connect(), {
+      new RedisStreamConsumer<BusEvent>(await connect(), {
         stream,
         group: `gateway:${name}`,
         consumer: name,
@@ -61,7 +63,10 @@ describe.skipIf(!hasRedis)('Redis stream bus', () => {
   };
 
   /** Starts `c` (its group exists once this resolves); `done` resolves with the first `n` events. */
-  const listen = async (c: RedisStreamConsumer, n: number): Promise<{ done: Promise<BusEvent[]> }> => {
+  const listen = async (
+    c: RedisStreamConsumer<BusEvent>,
+    n: number,
+  ): Promise<{ done: Promise<BusEvent[]> }> => {
     const into: BusEvent[] = [];
     let finish: (events: BusEvent[]) => void = () => {};
     const done = new Promise<BusEvent[]>((resolve) => {

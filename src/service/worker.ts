@@ -1,11 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import type { EventPublisher } from '../adapters/bus/event-transport.js';
 import { describeInputs } from '../adapters/market/file-inputs.js';
 import type { MarketSource } from '../adapters/market/source.js';
 import { RedisConnection } from '../adapters/redis/redis-connection.js';
 import { openStores } from '../adapters/store/open-stores.js';
 import { PostgresShardLeases } from '../adapters/store/postgres-shard-lease.js';
-import type { EventPublisher } from '../runtime/bus/event-transport.js';
+import type { BusEvent } from '../runtime/bus/event-bus.js';
 import { redisCheck } from '../runtime/cluster/cluster-state.js';
 import { streamPublisher } from '../runtime/cluster/redis-parts.js';
 import { type ShardSpec, symbolsOfShard } from '../runtime/cluster/shard.js';
@@ -69,7 +70,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const stores = await openStores(loaded, { log: (msg) => log.warn(msg) });
   const started = Date.now();
   let redis: RedisConnection | null = null;
-  let publisher: EventPublisher | null = null;
+  let publisher: EventPublisher<BusEvent> | null = null;
   let cache: SignalCache | null = null;
   const leases = new PostgresShardLeases({
     url: config.store.url,

@@ -1,6 +1,5 @@
-import type { BusEvent } from '../../runtime/bus/event-bus.js';
-import type { EventConsumer, TransportHealth } from '../../runtime/bus/event-transport.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
+import type { EventConsumer, TransportHealth } from './event-transport.js';
 
 export interface RedisStreamConsumerOptions {
   readonly stream: string;
@@ -48,9 +47,10 @@ function field(fields: readonly string[], name: string): string | undefined {
  * remembered, so an event that comes twice (claimed, or published again) is handed on once.
  * When Redis goes away the loop waits for it; when it comes back without the group (a Redis
  * that lost its data), the group is made again from the start of what the stream holds now.
+ * The events are the JSON a `RedisStreamPublisher<E>` of the same stream wrote.
  */
-export class RedisStreamConsumer implements EventConsumer {
-  private onEvent: ((event: BusEvent) => void) | null = null;
+export class RedisStreamConsumer<E> implements EventConsumer<E> {
+  private onEvent: ((event: E) => void) | null = null;
   private closed = false;
   private grouped = false;
   /** Where a group made after a loss starts: everything the (new) stream holds. */
@@ -70,7 +70,7 @@ export class RedisStreamConsumer implements EventConsumer {
     this.remember = opts.rememberKeys ?? 200_000;
   }
 
-  async start(onEvent: (event: BusEvent) => void): Promise<void> {
+  async start(onEvent: (event: E) => void): Promise<void> {
     if (this.loop) throw new Error('the consumer is already started');
     this.onEvent = onEvent;
     // the first group is made before start resolves, so nothing published after it is missed
@@ -203,7 +203,7 @@ export class RedisStreamConsumer implements EventConsumer {
       }
       this.rememberKey(key);
       this.delivered++;
-      this.onEvent?.(JSON.parse(json) as BusEvent);
+      this.onEvent?.(JSON.parse(json) as E);
     }
     await this.conn.client.xack(this.opts.stream, this.opts.group, ...entries.map(([id]) => id));
   }

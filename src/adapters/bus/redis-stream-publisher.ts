@@ -1,11 +1,5 @@
-import type { BusEvent } from '../../runtime/bus/event-bus.js';
-import {
-  crossesProcesses,
-  type EventPublisher,
-  eventKey,
-  type TransportHealth,
-} from '../../runtime/bus/event-transport.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
+import type { EventPublisher, TransportedEvents, TransportHealth } from './event-transport.js';
 
 /**
  * Adds an event to the stream unless its key was seen within the dedup window, in one atomic
@@ -20,7 +14,9 @@ if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
 end
 return 0`;
 
-export interface RedisStreamPublisherOptions {
+export interface RedisStreamPublisherOptions<E> {
+  /** The events carried: which go out, and the dedup key of each. */
+  readonly events: TransportedEvents<E>;
   /** The stream's key. */
   readonly stream: string;
   /** Prefix of the dedup keys. */
@@ -44,10 +40,10 @@ export function eventStreamKey(prefix: string): string {
 }
 
 /**
- * Publishes a runtime's events to a Redis stream, in order. Events wait in memory while Redis
- * is unreachable and go out when it is back; each goes out once (see PUBLISH_SCRIPT).
+ * Publishes a runtime's events to a Redis stream, in order, as JSON. Events wait in memory while
+ * Redis is unreachable and go out when it is back; each goes out once (see PUBLISH_SCRIPT).
  */
-export class RedisStreamPublisher implements EventPublisher {
+export class RedisStreamPublisher<E> implements EventPublisher<E> {
   private readonly queue: Queued[] = [];
   private pumping = false;
   private closed = false;
@@ -60,16 +56,16 @@ export class RedisStreamPublisher implements EventPublisher {
 
   constructor(
     private readonly conn: RedisConnection,
-    private readonly opts: RedisStreamPublisherOptions,
+    private readonly opts: RedisStreamPublisherOptions<E>,
   ) {
     this.batch = opts.batch ?? 200;
     this.retryMs = opts.retryMs ?? 250;
     conn.onUp(() => this.kick());
   }
 
-  publish(event: BusEvent): void {
-    if (this.closed || !crossesProcesses(event)) return;
-    this.queue.push({ key: eventKey(event), json: JSON.stringify(event) });
+  publish(event: E): void {
+    if (this.closed || !this.opts.events.crosses(event)) return;
+    this.queue.push({ key: this.opts.events.key(event), json: JSON.stringify(event) });
     this.kick();
   }
 

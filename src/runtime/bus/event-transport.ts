@@ -1,40 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { TransportedEvents } from '../../adapters/bus/event-transport.js';
 import type { BusEvent } from './event-bus.js';
 
-/** How a transport between processes is doing, for /ready and /api/v1/status. */
-export interface TransportHealth {
-  /** `memory` (one process) or `redis-stream`. */
-  readonly kind: string;
-  /** The transport can take and deliver events now. */
-  readonly ok: boolean;
-  readonly detail: string;
-  /** Events handed to `publish` and not yet accepted by the transport. */
-  readonly pending: number;
-  /** Events accepted by the transport (published) or delivered (consumed) since start. */
-  readonly events: number;
-  /** Events offered again that the dedup keys recognised and dropped. */
-  readonly duplicates: number;
-}
-
 /**
- * Sends the events a runtime announced to the other processes. `publish` never waits and never
- * throws: events are kept in order and handed over once the transport takes them, so a
- * transport that is away for a while loses none.
+ * The bus's events on a transport between processes (its port: adapters/bus/event-transport.ts):
+ * which cross, and the key each is recognised by when offered twice.
  */
-export interface EventPublisher {
-  publish(event: BusEvent): void;
-  health(): TransportHealth;
-  /** Resolves once every event published so far has been accepted (or the publisher closed). */
-  drained(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Receives the events other processes published, each once, in the order they were published. */
-export interface EventConsumer {
-  start(onEvent: (event: BusEvent) => void): Promise<void>;
-  health(): TransportHealth;
-  close(): Promise<void>;
-}
 
 /** Events that cross process boundaries; `status` is each process's own. */
 export function crossesProcesses(event: BusEvent): boolean {
@@ -65,3 +36,6 @@ export function eventKey(event: BusEvent): string {
 function digest(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('base64url');
 }
+
+/** What a transport needs to know of the bus's events; the runtime hands it over when wiring one. */
+export const BUS_EVENTS: TransportedEvents<BusEvent> = { crosses: crossesProcesses, key: eventKey };

@@ -1,9 +1,9 @@
+import type { EventConsumer } from '../../adapters/bus/event-transport.js';
 import type { CandleStore, SignalStore } from '../../adapters/store/ports.js';
 import { type Timeframe, timeframeMs } from '../../core/candles/timeframe.js';
 import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
 import type { Signal } from '../../core/signals/types.js';
 import { type BusEvent, EventBus } from '../bus/event-bus.js';
-import type { EventConsumer } from '../bus/event-transport.js';
 import type { WriteStatus } from '../live/commit-buffer.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from '../live/runtime-view.js';
 import { SignalActivity } from '../live/signal-activity.js';
@@ -51,7 +51,7 @@ export class GatewayView implements RuntimeView {
 
   constructor(
     private readonly opts: {
-      readonly consumer: EventConsumer;
+      readonly consumer: EventConsumer<BusEvent>;
       readonly signals: SignalStore;
       readonly candles: CandleStore;
       readonly baseTimeframe: Timeframe;

@@ -4,6 +4,8 @@ import { eventStreamKey, RedisStreamPublisher } from '../../adapters/bus/redis-s
 import { redisRateLimitStore } from '../../adapters/cache/rate-limit-store.js';
 import { RedisConnection } from '../../adapters/redis/redis-connection.js';
 import type { Config } from '../../config/schema.js';
+import type { BusEvent } from '../bus/event-bus.js';
+import { BUS_EVENTS } from '../bus/event-transport.js';
 
 type Log = (level: 'info' | 'warn', msg: string) => void;
 
@@ -23,8 +25,9 @@ export function rateLimitStoreOf(
   return conn ? redisRateLimitStore(conn, `${config.redis.keyPrefix}:ratelimit:`) : undefined;
 }
 
-export function streamPublisher(conn: RedisConnection, config: Config): RedisStreamPublisher {
+export function streamPublisher(conn: RedisConnection, config: Config): RedisStreamPublisher<BusEvent> {
   return new RedisStreamPublisher(conn, {
+    events: BUS_EVENTS,
     stream: eventStreamKey(config.redis.keyPrefix),
     dedupPrefix: `${config.redis.keyPrefix}:dedup:`,
     dedupTtlS: config.redis.dedupTtlS,
@@ -37,12 +40,16 @@ export function streamPublisher(conn: RedisConnection, config: Config): RedisStr
  * group `name`: one group per gateway, so each gets every event, and a gateway restarted under
  * the same name resumes where it stopped.
  */
-export async function streamConsumer(config: Config, name: string, log: Log): Promise<RedisStreamConsumer> {
+export async function streamConsumer(
+  config: Config,
+  name: string,
+  log: Log,
+): Promise<RedisStreamConsumer<BusEvent>> {
   const url = config.redis.url;
   if (!url) throw new Error('the event stream needs redis.url (REDIS_URL)');
   const conn = new RedisConnection(url, { name: 'event stream (reading)', log });
   await conn.connect();
-  return new RedisStreamConsumer(conn, {
+  return new RedisStreamConsumer<BusEvent>(conn, {
     stream: eventStreamKey(config.redis.keyPrefix),
     group: `gateway:${name}`,
     consumer: name,

@@ -1,10 +1,10 @@
+import type { TransportHealth } from '../../adapters/bus/event-transport.js';
 import type { SourceLabel, SourceState } from '../../adapters/market/source.js';
 import type { RedisHealth } from '../../adapters/redis/redis-connection.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
 import type { Evaluation, SignalControlResult } from '../../core/pipeline/evaluation.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { EventBus } from '../bus/event-bus.js';
-import type { TransportHealth } from '../bus/event-transport.js';
 import type { WriteStatus } from './commit-buffer.js';
 import type { MonitorFigures } from './signal-monitor.js';
 
