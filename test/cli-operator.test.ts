@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import type { PipelineEvent } from '../src/core/pipeline/events.js';
 import { SignalPipeline } from '../src/core/pipeline/signal-pipeline.js';
 import { runCli } from './support/cli.js';
 import { BUSY_ENGINE, writeBusyConfig } from './support/engine-fixtures.js';
-import { hasRealData, loadRealCandles, realDataPath } from './support/real-data.js';
+import { hasRealData, loadRealCandles, realDataPath, writeCandlesCsv } from './support/real-data.js';
 
 const FILE = 'binance_BTCUSDT_1m_20240726-20240825.csv.gz';
 const MIN = 60_000;
@@ -47,10 +47,7 @@ describe.skipIf(!hasRealData)('alphapulse evaluate and audit verify on stored re
     expect(end).toBeGreaterThan(0);
     const csv = join(dir, 'binance_BTCUSDT_1m_cut.csv');
     const rows = all.filter((c) => c.openTime + MIN <= end);
-    writeFileSync(
-      csv,
-      `open_time,open,high,low,close,volume\n${rows.map((c) => [c.openTime, c.open, c.high, c.low, c.close, c.volume].join(',')).join('\n')}\n`,
-    );
+    writeCandlesCsv(csv, rows);
     const imported = runCli(['import', '-i', csv, '--db', db]);
     expect(imported.code, imported.stderr).toBe(0);
 

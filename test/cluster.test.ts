@@ -27,7 +27,7 @@ import { type ServeProcess, startServe, waitFor } from './support/serve.js';
  * PostgreSQL) and the stored signals and outcomes are still those of the single-process run.
  */
 
-const CANDLES = 1500;
+const CANDLES = 1200;
 
 /**
  * The rows without `entryConfidence`: its fill rate is learnt from the outcomes of every symbol
@@ -199,7 +199,7 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)(
         (s) =>
           s.shards.length === 1 &&
           s.shards[0].index === 1 &&
-          (s.shards[0].status?.pipeline.candles ?? 0) >= 1000,
+          (s.shards[0].status?.pipeline.candles ?? 0) >= 800,
         240_000,
       );
       const killedAt = Date.now();

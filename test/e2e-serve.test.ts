@@ -1,15 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeInputs } from '../src/adapters/market/file-inputs.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import type { Signal } from '../src/core/signals/types.js';
-import { runBacktest } from '../src/runtime/backtest/backtest.js';
+import { type BacktestResult, runBacktest } from '../src/runtime/backtest/backtest.js';
 import { BUSY_ENGINE, writeBusyConfig } from './support/engine-fixtures.js';
-import { hasRealData, realDataPath } from './support/real-data.js';
+import { hasRealData, loadRealCandles, writeCandlesCsv } from './support/real-data.js';
 import { replayArgs, startServe, waitFor } from './support/serve.js';
 
 interface Status {
@@ -17,7 +17,12 @@ interface Status {
   pipeline: { candles: number };
 }
 
-const FILE = 'binance_BTCUSDT_1m.csv.gz';
+/**
+ * The first 50,000 real BTCUSDT 1m candles (about 35 days), written as a file named so the replay
+ * infers the symbol: long enough for the busy engine's signals and outcomes, short enough to replay
+ * three times (two serve runs and the crash's restart) in a few seconds each.
+ */
+const CANDLES = 50_000;
 const filter = {
   symbols: ['BTCUSDT'],
   strategies: ['breakout', 'mean_reversion', 'momentum'],
@@ -28,21 +33,30 @@ const matches = (s: Signal) =>
   filter.strategies.includes(s.strategy) &&
   s.confidence >= filter.minConfidence;
 
-async function backtestIds(): Promise<string[]> {
-  const inputs = await describeInputs([realDataPath(FILE)]);
-  const engine = ConfigSchema.parse({ engine: BUSY_ENGINE }).engine;
-  const bt = await runBacktest({ engine, inputs, metrics: { bootstrapSamples: 0 } });
-  return bt.signals
-    .map((s) => s.signal)
-    .filter(matches)
-    .map((s) => s.id);
-}
-
 describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum speed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ap-e2e-data-'));
+  let file = '';
+  /** The in-process backtest of the same file: what every serve run must end with. */
+  let bt: BacktestResult;
+
+  beforeAll(async () => {
+    file = writeCandlesCsv(
+      join(dir, 'binance_BTCUSDT_1m.csv'),
+      loadRealCandles('binance_BTCUSDT_1m.csv.gz').slice(0, CANDLES),
+    );
+    const engine = ConfigSchema.parse({ engine: BUSY_ENGINE }).engine;
+    bt = await runBacktest({
+      engine,
+      inputs: await describeInputs([file]),
+      metrics: { bootstrapSamples: 0 },
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('delivers over WebSocket and lists over REST exactly the signals the backtest produces for the filter', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ap-e2e-')), 'e2e.db');
     const svc = await startServe(
-      replayArgs(writeBusyConfig(dirname(db)), realDataPath(FILE), db, ['--start-delay', '2500']),
+      replayArgs(writeBusyConfig(dirname(db)), file, db, ['--start-delay', '2500']),
     );
     try {
       const received: Signal[] = [];
@@ -63,7 +77,10 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
       await waitFor<Status>(`${svc.url}/api/v1/status`, (s) => s.source.state === 'finished');
       ws.close();
 
-      const expected = await backtestIds();
+      const expected = bt.signals
+        .map((s) => s.signal)
+        .filter(matches)
+        .map((s) => s.id);
       expect(expected.length).toBeGreaterThan(3);
       expect(received.map((s) => s.id)).toEqual(expected);
 
@@ -91,9 +108,9 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
 
   it('killed with SIGKILL mid-replay and started again, ends with the same signals as an uninterrupted run', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ap-crash-')), 'crash.db');
-    const args = replayArgs(writeBusyConfig(dirname(db)), realDataPath(FILE), db);
+    const args = replayArgs(writeBusyConfig(dirname(db)), file, db);
     const first = await startServe(args);
-    await waitFor<Status>(`${first.url}/api/v1/status`, (s) => s.pipeline.candles > 40_000);
+    await waitFor<Status>(`${first.url}/api/v1/status`, (s) => s.pipeline.candles > 15_000);
     await first.stop('SIGKILL');
     const count = () => {
       const d = new Database(db, { readonly: true });
@@ -104,8 +121,8 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
       }
     };
     const midway = count();
-    expect(midway).toBeGreaterThan(40_000);
-    expect(midway).toBeLessThan(130_708);
+    expect(midway).toBeGreaterThan(15_000);
+    expect(midway).toBeLessThan(CANDLES);
 
     const second = await startServe(args);
     try {
@@ -113,16 +130,11 @@ describe.skipIf(!hasRealData)('serve with a replay of real BTCUSDT 1m at maximum
     } finally {
       await second.stop();
     }
-    expect(count()).toBe(130_708);
+    expect(count()).toBe(CANDLES);
     const d = new Database(db, { readonly: true });
     const ids = (d.prepare('SELECT id FROM signals ORDER BY id').all() as { id: string }[]).map((r) => r.id);
     d.close();
-    const inputs = await describeInputs([realDataPath(FILE)]);
-    const bt = await runBacktest({
-      engine: ConfigSchema.parse({ engine: BUSY_ENGINE }).engine,
-      inputs,
-      metrics: { bootstrapSamples: 0 },
-    });
+    expect(bt.signals.length).toBeGreaterThan(10);
     expect(ids).toEqual(bt.signals.map((s) => s.signal.id).sort());
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { ConfigSchema } from '../src/config/schema.js';
 import { eventKey } from '../src/runtime/bus/event-transport.js';
 import { type AnnouncedEvent, LiveRuntime } from '../src/runtime/live/live-runtime.js';
 import { BUSY_ENGINE } from './support/engine-fixtures.js';
-import { hasRealData, loadRealCandles } from './support/real-data.js';
+import { hasRealData, loadRealCandles, writeCandlesCsv } from './support/real-data.js';
 
 /**
  * What a worker taking a shard over can offer the event stream again: recovery remakes every
@@ -23,10 +23,7 @@ describe.skipIf(!hasRealData)('LiveRuntime recovery offers what a live run annou
     const dir = mkdtempSync(join(tmpdir(), 'ap-offer-'));
     const file = join(dir, 'binance_BTCUSDT_1m.csv');
     const candles = loadRealCandles('binance_BTCUSDT_1m_20240726-20240825.csv.gz').slice(0, 9000);
-    writeFileSync(
-      file,
-      `open_time,open,high,low,close,volume\n${candles.map((c) => `${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume}`).join('\n')}\n`,
-    );
+    writeCandlesCsv(file, candles);
     const config = ConfigSchema.parse({ symbols: ['BTCUSDT'], engine: BUSY_ENGINE });
     const db = openSqlite(join(dir, 'live.db'));
     const open = () => ({ candles: new SqliteCandleStore(db), signals: new SqliteSignalStore(db) });

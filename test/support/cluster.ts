@@ -12,7 +12,7 @@ import { openSqlite } from '../../src/adapters/store/sqlite-database.js';
 import { SqliteSignalStore } from '../../src/adapters/store/sqlite-signal-store.js';
 import type { Signal } from '../../src/core/signals/types.js';
 import { BUSY_ENGINE } from './engine-fixtures.js';
-import { loadRealCandles } from './real-data.js';
+import { loadRealCandles, writeCandlesCsv } from './real-data.js';
 
 /** The five symbols the cluster tests replay: 5m candles from 2026-01-01, where all five files overlap. */
 export const CLUSTER_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'BNBUSDT'] as const;
@@ -24,12 +24,7 @@ export function writeClusterData(dir: string, candles: number): string[] {
     const rows = loadRealCandles(`binance_${symbol}_5m.csv.gz`)
       .filter((c) => c.openTime >= FROM)
       .slice(0, candles);
-    const path = join(dir, `binance_${symbol}_5m.csv`);
-    writeFileSync(
-      path,
-      `open_time,open,high,low,close,volume\n${rows.map((c) => `${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume}`).join('\n')}\n`,
-    );
-    return path;
+    return writeCandlesCsv(join(dir, `binance_${symbol}_5m.csv`), rows);
   });
 }
 

@@ -126,3 +126,10 @@ export function loadRealCandles(file: string): Candle[] {
 export function loadRealColumns(file: string): CandleColumns {
   return toColumns(loadRealCandles(file));
 }
+
+/** Writes candles as our CSV (open_time,open,high,low,close,volume): a cut of a real file for a test to replay or import. */
+export function writeCandlesCsv(path: string, candles: readonly Candle[]): string {
+  const rows = candles.map((c) => `${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume}`);
+  writeFileSync(path, `open_time,open,high,low,close,volume\n${rows.join('\n')}\n`);
+  return path;
+}
