@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // compiles src/ once per run for the tests that spawn the `alphapulse` command
+    globalSetup: ['test/support/build-cli.ts'],
     pool: 'forks',
     // Files share a fork's module cache instead of re-importing the sources in a fresh process
     // each (about 1 s per file on 2 cores: 5m55 -> 4m15 for the whole suite, measured side by side

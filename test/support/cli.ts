@@ -1,12 +1,26 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-// absolute, so the command can run from any working directory
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** Where vitest's global setup (./build-cli.ts) compiles src/ to, beside src/ as dist/ is. */
+export const CLI_BUILD_DIR = join(repoRoot, '.test-dist');
+
+/**
+ * The node arguments that run the `alphapulse` command: the compiled copy of the sources that
+ * the global setup wrote for this run, or (a test file run outside vitest's setup) the sources
+ * through tsx's loader.
+ */
+export function cliCommand(): string[] {
+  const compiled = join(CLI_BUILD_DIR, 'cli', 'main.js');
+  if (existsSync(compiled)) return ['--enable-source-maps', compiled];
+  // absolute, so the command can run from any working directory
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return ['--import', tsxLoader, join(repoRoot, 'src', 'cli', 'main.ts')];
+}
 
 export interface CliResult {
   readonly code: number;
@@ -15,23 +29,19 @@ export interface CliResult {
 }
 
 /**
- * Runs the real `alphapulse` command from the TypeScript sources (through tsx), so tests see
- * the current code without a build step, in a separate process as a user would.
+ * Runs the real `alphapulse` command, compiled from the current sources by the global setup, in
+ * a separate process as a user would.
  */
 export function runCli(
   args: readonly string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): CliResult {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', tsxLoader, join(repoRoot, 'src', 'cli', 'main.ts'), ...args],
-    {
-      cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, ...opts.env },
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
+  const r = spawnSync(process.execPath, [...cliCommand(), ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -41,14 +51,10 @@ export function runCliAsync(
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', tsxLoader, join(repoRoot, 'src', 'cli', 'main.ts'), ...args],
-      {
-        cwd: opts.cwd ?? repoRoot,
-        env: { ...process.env, ...opts.env },
-      },
-    );
+    const child = spawn(process.execPath, [...cliCommand(), ...args], {
+      cwd: opts.cwd ?? repoRoot,
+      env: { ...process.env, ...opts.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -70,14 +76,10 @@ export interface RunningCli {
 }
 
 export function startCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): RunningCli {
-  const child = spawn(
-    process.execPath,
-    ['--import', tsxLoader, join(repoRoot, 'src', 'cli', 'main.ts'), ...args],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...opts.env },
-    },
-  );
+  const child = spawn(process.execPath, [...cliCommand(), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...opts.env },
+  });
   let out = '';
   const waiters: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
   const check = () => {

@@ -1,10 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { repoRoot } from './cli.js';
-
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+import { cliCommand, repoRoot } from './cli.js';
 
 export interface ServeProcess {
   readonly child: ChildProcess;
@@ -14,7 +9,7 @@ export interface ServeProcess {
 }
 
 /**
- * Starts the real `alphapulse serve` in its own process (from the sources, through tsx) and
+ * Starts the real `alphapulse serve` in its own process (compiled from the sources, see ./cli.ts) and
  * resolves once it logs the address it serves on.
  */
 export function startServe(
@@ -22,15 +17,11 @@ export function startServe(
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 60_000,
 ): Promise<ServeProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', tsxLoader, join(repoRoot, 'src', 'cli', 'main.ts'), 'serve', ...args],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ALPHAPULSE_LOG__LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...cliCommand(), 'serve', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ALPHAPULSE_LOG__LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
