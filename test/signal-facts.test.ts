@@ -146,3 +146,45 @@ describe.skipIf(!hasRealData)('per-signal facts on real BTCUSDT 1m (before 2025-
     expect([...classes]).toEqual(['CLOSE_CONFIRMED']);
   });
 });
+
+describe.skipIf(!hasRealData)(
+  'a symbol computes the same alone as beside others (what a shard relies on)',
+  () => {
+    it('BTCUSDT events are the same from a pipeline fed BTCUSDT alone and one fed BTCUSDT and ETHUSDT interleaved', () => {
+      const btc = hasRealData ? loadRealCandles('binance_BTCUSDT_1m_20240726-20240825.csv.gz') : [];
+      const eth = hasRealData ? loadRealCandles('binance_ETHUSDT_1m_20240726-20240825.csv.gz') : [];
+      const feed = (symbols: ReadonlyArray<readonly [string, readonly Candle[]]>): PipelineEvent[] => {
+        // the slices' live records never move a state here: they pool every symbol of a pipeline
+        // (see docs/DEPLOYMENT.md, "What sharding changes"); everything else is per symbol
+        const p = new SignalPipeline(
+          EngineConfig.parse({
+            ...BUSY_ENGINE,
+            publication: { ...BUSY_ENGINE.publication, minTrades: 1_000_000 },
+          }),
+        );
+        const events: PipelineEvent[] = [];
+        const longest = Math.max(...symbols.map(([, cs]) => cs.length));
+        for (let i = 0; i < longest; i++) {
+          for (const [symbol, cs] of symbols) {
+            const c = cs[i];
+            if (c) p.process(symbol, c, (e) => events.push(e));
+          }
+        }
+        return events.filter((e) => JSON.stringify(e).includes('"symbol":"BTCUSDT"'));
+      };
+      const alone = feed([['BTCUSDT', btc]]);
+      const beside = feed([
+        ['ETHUSDT', eth],
+        ['BTCUSDT', btc],
+      ]);
+      const created = alone.filter((e) => e.type === 'signal.created');
+      expect(created.length).toBeGreaterThan(10);
+      // the entry fill-rate estimate is the symbol's own: learnt, and the same in both runs
+      expect(created.some((e) => e.type === 'signal.created' && (e.signal.entryConfidence?.n ?? 0) > 0)).toBe(
+        true,
+      );
+      expect(beside.length).toBe(alone.length);
+      expect(beside).toEqual(alone);
+    });
+  },
+);

@@ -101,6 +101,12 @@ class SymbolState {
   readonly shadowSignals = new Map<string, Signal>();
   /** Creation time of the last signal per cooldown key (timeframe|strategy|direction). */
   readonly lastSignalAt = new Map<string, number>();
+  /**
+   * Fill rates of the symbol's entry types so far, from its outcomes. The symbol's own (not
+   * shared by the pipeline's symbols), so a worker running some of the symbols computes for
+   * them what one process running all of them computes (docs/DEPLOYMENT.md).
+   */
+  readonly fills: EntryFillBook;
   /** Signal timeframes whose candle closed during the current base candle: the first `closedCount`. */
   readonly closedNow: SignalSlot[] = [];
   closedCount = 0;
@@ -146,6 +152,7 @@ class SymbolState {
     this.book = new SignalBook(dedup);
     this.tracker = new OutcomeTracker(outcomes, (sig, e) => onStep(this, sig, e));
     this.shadow = trackRejected ? new OutcomeTracker(outcomes) : null;
+    this.fills = new EntryFillBook(symbol);
   }
 }
 
@@ -216,8 +223,6 @@ export class SignalPipeline {
   private readonly tickSizes = new Map<string, number>();
   /** The slices' publication states, moved by their live outcomes (shared by all symbols). */
   private readonly slices: SliceBook;
-  /** Fill rates of the entry types so far, from the outcomes (shared by all symbols, like `slices`). */
-  private readonly fills = new EntryFillBook();
   /** engine.merge.window in ms; null when merging is off. */
   private readonly mergeWindowMs: number | null;
   /** Gives the confidence when set; else the formula's score does (see setConfidenceModel). */
@@ -449,7 +454,7 @@ export class SignalPipeline {
     const status: SignalStatus =
       o.type === 'EXPIRED' ? 'EXPIRED' : o.type === 'CANCELLED' ? 'CANCELLED' : 'CLOSED';
     const signal = st.book.get(o.signalId);
-    this.fills.onOutcome(o.signalId, o.filled, o.type === 'EXPIRED');
+    st.fills.onOutcome(o.signalId, o.filled, o.type === 'EXPIRED');
     this.changeStatus(st, o.signalId, status, o.exitTime, `${o.type}: ${o.reason}`);
     if (!signal) return;
     this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: false });
@@ -629,7 +634,7 @@ export class SignalPipeline {
   private onShadowOutcome(st: SymbolState, o: Outcome): void {
     const signal = st.shadowSignals.get(o.signalId);
     st.shadowSignals.delete(o.signalId);
-    this.fills.onOutcome(o.signalId, o.filled, o.type === 'EXPIRED');
+    st.fills.onOutcome(o.signalId, o.filled, o.type === 'EXPIRED');
     if (!signal) return;
     this.emit({ type: 'outcome.closed', outcome: o, signal, shadow: true });
     this.observeOutcome(signal, o);
@@ -746,7 +751,7 @@ export class SignalPipeline {
       priority: priorityOf(confidence, alignment, cfg.priority),
       alignment,
       riskLevel: riskLevelOf(plan.entryPrice, plan.stopLoss, signal.volatilityPercentile),
-      entryConfidence: this.fills.estimate(plan.entryType, tf, signal.volatilityPercentile),
+      entryConfidence: st.fills.estimate(plan.entryType, tf, signal.volatilityPercentile),
       processingMs: null,
       reasons: reasonsOf(cand),
       entryAnalysis: plan.analysis,
@@ -804,7 +809,7 @@ export class SignalPipeline {
     }
     st.book.add(would);
     st.tracker.track(would, stf.maxHoldingMs, this.tickSizes.get(st.symbol));
-    this.fills.follow(
+    st.fills.follow(
       would.id,
       EntryFillBook.key(would.entryType, would.timeframe, snap.volatilityPercentile),
     );
@@ -890,7 +895,7 @@ export class SignalPipeline {
       st.shadowSignals.set(id, would);
       st.shadow.track(would, stf.maxHoldingMs, this.tickSizes.get(st.symbol));
       const vol = st.slots.get(stf.cfg.timeframe)?.features.snapshot.volatilityPercentile ?? Number.NaN;
-      this.fills.follow(id, EntryFillBook.key(would.entryType, stf.cfg.timeframe, vol));
+      st.fills.follow(id, EntryFillBook.key(would.entryType, stf.cfg.timeframe, vol));
     }
   }
 }

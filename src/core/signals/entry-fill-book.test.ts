@@ -3,11 +3,11 @@ import { EntryFillBook } from './entry-fill-book.js';
 
 describe('EntryFillBook: fill rate of an entry type in similar conditions', () => {
   it('counts fills and expiries per entry type, timeframe and volatility tercile, with n', () => {
-    const book = new EntryFillBook();
+    const book = new EntryFillBook('BTCUSDT');
     expect(book.estimate('FIBONACCI_618', '1h', 0.5)).toEqual({
       fillRate: null,
       n: 0,
-      basis: 'FIBONACCI_618 on 1h, volatility tercile 2 of 3',
+      basis: 'FIBONACCI_618 on BTCUSDT 1h, volatility tercile 2 of 3',
     });
     const key = EntryFillBook.key('FIBONACCI_618', '1h', 0.5);
     ['a', 'b', 'c', 'd'].forEach((id) => {

@@ -9,19 +9,23 @@ interface Tally {
 const TERCILE_NAMES = ['1 of 3 (calm)', '2 of 3', '3 of 3 (volatile)'];
 
 /**
- * The measured fill rate of each entry type in similar conditions: same entry type, signal
- * timeframe and volatility tercile of the signal timeframe (ATR% percentile < 1/3, < 2/3, above;
- * unknown is its own group). Counted from the outcomes closed so far, of signals and of the
- * shadows of filtered candidates alike: filled, or expired unfilled (cancelled ones say nothing
- * about fills and are left out). A market entry always fills, so its rate is 1 once counted.
+ * The measured fill rate of one symbol's entry types in similar conditions: same entry type,
+ * signal timeframe and volatility tercile of the signal timeframe (ATR% percentile < 1/3, < 2/3,
+ * above; unknown is its own group). Counted from the symbol's outcomes closed so far, of signals
+ * and of the shadows of filtered candidates alike: filled, or expired unfilled (cancelled ones say
+ * nothing about fills and are left out). A market entry always fills, so its rate is 1 once
+ * counted.
  *
- * Deterministic: it reads only outcomes the pipeline produced from candles. Shared by all the
- * symbols of a pipeline (like the slice states), so its figures depend on the symbols fed.
+ * Deterministic: it reads only outcomes the pipeline produced from the symbol's candles. One book
+ * per symbol, so its figures do not depend on which other symbols the same process runs (a
+ * sharded worker stores what a single process stores).
  */
 export class EntryFillBook {
   private readonly tallies = new Map<string, Tally>();
   /** The group of each followed signal, until its outcome is counted. */
   private readonly pending = new Map<string, string>();
+
+  constructor(private readonly symbol: string) {}
 
   /** The group key of a signal with these conditions. */
   static key(entryType: EntryType, timeframe: Timeframe, volatilityPercentile: number): string {
@@ -37,7 +41,7 @@ export class EntryFillBook {
     return {
       fillRate: tally && n > 0 ? tally.filled / n : null,
       n,
-      basis: `${entryType} on ${timeframe}, ${vol}`,
+      basis: `${entryType} on ${this.symbol} ${timeframe}, ${vol}`,
     };
   }
 
