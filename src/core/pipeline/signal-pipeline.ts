@@ -809,10 +809,7 @@ export class SignalPipeline {
     }
     st.book.add(would);
     st.tracker.track(would, stf.maxHoldingMs, this.tickSizes.get(st.symbol));
-    st.fills.follow(
-      would.id,
-      EntryFillBook.key(would.entryType, would.timeframe, snap.volatilityPercentile),
-    );
+    st.fills.follow(would.id, EntryFillBook.key(would.entryType, would.timeframe, snap.volatilityPercentile));
     st.lastSignalAt.set(cooldownKey(would), createdAt);
     this.emit({ type: 'signal.created', signal: would });
   }
