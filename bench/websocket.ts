@@ -1,8 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ReplaySource } from '../src/adapters/market/replay-source.js';
@@ -23,6 +25,13 @@ import { fmt, table, writeResults } from './lib.js';
  * server's event loop; the server's rss and heap are measured before the clients connect and
  * after they have all subscribed (after a GC when node runs with --expose-gc).
  *
+ * The server's responsiveness during a burst is read two ways: the longest event-loop delay
+ * (`perf_hooks.monitorEventLoopDelay`, 10 ms resolution) from the first publish until every
+ * client has the whole burst, and `GET /health` asked one at a time, every 10 ms at most, by a
+ * third process (so neither the clients' load nor the server's own loop times it): how many answers
+ * came during the burst and the slowest. The server's CPU time (user + sys) over the same span is
+ * its cost of a burst, whoever the bottleneck.
+ *
  * File descriptors: the server holds one per client and the child one per client; `ulimit -n`
  * must be above 5,000 plus a margin for each process (the development machines have 20,000).
  */
@@ -32,11 +41,20 @@ const BURST = 20;
 const ROUNDS = 3;
 const CONNECT_BATCH = 250;
 const CHILD_FLAG = '--websocket-bench-clients';
+const PROBE_FLAG = '--websocket-bench-probe';
+/** The probe asks at most this often, so both versions of the server answer about as many. */
+const PROBE_EVERY_MS = 10;
 
 const wallMs = (): number => performance.timeOrigin + performance.now();
 
 type ToChild = { op: 'connect'; url: string; clients: number } | { op: 'expect'; count: number };
-type FromChild = { op: 'connected'; connectMs: number } | { op: 'arrived'; arrivals: [string, number][] };
+type FromChild =
+  | { op: 'connected'; connectMs: number }
+  | { op: 'arrived'; arrivals: [string, number][] }
+  | { op: 'probing' }
+  /** Each /health request: when it was sent (wall ms) and how long its answer took (ms). */
+  | { op: 'probed'; requests: [number, number][] };
+type ToProbe = { op: 'probe'; url: string } | { op: 'stop' };
 
 /** The child: opens the clients, reports every arrival (signal id, wall ms) once a burst is complete. */
 function clientHost(): void {
@@ -89,6 +107,42 @@ function clientHost(): void {
   });
 }
 
+/** The probe: `GET /health` one at a time from `probe` to `stop`, each request's start and duration. */
+function probeHost(): void {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  let requests: [number, number][] = [];
+  let running = false;
+  const once = (url: string) =>
+    new Promise<void>((resolve, reject) => {
+      const start = wallMs();
+      get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          requests.push([start, wallMs() - start]);
+          resolve();
+        });
+      }).on('error', reject);
+    });
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', async (m: ToProbe) => {
+    if (m.op === 'stop') {
+      running = false;
+      return;
+    }
+    running = true;
+    requests = [];
+    await once(m.url);
+    process.send?.({ op: 'probing' } satisfies FromChild);
+    while (running) {
+      const start = wallMs();
+      await once(m.url);
+      const wait = start + PROBE_EVERY_MS - wallMs();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    process.send?.({ op: 'probed', requests } satisfies FromChild);
+  });
+}
+
 function quantile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
@@ -131,8 +185,11 @@ export async function runWebSocketBench(): Promise<void> {
   const runtime = new LiveRuntime({ config, source, candles, signals });
   const app = await buildApp({ runtime, signals, candles, config });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
+  const port = (app.server.address() as AddressInfo).port;
+  const url = `ws://127.0.0.1:${port}/ws`;
   const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { stdio: 'inherit' });
+  const probe = fork(fileURLToPath(import.meta.url), [PROBE_FLAG], { stdio: 'inherit' });
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     const before = memory();
     const connected = nextMessage(child, 'connected');
@@ -143,13 +200,26 @@ export async function runWebSocketBench(): Promise<void> {
     const frameBytes = Buffer.byteLength(JSON.stringify({ type: 'signal.created', signal: sample }));
 
     const delivery: number[] = [];
+    const fromStart: number[] = [];
+    const cpuMs: number[] = [];
     const publishMs: number[] = [];
     const lastMs: number[] = [];
+    const stallMs: number[] = [];
+    const healthAnswered: number[] = [];
+    const healthMaxMs: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
+      const probing = nextMessage(probe, 'probing');
+      probe.send({ op: 'probe', url: `http://127.0.0.1:${port}/health` } satisfies ToProbe);
+      await probing;
       child.send({ op: 'expect', count: CLIENTS * BURST } satisfies ToChild);
       const arrived = nextMessage(child, 'arrived');
       const sentAt = new Map<string, number>();
+      // the histogram's first tick only sets its clock (so does a reset): let it tick before the burst
+      loopDelay.reset();
+      loopDelay.enable();
+      await new Promise((r) => setTimeout(r, 50));
       const t0 = wallMs();
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < BURST; i++) {
         const id = `BENCH-${round}-${i}`;
         sentAt.set(id, wallMs());
@@ -160,16 +230,31 @@ export async function runWebSocketBench(): Promise<void> {
       }
       publishMs.push(wallMs() - t0);
       const { arrivals } = await arrived;
+      const tEnd = wallMs();
+      const cpu = process.cpuUsage(cpu0);
+      cpuMs.push((cpu.user + cpu.system) / 1000);
+      loopDelay.disable();
+      stallMs.push(loopDelay.max / 1e6);
+      const probed = nextMessage(probe, 'probed');
+      probe.send({ op: 'stop' } satisfies ToProbe);
+      // a request that started before the burst but was answered in it counts too
+      const during = (await probed).requests.filter(([start, ms]) => start + ms >= t0 && start <= tEnd);
+      healthAnswered.push(during.filter(([start, ms]) => start + ms <= tEnd).length);
+      healthMaxMs.push(Math.max(0, ...during.map(([, ms]) => ms)));
       let last = 0;
       for (const [id, at] of arrivals) {
         const d = at - (sentAt.get(id) ?? at);
         delivery.push(d);
+        fromStart.push(at - t0);
         if (at - t0 > last) last = at - t0;
       }
       lastMs.push(last);
       await new Promise((r) => setTimeout(r, 500));
     }
     delivery.sort((a, b) => a - b);
+    fromStart.sort((a, b) => a - b);
+    const spread = (xs: readonly number[]) =>
+      [0.5, 0.99].map((p) => fmt(quantile(xs, p))).join(' / ') + ` / ${fmt(xs[xs.length - 1])} ms`;
     const perClient = {
       rssBytes: (after.rss - before.rss) / CLIENTS,
       heapBytes: (after.heap - before.heap) / CLIENTS,
@@ -182,11 +267,14 @@ export async function runWebSocketBench(): Promise<void> {
         ['measure', 'value'],
         [
           ['connect + subscribe all clients', `${fmt(connectMs)} ms`],
-          ['publish a burst (bus -> every socket.send)', publishMs.map((m) => `${fmt(m)} ms`).join(', ')],
-          ['delivery p50 (publish -> client)', `${fmt(quantile(delivery, 0.5), 1)} ms`],
-          ['delivery p99', `${fmt(quantile(delivery, 0.99), 1)} ms`],
-          ['delivery max', `${fmt(delivery[delivery.length - 1], 1)} ms`],
+          ['publish a burst (the 20 bus.publish calls)', publishMs.map((m) => `${fmt(m)} ms`).join(', ')],
+          ['delivery p50 / p99 / max, from its publish', spread(delivery)],
+          ['delivery p50 / p99 / max, from the first publish', spread(fromStart)],
           ['whole burst reached every client', lastMs.map((m) => `${fmt(m)} ms`).join(', ')],
+          ['server CPU during a burst (user + sys)', cpuMs.map((m) => `${fmt(m)} ms`).join(', ')],
+          ['longest event-loop stall during a burst', stallMs.map((m) => `${fmt(m)} ms`).join(', ')],
+          ['GET /health answered during a burst', healthAnswered.map((n) => fmt(n)).join(', ')],
+          ['slowest GET /health during a burst', healthMaxMs.map((m) => `${fmt(m)} ms`).join(', ')],
           ['server rss per client', `${fmt(perClient.rssBytes / 1024, 1)} KB`],
           ['server heap per client', `${fmt(perClient.heapBytes / 1024, 1)} KB`],
         ],
@@ -200,6 +288,9 @@ export async function runWebSocketBench(): Promise<void> {
       connectMs,
       publishMs,
       burstLastMs: lastMs,
+      serverCpuMs: cpuMs,
+      eventLoopStallMs: stallMs,
+      healthDuringBurst: { answered: healthAnswered, maxMs: healthMaxMs },
       deliveryMs: {
         p50: quantile(delivery, 0.5),
         p90: quantile(delivery, 0.9),
@@ -207,12 +298,20 @@ export async function runWebSocketBench(): Promise<void> {
         max: delivery[delivery.length - 1],
         count: delivery.length,
       },
+      deliveryFromFirstPublishMs: {
+        p50: quantile(fromStart, 0.5),
+        p90: quantile(fromStart, 0.9),
+        p99: quantile(fromStart, 0.99),
+        max: fromStart[fromStart.length - 1],
+      },
       serverMemoryPerClient: perClient,
       gc: typeof (globalThis as { gc?: unknown }).gc === 'function',
     });
     console.log(`\nraw numbers: ${path}`);
   } finally {
+    loopDelay.disable();
     child.disconnect();
+    probe.disconnect();
     await app.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -220,3 +319,4 @@ export async function runWebSocketBench(): Promise<void> {
 }
 
 if (process.argv.includes(CHILD_FLAG)) clientHost();
+if (process.argv.includes(PROBE_FLAG)) probeHost();

@@ -30,6 +30,10 @@ export { CLOSE_SLOW_CONSUMER, type WsRuntime } from './ws/hub.js';
  * Filters: symbols, strategies, minConfidence (inclusive) and minPriority apply to signals and to outcomes
  * (through the outcome's signal); only symbols applies to candle channels.
  *
+ * An event is encoded once for all its recipients, chosen when it is published; a large fan-out is
+ * sent 256 writes at a time with the event loop yielded between, so HTTP requests are answered
+ * during a burst. Each client still receives events and replies in the order they happened.
+ *
  * A bad message (not JSON, unknown op, bad channel or filter, unknown key, binary frame) gets
  * `{"type":"error","message":...}` naming the field and value, and the connection stays usable. A
  * frame larger than `maxPayload` is the exception: `ws` closes the connection with 1009 (message
