@@ -9,7 +9,9 @@ import {
   repeated,
   type StoredRow,
   sqliteRows,
+  type WorkerStatus,
   WsRecorder,
+  workerDone,
   writeClusterConfig,
   writeClusterData,
 } from './support/cluster.js';
@@ -39,17 +41,6 @@ function withoutFillEstimate(rows: readonly StoredRow[]): unknown[] {
     const { entryConfidence: _learntAcrossSymbols, ...rest } = signal;
     return { signal: rest, outcome };
   });
-}
-
-interface WorkerStatus {
-  finished: boolean;
-  events: { pending: number; events: number; duplicates: number } | null;
-  shards: {
-    index: number;
-    since: number;
-    takenOver: boolean;
-    status: { source: { state: string }; pipeline: { candles: number } } | null;
-  }[];
 }
 
 interface GatewayStatus {
@@ -104,13 +95,6 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)(
           'max',
         ],
         env,
-      );
-
-    const workerDone = (url: string) =>
-      waitFor<WorkerStatus>(
-        `${url}/api/v1/status`,
-        (s) => s.finished && s.events !== null && s.events.pending === 0,
-        240_000,
       );
 
     beforeAll(async () => {
