@@ -18,7 +18,7 @@ import {
 import { freshSchema, hasPostgres, POSTGRES_URL, type TestSchema } from './support/postgres.js';
 import { hasRealData } from './support/real-data.js';
 import { hasRedis, REDIS_URL } from './support/redis.js';
-import { type ServeProcess, startServe, waitFor } from './support/serve.js';
+import { type ServeProcess, startServe, waitFor, workerArgs } from './support/serve.js';
 
 /**
  * The multi-process deployment for real: `serve --role worker --shard i/2` processes and
@@ -80,22 +80,7 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)(
       };
     };
 
-    const worker = (i: number, env: NodeJS.ProcessEnv) =>
-      start(
-        [
-          '--role',
-          'worker',
-          '--shard',
-          `${i}/2`,
-          '--source',
-          'replay',
-          '--input',
-          ...inputs,
-          '--speed',
-          'max',
-        ],
-        env,
-      );
+    const worker = (i: number, env: NodeJS.ProcessEnv) => start(workerArgs(`${i}/2`, inputs), env);
 
     beforeAll(async () => {
       inputs = writeClusterData(dir, CANDLES);
