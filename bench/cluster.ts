@@ -44,7 +44,7 @@ import { POSTGRES_URL } from './signal-fixture.js';
  * schema and key prefix, dropped after.
  */
 
-const CANDLES = Number(process.env.ALPHAPULSE_BENCH_CLUSTER_CANDLES ?? 288);
+const CANDLES = Number(process.env.ALPHAPULSE_BENCH_CLUSTER_CANDLES ?? 240);
 const ROUNDS = Number(process.env.ALPHAPULSE_BENCH_CLUSTER_ROUNDS ?? 3);
 const REDIS_URL = process.env.ALPHAPULSE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WINDOWS = 40;
@@ -54,10 +54,12 @@ const FIVE_MIN = 300_000;
 /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux we run on). */
 const TICKS = 100;
 
-interface ProcessCpu {
+interface WorkerCost {
   readonly workerS: number | null;
   readonly postgresS: number | null;
   readonly postgresBackends: number;
+  /** The worker's peak resident memory (VmHWM), MB. */
+  readonly peakRssMb: number | null;
 }
 
 interface Run {
@@ -73,7 +75,7 @@ interface Run {
   readonly candles: number;
   readonly candlesPerSec: number;
   readonly symbolsPerShard: number[];
-  readonly cpu: ProcessCpu[];
+  readonly cpu: WorkerCost[];
   readonly redisCpuS: number | null;
   /** Share of the machine's cores busy (all processes, everyone's) over the run. */
   readonly machineBusy: number | null;
@@ -113,6 +115,16 @@ function cpuSeconds(pid: number): number | null {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields from the state on (the stat's 3rd): utime is the 14th, stime the 15th
     return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Peak resident memory of a process in MB (VmHWM in /proc/<pid>/status). */
+function peakRssMb(pid: number): number | null {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
   } catch {
     return null;
   }
@@ -158,8 +170,8 @@ function clientPorts(pid: number, remotePort: number): number[] {
   }
 }
 
-/** A worker's CPU and that of the PostgreSQL backends its connections (pool and lease) are served by. */
-async function processCpu(db: pg.Client, pid: number): Promise<ProcessCpu> {
+/** A worker's CPU and peak memory, and the CPU of the PostgreSQL backends its connections (pool and lease) are served by. */
+async function processCpu(db: pg.Client, pid: number): Promise<WorkerCost> {
   const ports = clientPorts(pid, Number(new URL(POSTGRES_URL).port || 5432));
   const backends = ports.length
     ? (
@@ -177,6 +189,7 @@ async function processCpu(db: pg.Client, pid: number): Promise<ProcessCpu> {
         ? times.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)
         : null,
     postgresBackends: backends.length,
+    peakRssMb: peakRssMb(pid),
   };
 }
 
@@ -252,7 +265,7 @@ async function runOnce(
     const machine1 = machineTicks();
     const redis1 = await redisCpu();
     load.after = loadavg();
-    const cpu: ProcessCpu[] = [];
+    const cpu: WorkerCost[] = [];
     for (const p of serving) cpu.push(await processCpu(db, p.child.pid ?? -1));
     const shards = done.flatMap((s) => s.shards);
     const candles = shards.reduce((n, s) => n + (s.status?.pipeline.candles ?? 0), 0);
@@ -283,7 +296,7 @@ async function runOnce(
 }
 
 const seconds = (ms: number) => fmt(ms / 1000, 1);
-const cpuText = (s: number | null) => (s === null ? '-' : fmt(s, 1));
+const cpuText = (s: number | null, digits = 1) => (s === null ? '-' : fmt(s, digits));
 
 export async function runClusterBench(): Promise<void> {
   const missing = CLUSTER_SYMBOLS.map((s) => `binance_${s}_5m.csv.gz`).filter(
@@ -354,6 +367,12 @@ export async function runClusterBench(): Promise<void> {
         workerCpuS: med(rs, (r) => sum(r.cpu.map((c) => c.workerS))),
         postgresCpuS: med(rs, (r) => sum(r.cpu.map((c) => c.postgresS))),
         redisCpuS: med(rs, (r) => r.redisCpuS),
+        /** Worker, its PostgreSQL backends and Redis together, per base candle. */
+        cpuMsPerCandle: med(rs, (r) => {
+          const total = sum([...r.cpu.flatMap((c) => [c.workerS, c.postgresS]), r.redisCpuS]);
+          return total === null ? null : (total * 1000) / r.candles;
+        }),
+        peakRssMb: med(rs, (r) => sum(r.cpu.map((c) => c.peakRssMb))),
         machineBusy: med(rs, (r) => r.machineBusy),
       };
     });
@@ -368,6 +387,8 @@ export async function runClusterBench(): Promise<void> {
           'worker CPU s',
           'PG backends CPU s',
           'Redis CPU s',
+          'CPU ms/candle',
+          'peak RSS MB',
           'machine busy',
         ],
         rows.map((r) => [
@@ -379,13 +400,22 @@ export async function runClusterBench(): Promise<void> {
           cpuText(r.workerCpuS),
           cpuText(r.postgresCpuS),
           cpuText(r.redisCpuS),
+          cpuText(r.cpuMsPerCandle, 2),
+          cpuText(r.peakRssMb, 0),
           r.machineBusy === null ? '-' : `${fmt(r.machineBusy * 100)} %`,
         ]),
       ),
     );
+    // each round's pair ran back to back, under much the same load from everyone else
+    const perRound = Array.from({ length: ROUNDS }, (_, k) => {
+      const [one, two] = ['1 worker', '2 workers'].map((setup) =>
+        runs.find((r) => r.round === k + 1 && r.setup === setup),
+      );
+      return one && two ? two.candlesPerSec / one.candlesPerSec : Number.NaN;
+    });
     const speedUp = rows[1].candlesPerSec / rows[0].candlesPerSec;
     console.log(
-      `speed-up, 2 workers over 1 (median candles/s): ${ratio(rows[1].candlesPerSec, rows[0].candlesPerSec)}`,
+      `speed-up, 2 workers over 1: ${ratio(rows[1].candlesPerSec, rows[0].candlesPerSec)} (median candles/s); per round ${perRound.map((x) => `${x.toFixed(2)}x`).join(', ')}`,
     );
     const path = writeResults('cluster', {
       symbols: symbols.length,
@@ -396,6 +426,7 @@ export async function runClusterBench(): Promise<void> {
       rounds: ROUNDS,
       medians: rows,
       speedUp,
+      speedUpPerRound: perRound,
       runs,
     });
     console.log(`raw numbers: ${path}`);
