@@ -20,6 +20,8 @@ const groups: Record<string, () => Promise<void>> = {
   delivery: runDeliveryBench,
   research: runResearchBench,
   websocket: runWebSocketBench,
+  // loaded when asked for: it brings the test support (real-data files, the compiled command) with it
+  cluster: async () => (await import('./cluster.js')).runClusterBench(),
 };
 
 const asked = process.argv.slice(2);

@@ -9,14 +9,16 @@ import {
   repeated,
   type StoredRow,
   sqliteRows,
+  type WorkerStatus,
   WsRecorder,
+  workerDone,
   writeClusterConfig,
   writeClusterData,
 } from './support/cluster.js';
 import { freshSchema, hasPostgres, POSTGRES_URL, type TestSchema } from './support/postgres.js';
 import { hasRealData } from './support/real-data.js';
 import { hasRedis, REDIS_URL } from './support/redis.js';
-import { type ServeProcess, startServe, waitFor } from './support/serve.js';
+import { type ServeProcess, startServe, waitFor, workerArgs } from './support/serve.js';
 
 /**
  * The multi-process deployment for real: `serve --role worker --shard i/2` processes and
@@ -28,17 +30,6 @@ import { type ServeProcess, startServe, waitFor } from './support/serve.js';
  */
 
 const CANDLES = 1200;
-
-interface WorkerStatus {
-  finished: boolean;
-  events: { pending: number; events: number; duplicates: number } | null;
-  shards: {
-    index: number;
-    since: number;
-    takenOver: boolean;
-    status: { source: { state: string }; pipeline: { candles: number } } | null;
-  }[];
-}
 
 interface GatewayStatus {
   cluster: { events: { events: number; duplicates: number; ok: boolean } | null };
@@ -77,29 +68,7 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)(
       };
     };
 
-    const worker = (i: number, env: NodeJS.ProcessEnv) =>
-      start(
-        [
-          '--role',
-          'worker',
-          '--shard',
-          `${i}/2`,
-          '--source',
-          'replay',
-          '--input',
-          ...inputs,
-          '--speed',
-          'max',
-        ],
-        env,
-      );
-
-    const workerDone = (url: string) =>
-      waitFor<WorkerStatus>(
-        `${url}/api/v1/status`,
-        (s) => s.finished && s.events !== null && s.events.pending === 0,
-        240_000,
-      );
+    const worker = (i: number, env: NodeJS.ProcessEnv) => start(workerArgs(`${i}/2`, inputs), env);
 
     beforeAll(async () => {
       inputs = writeClusterData(dir, CANDLES);

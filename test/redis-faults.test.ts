@@ -17,7 +17,7 @@ import {
 import { freshSchema, hasPostgres, POSTGRES_URL, type TestSchema } from './support/postgres.js';
 import { hasRealData } from './support/real-data.js';
 import { hasRedisServer, PrivateRedis } from './support/redis.js';
-import { type ServeProcess, startServe, waitFor } from './support/serve.js';
+import { type ServeProcess, startServe, waitFor, workerArgs } from './support/serve.js';
 
 /**
  * Redis going away and coming back, for real: a Redis of the test's own (redis-server on a free
@@ -144,23 +144,7 @@ describe.skipIf(!hasRedisServer || !hasPostgres || !hasRealData)(
       const gateway = await startServe([...common, '--role', 'gateway', '--name', 'g0'], env, 120_000);
       procs.push(gateway);
       const client = await WsRecorder.connect(gateway.url);
-      const worker = await startServe(
-        [
-          ...common,
-          '--role',
-          'worker',
-          '--shard',
-          '0/1',
-          '--source',
-          'replay',
-          '--input',
-          ...inputs,
-          '--speed',
-          'max',
-        ],
-        env,
-        120_000,
-      );
+      const worker = await startServe([...common, ...workerArgs('0/1', inputs)], env, 120_000);
       procs.push(worker);
       type Status = {
         finished: boolean;

@@ -22,7 +22,8 @@ function sources(dir: string): string[] {
   });
 }
 
-async function compile(): Promise<void> {
+/** Compiles src/ into .test-dist/ (also for a bench that spawns the command, so it never runs a stale copy). */
+export async function compileCli(): Promise<void> {
   rmSync(CLI_BUILD_DIR, { recursive: true, force: true });
   const src = join(repoRoot, 'src');
   await build({
@@ -40,6 +41,6 @@ async function compile(): Promise<void> {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
-  await compile();
-  project.onTestsRerun(compile);
+  await compileCli();
+  project.onTestsRerun(compileCli);
 }

@@ -13,6 +13,7 @@ import { SqliteSignalStore } from '../../src/adapters/store/sqlite-signal-store.
 import type { Signal } from '../../src/core/signals/types.js';
 import { BUSY_ENGINE } from './engine-fixtures.js';
 import { loadRealCandles, writeCandlesCsv } from './real-data.js';
+import { waitFor } from './serve.js';
 
 /** The five symbols the cluster tests replay: 5m candles from 2026-01-01, where all five files overlap. */
 export const CLUSTER_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'BNBUSDT'] as const;
@@ -43,6 +44,28 @@ export function writeClusterConfig(dir: string, cluster: Record<string, unknown>
     }),
   );
   return path;
+}
+
+/** What a worker's `GET /api/v1/status` tells (the fields the cluster tests and bench read). */
+export interface WorkerStatus {
+  finished: boolean;
+  events: { pending: number; events: number; duplicates: number } | null;
+  shards: {
+    index: number;
+    symbols: string[];
+    since: number;
+    takenOver: boolean;
+    status: { source: { state: string }; pipeline: { candles: number } } | null;
+  }[];
+}
+
+/** Resolves with a worker's status once its replay has ended and every event has gone to the stream. */
+export function workerDone(url: string, timeoutMs = 240_000): Promise<WorkerStatus> {
+  return waitFor<WorkerStatus>(
+    `${url}/api/v1/status`,
+    (s) => s.finished && s.events !== null && s.events.pending === 0,
+    timeoutMs,
+  );
 }
 
 /** A signal and its outcome as stored, without the wall-clock processing time. */
@@ -146,13 +169,15 @@ export function repeated(ids: readonly string[]): string[] {
   return [...twice];
 }
 
-/** Deletes every key under `prefix` (the test's stream, dedup keys, cache and rate-limit counters). */
+/** Deletes every key under `prefix` (the stream, dedup keys, cache and rate-limit counters of a test or bench). */
 export async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
   const conn = new RedisConnection(url, { name: 'test cleanup' });
   try {
     if (!(await conn.connect())) return;
     const keys = await conn.client.keys(`${prefix}:*`);
-    if (keys.length) await conn.client.del(...keys);
+    // in slices, freed in the background: a bench leaves hundreds of thousands of dedup keys, and
+    // one DEL of them all would hold the shared Redis for everyone else meanwhile
+    for (let i = 0; i < keys.length; i += 10_000) await conn.client.unlink(...keys.slice(i, i + 10_000));
   } finally {
     await conn.close();
   }

@@ -107,3 +107,8 @@ export function replayArgs(
     ...extra,
   ];
 }
+
+/** `serve` arguments for a worker of shard `shard` (`i/n`) replaying `inputs` at full speed. */
+export function workerArgs(shard: string, inputs: readonly string[]): string[] {
+  return ['--role', 'worker', '--shard', shard, '--source', 'replay', '--input', ...inputs, '--speed', 'max'];
+}
