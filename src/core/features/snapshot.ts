@@ -1,5 +1,5 @@
 import type { Timeframe } from '../candles/timeframe.js';
-import type { LevelTracker } from '../structure/levels.js';
+import type { Level, LevelTracker } from '../structure/levels.js';
 import type { Swing } from '../structure/swings.js';
 
 /**
@@ -174,4 +174,20 @@ export function warmOf(s: TfSnapshot): number {
   let w = 0;
   for (const f of WARM_FIELDS) if (!Number.isNaN(s[f])) w |= WARM_BITS[f];
   return w;
+}
+
+/**
+ * A snapshot as plain data, for a cache or a reader in another process: its numbers and swings
+ * as they are, the support/resistance levels held now (nearest first, as `LevelTracker.levels`
+ * gives them) and the patterns that fired on its candle by name. The snapshot's own `levels` and
+ * `patterns` are live objects (a tracker; a map filled when read) whose JSON would be their
+ * internal state, not these facts. A copy: later candles do not change it.
+ */
+export type TfSnapshotData = Omit<TfSnapshot, 'levels' | 'patterns'> & {
+  readonly levels: readonly Level[];
+  readonly patterns: Readonly<Record<string, number>>;
+};
+
+export function snapshotData(s: TfSnapshot): TfSnapshotData {
+  return { ...s, levels: s.levels.levels(), patterns: Object.fromEntries(s.patterns) };
 }

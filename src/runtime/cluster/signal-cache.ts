@@ -4,7 +4,7 @@ import { RedisCache } from '../../adapters/cache/redis-cache.js';
 import type { RedisConnection } from '../../adapters/redis/redis-connection.js';
 import type { Config } from '../../config/schema.js';
 import type { Timeframe } from '../../core/candles/timeframe.js';
-import type { TfSnapshot } from '../../core/features/snapshot.js';
+import { snapshotData, type TfSnapshot } from '../../core/features/snapshot.js';
 import type { Signal } from '../../core/signals/types.js';
 import type { EventBus } from '../bus/event-bus.js';
 
@@ -71,7 +71,11 @@ export class SignalCache {
       }),
       runtime.bus.on('candle.closed', ({ symbol, timeframe }) => {
         if (timeframe === this.base) return;
-        const value = { symbol, timeframes: runtime.context(symbol) };
+        const timeframes = Object.entries(runtime.context(symbol)).map(([tf, snap]) => [
+          tf,
+          snapshotData(snap),
+        ]);
+        const value = { symbol, timeframes: Object.fromEntries(timeframes) };
         void this.cache.set(contextKey(symbol), JSON.stringify(value), this.contextTtlMs);
       }),
     ];
