@@ -12,11 +12,12 @@ export interface CommandSender {
    */
   shardCount(): Promise<number | null>;
   /**
-   * Sends `body` under the command id `id` to the holder of `shard`; resolves with its answer,
+   * Sends `body` under the command id `id` to the holder of shard `shard` of `count`; resolves
+   * with its answer,
    * rejects with a CommandTimeoutError when none came within `timeoutMs`, or with a
    * CommandUnavailableError when the transport cannot take the command now.
    */
-  send(shard: number, id: string, body: unknown, timeoutMs: number): Promise<unknown>;
+  send(shard: number, count: number, id: string, body: unknown, timeoutMs: number): Promise<unknown>;
 }
 
 /** Takes the commands of the shards a process holds and answers them. */

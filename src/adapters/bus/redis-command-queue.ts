@@ -76,10 +76,8 @@ export class RedisCommandSender implements CommandSender {
     return Number.isInteger(v) && v >= 1 ? v : null;
   }
 
-  async send(shard: number, id: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  async send(shard: number, count: number, id: string, body: unknown, timeoutMs: number): Promise<unknown> {
     this.mustBeUp();
-    const count = await this.shardCount();
-    if (count === null) throw new CommandUnavailableError('no worker has announced itself in Redis');
     const queue = this.keys.queue(count, shard);
     const waiting = this.conn.client.duplicate();
     try {
