@@ -10,6 +10,7 @@ import {
   type StoredRow,
   sqliteRows,
   WsRecorder,
+  workerArgs,
   writeClusterConfig,
   writeClusterData,
 } from './support/cluster.js';
@@ -77,22 +78,7 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)(
       };
     };
 
-    const worker = (i: number, env: NodeJS.ProcessEnv) =>
-      start(
-        [
-          '--role',
-          'worker',
-          '--shard',
-          `${i}/2`,
-          '--source',
-          'replay',
-          '--input',
-          ...inputs,
-          '--speed',
-          'max',
-        ],
-        env,
-      );
+    const worker = (i: number, env: NodeJS.ProcessEnv) => start(workerArgs(`${i}/2`, inputs), env);
 
     const workerDone = (url: string) =>
       waitFor<WorkerStatus>(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { adminKeyId } from '../src/api/plugins/auth.js';
-import { dropRedisPrefix, freshPrefix, writeClusterData } from './support/cluster.js';
+import { dropRedisPrefix, freshPrefix, workerArgs, writeClusterData } from './support/cluster.js';
 import { BUSY_ENGINE } from './support/engine-fixtures.js';
 import { freshSchema, hasPostgres, POSTGRES_URL, type TestSchema } from './support/postgres.js';
 import { hasRealData } from './support/real-data.js';
@@ -77,23 +77,7 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)('operator actions thr
       ALPHAPULSE_REDIS__KEY_PREFIX: prefix,
     };
     const common = ['--config', config, '--port', '0', '--host', '127.0.0.1'];
-    worker = await startServe(
-      [
-        ...common,
-        '--role',
-        'worker',
-        '--shard',
-        '0/1',
-        '--source',
-        'replay',
-        '--input',
-        ...inputs,
-        '--speed',
-        'max',
-      ],
-      env,
-      120_000,
-    );
+    worker = await startServe([...common, ...workerArgs('0/1', inputs)], env, 120_000);
     procs.push(worker);
     const gw = await startServe([...common, '--role', 'gateway', '--name', 'g0'], env, 120_000);
     procs.push(gw);

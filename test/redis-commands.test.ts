@@ -1,35 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommandTimeoutError } from '../src/adapters/bus/command-transport.js';
 import { RedisCommandReceiver, RedisCommandSender } from '../src/adapters/bus/redis-command-queue.js';
-import { RedisConnection } from '../src/adapters/redis/redis-connection.js';
-import { freshPrefix } from './support/cluster.js';
-import { hasRedis, REDIS_URL } from './support/redis.js';
+import { hasRedis, redisTestKit } from './support/redis.js';
 
 /** Operator commands from gateways to the holder of a shard, on the shared Redis (a prefix per test). */
 describe.skipIf(!hasRedis)('Redis command queue', () => {
-  const conns: RedisConnection[] = [];
+  const { connect, prefix: newPrefix, cleanUp } = redisTestKit();
   const receivers: RedisCommandReceiver[] = [];
-  const prefixes: string[] = [];
-  const connect = async () => {
-    const c = new RedisConnection(REDIS_URL, { name: 'test' });
-    conns.push(c);
-    await c.connect();
-    return c;
-  };
-
   afterEach(async () => {
     for (const r of receivers.splice(0)) await r.close();
-    const admin = await connect();
-    for (const p of prefixes.splice(0)) {
-      const keys = await admin.client.keys(`${p}:*`);
-      if (keys.length) await admin.client.del(...keys);
-    }
-    for (const c of conns.splice(0)) await c.close();
+    await cleanUp();
   });
 
   const setUp = async () => {
-    const prefix = freshPrefix();
-    prefixes.push(prefix);
+    const prefix = newPrefix();
     const sender = new RedisCommandSender(await connect(), { prefix });
     const receiver = async (count: number, shards: () => readonly number[], seen: unknown[]) => {
       const r = new RedisCommandReceiver(await connect(), count, { prefix });
@@ -42,7 +26,7 @@ describe.skipIf(!hasRedis)('Redis command queue', () => {
       });
       return r;
     };
-    return { prefix, sender, receiver };
+    return { sender, receiver };
   };
 
   it('delivers a command to the holder of its shard only and returns its answer', async () => {
@@ -103,9 +87,8 @@ describe.skipIf(!hasRedis)('Redis command queue', () => {
   });
 
   it('reports a handler that failed, and no holder announced', async () => {
-    const { prefix, sender, receiver } = await setUp();
-    const lone = new RedisCommandSender(await connect(), { prefix: `${prefix}x` });
-    prefixes.push(`${prefix}x`);
+    const { sender, receiver } = await setUp();
+    const lone = new RedisCommandSender(await connect(), { prefix: newPrefix() });
     expect(await lone.shardCount()).toBeNull();
     await receiver(1, () => [0], []);
     await expect(sender.send(0, 1, 'f', { fail: true }, 5000)).rejects.toThrow(/failed: the handler failed/);

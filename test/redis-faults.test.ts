@@ -11,6 +11,7 @@ import {
   postgresRows,
   repeated,
   WsRecorder,
+  workerArgs,
   writeClusterConfig,
   writeClusterData,
 } from './support/cluster.js';
@@ -144,23 +145,7 @@ describe.skipIf(!hasRedisServer || !hasPostgres || !hasRealData)(
       const gateway = await startServe([...common, '--role', 'gateway', '--name', 'g0'], env, 120_000);
       procs.push(gateway);
       const client = await WsRecorder.connect(gateway.url);
-      const worker = await startServe(
-        [
-          ...common,
-          '--role',
-          'worker',
-          '--shard',
-          '0/1',
-          '--source',
-          'replay',
-          '--input',
-          ...inputs,
-          '--speed',
-          'max',
-        ],
-        env,
-        120_000,
-      );
+      const worker = await startServe([...common, ...workerArgs('0/1', inputs)], env, 120_000);
       procs.push(worker);
       type Status = {
         finished: boolean;

@@ -45,6 +45,11 @@ export function writeClusterConfig(dir: string, cluster: Record<string, unknown>
   return path;
 }
 
+/** `serve` arguments of a worker of shard `shard` (`i/n`) replaying `inputs` at full speed. */
+export function workerArgs(shard: string, inputs: readonly string[]): string[] {
+  return ['--role', 'worker', '--shard', shard, '--source', 'replay', '--input', ...inputs, '--speed', 'max'];
+}
+
 /** A signal and its outcome as stored, without the wall-clock processing time. */
 export interface StoredRow {
   readonly signal: Omit<Signal, 'processingMs'>;

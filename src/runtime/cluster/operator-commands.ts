@@ -22,24 +22,14 @@ import { shardOf } from './shard.js';
  */
 
 const actor = z.string().min(1).max(200);
+const symbol = z.string().min(1).max(64);
+const control = { symbol, id: z.string().min(1).max(200), reason: z.string().max(500), actor };
 const OperatorCommand = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('close'),
-    symbol: z.string().min(1).max(64),
-    id: z.string().min(1).max(200),
-    reason: z.string().max(500),
-    actor,
-  }),
-  z.object({
-    kind: z.literal('cancel'),
-    symbol: z.string().min(1).max(64),
-    id: z.string().min(1).max(200),
-    reason: z.string().max(500),
-    actor,
-  }),
+  z.object({ kind: z.literal('close'), ...control }),
+  z.object({ kind: z.literal('cancel'), ...control }),
   z.object({
     kind: z.literal('evaluate'),
-    symbol: z.string().min(1).max(64),
+    symbol,
     timeframe: z.enum(TIMEFRAMES),
     publish: z.boolean(),
     actor,
