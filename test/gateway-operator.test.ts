@@ -43,6 +43,9 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)('operator actions thr
   const prefix = freshPrefix();
   let schema: TestSchema | null = null;
   let worker: ServeProcess | null = null;
+  let startWorker: () => Promise<ServeProcess> = () => Promise.reject(new Error('not set up'));
+  /** The signal the second test ended, and how. */
+  let ended: { id: string; status: string; reason: string } | null = null;
   let gateway = '';
   const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
   const post = (path: string, body: unknown) =>
@@ -77,8 +80,12 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)('operator actions thr
       ALPHAPULSE_REDIS__KEY_PREFIX: prefix,
     };
     const common = ['--config', config, '--port', '0', '--host', '127.0.0.1'];
-    worker = await startServe([...common, ...workerArgs('0/1', inputs)], env, 120_000);
-    procs.push(worker);
+    startWorker = async () => {
+      const w = await startServe([...common, ...workerArgs('0/1', inputs)], env, 120_000);
+      procs.push(w);
+      return w;
+    };
+    worker = await startWorker();
     const gw = await startServe([...common, '--role', 'gateway', '--name', 'g0'], env, 120_000);
     procs.push(gw);
     gateway = gw.url;
@@ -126,6 +133,7 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)('operator actions thr
     );
     expect(stored.status).toBe(verb === 'close' ? 'CLOSED' : 'CANCELLED');
     expect(stored.statusReason).toMatch(/test: through the gateway/);
+    ended = { id: target.id, status: stored.status, reason: stored.statusReason };
     const rows = await audit(verb === 'close' ? 'signal.closed' : 'signal.cancelled');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actor: adminKeyId(ADMIN_KEY), target: target.id });
@@ -158,5 +166,18 @@ describe.skipIf(!hasPostgres || !hasRedis || !hasRealData)('operator actions thr
       new RegExp(`no worker took the command of shard \\d/1 within ${TIMEOUT_MS} ms: it was not run`),
     );
     expect((await audit('evaluate.run')).length).toBe(before);
+  });
+
+  it('a worker started again recovers the shard with the close applied again (from the audit trail) and takes commands', async () => {
+    expect(ended).not.toBeNull();
+    if (!ended) return;
+    worker = await startWorker();
+    await waitFor<{ finished: boolean }>(`${worker.url}/api/v1/status`, (s) => s.finished, 120_000);
+    const { signal } = await get<{ signal: SignalRow & { statusReason: string } }>(
+      `/api/v1/signals/${ended.id}`,
+    );
+    expect({ id: signal.id, status: signal.status, reason: signal.statusReason }).toEqual(ended);
+    const res = await post('/api/v1/evaluate', { symbol: 'ETHUSDT', timeframe: '1h' });
+    expect(res.status).toBe(200);
   });
 });
