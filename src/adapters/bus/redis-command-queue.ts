@@ -79,12 +79,15 @@ export class RedisCommandSender implements CommandSender {
   async send(shard: number, count: number, id: string, body: unknown, timeoutMs: number): Promise<unknown> {
     this.mustBeUp();
     const queue = this.keys.queue(count, shard);
+    const entry = JSON.stringify({ id, expiresAt: this.now() + timeoutMs, body } satisfies Envelope);
     const waiting = this.conn.client.duplicate();
+    let pushed = false;
+    let got: [string, string] | null;
     try {
       if (waiting.status !== 'ready') await waiting.connect();
-      const entry = JSON.stringify({ id, expiresAt: this.now() + timeoutMs, body } satisfies Envelope);
       await this.conn.client.lpush(queue, entry);
-      const got = await waiting.blpop(this.keys.reply(id), timeoutMs / 1000);
+      pushed = true;
+      got = await waiting.blpop(this.keys.reply(id), timeoutMs / 1000);
       if (got === null) {
         const removed = await this.conn.client.lrem(queue, 1, entry);
         throw new CommandTimeoutError(
@@ -94,12 +97,18 @@ export class RedisCommandSender implements CommandSender {
             : `no worker took the command of shard ${shard}/${count} within ${timeoutMs} ms: it was not run`,
         );
       }
-      const answer = JSON.parse(got[1]) as Answer;
-      if (!answer.ok) throw new Error(`the worker of shard ${shard}/${count} failed: ${answer.error}`);
-      return answer.value;
+    } catch (e) {
+      if (e instanceof CommandTimeoutError) throw e;
+      // Redis failed under the command: say whether it may be in a list a worker reads
+      throw new CommandUnavailableError(
+        `Redis failed ${pushed ? 'after the command was queued (it may still run)' : 'before the command was queued (it was not run)'}: ${(e as Error).message}`,
+      );
     } finally {
       waiting.disconnect();
     }
+    const answer = JSON.parse(got[1]) as Answer;
+    if (!answer.ok) throw new Error(`the worker of shard ${shard}/${count} failed: ${answer.error}`);
+    return answer.value;
   }
 
   private mustBeUp(): void {
