@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStreamConsumer } from '../src/adapters/bus/redis-stream-consumer.js';
 import { eventStreamKey, RedisStreamPublisher } from '../src/adapters/bus/redis-stream-publisher.js';
-import { RedisConnection } from '../src/adapters/redis/redis-connection.js';
 import type { BusEvent } from '../src/runtime/bus/event-bus.js';
 import { BUS_EVENTS } from '../src/runtime/bus/event-transport.js';
-import { freshPrefix } from './support/cluster.js';
-import { hasRedis, REDIS_URL } from './support/redis.js';
+import { hasRedis, redisTestKit } from './support/redis.js';
 
 /** The event stream on the shared Redis (a key prefix of its own per test). */
 
@@ -23,27 +21,11 @@ const openTimes = (events: readonly BusEvent[]) =>
   events.map((e) => (e.type === 'candle.closed' ? e.candle.openTime : -1));
 
 describe.skipIf(!hasRedis)('Redis stream bus', () => {
-  const conns: RedisConnection[] = [];
-  const connect = async () => {
-    const c = new RedisConnection(REDIS_URL, { name: 'test' });
-    conns.push(c);
-    await c.connect();
-    return c;
-  };
-  const prefixes: string[] = [];
-
-  afterEach(async () => {
-    const admin = await connect();
-    for (const p of prefixes.splice(0)) {
-      const keys = await admin.client.keys(`${p}:*`);
-      if (keys.length) await admin.client.del(...keys);
-    }
-    for (const c of conns.splice(0)) await c.close();
-  });
+  const { connect, prefix: newPrefix, cleanUp } = redisTestKit();
+  afterEach(cleanUp);
 
   const setUp = async () => {
-    const prefix = freshPrefix();
-    prefixes.push(prefix);
+    const prefix = newPrefix();
     const stream = eventStreamKey(prefix);
     const publisher = new RedisStreamPublisher(await connect(), {
       events: BUS_EVENTS,

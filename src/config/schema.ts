@@ -411,6 +411,15 @@ export const ClusterConfig = z
       .describe(
         "A worker starts taking over other workers' shards only this long after its own start, so workers starting together each get their own shard first.",
       ),
+    commandTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(120_000)
+      .default(5000)
+      .describe(
+        'How long a gateway waits for the worker of a shard to answer an operator action it relayed (close, cancel, evaluate) before answering 503.',
+      ),
   })
   .strict();
 

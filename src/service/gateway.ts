@@ -7,7 +7,12 @@ import { SubscriberSockets } from '../api/ws/subscriber-sockets.js';
 import type { LoadedConfig } from '../config/load.js';
 import { redisCheck, withClusterState } from '../runtime/cluster/cluster-state.js';
 import { GatewayView } from '../runtime/cluster/gateway-view.js';
-import { connectRedis, rateLimitStoreOf, streamConsumer } from '../runtime/cluster/redis-parts.js';
+import {
+  connectRedis,
+  operatorCommands,
+  rateLimitStoreOf,
+  streamConsumer,
+} from '../runtime/cluster/redis-parts.js';
 import { createDeliveryService, type DeliveryService } from '../runtime/delivery/delivery-service.js';
 
 export interface GatewayOptions {
@@ -31,7 +36,9 @@ export interface Gateway {
  * `serve --role gateway`: the REST API, the WebSocket, the dashboard and the delivery relays,
  * with no pipeline. It reads the shared store and relays what the workers publish on the Redis
  * event stream. It keeps no state of its own that matters (its live-signal list is rebuilt from
- * the store and the stream), so any number of them can run behind a reverse proxy.
+ * the store and the stream), so any number of them can run behind a reverse proxy. Operator
+ * closes, cancels and evaluations are relayed through Redis to the worker that runs the
+ * symbol, which runs and audits them; adding or removing a symbol answers 409.
  */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { loaded } = opts;
@@ -55,6 +62,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       signals: stores.signals,
       candles: stores.candles,
       baseTimeframe: config.engine.baseTimeframe,
+      commands: redis ? operatorCommands(redis, config) : undefined,
       log: logTo,
     });
     const runtime = withClusterState(

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import type { CommandReceiver } from '../adapters/bus/command-transport.js';
 import type { EventPublisher } from '../adapters/bus/event-transport.js';
 import { describeInputs } from '../adapters/market/file-inputs.js';
 import type { MarketSource } from '../adapters/market/source.js';
@@ -8,7 +9,8 @@ import { openStores } from '../adapters/store/open-stores.js';
 import { PostgresShardLeases } from '../adapters/store/postgres-shard-lease.js';
 import type { BusEvent } from '../runtime/bus/event-bus.js';
 import { redisCheck } from '../runtime/cluster/cluster-state.js';
-import { streamPublisher } from '../runtime/cluster/redis-parts.js';
+import { operatorCommandHandler } from '../runtime/cluster/operator-commands.js';
+import { commandReceiver, streamPublisher } from '../runtime/cluster/redis-parts.js';
 import { type ShardSpec, symbolsOfShard } from '../runtime/cluster/shard.js';
 import { SignalCache } from '../runtime/cluster/signal-cache.js';
 import { STREAMED_TOPICS } from '../runtime/cluster/streamed-topics.js';
@@ -55,8 +57,10 @@ interface ShardReport {
  * in a LiveRuntime of its own (its own pipeline, as in the process that held it before): its
  * start is the crash-only recovery, replaying the shard's stored candles from PostgreSQL, then
  * the source continues after the last stored candle. What each runtime announces (after it is
- * stored) goes to the Redis event stream, where the gateways read it. The worker serves only
- * /health, /ready and /api/v1/status.
+ * stored) goes to the Redis event stream, where the gateways read it. The operator actions the
+ * gateways relay (close, cancel, evaluate) are read from the Redis command list of each shard
+ * it runs, once that shard's runtime has started, and run through that runtime, which audits
+ * them as in one process. The worker serves only /health, /ready and /api/v1/status.
  */
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const { loaded, shard } = opts;
@@ -72,6 +76,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   let redis: RedisConnection | null = null;
   let publisher: EventPublisher<BusEvent> | null = null;
   let cache: SignalCache | null = null;
+  let commands: CommandReceiver | null = null;
   const leases = new PostgresShardLeases({
     url: config.store.url,
     schema: config.store.schema,
@@ -79,6 +84,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   });
   const running = new Map<number, RunningShard>();
   const takenOver = new Set<number>();
+  /** The shards whose runtime has started (recovery done): the ones whose commands are read. */
+  const serving = new Set<number>();
   let closed = false;
   let timer: NodeJS.Timeout | null = null;
   let app: FastifyInstance | null = null;
@@ -107,6 +114,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       const off: (() => void)[] = [];
       if (symbols.length === 0) {
         running.set(index, { index, symbols, runtime: null, source: null, off, since: Date.now() });
+        serving.add(index);
         return;
       }
       const source = await chooseSource({ ...opts, inputs: await inputsOf(opts.inputs, symbols) }, log);
@@ -117,6 +125,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         candles: stores.candles,
         signals: stores.signals,
         confidence,
+        // operators' actions are audited, and applied again by a recovery, as in one process
+        audit: stores.audit ?? undefined,
         log: (level, msg) => log[level](`[shard ${index}/${shard.count}] ${msg}`),
         // what the previous owner may have stored and not sent: events of candles that closed
         // within the dedup window are offered again (the keys of those it sent drop them)
@@ -129,12 +139,14 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       if (cache) off.push(cache.follow(runtime));
       running.set(index, { index, symbols, runtime, source, off, since: Date.now() });
       await runtime.start(symbols);
+      if (running.get(index)?.runtime === runtime) serving.add(index);
     };
 
     const stopShard = async (index: number): Promise<void> => {
       const r = running.get(index);
       if (!r) return;
       running.delete(index);
+      serving.delete(index);
       for (const off of r.off) off();
       await r.runtime?.stop().catch(() => {});
     };
@@ -238,6 +250,19 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
 
     await tick();
     timer = setInterval(() => void tick(), config.cluster.leasePollMs);
+    if (config.redis.url) {
+      const receiver = await commandReceiver(config, shard.count, (level, msg) => log[level](msg));
+      commands = receiver;
+      await receiver.start(
+        () => [...serving],
+        operatorCommandHandler((symbol) => {
+          for (const r of running.values()) {
+            if (r.runtime && serving.has(r.index) && r.symbols.includes(symbol)) return r.runtime;
+          }
+          return null;
+        }),
+      );
+    }
     return {
       app: built,
       url: address.replace('0.0.0.0', '127.0.0.1'),
@@ -246,6 +271,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         closed = true;
         if (timer) clearInterval(timer);
         await built.close();
+        await commands?.close();
         for (const i of [...running.keys()]) await stopShard(i);
         await publisher?.drained();
         await publisher?.close();
@@ -258,6 +284,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     closed = true;
     if (timer) clearInterval(timer);
     await app?.close().catch(() => {});
+    await commands?.close().catch(() => {});
     for (const r of running.values()) await r.runtime?.stop().catch(() => {});
     await leases.close();
     await redis?.close();

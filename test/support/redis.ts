@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RedisConnection } from '../../src/adapters/redis/redis-connection.js';
+import { freshPrefix } from './cluster.js';
 import { redisReachable } from './services.js';
 
 /**
@@ -109,4 +111,34 @@ export class PrivateRedis {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The connections and key prefixes of a test on the shared Redis: `connect` opens one, `prefix`
+ * names a fresh key prefix, `cleanUp` (for afterEach) deletes the prefixes' keys and closes the
+ * connections.
+ */
+export function redisTestKit() {
+  const conns: RedisConnection[] = [];
+  const prefixes: string[] = [];
+  const connect = async (): Promise<RedisConnection> => {
+    const c = new RedisConnection(REDIS_URL, { name: 'test' });
+    conns.push(c);
+    await c.connect();
+    return c;
+  };
+  const prefix = (): string => {
+    const p = freshPrefix();
+    prefixes.push(p);
+    return p;
+  };
+  const cleanUp = async (): Promise<void> => {
+    const admin = await connect();
+    for (const p of prefixes.splice(0)) {
+      const keys = await admin.client.keys(`${p}:*`);
+      if (keys.length) await admin.client.del(...keys);
+    }
+    for (const c of conns.splice(0)) await c.close();
+  };
+  return { connect, prefix, cleanUp };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import { WorkerUnavailableError } from '../../runtime/cluster/operator-commands.js';
 import { ApiError, errorBody } from '../errors.js';
 
 /** What Ajv adds to each error with `verbose: true`: the value and the schema it failed. */
@@ -48,6 +49,8 @@ interface ErrorLike {
 /** The status and client-facing message of anything thrown while handling a request. */
 export function classifyError(err: unknown, bodyLimit: number): { statusCode: number; message: string } {
   if (err instanceof ApiError) return { statusCode: err.statusCode, message: err.message };
+  // a gateway relayed an operator action and no worker answered: 503, saying what happened
+  if (err instanceof WorkerUnavailableError) return { statusCode: 503, message: err.message };
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
   const first = e.validation?.[0];
   if (first) return { statusCode: 400, message: validationMessage(e.validationContext ?? 'request', first) };
@@ -101,7 +104,7 @@ export function registerErrorHandling(app: FastifyInstance, opts: { readonly bod
   app.setErrorHandler((err, request, reply) => {
     const { statusCode, message } = classifyError(err, opts.bodyLimit);
     // an ApiError of 5xx (503: full) says what it means; anything else is an internal failure
-    if (statusCode >= 500 && !(err instanceof ApiError)) {
+    if (statusCode >= 500 && !(err instanceof ApiError || err instanceof WorkerUnavailableError)) {
       request.log.error({ ...requestFacts(request), statusCode, err }, 'request failed');
       return reply
         .status(statusCode)

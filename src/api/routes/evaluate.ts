@@ -5,7 +5,7 @@ import { type Evaluation, EvaluationError } from '../../core/pipeline/evaluation
 import type { RuntimeView } from '../../runtime/live/runtime-view.js';
 import { ApiError } from '../errors.js';
 import { plainJson } from '../plain-json.js';
-import { adminErrors, symbolPattern } from '../schemas/common.js';
+import { adminErrors, relayErrors, symbolPattern } from '../schemas/common.js';
 import { EvaluationSchema } from '../schemas/operator.js';
 import { strictBody } from '../strict-body.js';
 
@@ -77,7 +77,7 @@ export const evaluateRoutes: FastifyPluginAsync<{ runtime: RuntimeView }> = asyn
           'Every candidate of every strategy on that candle with its votes and scores (signal.breakdown, health), risk plan, entry analysis and the verdict of every filter, judged against the state now. Stores and publishes nothing unless publish is true: then the candidates that pass become signals by the normal rules (dedup included), stored and announced like any. Publishing needs a fresh candle (no base candle after it; 409 otherwise). Audited.',
         security: [{ adminKey: [] }],
         body: evaluateBody.json,
-        response: { 200: EvaluationSchema, ...adminErrors },
+        response: { 200: EvaluationSchema, ...adminErrors, ...relayErrors },
       },
     },
     async (request) => {

@@ -4,7 +4,7 @@ import type { SignalStore } from '../../adapters/store/ports.js';
 import type { RuntimeView } from '../../runtime/live/runtime-view.js';
 import { ApiError, notFound } from '../errors.js';
 import { plainJson } from '../plain-json.js';
-import { adminErrors } from '../schemas/common.js';
+import { adminErrors, relayErrors } from '../schemas/common.js';
 import { SignalActionSchema } from '../schemas/operator.js';
 import { strictBody } from '../strict-body.js';
 
@@ -62,7 +62,7 @@ export const signalActionRoutes: FastifyPluginAsync<{ runtime: RuntimeView; sign
           security: [{ adminKey: [] }],
           params: idParams,
           body: a.body.json,
-          response: { 200: SignalActionSchema, ...adminErrors },
+          response: { 200: SignalActionSchema, ...adminErrors, ...relayErrors },
         },
       },
       async (request) => {

@@ -84,6 +84,9 @@ export const adminErrors: Readonly<Record<string, JsonSchema>> = {
   415: ref('Error'),
 };
 
+/** An operator action a gateway relays to a worker: 503 when no worker answered in time. */
+export const relayErrors: Readonly<Record<string, JsonSchema>> = { 503: ref('Error') };
+
 /** ISO-8601 time or Unix milliseconds in a query string; checked for a real date after the pattern. */
 export const timeParam = (what: string): JsonSchema => ({
   type: 'string',

@@ -7,17 +7,23 @@ import { type BusEvent, EventBus } from '../bus/event-bus.js';
 import type { WriteStatus } from '../live/commit-buffer.js';
 import type { Readiness, RuntimeStatus, RuntimeView, SymbolStatus } from '../live/runtime-view.js';
 import { SignalActivity } from '../live/signal-activity.js';
+import type { OperatorCommands } from './operator-commands.js';
 
-/** An operator action a gateway cannot take: the pipeline runs in the workers. */
+/** An operator action a gateway cannot take (or relay): the pipeline runs in the workers. */
 export class NotOnGatewayError extends Error {
   readonly statusCode = 409;
-  constructor(what: string) {
+  constructor(what: string, why?: string) {
     super(
-      `${what} needs the pipeline, which runs in the workers: send it to a process started with --role all (a gateway only relays)`,
+      why ??
+        `${what} needs the pipeline, which runs in the workers: send it to a process started with --role all (a gateway only relays)`,
     );
     this.name = 'NotOnGatewayError';
   }
 }
+
+/** Why a gateway does not add or remove symbols. */
+const SYMBOLS_FROM_CONFIG =
+  'the symbols of a sharded deployment come from its configuration (symbols, or the replay files), which every worker splits the same way: change them there and restart the workers (adding and removing at run time is for a process started with --role all)';
 
 const LIVE_PAGE = 500;
 
@@ -55,6 +61,8 @@ export class GatewayView implements RuntimeView {
       readonly signals: SignalStore;
       readonly candles: CandleStore;
       readonly baseTimeframe: Timeframe;
+      /** Relays closes, cancels and evaluations to the worker of the symbol (none: they answer 409). */
+      readonly commands?: OperatorCommands;
       readonly now?: () => number;
       readonly log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
     },
@@ -163,23 +171,48 @@ export class GatewayView implements RuntimeView {
   }
 
   async addSymbol(): Promise<void> {
-    throw new NotOnGatewayError('adding a symbol');
+    throw new NotOnGatewayError(
+      'adding a symbol',
+      `cannot add a symbol on a gateway: ${SYMBOLS_FROM_CONFIG}`,
+    );
   }
 
   async removeSymbol(): Promise<void> {
-    throw new NotOnGatewayError('removing a symbol');
+    throw new NotOnGatewayError(
+      'removing a symbol',
+      `cannot remove a symbol on a gateway: ${SYMBOLS_FROM_CONFIG}`,
+    );
   }
 
-  async evaluate(): Promise<Evaluation> {
-    throw new NotOnGatewayError('an on-demand evaluation');
+  /** Relayed to the worker that runs the symbol, which runs and audits it. */
+  async evaluate(symbol: string, timeframe: Timeframe, publish: boolean, actor: string): Promise<Evaluation> {
+    if (!this.opts.commands) throw new NotOnGatewayError('an on-demand evaluation');
+    return this.opts.commands.evaluate(symbol, timeframe, publish, actor);
   }
 
-  async closeSignal(): Promise<SignalControlResult> {
-    throw new NotOnGatewayError('closing a signal');
+  closeSignal(id: string, reason: string, actor: string): Promise<SignalControlResult> {
+    return this.control('close', id, reason, actor);
   }
 
-  async cancelSignal(): Promise<SignalControlResult> {
-    throw new NotOnGatewayError('cancelling a signal');
+  cancelSignal(id: string, reason: string, actor: string): Promise<SignalControlResult> {
+    return this.control('cancel', id, reason, actor);
+  }
+
+  /**
+   * Relayed to the worker that runs the signal's symbol (read from the store); a signal the
+   * store does not hold is followed by no pipeline (`not_live`, as a runtime answers).
+   */
+  private async control(
+    kind: 'close' | 'cancel',
+    id: string,
+    reason: string,
+    actor: string,
+  ): Promise<SignalControlResult> {
+    const commands = this.opts.commands;
+    if (!commands) throw new NotOnGatewayError(kind === 'close' ? 'closing a signal' : 'cancelling a signal');
+    const stored = await this.opts.signals.getSignal(id);
+    if (!stored) return { ok: false, code: 'not_live' };
+    return commands.control(kind, stored.signal.symbol, id, reason, actor);
   }
 
   async ready(): Promise<Readiness> {

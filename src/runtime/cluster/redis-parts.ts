@@ -1,4 +1,5 @@
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { RedisCommandReceiver, RedisCommandSender } from '../../adapters/bus/redis-command-queue.js';
 import { RedisStreamConsumer } from '../../adapters/bus/redis-stream-consumer.js';
 import { eventStreamKey, RedisStreamPublisher } from '../../adapters/bus/redis-stream-publisher.js';
 import { redisRateLimitStore } from '../../adapters/cache/rate-limit-store.js';
@@ -6,6 +7,7 @@ import { RedisConnection } from '../../adapters/redis/redis-connection.js';
 import type { Config } from '../../config/schema.js';
 import type { BusEvent } from '../bus/event-bus.js';
 import { BUS_EVENTS } from '../bus/event-transport.js';
+import { OperatorCommands } from './operator-commands.js';
 
 type Log = (level: 'info' | 'warn', msg: string) => void;
 
@@ -56,4 +58,28 @@ export async function streamConsumer(
     claimIdleMs: config.redis.claimIdleMs,
     log,
   });
+}
+
+/** A gateway's relay of operator actions to the workers, on its command connection. */
+export function operatorCommands(conn: RedisConnection, config: Config): OperatorCommands {
+  return new OperatorCommands(
+    new RedisCommandSender(conn, { prefix: config.redis.keyPrefix }),
+    config.cluster.commandTimeoutMs,
+  );
+}
+
+/**
+ * A worker's receiver of the operator actions sent to the shards of `count` it holds, on a
+ * connection of its own (its reads block; closing the receiver closes it).
+ */
+export async function commandReceiver(
+  config: Config,
+  count: number,
+  log: Log,
+): Promise<RedisCommandReceiver> {
+  const url = config.redis.url;
+  if (!url) throw new Error('operator commands need redis.url (REDIS_URL)');
+  const conn = new RedisConnection(url, { name: 'operator commands (reading)', log });
+  await conn.connect();
+  return new RedisCommandReceiver(conn, count, { prefix: config.redis.keyPrefix, log });
 }
