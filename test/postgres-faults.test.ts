@@ -22,7 +22,12 @@ import { hasRealData, loadRealCandles } from './support/real-data.js';
  * backtest of the same candles.
  */
 
-const CANDLES = 9000;
+/** Real BTCUSDT 1m candles each test feeds (one PostgreSQL commit each, about 2 ms here). */
+const CANDLES = 7000;
+/** The first test cuts the connection after this candle. */
+const CUT_AT = 2500;
+/** The second terminates the runtime's connections in the middle of every this many candles (10 times). */
+const KILL_EVERY = 700;
 const KEY = { exchange: 'scripted', symbol: 'BTCUSDT', timeframe: '1m' } as const;
 
 /** Delivers candles of one symbol in order, awaiting the handler (as every source does). */
@@ -194,7 +199,7 @@ async function expectExactlyOnce(
 
 describe.skipIf(!hasPostgres || !hasRealData)('PostgreSQL cut mid-run under the live runtime', () => {
   const candles = hasRealData
-    ? loadRealCandles('binance_BTCUSDT_1m_20240726-20240825.csv.gz').slice(0, CANDLES)
+    ? loadRealCandles('binance_BTCUSDT_1m_20260323-20260422.csv.gz').slice(0, CANDLES)
     : [];
 
   it('buffers while the server cannot be reached, stops taking candles when full, shows it, and loses nothing', async () => {
@@ -207,7 +212,7 @@ describe.skipIf(!hasPostgres || !hasRealData)('PostgreSQL cut mid-run under the 
     const url = `postgres://${target.username}@127.0.0.1:${proxy.port}${target.pathname}`;
     let cutAt = 0;
     const cut = (n: number) => {
-      if (n === 3000) {
+      if (n === CUT_AT) {
         cutAt = n;
         void proxy.stop();
       }
@@ -221,10 +226,10 @@ describe.skipIf(!hasPostgres || !hasRealData)('PostgreSQL cut mid-run under the 
     );
     await runtime.start(['BTCUSDT']);
     await until('the write buffer to fill', () => runtime.status().store.state === 'full');
-    expect(cutAt).toBe(3000);
+    expect(cutAt).toBe(CUT_AT);
     // full: the source's handler waits, so no candle is taken (none dropped either)
     const stalledAt = source.delivered;
-    expect(stalledAt).toBeLessThan(3000 + 300 + 2);
+    expect(stalledAt).toBeLessThan(CUT_AT + 300 + 2);
     await new Promise((r) => setTimeout(r, 800));
     expect(source.delivered).toBe(stalledAt);
     const status = runtime.status().store;
@@ -243,7 +248,7 @@ describe.skipIf(!hasPostgres || !hasRealData)('PostgreSQL cut mid-run under the 
     const api = (await app.inject('/api/v1/status')).json() as { store: { state: string; buffered: number } };
     expect(api.store).toMatchObject({ state: 'full', buffered: 300 });
     // nothing of what waits is published before it is stored
-    expect(run.candleTimes.length).toBeLessThanOrEqual(3000);
+    expect(run.candleTimes.length).toBeLessThanOrEqual(CUT_AT);
 
     await proxy.start();
     await source.finished();
@@ -267,7 +272,7 @@ describe.skipIf(!hasPostgres || !hasRealData)('PostgreSQL cut mid-run under the 
     const kills: Promise<unknown>[] = [];
     const kill = (n: number) => {
       // from a second connection, as an operator or a failover would
-      if (n % 900 === 450) {
+      if (n % KILL_EVERY === KILL_EVERY / 2) {
         kills.push(
           t.admin(
             'SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1',
