@@ -1,12 +1,26 @@
 import type { Timeframe } from '../../core/candles/timeframe.js';
+import type { AudienceEntry } from '../../core/delivery/plan.js';
 import type {
   Channel,
   DeliveryEvent,
+  Destination,
   DestinationKind,
   OutboxState,
+  Subscriber,
   Subscription,
 } from '../../core/delivery/types.js';
-import type { ChannelInput, LedgerRow, OutboxRow } from './delivery-port.js';
+import type { Outcome } from '../../core/outcomes/types.js';
+import type { Signal } from '../../core/signals/types.js';
+import type {
+  Attempt,
+  ChannelInput,
+  LedgerRow,
+  OutboxItem,
+  OutboxRow,
+  SentSignal,
+  SkipRow,
+} from './delivery-port.js';
+import type { TradeRow } from './ports.js';
 
 /**
  * What the SQLite and PostgreSQL delivery stores share above their SQL: the rows as both
@@ -176,3 +190,150 @@ export function channelParams(c: ChannelInput): (string | number | null)[] {
 export const OUTBOX_COLUMNS = `o.id, o.key, o.signal_id, o.subscriber_id, o.channel_id, c.slug AS channel_slug, o.destination,
   o.target, o.event, o.parent_id, o.reservation_id, o.state, o.attempts, o.next_attempt_at, o.created_at,
   o.delivered_at, o.external_id, o.last_error`;
+
+/** Each subscriber's destinations, from the destination rows (in the order given). */
+export function destinationsBySubscriber(rows: readonly DestinationRecord[]): Map<number, Destination[]> {
+  const out = new Map<number, Destination[]>();
+  for (const r of rows) {
+    const l = out.get(r.subscriber_id) ?? [];
+    l.push({ kind: r.kind, target: r.target, secret: r.secret, active: r.active === 1 });
+    out.set(r.subscriber_id, l);
+  }
+  return out;
+}
+
+export function subscriberOf(
+  r: SubscriberRecord,
+  destinations: ReadonlyMap<number, Destination[]>,
+): Subscriber {
+  return {
+    id: r.id,
+    name: r.name,
+    strategies: list(r.strategies),
+    balance: r.balance,
+    destinations: destinations.get(r.id) ?? [],
+    active: r.active === 1,
+    createdAt: r.created_at,
+  };
+}
+
+/** What a subscription already got on a day: signals sent today, and whether one went in the current cycle. */
+export interface SentCount {
+  readonly subscriberId: number;
+  readonly channelId: number;
+  readonly today: number;
+  readonly inCycle: boolean;
+}
+
+/** The audience of a cycle: each subscription of an active channel with its subscriber and what it got so far. */
+export function audienceOf(
+  subscriptions: readonly SubscriptionRecord[],
+  subscribers: ReadonlyMap<number, Subscriber>,
+  sent: readonly SentCount[],
+): AudienceEntry[] {
+  const counts = new Map(sent.map((c) => [`${c.subscriberId}/${c.channelId}`, c]));
+  const out: AudienceEntry[] = [];
+  for (const r of subscriptions) {
+    const subscriber = subscribers.get(r.subscriber_id);
+    if (!subscriber) continue;
+    const c = counts.get(`${r.subscriber_id}/${r.channel_id}`);
+    out.push({
+      subscription: subscriptionOf(r),
+      subscriber,
+      sentToday: c?.today ?? 0,
+      sentInCycle: c?.inCycle ?? false,
+    });
+  }
+  return out;
+}
+
+/** A signal sent and still open, with its outcome once it has one (JSON bodies). */
+export function sentSignalOf(r: { readonly body: string; readonly outcome: string | null }): SentSignal {
+  return {
+    signal: JSON.parse(r.body) as Signal,
+    outcome: r.outcome === null ? null : (JSON.parse(r.outcome) as Outcome),
+  };
+}
+
+/** A trade of a channel: a sent signal and its filled outcome (JSON bodies). */
+export function tradeOf(r: { readonly signal: string; readonly outcome: string }): TradeRow {
+  return { signal: JSON.parse(r.signal) as Signal, outcome: JSON.parse(r.outcome) as Outcome };
+}
+
+/** An outbox row claimed for sending, with what a relay needs to send it. */
+export type ClaimedRecord = OutboxRecord & {
+  readonly signal_body: string;
+  readonly outcome_body: string | null;
+  readonly channel_name: string;
+  readonly secret: string | null;
+  readonly parent_external_id: string | null;
+  readonly parent_state: OutboxState | null;
+};
+
+/** The claimed rows as the relays get them (leased, `sending`); each signal body parsed once. */
+export function claimedItems(rows: readonly ClaimedRecord[]): OutboxItem[] {
+  // one parse per signal: a cycle sends the same signal to many subscribers
+  const bodies = new Map<string, Signal>();
+  const parsed = (id: string, body: string): Signal => {
+    let sig = bodies.get(id);
+    if (!sig) {
+      sig = JSON.parse(body) as Signal;
+      bodies.set(id, sig);
+    }
+    return sig;
+  };
+  return rows.map(
+    (r): OutboxItem => ({
+      ...outboxOf(r),
+      state: 'sending',
+      signal: parsed(r.signal_id, r.signal_body),
+      outcome: r.outcome_body === null ? null : (JSON.parse(r.outcome_body) as Outcome),
+      channelName: r.channel_name,
+      secret: r.secret,
+      parentExternalId: r.parent_external_id,
+      parentDead: r.parent_state === 'dead',
+    }),
+  );
+}
+
+export interface AttemptTableRecord {
+  readonly outbox_id: number;
+  readonly attempt: number;
+  readonly started_at: number;
+  readonly finished_at: number;
+  readonly ok: number;
+  readonly status: number | null;
+  readonly error: string | null;
+}
+
+export function attemptOf(r: AttemptTableRecord): Attempt {
+  return {
+    outboxId: r.outbox_id,
+    attempt: r.attempt,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    ok: r.ok === 1,
+    status: r.status,
+    error: r.error,
+  };
+}
+
+export interface SkipRecord {
+  readonly signal_id: string;
+  readonly subscriber_id: number;
+  readonly channel_id: number;
+  readonly reason: SkipRow['reason'];
+  readonly detail: string;
+  readonly created_at: number;
+}
+
+export function skipOf(r: SkipRecord): SkipRow {
+  return {
+    signalId: r.signal_id,
+    subscriberId: r.subscriber_id,
+    channelId: r.channel_id,
+    reason: r.reason,
+    detail: r.detail,
+    createdAt: r.created_at,
+  };
+}

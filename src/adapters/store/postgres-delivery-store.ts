@@ -36,20 +36,31 @@ import {
   type SubscriptionInput,
 } from './delivery-port.js';
 import {
+  type AttemptTableRecord,
+  attemptOf,
+  audienceOf,
   type ChannelRecord,
+  type ClaimedRecord,
   channelOf,
   channelParams,
+  claimedItems,
   type DestinationRecord,
+  destinationsBySubscriber,
   json,
   type LedgerRecord,
   ledgerOf,
-  list,
   OUTBOX_COLUMNS,
   type OutboxRecord,
   outboxOf,
+  type SentCount,
+  type SkipRecord,
   type SubscriberRecord,
   type SubscriptionRecord,
+  sentSignalOf,
+  skipOf,
+  subscriberOf,
   subscriptionOf,
+  tradeOf,
 } from './delivery-rows.js';
 import type { TradeRow } from './ports.js';
 import type { PostgresDatabase } from './postgres-database.js';
@@ -186,29 +197,11 @@ export class PostgresDeliveryStore implements DeliveryStore {
             'SELECT * FROM delivery_destinations WHERE subscriber_id = $1 ORDER BY kind COLLATE "C"',
             [id],
           );
-    const out = new Map<number, Destination[]>();
-    for (const r of rows) {
-      const l = out.get(r.subscriber_id) ?? [];
-      l.push({ kind: r.kind, target: r.target, secret: r.secret, active: r.active === 1 });
-      out.set(r.subscriber_id, l);
-    }
-    return out;
-  }
-
-  private subscriberOf(r: SubscriberRecord, destinations: Map<number, Destination[]>): Subscriber {
-    return {
-      id: r.id,
-      name: r.name,
-      strategies: list(r.strategies),
-      balance: r.balance,
-      destinations: destinations.get(r.id) ?? [],
-      active: r.active === 1,
-      createdAt: r.created_at,
-    };
+    return destinationsBySubscriber(rows);
   }
 
   private async one(r: SubscriberRecord | undefined): Promise<Subscriber | null> {
-    return r ? this.subscriberOf(r, await this.destinationsOf(r.id)) : null;
+    return r ? subscriberOf(r, await this.destinationsOf(r.id)) : null;
   }
 
   private async writeDestinations(
@@ -263,7 +256,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
   async listSubscribers(): Promise<Subscriber[]> {
     const dest = await this.destinationsOf(null);
     return (await this.rows<SubscriberRecord>('SELECT * FROM delivery_subscribers ORDER BY id')).map((r) =>
-      this.subscriberOf(r, dest),
+      subscriberOf(r, dest),
     );
   }
 
@@ -453,26 +446,13 @@ export class PostgresDeliveryStore implements DeliveryStore {
     );
     if (subs.length === 0) return [];
     const subscribers = new Map((await this.listSubscribers()).map((s) => [s.id, s]));
-    const counts = new Map<string, { today: number; cycle: boolean }>();
-    const rows = await this.rows<{ subscriber_id: number; channel_id: number; n: number; in_cycle: boolean }>(
-      `SELECT subscriber_id, channel_id, COUNT(DISTINCT signal_id) AS n, bool_or(cycle = $1) AS in_cycle
+    const sent = await this.rows<SentCount>(
+      `SELECT subscriber_id AS "subscriberId", channel_id AS "channelId", COUNT(DISTINCT signal_id) AS today,
+         bool_or(cycle = $1) AS "inCycle"
        FROM delivery_outbox WHERE event = 'signal' AND day = $2 GROUP BY subscriber_id, channel_id`,
       [cycle, day],
     );
-    for (const r of rows) counts.set(`${r.subscriber_id}/${r.channel_id}`, { today: r.n, cycle: r.in_cycle });
-    const out: AudienceEntry[] = [];
-    for (const r of subs) {
-      const subscriber = subscribers.get(r.subscriber_id);
-      if (!subscriber) continue;
-      const c = counts.get(`${r.subscriber_id}/${r.channel_id}`);
-      out.push({
-        subscription: subscriptionOf(r),
-        subscriber,
-        sentToday: c?.today ?? 0,
-        sentInCycle: c?.cycle ?? false,
-      });
-    }
-    return out;
+    return audienceOf(subs, subscribers, sent);
   }
 
   async alreadySent(signalIds: readonly string[]): Promise<Map<number, Set<string>>> {
@@ -634,10 +614,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
          AND s.id NOT IN (SELECT signal_id FROM delivery_outbox WHERE event = 'closed')
        ORDER BY s.created_at, s.id`,
     );
-    return rows.map((r) => ({
-      signal: JSON.parse(r.body) as Signal,
-      outcome: r.outcome === null ? null : (JSON.parse(r.outcome) as Outcome),
-    }));
+    return rows.map(sentSignalOf);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -674,15 +651,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
         c,
       );
       if (due.length === 0) return [];
-      type Row = OutboxRecord & {
-        signal_body: string;
-        outcome_body: string | null;
-        channel_name: string;
-        secret: string | null;
-        parent_external_id: string | null;
-        parent_state: OutboxState | null;
-      };
-      const found = await this.rows<Row>(
+      const found = await this.rows<ClaimedRecord>(
         `SELECT ${OUTBOX_COLUMNS}, s.body AS signal_body, oc.body AS outcome_body, c.name AS channel_name,
            d.secret AS secret, p.external_id AS parent_external_id, p.state AS parent_state
          FROM delivery_outbox o
@@ -696,7 +665,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
         c,
       );
       const byId = new Map(found.map((r) => [r.id, r]));
-      const rows: Row[] = [];
+      const rows: ClaimedRecord[] = [];
       for (const { id } of due) {
         const r = byId.get(id);
         if (r) rows.push(r);
@@ -706,28 +675,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
         "UPDATE delivery_outbox SET state = 'sending', lease_until = $1 WHERE id = ANY($2::bigint[])",
         [now + leaseMs, rows.map((r) => r.id)],
       );
-      // one parse per signal: a cycle sends the same signal to many subscribers
-      const bodies = new Map<string, Signal>();
-      const parsed = (id: string, body: string): Signal => {
-        let sig = bodies.get(id);
-        if (!sig) {
-          sig = JSON.parse(body) as Signal;
-          bodies.set(id, sig);
-        }
-        return sig;
-      };
-      return rows.map(
-        (r): OutboxItem => ({
-          ...outboxOf(r),
-          state: 'sending',
-          signal: parsed(r.signal_id, r.signal_body),
-          outcome: r.outcome_body === null ? null : (JSON.parse(r.outcome_body) as Outcome),
-          channelName: r.channel_name,
-          secret: r.secret,
-          parentExternalId: r.parent_external_id,
-          parentDead: r.parent_state === 'dead',
-        }),
-      );
+      return claimedItems(rows);
     });
   }
 
@@ -895,49 +843,22 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   async attempts(outboxId: number): Promise<Attempt[]> {
-    const rows = await this.rows<{
-      outbox_id: number;
-      attempt: number;
-      started_at: number;
-      finished_at: number;
-      ok: number;
-      status: number | null;
-      error: string | null;
-    }>('SELECT * FROM delivery_attempts WHERE outbox_id = $1 ORDER BY attempt', [outboxId]);
-    return rows.map((r) => ({
-      outboxId: r.outbox_id,
-      attempt: r.attempt,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      ok: r.ok === 1,
-      status: r.status,
-      error: r.error,
-    }));
+    const rows = await this.rows<AttemptTableRecord>(
+      'SELECT * FROM delivery_attempts WHERE outbox_id = $1 ORDER BY attempt',
+      [outboxId],
+    );
+    return rows.map(attemptOf);
   }
 
   async skips(filter: { subscriberId?: number; signalId?: string; limit: number }): Promise<SkipRow[]> {
     const w = new Where();
     w.eq('subscriber_id', filter.subscriberId);
     w.eq('signal_id', filter.signalId);
-    const rows = await this.rows<{
-      signal_id: string;
-      subscriber_id: number;
-      channel_id: number;
-      reason: SkipRow['reason'];
-      detail: string;
-      created_at: number;
-    }>(
+    const rows = await this.rows<SkipRecord>(
       `SELECT * FROM delivery_skips ${w.sql} ORDER BY created_at DESC, signal_id COLLATE "C" DESC LIMIT ${w.bind(filter.limit)}`,
       w.params,
     );
-    return rows.map((r) => ({
-      signalId: r.signal_id,
-      subscriberId: r.subscriber_id,
-      channelId: r.channel_id,
-      reason: r.reason,
-      detail: r.detail,
-      createdAt: r.created_at,
-    }));
+    return rows.map(skipOf);
   }
 
   async history(
@@ -1015,10 +936,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
        ORDER BY s.created_at, s.id`,
       [channelId],
     );
-    return rows.map((r) => ({
-      signal: JSON.parse(r.signal) as Signal,
-      outcome: JSON.parse(r.outcome) as Outcome,
-    }));
+    return rows.map(tradeOf);
   }
 }
 

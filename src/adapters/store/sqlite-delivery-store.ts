@@ -36,20 +36,31 @@ import {
   type SubscriptionInput,
 } from './delivery-port.js';
 import {
+  type AttemptTableRecord,
+  attemptOf,
+  audienceOf,
   type ChannelRecord,
+  type ClaimedRecord,
   channelOf,
   channelParams,
+  claimedItems,
   type DestinationRecord,
+  destinationsBySubscriber,
   json,
   type LedgerRecord,
   ledgerOf,
-  list,
   OUTBOX_COLUMNS,
   type OutboxRecord,
   outboxOf,
+  type SentCount,
+  type SkipRecord,
   type SubscriberRecord,
   type SubscriptionRecord,
+  sentSignalOf,
+  skipOf,
+  subscriberOf,
   subscriptionOf,
+  tradeOf,
 } from './delivery-rows.js';
 import type { TradeRow } from './ports.js';
 import { openSqlite, prepared, type SqliteDatabase } from './sqlite-database.js';
@@ -144,37 +155,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
   // ---------------------------------------------------------------------------------------
   // subscribers
 
-  private destinationsOf(ids: readonly number[] | null): Map<number, Destination[]> {
+  /** The destinations of subscriber `id`, or of every subscriber (null). */
+  private destinationsOf(id: number | null): Map<number, Destination[]> {
     const rows = (
-      ids === null
+      id === null
         ? this.stmt('SELECT * FROM delivery_destinations ORDER BY subscriber_id, kind').all()
-        : ids.length === 1
-          ? this.stmt('SELECT * FROM delivery_destinations WHERE subscriber_id = ? ORDER BY kind').all(ids[0])
-          : this.stmt('SELECT * FROM delivery_destinations ORDER BY subscriber_id, kind').all()
+        : this.stmt('SELECT * FROM delivery_destinations WHERE subscriber_id = ? ORDER BY kind').all(id)
     ) as DestinationRecord[];
-    const out = new Map<number, Destination[]>();
-    for (const r of rows) {
-      const l = out.get(r.subscriber_id) ?? [];
-      l.push({ kind: r.kind, target: r.target, secret: r.secret, active: r.active === 1 });
-      out.set(r.subscriber_id, l);
-    }
-    return out;
-  }
-
-  private subscriberOf(r: SubscriberRecord, destinations: Map<number, Destination[]>): Subscriber {
-    return {
-      id: r.id,
-      name: r.name,
-      strategies: list(r.strategies),
-      balance: r.balance,
-      destinations: destinations.get(r.id) ?? [],
-      active: r.active === 1,
-      createdAt: r.created_at,
-    };
+    return destinationsBySubscriber(rows);
   }
 
   private one(r: SubscriberRecord | undefined): Subscriber | null {
-    return r ? this.subscriberOf(r, this.destinationsOf([r.id])) : null;
+    return r ? subscriberOf(r, this.destinationsOf(r.id)) : null;
   }
 
   private writeDestinations(id: number, destinations: readonly Destination[]): void {
@@ -223,7 +215,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async listSubscribers(): Promise<Subscriber[]> {
     const dest = this.destinationsOf(null);
     return (this.stmt('SELECT * FROM delivery_subscribers ORDER BY id').all() as SubscriberRecord[]).map(
-      (r) => this.subscriberOf(r, dest),
+      (r) => subscriberOf(r, dest),
     );
   }
 
@@ -403,26 +395,19 @@ export class SqliteDeliveryStore implements DeliveryStore {
     ).all() as SubscriptionRecord[];
     if (subs.length === 0) return [];
     const subscribers = new Map((await this.listSubscribers()).map((s) => [s.id, s]));
-    const counts = new Map<string, { today: number; cycle: boolean }>();
     const rows = this.stmt(
       `SELECT subscriber_id, channel_id, COUNT(DISTINCT signal_id) AS n, MAX(cycle = ?) AS in_cycle
        FROM delivery_outbox WHERE event = 'signal' AND day = ? GROUP BY subscriber_id, channel_id`,
     ).all(cycle, day) as { subscriber_id: number; channel_id: number; n: number; in_cycle: number }[];
-    for (const r of rows)
-      counts.set(`${r.subscriber_id}/${r.channel_id}`, { today: r.n, cycle: r.in_cycle === 1 });
-    const out: AudienceEntry[] = [];
-    for (const r of subs) {
-      const subscriber = subscribers.get(r.subscriber_id);
-      if (!subscriber) continue;
-      const c = counts.get(`${r.subscriber_id}/${r.channel_id}`);
-      out.push({
-        subscription: subscriptionOf(r),
-        subscriber,
-        sentToday: c?.today ?? 0,
-        sentInCycle: c?.cycle ?? false,
-      });
-    }
-    return out;
+    const sent = rows.map(
+      (r): SentCount => ({
+        subscriberId: r.subscriber_id,
+        channelId: r.channel_id,
+        today: r.n,
+        inCycle: r.in_cycle === 1,
+      }),
+    );
+    return audienceOf(subs, subscribers, sent);
   }
 
   async alreadySent(signalIds: readonly string[]): Promise<Map<number, Set<string>>> {
@@ -564,10 +549,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
          AND s.id NOT IN (SELECT signal_id FROM delivery_outbox WHERE event = 'closed')
        ORDER BY s.created_at, s.id`,
     ).all() as { body: string; outcome: string | null }[];
-    return rows.map((r) => ({
-      signal: JSON.parse(r.body) as Signal,
-      outcome: r.outcome === null ? null : (JSON.parse(r.outcome) as Outcome),
-    }));
+    return rows.map(sentSignalOf);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -611,43 +593,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
          LEFT JOIN delivery_outbox p ON p.id = o.parent_id
          WHERE o.id = ?`,
       );
-      type Row = OutboxRecord & {
-        signal_body: string;
-        outcome_body: string | null;
-        channel_name: string;
-        secret: string | null;
-        parent_external_id: string | null;
-        parent_state: OutboxState | null;
-      };
-      const rows: Row[] = [];
+      const rows: ClaimedRecord[] = [];
       for (const { id } of due) {
-        const r = detail.get(id) as Row | undefined;
+        const r = detail.get(id) as ClaimedRecord | undefined;
         if (r) rows.push(r);
       }
-      const bodies = new Map<string, Signal>();
-      // one parse per signal: a cycle sends the same signal to many subscribers
-      const parsed = (id: string, body: string): Signal => {
-        let sig = bodies.get(id);
-        if (!sig) {
-          sig = JSON.parse(body) as Signal;
-          bodies.set(id, sig);
-        }
-        return sig;
-      };
       const lease = this.stmt("UPDATE delivery_outbox SET state = 'sending', lease_until = ? WHERE id = ?");
-      return rows.map((r): OutboxItem => {
-        lease.run(now + leaseMs, r.id);
-        return {
-          ...outboxOf(r),
-          state: 'sending',
-          signal: parsed(r.signal_id, r.signal_body),
-          outcome: r.outcome_body === null ? null : (JSON.parse(r.outcome_body) as Outcome),
-          channelName: r.channel_name,
-          secret: r.secret,
-          parentExternalId: r.parent_external_id,
-          parentDead: r.parent_state === 'dead',
-        };
-      });
+      for (const r of rows) lease.run(now + leaseMs, r.id);
+      return claimedItems(rows);
     });
   }
 
@@ -795,24 +748,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async attempts(outboxId: number): Promise<Attempt[]> {
     const rows = this.stmt('SELECT * FROM delivery_attempts WHERE outbox_id = ? ORDER BY attempt').all(
       outboxId,
-    ) as {
-      outbox_id: number;
-      attempt: number;
-      started_at: number;
-      finished_at: number;
-      ok: number;
-      status: number | null;
-      error: string | null;
-    }[];
-    return rows.map((r) => ({
-      outboxId: r.outbox_id,
-      attempt: r.attempt,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      ok: r.ok === 1,
-      status: r.status,
-      error: r.error,
-    }));
+    ) as AttemptTableRecord[];
+    return rows.map(attemptOf);
   }
 
   async skips(filter: { subscriberId?: number; signalId?: string; limit: number }): Promise<SkipRow[]> {
@@ -825,22 +762,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
       filter.signalId ?? null,
       filter.signalId ?? null,
       filter.limit,
-    ) as {
-      signal_id: string;
-      subscriber_id: number;
-      channel_id: number;
-      reason: SkipRow['reason'];
-      detail: string;
-      created_at: number;
-    }[];
-    return rows.map((r) => ({
-      signalId: r.signal_id,
-      subscriberId: r.subscriber_id,
-      channelId: r.channel_id,
-      reason: r.reason,
-      detail: r.detail,
-      createdAt: r.created_at,
-    }));
+    ) as SkipRecord[];
+    return rows.map(skipOf);
   }
 
   async history(
@@ -909,9 +832,6 @@ export class SqliteDeliveryStore implements DeliveryStore {
        WHERE s.id IN (SELECT signal_id FROM delivery_outbox WHERE channel_id = ? AND event = 'signal')
        ORDER BY s.created_at, s.id`,
     ).all(channelId) as { signal: string; outcome: string }[];
-    return rows.map((r) => ({
-      signal: JSON.parse(r.signal) as Signal,
-      outcome: JSON.parse(r.outcome) as Outcome,
-    }));
+    return rows.map(tradeOf);
   }
 }
