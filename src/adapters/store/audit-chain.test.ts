@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // the stores themselves: test/audit-store-contract.test.ts, on SQLite and PostgreSQL
 import { type AuditRow, ChainChecker, chainRow, GENESIS_HASH, verifyChain } from './audit-chain.js';
+import { type AuditTableRow, auditRowOf } from './audit-rows.js';
 import { AUDIT_POSTGRES_SQL } from './audit-schema.js';
 
 describe('the audit hash chain', () => {
@@ -76,28 +77,11 @@ describe.skipIf(!hasPg)('AUDIT_POSTGRES_SQL on the real PostgreSQL', () => {
     await expect(client.query("UPDATE audit_log SET target = 'z'")).rejects.toThrow(/append-only/);
     await expect(client.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     await expect(client.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
-    const { rows } = await client.query<{
-      seq: string;
-      at: string;
-      actor: string;
-      action: string;
-      target: string;
-      before_json: string | null;
-      after_json: string | null;
-      prev_hash: string;
-      hash: string;
-    }>('SELECT * FROM audit_log ORDER BY seq');
-    const read = rows.map((r) => ({
-      seq: Number(r.seq),
-      at: Number(r.at),
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      before: r.before_json,
-      after: r.after_json,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    }));
+    // a bare pg client returns BIGINT columns as text
+    const { rows } = await client.query<Omit<AuditTableRow, 'seq' | 'at'> & { seq: string; at: string }>(
+      'SELECT * FROM audit_log ORDER BY seq',
+    );
+    const read = rows.map((r) => auditRowOf({ ...r, seq: Number(r.seq), at: Number(r.at) }));
     expect(verifyChain(read)).toMatchObject({ ok: true, rows: 3, head: prev?.hash });
   });
 });

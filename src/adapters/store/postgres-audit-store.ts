@@ -1,41 +1,21 @@
-import { type AuditRow, type AuditVerification, auditJson, ChainChecker, chainRow } from './audit-chain.js';
+import { type AuditRow, type AuditVerification, ChainChecker } from './audit-chain.js';
+import {
+  AUDIT_COLUMNS,
+  type AuditTableRow,
+  auditPageOf,
+  auditRowOf,
+  auditRowValues,
+  nextAuditRow,
+} from './audit-rows.js';
 import type { AuditEntry, AuditFilter, AuditPage, AuditStore } from './ports.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { StoreError } from './store-errors.js';
-
-interface Row {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  before_json: string | null;
-  after_json: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS = 'seq, at, actor, action, target, before_json, after_json, prev_hash, hash';
 
 /** Key of the advisory lock that queues appenders: (this, hash of the schema). */
 const AUDIT_LOCK = 0x41504155; // 'APAU'
 
 /** Rows per read while verifying: the chain is walked page by page, never held whole. */
 const VERIFY_PAGE = 5000;
-
-function fromRow(r: Row): AuditRow {
-  return {
-    seq: r.seq,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    before: r.before_json,
-    after: r.after_json,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
 
 /**
  * The audit trail in PostgreSQL (table `audit_log`, migration 6), with the same hash chain as
@@ -56,25 +36,11 @@ export class PostgresAuditStore implements AuditStore {
           'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
         )
       ).rows[0];
-      const row = chainRow(last ?? null, {
-        at: entry.at,
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target,
-        before: auditJson(entry.before),
-        after: auditJson(entry.after),
-      });
-      await c.query(`INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-        row.seq,
-        row.at,
-        row.actor,
-        row.action,
-        row.target,
-        row.before,
-        row.after,
-        row.prevHash,
-        row.hash,
-      ]);
+      const row = nextAuditRow(last ?? null, entry);
+      await c.query(
+        `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        auditRowValues(row),
+      );
       return row;
     });
   }
@@ -98,13 +64,11 @@ export class PostgresAuditStore implements AuditStore {
     if (page.before !== undefined) clauses.push(`seq < ${bind(page.before)}`);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     // one more than asked tells whether another page follows
-    const rows = await this.db.query<Row>(
-      `SELECT ${COLUMNS} FROM audit_log ${where} ORDER BY seq DESC LIMIT ${bind(page.limit + 1)}`,
+    const rows = await this.db.query<AuditTableRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log ${where} ORDER BY seq DESC LIMIT ${bind(page.limit + 1)}`,
       params,
     );
-    const items = rows.slice(0, page.limit).map(fromRow);
-    const last = items.at(-1);
-    return { items, next: rows.length > page.limit && last ? last.seq : null };
+    return auditPageOf(rows, page.limit);
   }
 
   async verify(): Promise<AuditVerification> {
@@ -112,12 +76,12 @@ export class PostgresAuditStore implements AuditStore {
     // every row, whatever its seq (a row someone inserted with seq 0 must be seen)
     let after = Number.MIN_SAFE_INTEGER;
     for (;;) {
-      const rows = await this.db.query<Row>(
-        `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      const rows = await this.db.query<AuditTableRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [after, VERIFY_PAGE],
       );
       for (const r of rows) {
-        const bad = checker.check(fromRow(r));
+        const bad = checker.check(auditRowOf(r));
         if (bad) return bad;
       }
       const last = rows.at(-1);

@@ -1,35 +1,15 @@
 import type { Statement } from 'better-sqlite3';
-import { type AuditRow, type AuditVerification, auditJson, ChainChecker, chainRow } from './audit-chain.js';
+import { type AuditRow, type AuditVerification, ChainChecker } from './audit-chain.js';
+import {
+  AUDIT_COLUMNS,
+  type AuditTableRow,
+  auditPageOf,
+  auditRowOf,
+  auditRowValues,
+  nextAuditRow,
+} from './audit-rows.js';
 import type { AuditEntry, AuditFilter, AuditPage, AuditStore } from './ports.js';
 import { openSqlite, prepared, type SqliteDatabase } from './sqlite-database.js';
-
-interface Row {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  before_json: string | null;
-  after_json: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS = 'seq, at, actor, action, target, before_json, after_json, prev_hash, hash';
-
-function fromRow(r: Row): AuditRow {
-  return {
-    seq: r.seq,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    before: r.before_json,
-    after: r.after_json,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
 
 /**
  * The audit trail in the service's SQLite database (table `audit_log`, migration 6). An append
@@ -44,26 +24,11 @@ export class SqliteAuditStore implements AuditStore {
     this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
     const tx = this.db.transaction((entry: AuditEntry): AuditRow => {
       const last = this.stmt('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-        | Pick<Row, 'seq' | 'hash'>
+        | Pick<AuditTableRow, 'seq' | 'hash'>
         | undefined;
-      const row = chainRow(last ?? null, {
-        at: entry.at,
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target,
-        before: auditJson(entry.before),
-        after: auditJson(entry.after),
-      });
-      this.stmt(`INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-        row.seq,
-        row.at,
-        row.actor,
-        row.action,
-        row.target,
-        row.before,
-        row.after,
-        row.prevHash,
-        row.hash,
+      const row = nextAuditRow(last ?? null, entry);
+      this.stmt(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        ...auditRowValues(row),
       );
       return row;
     });
@@ -104,22 +69,20 @@ export class SqliteAuditStore implements AuditStore {
     }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     // one more than asked tells whether another page follows
-    const rows = this.stmt(`SELECT ${COLUMNS} FROM audit_log ${where} ORDER BY seq DESC LIMIT ?`).all(
+    const rows = this.stmt(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${where} ORDER BY seq DESC LIMIT ?`).all(
       ...params,
       page.limit + 1,
-    ) as Row[];
-    const items = rows.slice(0, page.limit).map(fromRow);
-    const last = items.at(-1);
-    return { items, next: rows.length > page.limit && last ? last.seq : null };
+    ) as AuditTableRow[];
+    return auditPageOf(rows, page.limit);
   }
 
   async verify(): Promise<AuditVerification> {
     // synchronous from start to end: the connection is busy while the rows are iterated
     const checker = new ChainChecker();
     for (const r of this.stmt(
-      `SELECT ${COLUMNS} FROM audit_log ORDER BY seq`,
-    ).iterate() as IterableIterator<Row>) {
-      const bad = checker.check(fromRow(r));
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`,
+    ).iterate() as IterableIterator<AuditTableRow>) {
+      const bad = checker.check(auditRowOf(r));
       if (bad) return bad;
     }
     return checker.result();
