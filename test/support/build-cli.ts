@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
@@ -24,7 +24,9 @@ function sources(dir: string): string[] {
 
 /** Compiles src/ into .test-dist/ (also for a bench that spawns the command, so it never runs a stale copy). */
 export async function compileCli(): Promise<void> {
-  rmSync(CLI_BUILD_DIR, { recursive: true, force: true });
+  // written over in place, not removed first: a test run (or the cluster bench) in the same
+  // checkout may be starting the command from it right now. A file of a source since deleted
+  // stays behind, imported by nothing.
   const src = join(repoRoot, 'src');
   await build({
     entryPoints: sources(src).map((f) => relative(repoRoot, f)),
